@@ -1,0 +1,1 @@
+"""Mutual: the shared workspace of a B2B partnership."""

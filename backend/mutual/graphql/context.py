@@ -1,0 +1,71 @@
+"""The per-operation context: settings, the transaction, the caller, and the data loaders."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from mutual.auth.principal import Principal
+from mutual.config import Settings
+from mutual.db import Database
+from mutual.kit.errors import Unauthenticated
+
+if TYPE_CHECKING:
+    from mutual.graphql.loaders import Loaders
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What the request presented; checked against the database inside the transaction."""
+
+    session_secret: str | None = None
+    bearer_secret: str | None = None
+
+    @property
+    def present(self) -> bool:
+        return bool(self.session_secret or self.bearer_secret)
+
+
+@dataclass
+class Context:
+    request: Request | WebSocket
+    response: Response | WebSocket | None
+    settings: Settings
+    database: Database
+    request_id: str
+    credentials: Credentials
+    session: AsyncSession | None = None
+    principal: Principal | None = None
+    _loaders: Loaders | None = field(default=None, repr=False)
+
+    @property
+    def db(self) -> AsyncSession:
+        assert self.session is not None, "no transaction is open for this operation"
+        return self.session
+
+    @property
+    def actor(self) -> Principal:
+        if self.principal is None:
+            raise Unauthenticated("Sign in, or send a valid API token, to use this API.")
+        return self.principal
+
+    @property
+    def loaders(self) -> Loaders:
+        from mutual.graphql.loaders import Loaders
+
+        if self._loaders is None:
+            self._loaders = Loaders(self.db)
+        return self._loaders
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[Any]:
+        """A mutation's writes: all of them, or none when it raises (userErrors included)."""
+        async with self.db.begin_nested() as nested:
+            yield nested

@@ -1,0 +1,65 @@
+"""userErrors: each domain's code enum, and the one helper that turns DomainErrors into them."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+import strawberry
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.types import Info
+
+from mutual.auth.principal import Principal
+from mutual.graphql.context import Context
+from mutual.kit.errors import DomainError
+
+T = TypeVar("T")
+E = TypeVar("E", bound="UserError")
+
+
+@strawberry.interface(description="An expected failure of a mutation; nothing was changed.")
+class UserError:
+    field: str | None = strawberry.field(description="The input field at fault, if any.")
+    message: str
+
+
+def to_user_errors(
+    error_type: type[E], code_enum: type[enum.Enum], errors: list[DomainError]
+) -> list[E]:
+    members = code_enum.__members__
+    return [
+        error_type(  # type: ignore[call-arg]
+            field=error.field,
+            message=error.message,
+            code=members.get(error.code, members["INVALID"]),
+        )
+        for error in errors
+    ]
+
+
+@dataclass
+class Outcome(Generic[T]):
+    value: T | None = None
+    errors: list[DomainError] = field(default_factory=list)
+
+
+async def attempt(
+    info: Info[Context, None], call: Callable[[AsyncSession, Principal], Awaitable[T]]
+) -> Outcome[T]:
+    """Run one service call in a savepoint: a DomainError undoes every write it made."""
+    context = info.context
+    actor = context.actor
+    try:
+        async with context.savepoint():
+            value = await call(context.db, actor)
+    except DomainError as error:
+        return Outcome(errors=[error])
+    except IntegrityError:
+        # A concurrent writer won a uniqueness race; the caller may retry.
+        return Outcome(
+            errors=[DomainError("CONFLICT", "This changed at the same time; try again.")]
+        )
+    return Outcome(value=value)

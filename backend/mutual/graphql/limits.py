@@ -1,0 +1,136 @@
+"""Query cost: each field costs 1, a connection multiplies its selection by its page size.
+
+The request budget is checked before execution; the per-principal budget is a sliding minute
+kept in this process (each app process enforces it on its own).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    value_from_ast_untyped,
+)
+
+from mutual.kit.pagination import DEFAULT_PAGE
+
+
+def _unwrap(type_: Any) -> tuple[Any, bool]:
+    is_list = False
+    while isinstance(type_, GraphQLNonNull | GraphQLList):
+        if isinstance(type_, GraphQLList):
+            is_list = True
+        type_ = type_.of_type
+    return type_, is_list
+
+
+def _argument(node: FieldNode, name: str, variables: dict[str, Any]) -> Any:
+    for argument in node.arguments or ():
+        if argument.name.value == name:
+            return value_from_ast_untyped(argument.value, variables)
+    return None
+
+
+def _multiplier(node: FieldNode, field_def: Any, variables: dict[str, Any], is_list: bool) -> int:
+    if "first" in field_def.args or "last" in field_def.args:
+        size = _argument(node, "first", variables) or _argument(node, "last", variables)
+        return int(size) if isinstance(size, int) and size > 0 else DEFAULT_PAGE
+    ids = _argument(node, "ids", variables)
+    if is_list and isinstance(ids, list):
+        return max(1, len(ids))
+    return 1
+
+
+class CostCalculator:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: dict[str, Any],
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+
+    def selection_cost(self, parent: Any, selection_set: SelectionSetNode | None, seen: frozenset[str]) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field_cost(parent, selection, seen)
+            elif isinstance(selection, InlineFragmentNode):
+                target = (
+                    self.schema.get_type(selection.type_condition.name.value)
+                    if selection.type_condition
+                    else parent
+                )
+                total += self.selection_cost(target, selection.selection_set, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is None or name in seen:
+                    continue
+                target = self.schema.get_type(fragment.type_condition.name.value)
+                total += self.selection_cost(target, fragment.selection_set, seen | {name})
+        return total
+
+    def field_cost(self, parent: Any, node: FieldNode, seen: frozenset[str]) -> int:
+        if node.name.value.startswith("__"):
+            return 0
+        if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            return 1
+        field_def = parent.fields.get(node.name.value)
+        if field_def is None:
+            return 1
+        child, is_list = _unwrap(field_def.type)
+        if isinstance(child, GraphQLUnionType):
+            child = None
+        multiplier = _multiplier(node, field_def, self.variables, is_list)
+        return 1 + multiplier * self.selection_cost(child, node.selection_set, seen)
+
+
+def operation_cost(
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: dict[str, FragmentDefinitionNode],
+    variables: dict[str, Any] | None,
+) -> int:
+    root = schema.get_root_type(operation.operation)
+    return CostCalculator(schema, fragments, variables or {}).selection_cost(
+        root, operation.selection_set, frozenset()
+    )
+
+
+class PrincipalBudget:
+    """Cost spent per principal over the last minute, in this process."""
+
+    WINDOW_SECONDS = 60.0
+
+    def __init__(self) -> None:
+        self._spent: defaultdict[str, deque[tuple[float, int]]] = defaultdict(deque)
+
+    def charge(self, key: str, cost: int, limit: int) -> bool:
+        """Record the cost and say whether the principal stays within its budget."""
+        now = time.monotonic()
+        spent = self._spent[key]
+        while spent and spent[0][0] < now - self.WINDOW_SECONDS:
+            spent.popleft()
+        if sum(c for _, c in spent) + cost > limit:
+            return False
+        spent.append((now, cost))
+        return True

@@ -1,0 +1,68 @@
+"""Schema assembly: every domain's queries and mutations, the limits, and error logging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from mutual.audit.types import AuditChainVerification, AuditEvent
+from mutual.auth.mutations import AuthMutation
+from mutual.auth.types import ApiToken
+from mutual.config import Settings
+from mutual.graphql.extensions import OperationLifecycle, log_unexpected
+from mutual.tenancy.mutations import TenancyMutation
+from mutual.tenancy.queries import TenancyQuery
+from mutual.tenancy.types import Invitation, Organization, Partnership, Party, User, WorkspaceMember
+
+
+@strawberry.type
+class Query(TenancyQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(TenancyMutation, AuthMutation):
+    pass
+
+
+class MutualSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Expected errors are answers, not incidents: only unexpected ones are logged.
+        log_unexpected(errors)
+
+
+def build_schema(settings: Settings) -> MutualSchema:
+    extensions: list[type[SchemaExtension] | SchemaExtension] = [
+        OperationLifecycle,
+        QueryDepthLimiter(max_depth=settings.max_depth),
+        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        MaxTokensLimiter(max_token_count=settings.max_tokens),
+    ]
+    if not settings.is_development:
+        from graphql.validation import NoSchemaIntrospectionCustomRule
+
+        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    types: list[Any] = [
+        Partnership, Party, WorkspaceMember, User, Organization, Invitation, ApiToken,
+        AuditEvent, AuditChainVerification,
+    ]
+    return MutualSchema(
+        query=Query,
+        mutation=Mutation,
+        types=types,
+        extensions=extensions,
+        config=StrawberryConfig(auto_camel_case=True),
+    )

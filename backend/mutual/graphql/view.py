@@ -1,0 +1,68 @@
+"""The /graphql endpoint: strawberry's ASGI view with Mutual's context and error codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.schema import BaseSchema
+from strawberry.types import ExecutionResult
+
+from mutual.config import Settings
+from mutual.db import Database
+from mutual.graphql.context import Context, Credentials
+from mutual.graphql.extensions import error_code
+from mutual.kit.request import current_request_id
+
+
+def credentials_of(request: Request | WebSocket, settings: Settings) -> Credentials:
+    authorization = request.headers.get("authorization", "")
+    scheme, _, secret = authorization.partition(" ")
+    if scheme.lower() == "bearer" and secret.strip():
+        return Credentials(bearer_secret=secret.strip())
+    return Credentials(session_secret=request.cookies.get(settings.session_cookie))
+
+
+class MutualGraphQL(GraphQL[Context, None]):
+    def __init__(self, schema: BaseSchema, *, database: Database, settings: Settings) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.is_development else None,
+            allow_queries_via_get=True,
+            allowed_origins=[settings.public_url],
+        )
+        self.database = database
+        self.settings = settings
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        return Context(
+            request=request,
+            response=response,
+            settings=self.settings,
+            database=self.database,
+            request_id=current_request_id(),
+            credentials=credentials_of(request, self.settings),
+        )
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response: dict[str, Any] = dict(await super().process_result(request, result))
+        if result.errors:
+            response["errors"] = [_with_code(error) for error in result.errors]
+        return response  # type: ignore[return-value]
+
+
+def _with_code(error: GraphQLError) -> dict[str, Any]:
+    formatted: dict[str, Any] = dict(error.formatted)
+    extensions = dict(formatted.get("extensions") or {})
+    extensions.setdefault("code", error_code(error))
+    formatted["extensions"] = extensions
+    return formatted

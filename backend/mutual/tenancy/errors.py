@@ -1,0 +1,19 @@
+"""Error codes of the tenancy domain (GraphQL enum TenancyErrorCode)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class TenancyErrorCode(enum.StrEnum):
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    INVALID = "INVALID"
+    FORBIDDEN = "FORBIDDEN"
+    DUPLICATE_INVITATION = "DUPLICATE_INVITATION"
+    INVITATION_EXPIRED = "INVITATION_EXPIRED"
+    INVITATION_CLOSED = "INVITATION_CLOSED"
+    ALREADY_MEMBER = "ALREADY_MEMBER"
+    LAST_LEAD = "LAST_LEAD"
+    SELF_INVITATION = "SELF_INVITATION"
+    ALREADY_PARTNERS = "ALREADY_PARTNERS"

@@ -1,0 +1,224 @@
+"""Tenancy mutations: members and invitations. Thin: parse, call the service, shape the payload."""
+
+from __future__ import annotations
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.types import Info
+
+from mutual.auth.principal import Principal
+from mutual.graphql.context import Context
+from mutual.graphql.errors import attempt, to_user_errors
+from mutual.graphql.ids import decode_id
+from mutual.kit.errors import DomainError
+from mutual.tenancy import models, service
+from mutual.tenancy.errors import TenancyErrorCode as Code
+from mutual.tenancy.types import (
+    Invitation,
+    Partnership,
+    TenancyError,
+    WorkspaceMember,
+    WorkspaceRole,
+)
+
+
+def _errors(errors: list[DomainError]) -> list[TenancyError]:
+    return to_user_errors(TenancyError, Code, errors)
+
+
+@strawberry.input
+class AddWorkspaceMemberInput:
+    partnership_id: strawberry.ID
+    email: str = strawberry.field(description="A user of your own organization.")
+    role: WorkspaceRole
+
+
+@strawberry.type
+class AddWorkspaceMemberPayload:
+    member: WorkspaceMember | None
+    user_errors: list[TenancyError]
+
+
+@strawberry.input
+class ChangeWorkspaceMemberRoleInput:
+    member_id: strawberry.ID
+    role: WorkspaceRole
+
+
+@strawberry.type
+class ChangeWorkspaceMemberRolePayload:
+    member: WorkspaceMember | None
+    user_errors: list[TenancyError]
+
+
+@strawberry.input
+class RemoveWorkspaceMemberInput:
+    member_id: strawberry.ID
+
+
+@strawberry.type
+class RemoveWorkspaceMemberPayload:
+    removed_member_id: strawberry.ID | None
+    user_errors: list[TenancyError]
+
+
+@strawberry.input
+class InviteOrganizationInput:
+    invitee_organization_slug: str
+    name: str = strawberry.field(description="The partnership's name, e.g. 'Supply recovery'.")
+    own_label: str = strawberry.field(description="Your side's label, e.g. 'Supplier'.")
+    invitee_label: str = strawberry.field(description="Their side's label, e.g. 'Customer'.")
+    message: str = ""
+
+
+@strawberry.type
+class InviteOrganizationPayload:
+    invitation: Invitation | None
+    user_errors: list[TenancyError]
+
+
+@strawberry.input
+class DecideInvitationInput:
+    invitation_id: strawberry.ID
+
+
+@strawberry.type
+class DecideInvitationPayload:
+    invitation: Invitation | None
+    partnership: Partnership | None
+    user_errors: list[TenancyError]
+
+
+def _member_payload(
+    change: tuple[service.Workspace, models.WorkspaceMember] | None,
+) -> WorkspaceMember | None:
+    return WorkspaceMember.from_model(change[1], change[0]) if change else None
+
+
+async def _decide(
+    info: Info[Context, None], invitation_id: strawberry.ID, *, accept: bool
+) -> DecideInvitationPayload:
+    async def call(session: AsyncSession, actor: Principal) -> tuple[Invitation, Partnership | None]:
+        raw = decode_id(invitation_id, "Invitation", field="invitationId")
+        invitation, name = await service.decide_invitation(
+            session, actor=actor, invitation_id=raw, accept=accept
+        )
+        partnership = None
+        if accept:
+            workspace = await service.load_workspace(
+                session, actor=actor, partnership_id=invitation.partnership_id
+            )
+            partnership = Partnership.from_workspace(workspace)
+        shaped = Invitation.from_model(
+            invitation, partnership_name=name, viewer_org=actor.organization_id
+        )
+        return shaped, partnership
+
+    outcome = await attempt(info, call)
+    invitation, partnership = outcome.value or (None, None)
+    return DecideInvitationPayload(
+        invitation=invitation, partnership=partnership, user_errors=_errors(outcome.errors)
+    )
+
+
+@strawberry.type
+class TenancyMutation:
+    @strawberry.mutation(description="A LEAD (or org admin) adds a user of their own organization.")
+    async def add_workspace_member(
+        self,
+        info: Info[Context, None],
+        input: AddWorkspaceMemberInput,  # noqa: A002
+    ) -> AddWorkspaceMemberPayload:
+        async def call(
+            session: AsyncSession, actor: Principal
+        ) -> tuple[service.Workspace, models.WorkspaceMember]:
+            partnership_id = decode_id(input.partnership_id, "Partnership", field="partnershipId")
+            return await service.add_member(
+                session,
+                actor=actor,
+                partnership_id=partnership_id,
+                email=input.email,
+                role=models.WorkspaceRole(input.role),
+            )
+
+        outcome = await attempt(info, call)
+        return AddWorkspaceMemberPayload(
+            member=_member_payload(outcome.value), user_errors=_errors(outcome.errors)
+        )
+
+    @strawberry.mutation(description="Change the role of a member of your own side.")
+    async def change_workspace_member_role(
+        self,
+        info: Info[Context, None],
+        input: ChangeWorkspaceMemberRoleInput,  # noqa: A002
+    ) -> ChangeWorkspaceMemberRolePayload:
+        async def call(
+            session: AsyncSession, actor: Principal
+        ) -> tuple[service.Workspace, models.WorkspaceMember]:
+            member_id = decode_id(input.member_id, "WorkspaceMember", field="memberId")
+            return await service.change_member_role(
+                session, actor=actor, member_id=member_id, role=models.WorkspaceRole(input.role)
+            )
+
+        outcome = await attempt(info, call)
+        return ChangeWorkspaceMemberRolePayload(
+            member=_member_payload(outcome.value), user_errors=_errors(outcome.errors)
+        )
+
+    @strawberry.mutation(description="Remove a member of your own side (each side keeps a LEAD).")
+    async def remove_workspace_member(
+        self,
+        info: Info[Context, None],
+        input: RemoveWorkspaceMemberInput,  # noqa: A002
+    ) -> RemoveWorkspaceMemberPayload:
+        async def call(session: AsyncSession, actor: Principal) -> strawberry.ID:
+            member_id = decode_id(input.member_id, "WorkspaceMember", field="memberId")
+            await service.remove_member(session, actor=actor, member_id=member_id)
+            return input.member_id
+
+        outcome = await attempt(info, call)
+        return RemoveWorkspaceMemberPayload(
+            removed_member_id=outcome.value, user_errors=_errors(outcome.errors)
+        )
+
+    @strawberry.mutation(description="An org admin invites another organization to a partnership.")
+    async def invite_organization(
+        self,
+        info: Info[Context, None],
+        input: InviteOrganizationInput,  # noqa: A002
+    ) -> InviteOrganizationPayload:
+        async def call(session: AsyncSession, actor: Principal) -> Invitation:
+            invitation, name = await service.invite_organization(
+                session,
+                actor=actor,
+                invitee_slug=input.invitee_organization_slug,
+                name=input.name,
+                own_label=input.own_label,
+                invitee_label=input.invitee_label,
+                message=input.message,
+                valid_days=info.context.settings.invitation_days,
+            )
+            return Invitation.from_model(
+                invitation, partnership_name=name, viewer_org=actor.organization_id
+            )
+
+        outcome = await attempt(info, call)
+        return InviteOrganizationPayload(
+            invitation=outcome.value, user_errors=_errors(outcome.errors)
+        )
+
+    @strawberry.mutation(description="The invited organization's admin accepts.")
+    async def accept_invitation(
+        self,
+        info: Info[Context, None],
+        input: DecideInvitationInput,  # noqa: A002
+    ) -> DecideInvitationPayload:
+        return await _decide(info, input.invitation_id, accept=True)
+
+    @strawberry.mutation(description="The invited organization's admin declines.")
+    async def decline_invitation(
+        self,
+        info: Info[Context, None],
+        input: DecideInvitationInput,  # noqa: A002
+    ) -> DecideInvitationPayload:
+        return await _decide(info, input.invitation_id, accept=False)

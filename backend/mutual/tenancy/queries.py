@@ -1,0 +1,161 @@
+"""Root queries: viewer, partnership, node, nodes."""
+
+from __future__ import annotations
+
+import uuid
+
+import strawberry
+from strawberry.types import Info
+
+from mutual.graphql.context import Context
+from mutual.graphql.ids import decode_id, parse_global_id
+from mutual.graphql.node import NODE_RESOLVERS, Node, node_resolver
+from mutual.graphql.pagination import Connection, page_request, to_connection
+from mutual.kit.errors import DomainError, LimitExceeded
+from mutual.tenancy import repository, service
+from mutual.tenancy.types import Invitation, Organization, Partnership, Party, User, WorkspaceMember
+
+
+@strawberry.type(description="The signed-in user and what they can reach.")
+class Viewer:
+    user: User
+    organization_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field
+    async def organization(self, info: Info[Context, None]) -> Organization:
+        org = await info.context.loaders.organization.load(self.organization_id)
+        assert org is not None
+        return Organization.from_model(org)
+
+    @strawberry.field(description="Partnerships you are a member of (or administer), by name.")
+    async def partnerships(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Partnership]:
+        context = info.context
+        page = page_request(context, first=first, after=after, last=last, before=before)
+        result = await service.list_workspaces(context.db, actor=context.actor, page=page)
+        return to_connection(result, Partnership.from_workspace)
+
+    @strawberry.field(description="Pending invitations sent or received (org admins).")
+    async def pending_invitations(self, info: Info[Context, None]) -> list[Invitation]:
+        context = info.context
+        rows = await service.list_invitations(context.db, actor=context.actor)
+        return [
+            Invitation.from_model(i, partnership_name=name, viewer_org=self.organization_id)
+            for i, name in rows
+        ]
+
+
+async def _partnership(context: Context, partnership_id: uuid.UUID) -> Partnership:
+    workspace = await service.load_workspace(
+        context.db, actor=context.actor, partnership_id=partnership_id
+    )
+    return Partnership.from_workspace(workspace)
+
+
+@node_resolver("Partnership")
+async def _partnership_node(context: Context, raw_id: uuid.UUID) -> Node | None:
+    return await _partnership(context, raw_id)
+
+
+@node_resolver("WorkspaceMember")
+async def _member_node(context: Context, raw_id: uuid.UUID) -> Node | None:
+    member = await repository.member(context.db, raw_id)
+    if member is None:
+        return None
+    workspace = await service.load_workspace(
+        context.db, actor=context.actor, partnership_id=member.partnership_id
+    )
+    return WorkspaceMember.from_model(member, workspace)
+
+
+@node_resolver("Party")
+async def _party_node(context: Context, raw_id: uuid.UUID) -> Node | None:
+    parties = await repository.parties_by_id(context.db, [raw_id])
+    if not parties:
+        return None
+    workspace = await service.load_workspace(
+        context.db, actor=context.actor, partnership_id=parties[0].partnership_id
+    )
+    return Party.from_model(parties[0], workspace)
+
+
+@node_resolver("User")
+async def _user_node(context: Context, raw_id: uuid.UUID) -> Node | None:
+    # Users are visible within their organization; partners meet them through members.
+    user = await context.loaders.user.load(raw_id)
+    if user is None or user.organization_id != context.actor.organization_id:
+        return None
+    return User.from_model(user)
+
+
+@node_resolver("Organization")
+async def _organization_node(context: Context, raw_id: uuid.UUID) -> Node | None:
+    if raw_id != context.actor.organization_id:
+        return None
+    org = await context.loaders.organization.load(raw_id)
+    return Organization.from_model(org) if org else None
+
+
+async def resolve_node(context: Context, global_id: str) -> Node:
+    """Any node by global ID, or NOT_FOUND: unknown, malformed and foreign look the same."""
+    parsed = parse_global_id(global_id)
+    resolver = NODE_RESOLVERS.get(parsed[0]) if parsed else None
+    found = None
+    if parsed is not None and resolver is not None:
+        try:
+            found = await resolver(context, parsed[1])
+        except DomainError as error:
+            if error.code != "NOT_FOUND":
+                raise
+    if found is None:
+        raise DomainError("NOT_FOUND", "No object with this id is visible to you.", field="id")
+    return found
+
+
+@strawberry.type
+class TenancyQuery:
+    @strawberry.field
+    def viewer(self, info: Info[Context, None]) -> Viewer:
+        actor = info.context.actor
+        user = User(
+            raw_id=actor.user_id,
+            email=actor.email,
+            display_name=actor.display_name,
+            org_role=actor.org_role,  # type: ignore[arg-type]
+            organization_id=actor.organization_id,
+        )
+        return Viewer(user=user, organization_id=actor.organization_id)
+
+    @strawberry.field(description="A partnership you may enter; NOT_FOUND otherwise.")
+    async def partnership(self, info: Info[Context, None], id: strawberry.ID) -> Partnership | None:  # noqa: A002
+        context = info.context
+        context.actor  # noqa: B018 - unauthenticated callers get UNAUTHENTICATED, not NOT_FOUND
+        raw = decode_id(id, "Partnership", field="id")
+        return await _partnership(context, raw)
+
+    @strawberry.field
+    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:  # noqa: A002
+        info.context.actor  # noqa: B018
+        return await resolve_node(info.context, id)
+
+    @strawberry.field(description="Nodes by global ID, in order; null where not visible.")
+    async def nodes(self, info: Info[Context, None], ids: list[strawberry.ID]) -> list[Node | None]:
+        info.context.actor  # noqa: B018
+        limit = info.context.settings.max_page_size
+        if len(ids) > limit:
+            raise LimitExceeded("PAGE_TOO_LARGE", f"At most {limit} ids per request.")
+        found: list[Node | None] = []
+        for global_id in ids:
+            try:
+                found.append(await resolve_node(info.context, global_id))
+            except DomainError as error:
+                if error.code != "NOT_FOUND":
+                    raise
+                found.append(None)
+        return found

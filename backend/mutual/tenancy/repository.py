@@ -1,0 +1,296 @@
+"""Every SQL statement of the tenancy domain."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, insert, literal, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mutual.kit.pagination import Page, PageRequest
+from mutual.kit.repository import paginate
+from mutual.tenancy.models import (
+    Invitation,
+    InvitationStatus,
+    Organization,
+    Partnership,
+    PartnershipStatus,
+    Party,
+    User,
+    WorkspaceMember,
+)
+
+
+def _workspace_select(user_id: uuid.UUID, organization_id: uuid.UUID) -> Any:
+    """Partnership, the caller's own party, and the caller's role (NULL for a non-member)."""
+    return (
+        select(Partnership, Party, WorkspaceMember.role)
+        .join(
+            Party,
+            and_(Party.partnership_id == Partnership.id, Party.organization_id == organization_id),
+        )
+        .outerjoin(
+            WorkspaceMember,
+            and_(
+                WorkspaceMember.partnership_id == Partnership.id,
+                WorkspaceMember.user_id == user_id,
+            ),
+        )
+    )
+
+
+async def workspace(
+    session: AsyncSession,
+    partnership_id: uuid.UUID,
+    *,
+    user_id: uuid.UUID,
+    organization_id: uuid.UUID,
+) -> Any | None:
+    stmt = _workspace_select(user_id, organization_id).where(Partnership.id == partnership_id)
+    return (await session.execute(stmt)).first()
+
+
+async def workspaces_page(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    organization_id: uuid.UUID,
+    include_non_member: bool,
+    only_partnership_id: uuid.UUID | None,
+    page: PageRequest,
+) -> Page[Any]:
+    stmt = _workspace_select(user_id, organization_id).where(
+        Partnership.status != PartnershipStatus.INVITED,
+        or_(WorkspaceMember.role.is_not(None), literal(include_non_member)),  # type: ignore[attr-defined]
+    )
+    if only_partnership_id is not None:
+        stmt = stmt.where(Partnership.id == only_partnership_id)
+    stmt = stmt.order_by(Partnership.name, Partnership.id)
+    return await paginate(session, stmt, page, scalar=False)
+
+
+async def parties_of(
+    session: AsyncSession, partnership_ids: Sequence[uuid.UUID]
+) -> list[Party]:
+    stmt = select(Party).where(Party.partnership_id.in_(partnership_ids)).order_by(Party.label)  # type: ignore[attr-defined]
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def parties_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Party]:
+    stmt = select(Party).where(Party.id.in_(ids))  # type: ignore[attr-defined]
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def organizations_by_id(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[Organization]:
+    stmt = select(Organization).where(Organization.id.in_(ids))  # type: ignore[attr-defined]
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def organization_by_slug(session: AsyncSession, slug: str) -> Organization | None:
+    stmt = select(Organization).where(Organization.slug == slug.lower())
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def users_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[User]:
+    stmt = select(User).where(User.id.in_(ids))  # type: ignore[attr-defined]
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def user_in_organization(
+    session: AsyncSession, *, email: str, organization_id: uuid.UUID
+) -> User | None:
+    stmt = select(User).where(
+        func.lower(User.email) == email.lower(),
+        User.organization_id == organization_id,
+        User.is_active.is_(True),  # type: ignore[attr-defined]
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def members_page(
+    session: AsyncSession,
+    partnership_id: uuid.UUID,
+    page: PageRequest,
+    *,
+    party_id: uuid.UUID | None = None,
+) -> Page[WorkspaceMember]:
+    stmt = (
+        select(WorkspaceMember)
+        .join(User, User.id == WorkspaceMember.user_id)
+        .where(WorkspaceMember.partnership_id == partnership_id)
+    )
+    if party_id is not None:
+        stmt = stmt.where(WorkspaceMember.party_id == party_id)
+    stmt = stmt.order_by(WorkspaceMember.party_id, User.display_name, WorkspaceMember.id)
+    return await paginate(session, stmt, page)
+
+
+async def member(session: AsyncSession, member_id: uuid.UUID) -> WorkspaceMember | None:
+    stmt = select(WorkspaceMember).where(WorkspaceMember.id == member_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def members_by_id(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[WorkspaceMember]:
+    stmt = select(WorkspaceMember).where(WorkspaceMember.id.in_(ids))  # type: ignore[attr-defined]
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def member_by_user(
+    session: AsyncSession, partnership_id: uuid.UUID, user_id: uuid.UUID
+) -> WorkspaceMember | None:
+    stmt = select(WorkspaceMember).where(
+        WorkspaceMember.partnership_id == partnership_id, WorkspaceMember.user_id == user_id
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def count_leads(session: AsyncSession, partnership_id: uuid.UUID, party_id: uuid.UUID) -> int:
+    stmt = select(func.count()).where(
+        WorkspaceMember.partnership_id == partnership_id,
+        WorkspaceMember.party_id == party_id,
+        WorkspaceMember.role == "LEAD",
+    )
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def insert_member(session: AsyncSession, **values: Any) -> WorkspaceMember:
+    stmt = insert(WorkspaceMember).values(**values).returning(WorkspaceMember)
+    return (await session.execute(stmt)).scalar_one()
+
+
+async def update_member_role(
+    session: AsyncSession, member: WorkspaceMember, role: str
+) -> WorkspaceMember:
+    stmt = (
+        update(WorkspaceMember)
+        .where(
+            WorkspaceMember.partnership_id == member.partnership_id,
+            WorkspaceMember.id == member.id,
+        )
+        .values(role=role)
+        .returning(WorkspaceMember)
+    )
+    return (await session.execute(stmt, execution_options={"populate_existing": True})).scalar_one()
+
+
+async def delete_member(session: AsyncSession, member: WorkspaceMember) -> None:
+    await session.delete(member)
+    await session.flush()
+
+
+async def insert_partnership(session: AsyncSession, **values: Any) -> Partnership:
+    stmt = insert(Partnership).values(**values).returning(Partnership)
+    return (await session.execute(stmt)).scalar_one()
+
+
+async def insert_party(session: AsyncSession, **values: Any) -> Party:
+    stmt = insert(Party).values(**values).returning(Party)
+    return (await session.execute(stmt)).scalar_one()
+
+
+async def set_partnership_status(
+    session: AsyncSession, partnership: Partnership, status: PartnershipStatus
+) -> Partnership:
+    stmt = (
+        update(Partnership)
+        .where(Partnership.id == partnership.id)
+        .values(status=status, updated_at=func.now(), version=Partnership.version + 1)
+        .returning(Partnership)
+    )
+    return (await session.execute(stmt, execution_options={"populate_existing": True})).scalar_one()
+
+
+async def partnership(session: AsyncSession, partnership_id: uuid.UUID) -> Partnership | None:
+    return await session.get(Partnership, partnership_id)
+
+
+async def insert_invitation(session: AsyncSession, **values: Any) -> Invitation:
+    stmt = insert(Invitation).values(**values).returning(Invitation)
+    return (await session.execute(stmt)).scalar_one()
+
+
+async def invitation(session: AsyncSession, invitation_id: uuid.UUID) -> Invitation | None:
+    stmt = select(Invitation).where(Invitation.id == invitation_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def pending_invitation_between(
+    session: AsyncSession, org_a: uuid.UUID, org_b: uuid.UUID
+) -> Invitation | None:
+    stmt = select(Invitation).where(
+        Invitation.status == InvitationStatus.PENDING,
+        or_(
+            and_(
+                Invitation.inviter_organization_id == org_a,
+                Invitation.invitee_organization_id == org_b,
+            ),
+            and_(
+                Invitation.inviter_organization_id == org_b,
+                Invitation.invitee_organization_id == org_a,
+            ),
+        ),
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def active_partnership_between(
+    session: AsyncSession, org_a: uuid.UUID, org_b: uuid.UUID
+) -> uuid.UUID | None:
+    mine = select(Party.partnership_id).where(Party.organization_id == org_a)
+    stmt = (
+        select(Party.partnership_id)
+        .join(Partnership, Partnership.id == Party.partnership_id)
+        .where(
+            Party.organization_id == org_b,
+            Party.partnership_id.in_(mine),  # type: ignore[attr-defined]
+            Partnership.status.in_([PartnershipStatus.ACTIVE, PartnershipStatus.SUSPENDED]),  # type: ignore[attr-defined]
+        )
+    )
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def invitations_for_organization(
+    session: AsyncSession, organization_id: uuid.UUID, *, statuses: Sequence[str]
+) -> list[tuple[Invitation, str]]:
+    """Invitations sent or received by an organization, with their partnership's name."""
+    stmt = (
+        select(Invitation, Partnership.name)
+        .join(Partnership, Partnership.id == Invitation.partnership_id)
+        .where(
+            or_(
+                Invitation.invitee_organization_id == organization_id,
+                Invitation.inviter_organization_id == organization_id,
+            ),
+            Invitation.status.in_(statuses),  # type: ignore[attr-defined]
+        )
+        .order_by(Invitation.created_at.desc())  # type: ignore[attr-defined]
+    )
+    return [(row[0], row[1]) for row in (await session.execute(stmt)).all()]
+
+
+async def close_invitation(
+    session: AsyncSession,
+    invitation: Invitation,
+    *,
+    status: InvitationStatus,
+    decided_by: uuid.UUID | None,
+    decided_at: datetime | None,
+) -> Invitation:
+    stmt = (
+        update(Invitation)
+        .where(
+            Invitation.partnership_id == invitation.partnership_id,
+            Invitation.id == invitation.id,
+            Invitation.status == InvitationStatus.PENDING,
+        )
+        .values(status=status, decided_by=decided_by, decided_at=decided_at)
+        .returning(Invitation)
+    )
+    return (await session.execute(stmt, execution_options={"populate_existing": True})).scalar_one()

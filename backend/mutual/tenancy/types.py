@@ -1,0 +1,263 @@
+"""GraphQL types of the tenancy domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from mutual.audit import service as audit_service
+from mutual.graphql.context import Context
+from mutual.graphql.errors import UserError
+from mutual.graphql.node import Node
+from mutual.graphql.pagination import Connection, page_request, to_connection
+from mutual.tenancy import models, service
+from mutual.tenancy.errors import TenancyErrorCode as TenancyErrorCodeEnum
+from mutual.tenancy.service import Workspace
+
+if TYPE_CHECKING:
+    from mutual.audit.types import AuditChainVerification, AuditEvent
+    from mutual.auth.types import ApiToken
+
+OrgRole = strawberry.enum(models.OrgRole, name="OrgRole")
+WorkspaceRole = strawberry.enum(models.WorkspaceRole, name="WorkspaceRole")
+PartnershipStatus = strawberry.enum(models.PartnershipStatus, name="PartnershipStatus")
+InvitationStatus = strawberry.enum(models.InvitationStatus, name="InvitationStatus")
+Visibility = strawberry.enum(models.Visibility, name="Visibility")
+TenancyErrorCode = strawberry.enum(TenancyErrorCodeEnum, name="TenancyErrorCode")
+
+
+@strawberry.type
+class TenancyError(UserError):
+    code: TenancyErrorCode
+
+
+@strawberry.type
+class Organization(Node):
+    name: str
+    slug: str
+
+    @classmethod
+    def from_model(cls, org: models.Organization) -> Organization:
+        return cls(raw_id=org.id, name=org.name, slug=org.slug)
+
+    @strawberry.field(description="Whether this organization's users sign in through OIDC SSO.")
+    async def has_sso(self, info: Info[Context, None]) -> bool:
+        return await info.context.loaders.sso_enabled.load(self.raw_id)
+
+
+@strawberry.type
+class User(Node):
+    email: str
+    display_name: str
+    org_role: OrgRole
+    organization_id: strawberry.Private[object]
+
+    @classmethod
+    def from_model(cls, user: models.User) -> User:
+        return cls(
+            raw_id=user.id,
+            email=user.email,
+            display_name=user.display_name,
+            org_role=models.OrgRole(user.org_role),
+            organization_id=user.organization_id,
+        )
+
+    @strawberry.field
+    async def organization(self, info: Info[Context, None]) -> Organization:
+        org = await info.context.loaders.organization.load(self.organization_id)  # type: ignore[arg-type]
+        assert org is not None
+        return Organization.from_model(org)
+
+
+@strawberry.type
+class Party(Node):
+    label: str
+    is_own: bool = strawberry.field(description="Whether this is the viewer's side.")
+    organization_id: strawberry.Private[object]
+
+    @classmethod
+    def from_model(cls, party: models.Party, workspace: Workspace) -> Party:
+        return cls(
+            raw_id=party.id,
+            label=party.label,
+            is_own=party.id == workspace.own_party.id,
+            organization_id=party.organization_id,
+        )
+
+    @strawberry.field
+    async def organization(self, info: Info[Context, None]) -> Organization:
+        org = await info.context.loaders.organization.load(self.organization_id)  # type: ignore[arg-type]
+        assert org is not None
+        return Organization.from_model(org)
+
+
+@strawberry.type
+class WorkspaceMember(Node):
+    role: WorkspaceRole
+    created_at: datetime
+    member: strawberry.Private[models.WorkspaceMember]
+    workspace: strawberry.Private[Workspace]
+
+    @classmethod
+    def from_model(cls, member: models.WorkspaceMember, workspace: Workspace) -> WorkspaceMember:
+        return cls(
+            raw_id=member.id,
+            role=models.WorkspaceRole(member.role),
+            created_at=member.created_at,
+            member=member,
+            workspace=workspace,
+        )
+
+    @strawberry.field
+    async def user(self, info: Info[Context, None]) -> User:
+        user = await info.context.loaders.user.load(self.member.user_id)
+        assert user is not None
+        return User.from_model(user)
+
+    @strawberry.field
+    async def party(self, info: Info[Context, None]) -> Party:
+        parties = await info.context.loaders.parties.load(self.workspace.id)
+        party = next(p for p in parties if p.id == self.member.party_id)
+        return Party.from_model(party, self.workspace)
+
+
+@strawberry.type
+class Partnership(Node):
+    name: str
+    status: PartnershipStatus
+    created_at: datetime
+    viewer_role: WorkspaceRole | None = strawberry.field(
+        description="The viewer's workspace role; null for an org admin who is not a member."
+    )
+    viewer_can_manage_members: bool
+    workspace: strawberry.Private[Workspace]
+
+    @classmethod
+    def from_workspace(cls, workspace: Workspace) -> Partnership:
+        p = workspace.partnership
+        return cls(
+            raw_id=p.id,
+            name=p.name,
+            status=models.PartnershipStatus(p.status),
+            created_at=p.created_at,
+            viewer_role=workspace.role,
+            viewer_can_manage_members=workspace.manages_members,
+            workspace=workspace,
+        )
+
+    @strawberry.field
+    async def parties(self, info: Info[Context, None]) -> list[Party]:
+        parties = await info.context.loaders.parties.load(self.workspace.id)
+        return [Party.from_model(p, self.workspace) for p in parties]
+
+    @strawberry.field
+    def own_party(self) -> Party:
+        return Party.from_model(self.workspace.own_party, self.workspace)
+
+    @strawberry.field
+    async def counterparty(self, info: Info[Context, None]) -> Party:
+        parties = await info.context.loaders.parties.load(self.workspace.id)
+        other = next(p for p in parties if p.id != self.workspace.own_party.id)
+        return Party.from_model(other, self.workspace)
+
+    @strawberry.field
+    async def members(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        own_side_only: bool = False,
+    ) -> Connection[WorkspaceMember]:
+        page = page_request(info.context, first=first, after=after, last=last, before=before)
+        result = await service.list_members(
+            info.context.db,
+            self.workspace,
+            page=page,
+            party_id=self.workspace.own_party.id if own_side_only else None,
+        )
+        return to_connection(result, lambda m: WorkspaceMember.from_model(m, self.workspace))
+
+    @strawberry.field(description="Every write in this partnership, newest first.")
+    async def audit_trail(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Annotated[AuditEvent, strawberry.lazy("mutual.audit.types")]]:
+        from mutual.audit.types import AuditEvent
+
+        page = page_request(info.context, first=first, after=after, last=last, before=before)
+        result = await audit_service.trail(
+            info.context.db, partnership_id=self.workspace.id, page=page
+        )
+        return to_connection(result, lambda e: AuditEvent.from_model(e, self.workspace))
+
+    @strawberry.field(description="Recompute the audit hash chain and report the first break.")
+    async def verify_audit_chain(
+        self, info: Info[Context, None]
+    ) -> Annotated[AuditChainVerification, strawberry.lazy("mutual.audit.types")]:
+        from mutual.audit.types import AuditChainVerification
+
+        result = await audit_service.verify(info.context.db, partnership_id=self.workspace.id)
+        return AuditChainVerification.from_result(result, self.workspace)
+
+    @strawberry.field(description="Your side's API tokens (leads and org admins only).")
+    async def api_tokens(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[ApiToken, strawberry.lazy("mutual.auth.types")]]:
+        from mutual.auth import service as auth_service
+        from mutual.auth.types import ApiToken
+
+        tokens = await auth_service.list_api_tokens(
+            info.context.db, actor=info.context.actor, partnership_id=self.workspace.id
+        )
+        return [ApiToken.from_model(t) for t in tokens]
+
+
+@strawberry.type
+class Invitation(Node):
+    status: InvitationStatus
+    message: str
+    created_at: datetime
+    expires_at: datetime
+    partnership_name: str
+    direction: str = strawberry.field(description="SENT by your organization, or RECEIVED.")
+    invitation: strawberry.Private[models.Invitation]
+
+    @classmethod
+    def from_model(
+        cls, invitation: models.Invitation, *, partnership_name: str, viewer_org: object
+    ) -> Invitation:
+        return cls(
+            raw_id=invitation.id,
+            status=models.InvitationStatus(invitation.status),
+            message=invitation.message,
+            created_at=invitation.created_at,
+            expires_at=invitation.expires_at,
+            partnership_name=partnership_name,
+            direction="SENT" if invitation.inviter_organization_id == viewer_org else "RECEIVED",
+            invitation=invitation,
+        )
+
+    @strawberry.field
+    async def inviter_organization(self, info: Info[Context, None]) -> Organization:
+        org = await info.context.loaders.organization.load(
+            self.invitation.inviter_organization_id
+        )
+        assert org is not None
+        return Organization.from_model(org)
+
+    @strawberry.field
+    async def invitee_organization(self, info: Info[Context, None]) -> Organization:
+        org = await info.context.loaders.organization.load(
+            self.invitation.invitee_organization_id
+        )
+        assert org is not None
+        return Organization.from_model(org)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -45,16 +47,14 @@ class MutualSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> MutualSchema:
-    extensions: list[type[SchemaExtension] | SchemaExtension] = [
+    extensions: list[Callable[[], SchemaExtension]] = [
         OperationLifecycle,
-        QueryDepthLimiter(max_depth=settings.max_depth),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
     ]
     if not settings.is_development:
-        from graphql.validation import NoSchemaIntrospectionCustomRule
-
-        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     types: list[Any] = [
         Partnership, Party, WorkspaceMember, User, Organization, Invitation, ApiToken,
         AuditEvent, AuditChainVerification,

@@ -1,0 +1,193 @@
+"""Test harness: a real PostgreSQL (embedded unless DATABASE_URL is set), the real migrations,
+the application role, and a clean database before every test (TRUNCATE, then the demo seed)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy.engine import URL, make_url
+from starlette.applications import Starlette
+
+from mutual.config import REPO_ROOT, Settings
+from mutual.db import (
+    _asyncpg_kwargs,
+    app_url,
+    connect_owner,
+    ensure_database,
+    run_migrations,
+    start_embedded_postgres,
+)
+from tests.helpers import World, build_world
+
+TABLES = (
+    "audit_event, api_token, invitation, workspace_member, party, partnership, "
+    "oidc_provider, login_attempt, user_session, app_user, organization"
+)
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def server_url() -> URL:
+    """The PostgreSQL server the suite uses (a URL without a database chosen yet)."""
+    configured = os.environ.get("DATABASE_URL")
+    if configured:
+        return make_url(configured).set(drivername="postgresql+asyncpg")
+    uri = start_embedded_postgres(REPO_ROOT / ".mutual" / "test")
+    return make_url(uri).set(drivername="postgresql+asyncpg")
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(
+        env="test",
+        database_url=None,
+        public_url="http://127.0.0.1:8000",
+        login_max_failures_per_ip=1000,
+    )
+
+
+@pytest.fixture(scope="session")
+async def owner_url(server_url: URL, settings: Settings) -> URL:
+    """A fresh, migrated database for this xdist worker; the owner's URL to it."""
+    owner = server_url.set(database=f"mutual_test_{_worker()}")
+    admin = await asyncpg.connect(**_asyncpg_kwargs(owner.set(database="postgres")))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{owner.database}" WITH (FORCE)')
+    finally:
+        await admin.close()
+    await ensure_database(owner, settings)
+    await asyncio.to_thread(run_migrations, owner)
+    return owner
+
+
+@pytest.fixture(scope="session")
+def app_database_url(owner_url: URL, settings: Settings) -> URL:
+    return app_url(owner_url, settings)
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, app_database_url: URL) -> Starlette:
+    from mutual.app import create_app
+
+    return create_app(settings, app_database_url=app_database_url)
+
+
+@pytest.fixture
+async def owner(owner_url: URL) -> AsyncIterator[asyncpg.Connection]:
+    """A direct connection as the table owner, bypassing the service layer and RLS."""
+    conn = await connect_owner(owner_url)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+async def app_conn(app_database_url: URL) -> AsyncIterator[asyncpg.Connection]:
+    """A direct connection as the application role: RLS applies, the services do not."""
+    conn = await asyncpg.connect(**_asyncpg_kwargs(app_database_url))
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+async def world(owner_url: URL, settings: Settings) -> World:
+    """The demo world (Northwind, Contoso, Fabrikam) in an otherwise empty database."""
+    conn = await connect_owner(owner_url)
+    try:
+        await conn.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+    finally:
+        await conn.close()
+    return await build_world(owner_url, settings)
+
+
+@pytest.fixture
+async def client(app: Starlette, world: World) -> AsyncIterator[httpx.AsyncClient]:
+    async with _client(app) as c:
+        yield c
+
+
+@pytest.fixture
+def make_client(app: Starlette, world: World) -> Iterator[Any]:
+    """A factory of independent clients (each with its own cookie jar)."""
+    yield lambda: _client(app)
+
+
+def _client(app: Starlette) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 50000)),
+        base_url="http://127.0.0.1:8000",
+    )
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    owner_url: URL
+
+
+@pytest.fixture(scope="session")
+def live_server(owner_url: URL) -> Iterator[LiveServer]:
+    """`mutual serve` in its own process on a free port, against this worker's database.
+
+    Tests that use it also request `world` (directly or through another fixture) so the
+    data is fresh; the server only holds pooled connections between requests.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": owner_url.render_as_string(hide_password=False),
+        "MUTUAL_ENV": "test",
+        "MUTUAL_PUBLIC_URL": url,
+        "MUTUAL_LOGIN_MAX_FAILURES_PER_IP": "1000",
+    }
+    log = open(REPO_ROOT / ".mutual" / f"live-server-{_worker()}-{port}.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mutual.cli", "serve", "--no-seed", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"live server did not start; see {log.name}")
+            time.sleep(0.2)
+        yield LiveServer(url=url, owner_url=owner_url)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

@@ -59,18 +59,23 @@ def settings() -> Settings:
     )
 
 
-@pytest.fixture(scope="session")
-async def owner_url(server_url: URL, settings: Settings) -> URL:
-    """A fresh, migrated database for this xdist worker; the owner's URL to it."""
-    owner = server_url.set(database=f"mutual_test_{_worker()}")
+async def _drop_database(owner: URL) -> None:
     admin = await asyncpg.connect(**_asyncpg_kwargs(owner.set(database="postgres")))
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{owner.database}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def owner_url(server_url: URL, settings: Settings) -> AsyncIterator[URL]:
+    """A fresh, migrated database for this test process (one per xdist worker), dropped after."""
+    owner = server_url.set(database=f"mutual_test_{_worker()}_{os.getpid()}")
+    await _drop_database(owner)
     await ensure_database(owner, settings)
     await asyncio.to_thread(run_migrations, owner)
-    return owner
+    yield owner
+    await _drop_database(owner)
 
 
 @pytest.fixture(scope="session")

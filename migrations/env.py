@@ -1,4 +1,4 @@
-"""Alembic environment: migrations run as the owner (the DATABASE_URL user), never as the app role."""
+"""Alembic environment: migrations run as the owner (DATABASE_URL user), never as the app role."""
 
 from __future__ import annotations
 

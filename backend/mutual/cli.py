@@ -44,13 +44,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.is_development and not args.no_seed:
         if seed_if_empty(owner, settings):
             print("Seeded the demo partnership.")
-        print("Demo logins (password: %s):" % DEMO_PASSWORD)
+        print(f"Demo logins (password: {DEMO_PASSWORD}):")
         for email in demo_logins():
             print(f"  {email}")
     app = create_app(settings, app_database_url=app_url(owner, settings))
     print(f"Mutual portal on {settings.public_url}  (GraphQL at {settings.public_url}/graphql)")
-    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
-                log_level="info", access_log=False)
+    uvicorn.run(
+        app,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        log_level="info",
+        access_log=False,
+    )
     return 0
 
 

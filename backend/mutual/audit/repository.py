@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from mutual.audit.models import AuditEvent
 from mutual.kit.pagination import Page, PageRequest
@@ -25,12 +26,12 @@ async def trail(
     object_type: str | None = None,
     object_id: uuid.UUID | None = None,
 ) -> Page[AuditEvent]:
-    stmt = select(AuditEvent).where(AuditEvent.partnership_id == partnership_id)
+    stmt = select(AuditEvent).where(col(AuditEvent.partnership_id) == partnership_id)
     if object_type is not None:
-        stmt = stmt.where(AuditEvent.object_type == object_type)
+        stmt = stmt.where(col(AuditEvent.object_type) == object_type)
     if object_id is not None:
-        stmt = stmt.where(AuditEvent.object_id == object_id)
-    stmt = stmt.order_by(AuditEvent.seq.desc())  # type: ignore[attr-defined]
+        stmt = stmt.where(col(AuditEvent.object_id) == object_id)
+    stmt = stmt.order_by(col(AuditEvent.seq).desc())
     return await paginate(session, stmt, page)
 
 

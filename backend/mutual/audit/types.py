@@ -39,7 +39,7 @@ class AuditEvent(Node):
             action=event.action,
             object_type=event.object_type,
             object_id=str(event.object_id),
-            changes=event.changes,
+            changes=JSON(event.changes),
             visibility=event.visibility,
             created_at=event.created_at,
             request_id=event.request_id,

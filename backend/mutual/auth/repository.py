@@ -115,7 +115,9 @@ async def api_tokens(session: AsyncSession, partnership_id: uuid.UUID) -> list[A
 
 
 async def api_token(session: AsyncSession, token_id: uuid.UUID) -> ApiToken | None:
-    return (await session.execute(select(ApiToken).where(ApiToken.id == token_id))).scalar_one_or_none()
+    return (
+        await session.execute(select(ApiToken).where(ApiToken.id == token_id))
+    ).scalar_one_or_none()
 
 
 async def revoke_api_token(session: AsyncSession, token: ApiToken) -> ApiToken:

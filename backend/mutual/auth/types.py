@@ -11,7 +11,8 @@ from mutual.auth.scopes import Scope
 from mutual.graphql.node import Node
 from mutual.kit.clock import utcnow
 
-ApiTokenScope = strawberry.enum(Scope, name="ApiTokenScope")
+ApiTokenScope = Scope
+strawberry.enum(Scope, name="ApiTokenScope")
 
 
 @strawberry.type

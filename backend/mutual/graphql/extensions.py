@@ -61,9 +61,7 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
     extensions: dict[str, Any] = {"code": error_code(error)}
     if isinstance(error.original_error, DomainError) and error.original_error.field:
         extensions["field"] = error.original_error.field
-    return GraphQLError(
-        error.message, nodes=error.nodes, path=error.path, extensions=extensions
-    )
+    return GraphQLError(error.message, nodes=error.nodes, path=error.path, extensions=extensions)
 
 
 class OperationLifecycle(SchemaExtension):
@@ -72,7 +70,7 @@ class OperationLifecycle(SchemaExtension):
 
     budget = PrincipalBudget()
 
-    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_operation(self) -> AsyncIterator[None]:
         context: Context = self.execution_context.context
         context.session = context.database.session()
         committed = False
@@ -111,10 +109,14 @@ class OperationLifecycle(SchemaExtension):
     def on_execute(self) -> Any:
         context: Context = self.execution_context.context
         document = self.execution_context.graphql_document
-        operation = get_operation_ast(document, self.execution_context.operation_name) if document else None
+        operation = (
+            get_operation_ast(document, self.execution_context.operation_name) if document else None
+        )
         if operation is not None and document is not None:
             fragments = {
-                d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+                d.name.value: d
+                for d in document.definitions
+                if isinstance(d, FragmentDefinitionNode)
             }
             schema = self.execution_context.schema._schema
             cost = operation_cost(schema, operation, fragments, self.execution_context.variables)

@@ -26,5 +26,7 @@ def decode_id(value: str, type_name: str, *, field: str) -> uuid.UUID:
     """The uuid behind a global ID of the expected type; anything else is NOT_FOUND."""
     parsed = parse_global_id(value)
     if parsed is None or parsed[0] != type_name:
-        raise DomainError("NOT_FOUND", f"No {type_name} with this id is visible to you.", field=field)
+        raise DomainError(
+            "NOT_FOUND", f"No {type_name} with this id is visible to you.", field=field
+        )
     return parsed[1]

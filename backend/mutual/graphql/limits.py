@@ -66,7 +66,9 @@ class CostCalculator:
         self.fragments = fragments
         self.variables = variables
 
-    def selection_cost(self, parent: Any, selection_set: SelectionSetNode | None, seen: frozenset[str]) -> int:
+    def selection_cost(
+        self, parent: Any, selection_set: SelectionSetNode | None, seen: frozenset[str]
+    ) -> int:
         if selection_set is None:
             return 0
         total = 0

@@ -13,12 +13,12 @@ from mutual.graphql.ids import decode_id
 from mutual.kit.errors import DomainError
 from mutual.tenancy import models, service
 from mutual.tenancy.errors import TenancyErrorCode as Code
+from mutual.tenancy.models import WorkspaceRole
 from mutual.tenancy.types import (
     Invitation,
     Partnership,
     TenancyError,
     WorkspaceMember,
-    WorkspaceRole,
 )
 
 
@@ -98,7 +98,9 @@ def _member_payload(
 async def _decide(
     info: Info[Context, None], invitation_id: strawberry.ID, *, accept: bool
 ) -> DecideInvitationPayload:
-    async def call(session: AsyncSession, actor: Principal) -> tuple[Invitation, Partnership | None]:
+    async def call(
+        session: AsyncSession, actor: Principal
+    ) -> tuple[Invitation, Partnership | None]:
         raw = decode_id(invitation_id, "Invitation", field="invitationId")
         invitation, name = await service.decide_invitation(
             session, actor=actor, invitation_id=raw, accept=accept

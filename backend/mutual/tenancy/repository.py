@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.repository import paginate
@@ -27,16 +28,19 @@ from mutual.tenancy.models import (
 def _workspace_select(user_id: uuid.UUID, organization_id: uuid.UUID) -> Any:
     """Partnership, the caller's own party, and the caller's role (NULL for a non-member)."""
     return (
-        select(Partnership, Party, WorkspaceMember.role)
+        select(Partnership, Party, col(WorkspaceMember.role))
         .join(
             Party,
-            and_(Party.partnership_id == Partnership.id, Party.organization_id == organization_id),
+            and_(
+                col(Party.partnership_id) == col(Partnership.id),
+                col(Party.organization_id) == organization_id,
+            ),
         )
         .outerjoin(
             WorkspaceMember,
             and_(
-                WorkspaceMember.partnership_id == Partnership.id,
-                WorkspaceMember.user_id == user_id,
+                col(WorkspaceMember.partnership_id) == col(Partnership.id),
+                col(WorkspaceMember.user_id) == user_id,
             ),
         )
     )
@@ -49,7 +53,7 @@ async def workspace(
     user_id: uuid.UUID,
     organization_id: uuid.UUID,
 ) -> Any | None:
-    stmt = _workspace_select(user_id, organization_id).where(Partnership.id == partnership_id)
+    stmt = _workspace_select(user_id, organization_id).where(col(Partnership.id) == partnership_id)
     return (await session.execute(stmt)).first()
 
 
@@ -63,41 +67,43 @@ async def workspaces_page(
     page: PageRequest,
 ) -> Page[Any]:
     stmt = _workspace_select(user_id, organization_id).where(
-        Partnership.status != PartnershipStatus.INVITED,
-        or_(WorkspaceMember.role.is_not(None), literal(include_non_member)),  # type: ignore[attr-defined]
+        col(Partnership.status) != PartnershipStatus.INVITED,
+        or_(col(WorkspaceMember.role).is_not(None), literal(include_non_member)),
     )
     if only_partnership_id is not None:
-        stmt = stmt.where(Partnership.id == only_partnership_id)
-    stmt = stmt.order_by(Partnership.name, Partnership.id)
+        stmt = stmt.where(col(Partnership.id) == only_partnership_id)
+    stmt = stmt.order_by(col(Partnership.name), col(Partnership.id))
     return await paginate(session, stmt, page, scalar=False)
 
 
-async def parties_of(
-    session: AsyncSession, partnership_ids: Sequence[uuid.UUID]
-) -> list[Party]:
-    stmt = select(Party).where(Party.partnership_id.in_(partnership_ids)).order_by(Party.label)  # type: ignore[attr-defined]
+async def parties_of(session: AsyncSession, partnership_ids: Sequence[uuid.UUID]) -> list[Party]:
+    stmt = (
+        select(Party)
+        .where(col(Party.partnership_id).in_(partnership_ids))
+        .order_by(col(Party.label))
+    )
     return list((await session.execute(stmt)).scalars().all())
 
 
 async def parties_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Party]:
-    stmt = select(Party).where(Party.id.in_(ids))  # type: ignore[attr-defined]
+    stmt = select(Party).where(col(Party.id).in_(ids))
     return list((await session.execute(stmt)).scalars().all())
 
 
 async def organizations_by_id(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[Organization]:
-    stmt = select(Organization).where(Organization.id.in_(ids))  # type: ignore[attr-defined]
+    stmt = select(Organization).where(col(Organization.id).in_(ids))
     return list((await session.execute(stmt)).scalars().all())
 
 
 async def organization_by_slug(session: AsyncSession, slug: str) -> Organization | None:
-    stmt = select(Organization).where(Organization.slug == slug.lower())
+    stmt = select(Organization).where(col(Organization.slug) == slug.lower())
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
 async def users_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[User]:
-    stmt = select(User).where(User.id.in_(ids))  # type: ignore[attr-defined]
+    stmt = select(User).where(col(User.id).in_(ids))
     return list((await session.execute(stmt)).scalars().all())
 
 
@@ -105,9 +111,9 @@ async def user_in_organization(
     session: AsyncSession, *, email: str, organization_id: uuid.UUID
 ) -> User | None:
     stmt = select(User).where(
-        func.lower(User.email) == email.lower(),
-        User.organization_id == organization_id,
-        User.is_active.is_(True),  # type: ignore[attr-defined]
+        func.lower(col(User.email)) == email.lower(),
+        col(User.organization_id) == organization_id,
+        col(User.is_active).is_(True),
     )
     return (await session.execute(stmt)).scalar_one_or_none()
 
@@ -121,24 +127,24 @@ async def members_page(
 ) -> Page[WorkspaceMember]:
     stmt = (
         select(WorkspaceMember)
-        .join(User, User.id == WorkspaceMember.user_id)
-        .where(WorkspaceMember.partnership_id == partnership_id)
+        .join(User, col(User.id) == col(WorkspaceMember.user_id))
+        .where(col(WorkspaceMember.partnership_id) == partnership_id)
     )
     if party_id is not None:
-        stmt = stmt.where(WorkspaceMember.party_id == party_id)
-    stmt = stmt.order_by(WorkspaceMember.party_id, User.display_name, WorkspaceMember.id)
+        stmt = stmt.where(col(WorkspaceMember.party_id) == party_id)
+    stmt = stmt.order_by(
+        col(WorkspaceMember.party_id), col(User.display_name), col(WorkspaceMember.id)
+    )
     return await paginate(session, stmt, page)
 
 
 async def member(session: AsyncSession, member_id: uuid.UUID) -> WorkspaceMember | None:
-    stmt = select(WorkspaceMember).where(WorkspaceMember.id == member_id)
+    stmt = select(WorkspaceMember).where(col(WorkspaceMember.id) == member_id)
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def members_by_id(
-    session: AsyncSession, ids: Sequence[uuid.UUID]
-) -> list[WorkspaceMember]:
-    stmt = select(WorkspaceMember).where(WorkspaceMember.id.in_(ids))  # type: ignore[attr-defined]
+async def members_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[WorkspaceMember]:
+    stmt = select(WorkspaceMember).where(col(WorkspaceMember.id).in_(ids))
     return list((await session.execute(stmt)).scalars().all())
 
 
@@ -146,16 +152,17 @@ async def member_by_user(
     session: AsyncSession, partnership_id: uuid.UUID, user_id: uuid.UUID
 ) -> WorkspaceMember | None:
     stmt = select(WorkspaceMember).where(
-        WorkspaceMember.partnership_id == partnership_id, WorkspaceMember.user_id == user_id
+        col(WorkspaceMember.partnership_id) == partnership_id,
+        col(WorkspaceMember.user_id) == user_id,
     )
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
 async def count_leads(session: AsyncSession, partnership_id: uuid.UUID, party_id: uuid.UUID) -> int:
     stmt = select(func.count()).where(
-        WorkspaceMember.partnership_id == partnership_id,
-        WorkspaceMember.party_id == party_id,
-        WorkspaceMember.role == "LEAD",
+        col(WorkspaceMember.partnership_id) == partnership_id,
+        col(WorkspaceMember.party_id) == party_id,
+        col(WorkspaceMember.role) == "LEAD",
     )
     return int((await session.execute(stmt)).scalar_one())
 
@@ -171,8 +178,8 @@ async def update_member_role(
     stmt = (
         update(WorkspaceMember)
         .where(
-            WorkspaceMember.partnership_id == member.partnership_id,
-            WorkspaceMember.id == member.id,
+            col(WorkspaceMember.partnership_id) == member.partnership_id,
+            col(WorkspaceMember.id) == member.id,
         )
         .values(role=role)
         .returning(WorkspaceMember)
@@ -200,8 +207,8 @@ async def set_partnership_status(
 ) -> Partnership:
     stmt = (
         update(Partnership)
-        .where(Partnership.id == partnership.id)
-        .values(status=status, updated_at=func.now(), version=Partnership.version + 1)
+        .where(col(Partnership.id) == partnership.id)
+        .values(status=status, updated_at=func.now(), version=col(Partnership.version) + 1)
         .returning(Partnership)
     )
     return (await session.execute(stmt, execution_options={"populate_existing": True})).scalar_one()
@@ -217,7 +224,7 @@ async def insert_invitation(session: AsyncSession, **values: Any) -> Invitation:
 
 
 async def invitation(session: AsyncSession, invitation_id: uuid.UUID) -> Invitation | None:
-    stmt = select(Invitation).where(Invitation.id == invitation_id)
+    stmt = select(Invitation).where(col(Invitation.id) == invitation_id)
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
@@ -225,15 +232,15 @@ async def pending_invitation_between(
     session: AsyncSession, org_a: uuid.UUID, org_b: uuid.UUID
 ) -> Invitation | None:
     stmt = select(Invitation).where(
-        Invitation.status == InvitationStatus.PENDING,
+        col(Invitation.status) == InvitationStatus.PENDING,
         or_(
             and_(
-                Invitation.inviter_organization_id == org_a,
-                Invitation.invitee_organization_id == org_b,
+                col(Invitation.inviter_organization_id) == org_a,
+                col(Invitation.invitee_organization_id) == org_b,
             ),
             and_(
-                Invitation.inviter_organization_id == org_b,
-                Invitation.invitee_organization_id == org_a,
+                col(Invitation.inviter_organization_id) == org_b,
+                col(Invitation.invitee_organization_id) == org_a,
             ),
         ),
     )
@@ -243,14 +250,14 @@ async def pending_invitation_between(
 async def active_partnership_between(
     session: AsyncSession, org_a: uuid.UUID, org_b: uuid.UUID
 ) -> uuid.UUID | None:
-    mine = select(Party.partnership_id).where(Party.organization_id == org_a)
+    mine = select(col(Party.partnership_id)).where(col(Party.organization_id) == org_a)
     stmt = (
-        select(Party.partnership_id)
-        .join(Partnership, Partnership.id == Party.partnership_id)
+        select(col(Party.partnership_id))
+        .join(Partnership, col(Partnership.id) == col(Party.partnership_id))
         .where(
-            Party.organization_id == org_b,
-            Party.partnership_id.in_(mine),  # type: ignore[attr-defined]
-            Partnership.status.in_([PartnershipStatus.ACTIVE, PartnershipStatus.SUSPENDED]),  # type: ignore[attr-defined]
+            col(Party.organization_id) == org_b,
+            col(Party.partnership_id).in_(mine),
+            col(Partnership.status).in_([PartnershipStatus.ACTIVE, PartnershipStatus.SUSPENDED]),
         )
     )
     return (await session.execute(stmt)).scalars().first()
@@ -261,16 +268,16 @@ async def invitations_for_organization(
 ) -> list[tuple[Invitation, str]]:
     """Invitations sent or received by an organization, with their partnership's name."""
     stmt = (
-        select(Invitation, Partnership.name)
-        .join(Partnership, Partnership.id == Invitation.partnership_id)
+        select(Invitation, col(Partnership.name))
+        .join(Partnership, col(Partnership.id) == col(Invitation.partnership_id))
         .where(
             or_(
-                Invitation.invitee_organization_id == organization_id,
-                Invitation.inviter_organization_id == organization_id,
+                col(Invitation.invitee_organization_id) == organization_id,
+                col(Invitation.inviter_organization_id) == organization_id,
             ),
-            Invitation.status.in_(statuses),  # type: ignore[attr-defined]
+            col(Invitation.status).in_(statuses),
         )
-        .order_by(Invitation.created_at.desc())  # type: ignore[attr-defined]
+        .order_by(col(Invitation.created_at).desc())
     )
     return [(row[0], row[1]) for row in (await session.execute(stmt)).all()]
 
@@ -286,9 +293,9 @@ async def close_invitation(
     stmt = (
         update(Invitation)
         .where(
-            Invitation.partnership_id == invitation.partnership_id,
-            Invitation.id == invitation.id,
-            Invitation.status == InvitationStatus.PENDING,
+            col(Invitation.partnership_id) == invitation.partnership_id,
+            col(Invitation.id) == invitation.id,
+            col(Invitation.status) == InvitationStatus.PENDING,
         )
         .values(status=status, decided_by=decided_by, decided_at=decided_at)
         .returning(Invitation)

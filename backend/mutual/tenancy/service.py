@@ -63,7 +63,10 @@ class Workspace:
             )
 
 
-def _workspace_from_row(row: tuple[Partnership, Party, str | None], actor: Principal) -> Workspace:
+WorkspaceRow = tuple[Partnership, Party, str | None]
+
+
+def _workspace_from_row(row: WorkspaceRow, actor: Principal) -> Workspace:
     partnership, party, role = row
     return Workspace(
         partnership=partnership,
@@ -73,9 +76,7 @@ def _workspace_from_row(row: tuple[Partnership, Party, str | None], actor: Princ
     )
 
 
-def _may_enter(row: tuple[Partnership, Party, str | None] | None, actor: Principal) -> bool:
-    if row is None:
-        return False
+def _may_enter(row: WorkspaceRow, actor: Principal) -> bool:
     partnership, _party, role = row
     if partnership.status == PartnershipStatus.INVITED:
         return False
@@ -91,15 +92,15 @@ async def load_workspace(
     partnership_id: uuid.UUID,
     scope: Scope = Scope.READ,
 ) -> Workspace:
-    """The caller's view of a partnership, or NOT_FOUND (never FORBIDDEN: existence stays hidden)."""
+    """The caller's view of a partnership, or NOT_FOUND (never FORBIDDEN: no leak)."""
     actor.require_scope(scope)
     row = await repository.workspace(
         session, partnership_id, user_id=actor.user_id, organization_id=actor.organization_id
     )
-    typed = tuple(row) if row is not None else None
-    if not _may_enter(typed, actor):  # type: ignore[arg-type]
+    typed: WorkspaceRow | None = (row[0], row[1], row[2]) if row is not None else None
+    if typed is None or not _may_enter(typed, actor):
         raise NotFound("partnership", field="partnershipId")
-    return _workspace_from_row(typed, actor)  # type: ignore[arg-type]
+    return _workspace_from_row(typed, actor)
 
 
 async def list_workspaces(
@@ -168,9 +169,7 @@ async def add_member(
             Code.NOT_FOUND, "No active user of your organization has this email.", field="email"
         )
     if await repository.member_by_user(session, workspace.id, user.id) is not None:
-        raise DomainError(
-            Code.ALREADY_MEMBER, f"{user.email} is already a member.", field="email"
-        )
+        raise DomainError(Code.ALREADY_MEMBER, f"{user.email} is already a member.", field="email")
     member = await repository.insert_member(
         session,
         partnership_id=workspace.id,
@@ -208,9 +207,7 @@ async def _keep_a_lead(
     if member.role == WorkspaceRole.LEAD and (
         await repository.count_leads(session, workspace.id, member.party_id) <= 1
     ):
-        raise DomainError(
-            Code.LAST_LEAD, "Each side keeps at least one LEAD.", field="memberId"
-        )
+        raise DomainError(Code.LAST_LEAD, "Each side keeps at least one LEAD.", field="memberId")
 
 
 async def change_member_role(
@@ -287,7 +284,8 @@ async def invite_organization(
         )
     if invitee.id == actor.organization_id:
         raise DomainError(
-            Code.SELF_INVITATION, "An organization cannot partner with itself.",
+            Code.SELF_INVITATION,
+            "An organization cannot partner with itself.",
             field="inviteeOrganizationSlug",
         )
     await _expire_stale(session, actor.organization_id)
@@ -356,7 +354,10 @@ async def _expire_stale(session: AsyncSession, organization_id: uuid.UUID) -> No
     ):
         if invitation.expires_at <= now:
             await repository.close_invitation(
-                session, invitation, status=InvitationStatus.EXPIRED, decided_by=None,
+                session,
+                invitation,
+                status=InvitationStatus.EXPIRED,
+                decided_by=None,
                 decided_at=now,
             )
 
@@ -382,8 +383,9 @@ async def decide_invitation(
     _require_org_admin(actor, "Answering an invitation")
     invitation = await repository.invitation(session, invitation_id)
     if invitation is None or invitation.invitee_organization_id != actor.organization_id:
-        raise DomainError(Code.NOT_FOUND, "No invitation with this id is visible to you.",
-                          field="invitationId")
+        raise DomainError(
+            Code.NOT_FOUND, "No invitation with this id is visible to you.", field="invitationId"
+        )
     if invitation.status != InvitationStatus.PENDING:
         raise DomainError(
             Code.INVITATION_CLOSED,
@@ -399,7 +401,9 @@ async def decide_invitation(
         )
     partnership = await repository.partnership(session, invitation.partnership_id)
     row = await repository.workspace(
-        session, invitation.partnership_id, user_id=actor.user_id,
+        session,
+        invitation.partnership_id,
+        user_id=actor.user_id,
         organization_id=actor.organization_id,
     )
     if partnership is None or row is None:

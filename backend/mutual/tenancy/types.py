@@ -14,19 +14,30 @@ from mutual.graphql.errors import UserError
 from mutual.graphql.node import Node
 from mutual.graphql.pagination import Connection, page_request, to_connection
 from mutual.tenancy import models, service
-from mutual.tenancy.errors import TenancyErrorCode as TenancyErrorCodeEnum
+from mutual.tenancy.errors import TenancyErrorCode
+from mutual.tenancy.models import (
+    InvitationStatus,
+    OrgRole,
+    PartnershipStatus,
+    Visibility,
+    WorkspaceRole,
+)
 from mutual.tenancy.service import Workspace
 
 if TYPE_CHECKING:
     from mutual.audit.types import AuditChainVerification, AuditEvent
     from mutual.auth.types import ApiToken
 
-OrgRole = strawberry.enum(models.OrgRole, name="OrgRole")
-WorkspaceRole = strawberry.enum(models.WorkspaceRole, name="WorkspaceRole")
-PartnershipStatus = strawberry.enum(models.PartnershipStatus, name="PartnershipStatus")
-InvitationStatus = strawberry.enum(models.InvitationStatus, name="InvitationStatus")
-Visibility = strawberry.enum(models.Visibility, name="Visibility")
-TenancyErrorCode = strawberry.enum(TenancyErrorCodeEnum, name="TenancyErrorCode")
+# strawberry.enum registers the domain enums as GraphQL enums and returns them unchanged.
+for _enum in (
+    OrgRole,
+    WorkspaceRole,
+    PartnershipStatus,
+    InvitationStatus,
+    Visibility,
+    TenancyErrorCode,
+):
+    strawberry.enum(_enum)
 
 
 @strawberry.type
@@ -248,16 +259,12 @@ class Invitation(Node):
 
     @strawberry.field
     async def inviter_organization(self, info: Info[Context, None]) -> Organization:
-        org = await info.context.loaders.organization.load(
-            self.invitation.inviter_organization_id
-        )
+        org = await info.context.loaders.organization.load(self.invitation.inviter_organization_id)
         assert org is not None
         return Organization.from_model(org)
 
     @strawberry.field
     async def invitee_organization(self, info: Info[Context, None]) -> Organization:
-        org = await info.context.loaders.organization.load(
-            self.invitation.invitee_organization_id
-        )
+        org = await info.context.loaders.organization.load(self.invitation.invitee_organization_id)
         assert org is not None
         return Organization.from_model(org)

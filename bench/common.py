@@ -1,0 +1,108 @@
+"""Shared pieces of the benchmarks: a fresh database, a server process, percentiles."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import asyncpg
+import httpx
+from sqlalchemy.engine import URL, make_url
+
+from mutual.config import REPO_ROOT, Settings
+from mutual.db import _asyncpg_kwargs, ensure_database, run_migrations, start_embedded_postgres
+
+JSON_HEADERS = {"content-type": "application/json", "x-mutual-csrf": "1"}
+
+
+def server_url() -> URL:
+    configured = os.environ.get("DATABASE_URL")
+    uri = configured or start_embedded_postgres(REPO_ROOT / ".mutual" / "bench")
+    return make_url(uri).set(drivername="postgresql+asyncpg")
+
+
+async def fresh_database(name: str, settings: Settings) -> URL:
+    owner = server_url().set(database=name)
+    admin = await asyncpg.connect(**_asyncpg_kwargs(owner.set(database="postgres")))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+    await ensure_database(owner, settings)
+    await asyncio.to_thread(run_migrations, owner)
+    return owner
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def server_process(owner: URL) -> Iterator[str]:
+    """`mutual serve` (production mode: limits on, no GraphiQL) in its own process."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": owner.render_as_string(hide_password=False),
+        "MUTUAL_ENV": "production",
+        "MUTUAL_PUBLIC_URL": url,
+        "MUTUAL_PRINCIPAL_COST_PER_MINUTE": "100000000",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mutual.cli", "serve", "--no-seed", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def timed_posts(client: httpx.Client, query: str, count: int, *, warmup: int = 30) -> list[float]:
+    """Milliseconds per sequential POST /graphql (each must answer without errors)."""
+    samples: list[float] = []
+    for index in range(warmup + count):
+        started = time.perf_counter()
+        response = client.post("/graphql", json={"query": query}, headers=JSON_HEADERS)
+        elapsed = (time.perf_counter() - started) * 1000
+        body = response.json()
+        if "errors" in body:
+            raise RuntimeError(body["errors"])
+        if index >= warmup:
+            samples.append(elapsed)
+    return samples
+
+
+def describe(name: str, samples: list[float]) -> str:
+    return (
+        f"{name:<44} p50 {percentile(samples, 0.5):7.2f} ms   p95 {percentile(samples, 0.95):7.2f}"
+        f" ms   mean {statistics.fmean(samples):7.2f} ms   n={len(samples)}"
+    )

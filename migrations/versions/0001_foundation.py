@@ -72,6 +72,8 @@ CREATE TABLE partnership (
     created_by uuid NOT NULL REFERENCES app_user(id),
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
+    -- Set when the invited organization accepts; a partnership never accepted has no workspace.
+    activated_at timestamptz,
     version integer NOT NULL DEFAULT 1
 );
 

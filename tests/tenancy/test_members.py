@@ -48,8 +48,15 @@ async def test_viewer_cannot_add_a_member_and_nothing_changes(client, world: Wor
     before = await _member_emails(client, world)
 
     body = await gql(
-        client, ADD_MEMBER,
-        {"input": {"partnershipId": world.nc_id, "email": "editor@contoso.example", "role": "LEAD"}},
+        client,
+        ADD_MEMBER,
+        {
+            "input": {
+                "partnershipId": world.nc_id,
+                "email": "editor@contoso.example",
+                "role": "LEAD",
+            }
+        },
     )
 
     errors = body["data"]["addWorkspaceMember"]["userErrors"]
@@ -63,8 +70,15 @@ async def test_lead_cannot_add_a_user_of_the_other_side(client, world: World) ->
     await login(client, "lead@contoso.example")
 
     body = await gql(
-        client, ADD_MEMBER,
-        {"input": {"partnershipId": world.fc_id, "email": "lead@northwind.example", "role": "VIEWER"}},
+        client,
+        ADD_MEMBER,
+        {
+            "input": {
+                "partnershipId": world.fc_id,
+                "email": "lead@northwind.example",
+                "role": "VIEWER",
+            }
+        },
     )
 
     errors = body["data"]["addWorkspaceMember"]["userErrors"]
@@ -82,7 +96,9 @@ async def test_lead_removes_own_member_but_not_the_other_sides(client, world: Wo
     theirs = await gql(client, REMOVE_MEMBER, {"input": {"memberId": their_viewer["id"]}})
     mine = await gql(client, REMOVE_MEMBER, {"input": {"memberId": own_viewer["id"]}})
 
-    assert [e["code"] for e in theirs["data"]["removeWorkspaceMember"]["userErrors"]] == ["FORBIDDEN"]
+    assert [e["code"] for e in theirs["data"]["removeWorkspaceMember"]["userErrors"]] == [
+        "FORBIDDEN"
+    ]
     assert mine["data"]["removeWorkspaceMember"]["userErrors"] == []
     emails = await _member_emails(client, world)
     assert "viewer@contoso.example" not in emails

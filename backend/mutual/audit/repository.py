@@ -51,3 +51,8 @@ async def event_by_seq(
     session: AsyncSession, partnership_id: uuid.UUID, seq: int
 ) -> AuditEvent | None:
     return await session.get(AuditEvent, (partnership_id, seq))
+
+
+async def event_by_id(session: AsyncSession, event_id: uuid.UUID) -> AuditEvent | None:
+    stmt = select(AuditEvent).where(col(AuditEvent.id) == event_id)
+    return (await session.execute(stmt)).scalar_one_or_none()

@@ -18,7 +18,9 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from mutual.audit import queries as audit_queries
 from mutual.audit.types import AuditChainVerification, AuditEvent
+from mutual.auth import queries as auth_queries
 from mutual.auth.mutations import AuthMutation
 from mutual.auth.types import ApiToken
 from mutual.config import Settings
@@ -36,6 +38,10 @@ class Query(TenancyQuery):
 @strawberry.type
 class Mutation(TenancyMutation, AuthMutation):
     pass
+
+
+# Imported for their node resolvers (registered on import).
+NODE_MODULES = (audit_queries, auth_queries)
 
 
 class MutualSchema(strawberry.Schema):

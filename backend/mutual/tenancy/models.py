@@ -74,6 +74,7 @@ class Partnership(SQLModel, table=True):
     created_by: uuid.UUID
     created_at: datetime = Field(sa_column=timestamp_column())
     updated_at: datetime = Field(sa_column=timestamp_column())
+    activated_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
     version: int = 1
 
 

@@ -102,6 +102,19 @@ async def _organization_node(context: Context, raw_id: uuid.UUID) -> Node | None
     return Organization.from_model(org) if org else None
 
 
+@node_resolver("Invitation")
+async def _invitation_node(context: Context, raw_id: uuid.UUID) -> Node | None:
+    actor = context.actor
+    for invitation, name in await service.list_invitations(
+        context.db, actor=actor, pending_only=False
+    ):
+        if invitation.id == raw_id:
+            return Invitation.from_model(
+                invitation, partnership_name=name, viewer_org=actor.organization_id
+            )
+    return None
+
+
 async def resolve_node(context: Context, global_id: str) -> Node:
     """Any node by global ID, or NOT_FOUND: unknown, malformed and foreign look the same."""
     parsed = parse_global_id(global_id)

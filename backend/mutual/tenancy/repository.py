@@ -67,7 +67,7 @@ async def workspaces_page(
     page: PageRequest,
 ) -> Page[Any]:
     stmt = _workspace_select(user_id, organization_id).where(
-        col(Partnership.status) != PartnershipStatus.INVITED,
+        col(Partnership.activated_at).is_not(None),
         or_(col(WorkspaceMember.role).is_not(None), literal(include_non_member)),
     )
     if only_partnership_id is not None:
@@ -208,7 +208,15 @@ async def set_partnership_status(
     stmt = (
         update(Partnership)
         .where(col(Partnership.id) == partnership.id)
-        .values(status=status, updated_at=func.now(), version=col(Partnership.version) + 1)
+        .values(
+            status=status,
+            updated_at=func.now(),
+            version=col(Partnership.version) + 1,
+            activated_at=func.coalesce(
+                col(Partnership.activated_at),
+                func.now() if status == PartnershipStatus.ACTIVE else None,
+            ),
+        )
         .returning(Partnership)
     )
     return (await session.execute(stmt, execution_options={"populate_existing": True})).scalar_one()

@@ -78,7 +78,7 @@ def _workspace_from_row(row: WorkspaceRow, actor: Principal) -> Workspace:
 
 def _may_enter(row: WorkspaceRow, actor: Principal) -> bool:
     partnership, _party, role = row
-    if partnership.status == PartnershipStatus.INVITED:
+    if partnership.activated_at is None:
         return False
     if actor.token_partnership_id is not None and actor.token_partnership_id != partnership.id:
         return False

@@ -1,0 +1,22 @@
+"""Node resolution of audit events (row-level security hides the other side's INTERNAL ones)."""
+
+from __future__ import annotations
+
+import uuid
+
+from mutual.audit import repository
+from mutual.audit.types import AuditEvent
+from mutual.graphql.context import Context
+from mutual.graphql.node import Node, node_resolver
+from mutual.tenancy.service import load_workspace
+
+
+@node_resolver("AuditEvent")
+async def _audit_event_node(context: Context, raw_id: uuid.UUID) -> Node | None:
+    event = await repository.event_by_id(context.db, raw_id)
+    if event is None:
+        return None
+    workspace = await load_workspace(
+        context.db, actor=context.actor, partnership_id=event.partnership_id
+    )
+    return AuditEvent.from_model(event, workspace)

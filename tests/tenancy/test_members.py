@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import httpx
+
 from tests.helpers import World, error_codes, gql, login
 
 MEMBERS = """
@@ -28,12 +30,12 @@ mutation($input: RemoveWorkspaceMemberInput!) {
 """
 
 
-async def _member_emails(client, world: World) -> set[str]:  # type: ignore[no-untyped-def]
+async def _member_emails(client: httpx.AsyncClient, world: World) -> set[str]:
     body = await gql(client, MEMBERS, {"id": world.nc_id})
     return {n["user"]["email"] for n in body["data"]["partnership"]["members"]["nodes"]}
 
 
-async def test_lead_sees_both_sides_members(client, world: World) -> None:  # type: ignore[no-untyped-def]
+async def test_lead_sees_both_sides_members(client: httpx.AsyncClient, world: World) -> None:
     await login(client, "lead@contoso.example")
 
     emails = await _member_emails(client, world)
@@ -43,7 +45,9 @@ async def test_lead_sees_both_sides_members(client, world: World) -> None:  # ty
     assert len(emails) == 8
 
 
-async def test_viewer_cannot_add_a_member_and_nothing_changes(client, world: World) -> None:  # type: ignore[no-untyped-def]
+async def test_viewer_cannot_add_a_member_and_nothing_changes(
+    client: httpx.AsyncClient, world: World
+) -> None:
     await login(client, "viewer@contoso.example")
     before = await _member_emails(client, world)
 
@@ -66,7 +70,9 @@ async def test_viewer_cannot_add_a_member_and_nothing_changes(client, world: Wor
     assert await _member_emails(client, world) == before
 
 
-async def test_lead_cannot_add_a_user_of_the_other_side(client, world: World) -> None:  # type: ignore[no-untyped-def]
+async def test_lead_cannot_add_a_user_of_the_other_side(
+    client: httpx.AsyncClient, world: World
+) -> None:
     await login(client, "lead@contoso.example")
 
     body = await gql(
@@ -86,7 +92,9 @@ async def test_lead_cannot_add_a_user_of_the_other_side(client, world: World) ->
     assert errors[0]["field"] == "email"
 
 
-async def test_lead_removes_own_member_but_not_the_other_sides(client, world: World) -> None:  # type: ignore[no-untyped-def]
+async def test_lead_removes_own_member_but_not_the_other_sides(
+    client: httpx.AsyncClient, world: World
+) -> None:
     await login(client, "lead@contoso.example")
     body = await gql(client, MEMBERS, {"id": world.nc_id})
     nodes = body["data"]["partnership"]["members"]["nodes"]
@@ -105,7 +113,9 @@ async def test_lead_removes_own_member_but_not_the_other_sides(client, world: Wo
     assert "viewer@northwind.example" in emails
 
 
-async def test_unauthenticated_viewer_query_is_refused(client, world: World) -> None:  # type: ignore[no-untyped-def]
+async def test_unauthenticated_viewer_query_is_refused(
+    client: httpx.AsyncClient, world: World
+) -> None:
     body = await gql(client, "{ viewer { user { email } } }", expect_errors=True)
 
     assert error_codes(body) == ["UNAUTHENTICATED"]

@@ -6,10 +6,11 @@ Revises:
 
 from alembic import op
 
+from mutual.kit.rls import APP_ROLE, SHARED_OR_OWN, VISIBLE, policies
+from mutual.kit.rls import execute_script as _execute_script
+
 revision = "0001"
 down_revision = None
-
-APP_ROLE = "mutual_app"
 
 # Tables every request may read without a workspace identity (login, session lookup).
 GLOBAL_TABLES = ["organization", "app_user", "user_session", "login_attempt", "oidc_provider"]
@@ -266,33 +267,16 @@ END
 $$;
 """
 
-VISIBLE = "partnership_id = ANY ((SELECT mutual_visible_partnerships())::uuid[])"
-OWN_PARTY = "owner_party_id = ANY ((SELECT mutual_own_parties())::uuid[])"
-SHARED_OR_OWN = f"{VISIBLE} AND (visibility = 'SHARED' OR {OWN_PARTY})"
-
-
-def _policies(table: str, predicate: str, *, insert_check: str | None = None) -> str:
-    check = insert_check or predicate
-    return f"""
-ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
-ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
-CREATE POLICY {table}_select ON {table} FOR SELECT USING ({predicate});
-CREATE POLICY {table}_insert ON {table} FOR INSERT WITH CHECK ({check});
-CREATE POLICY {table}_update ON {table} FOR UPDATE USING ({predicate}) WITH CHECK ({predicate});
-CREATE POLICY {table}_delete ON {table} FOR DELETE USING ({predicate});
-"""
-
 
 def execute_script(sql: str) -> None:
-    """Run several statements at once (asyncpg prepares single statements only)."""
-    op.get_bind().connection.dbapi_connection.run_async(lambda conn: conn.execute(sql))
+    _execute_script(op, sql)
 
 
 def upgrade() -> None:
     execute_script(SCHEMA)
     # A new partnership is visible to its creator until its parties exist.
     execute_script(
-        _policies(
+        policies(
             "partnership",
             "id = ANY ((SELECT mutual_visible_partnerships())::uuid[]) "
             "OR (created_by = (SELECT mutual_current_user_id()) AND status = 'INVITED')",
@@ -304,10 +288,10 @@ def upgrade() -> None:
         "partnership_id IN (SELECT id FROM partnership WHERE "
         "created_by = (SELECT mutual_current_user_id()) AND status = 'INVITED')"
     )
-    execute_script(_policies("party", f"{VISIBLE} OR {being_created}", insert_check=being_created))
+    execute_script(policies("party", f"{VISIBLE} OR {being_created}", insert_check=being_created))
     for table in ("workspace_member", "invitation", "api_token"):
-        execute_script(_policies(table, VISIBLE))
-    execute_script(_policies("audit_event", SHARED_OR_OWN))
+        execute_script(policies(table, VISIBLE))
+    execute_script(policies("audit_event", SHARED_OR_OWN))
 
     op.execute(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}")
     tables = ", ".join([*GLOBAL_TABLES, "partnership", *WORKSPACE_TABLES])

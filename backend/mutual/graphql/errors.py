@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 from sqlalchemy.exc import IntegrityError
@@ -27,17 +27,26 @@ class UserError:
 
 
 def to_user_errors(
-    error_type: type[E], code_enum: type[enum.Enum], errors: list[DomainError]
+    error_type: type[E],
+    code_enum: type[enum.Enum],
+    errors: list[DomainError],
+    *,
+    with_current: bool = False,
 ) -> list[E]:
+    """One userError per DomainError; `with_current` for types carrying a CONFLICT's record."""
     members = code_enum.__members__
-    return [
-        error_type(  # type: ignore[call-arg]
-            field=error.field,
-            message=error.message,
-            code=members.get(error.code, members["INVALID"]),
+    shaped = []
+    for error in errors:
+        extra = {"current": error.current} if with_current else {}
+        shaped.append(
+            error_type(  # type: ignore[call-arg]
+                field=error.field,
+                message=error.message,
+                code=members.get(error.code, members["INVALID"]),
+                **extra,
+            )
         )
-        for error in errors
-    ]
+    return shaped
 
 
 @dataclass
@@ -47,14 +56,26 @@ class Outcome(Generic[T]):
 
 
 async def attempt(
-    info: Info[Context, None], call: Callable[[AsyncSession, Principal], Awaitable[T]]
+    info: Info[Context, None],
+    call: Callable[[AsyncSession, Principal], Awaitable[T]],
+    *,
+    shape_current: Callable[[Any], Any] | None = None,
 ) -> Outcome[T]:
-    """Run one service call in a savepoint: a DomainError undoes every write it made."""
+    """Run one service call in a savepoint: a DomainError undoes every write it made.
+
+    The record a CONFLICT carries is shaped by `shape_current` before the rollback, while
+    its attributes are still loaded (a rolled-back savepoint expires what it touched).
+    """
     context = info.context
     actor = context.actor
     try:
         async with context.savepoint():
-            value = await call(context.db, actor)
+            try:
+                value = await call(context.db, actor)
+            except DomainError as error:
+                if error.current is not None and shape_current is not None:
+                    error.current = shape_current(error.current)
+                raise
     except DomainError as error:
         return Outcome(errors=[error])
     except IntegrityError:

@@ -23,6 +23,9 @@ from mutual.audit.types import AuditChainVerification, AuditEvent
 from mutual.auth import queries as auth_queries
 from mutual.auth.mutations import AuthMutation
 from mutual.auth.types import ApiToken
+from mutual.roadmap import queries as roadmap_queries
+from mutual.roadmap.mutations import RoadmapMutation
+from mutual.roadmap.types import Milestone
 from mutual.config import Settings
 from mutual.graphql.extensions import OperationLifecycle, log_unexpected
 from mutual.tenancy.mutations import TenancyMutation
@@ -36,12 +39,12 @@ class Query(TenancyQuery):
 
 
 @strawberry.type
-class Mutation(TenancyMutation, AuthMutation):
+class Mutation(TenancyMutation, AuthMutation, RoadmapMutation):
     pass
 
 
 # Imported for their node resolvers (registered on import).
-NODE_MODULES = (audit_queries, auth_queries)
+NODE_MODULES = (audit_queries, auth_queries, roadmap_queries)
 
 
 class MutualSchema(strawberry.Schema):
@@ -63,7 +66,7 @@ def build_schema(settings: Settings) -> MutualSchema:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     types: list[Any] = [
         Partnership, Party, WorkspaceMember, User, Organization, Invitation, ApiToken,
-        AuditEvent, AuditChainVerification,
+        AuditEvent, AuditChainVerification, Milestone,
     ]
     return MutualSchema(
         query=Query,

@@ -44,3 +44,14 @@ class LimitExceeded(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+def conflict(workspace: Any, current: Any, what: str) -> DomainError:
+    """A stale `expectedVersion`: nothing changed; the error carries the record as it is now."""
+    return DomainError(
+        "CONFLICT",
+        f"Someone changed this {what} since you loaded it (now version {current.version}). "
+        "Review the current values and apply your change again.",
+        field="expectedVersion",
+        current=(workspace, current),
+    )

@@ -27,7 +27,8 @@ async def paginate(
         offset, limit = window
         counted = stmt.add_columns(func.count().over()).offset(offset).limit(limit)
         rows: Sequence[Any] = (await session.execute(counted)).all()
-        if rows or offset == 0:
+        # No row: the total is 0 only if the page started at the top and asked for something.
+        if rows or (offset == 0 and limit > 0):
             total = int(rows[0][-1]) if rows else 0
             items = [_shape(row[:-1], scalar) for row in rows]
             return Page(items=items, offset=offset, total=total)

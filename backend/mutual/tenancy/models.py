@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import Field, SQLModel
 
 from mutual.kit.columns import timestamp_column
+from mutual.kit.records import Visibility as Visibility
 
 
 class OrgRole(enum.StrEnum):
@@ -35,11 +36,6 @@ class InvitationStatus(enum.StrEnum):
     ACCEPTED = "ACCEPTED"
     DECLINED = "DECLINED"
     EXPIRED = "EXPIRED"
-
-
-class Visibility(enum.StrEnum):
-    SHARED = "SHARED"
-    INTERNAL = "INTERNAL"
 
 
 class Organization(SQLModel, table=True):

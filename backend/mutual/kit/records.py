@@ -1,0 +1,62 @@
+"""The columns every owned, versioned workspace record shares, and its optimistic update."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import DateTime, func, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import Field, SQLModel, col
+
+
+class Visibility(enum.StrEnum):
+    SHARED = "SHARED"
+    INTERNAL = "INTERNAL"
+
+
+def timestamp_field(*, nullable: bool = False) -> Any:
+    """A timestamptz field for inheritable models; NOT NULL ones default to now()."""
+    kwargs = {} if nullable else {"server_default": func.now()}
+    return Field(
+        default=None, sa_type=DateTime(timezone=True), nullable=nullable, sa_column_kwargs=kwargs
+    )
+
+
+class OwnedRecord(SQLModel):
+    """partnership_id and id (the key), the accountable party, visibility and version."""
+
+    partnership_id: uuid.UUID = Field(primary_key=True)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    owner_party_id: uuid.UUID
+    visibility: str = Visibility.SHARED
+    version: int = 1
+    created_by: uuid.UUID | None = None
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+
+
+R = TypeVar("R", bound=OwnedRecord)
+
+
+async def update_versioned(
+    session: AsyncSession, record: R, *, expected_version: int, values: dict[str, Any]
+) -> R | None:
+    """Apply `values` only if the row still has `expected_version`; None when it moved on."""
+    model = type(record)
+    stmt = (
+        update(model)
+        .where(
+            col(model.partnership_id) == record.partnership_id,
+            col(model.id) == record.id,
+            col(model.version) == expected_version,
+        )
+        .values(**values, version=col(model.version) + 1, updated_at=func.now())
+        .returning(model)
+    )
+    # No in-memory synchronisation: when no row matches, the loaded record must stay as read.
+    options = {"populate_existing": True, "synchronize_session": False}
+    result = await session.execute(stmt, execution_options=options)
+    return result.scalar_one_or_none()

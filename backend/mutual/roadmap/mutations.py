@@ -1,0 +1,172 @@
+"""Roadmap mutations: create, update, move (phase and position), drop."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.types import Info
+
+from mutual.auth.principal import Principal
+from mutual.graphql.context import Context
+from mutual.graphql.errors import Outcome, attempt, to_user_errors
+from mutual.graphql.ids import decode_id
+from mutual.kit.records import Visibility
+from mutual.roadmap import models, service
+from mutual.roadmap.errors import RoadmapErrorCode
+from mutual.roadmap.models import MilestoneStatus, Phase
+from mutual.roadmap.types import Milestone, RoadmapError
+from mutual.tenancy.service import Workspace
+
+Change = tuple[Workspace, models.Milestone]
+
+
+@strawberry.input
+class CreateMilestoneInput:
+    partnership_id: strawberry.ID
+    title: str
+    phase: Phase
+    description: str = ""
+    target_date: date | None = None
+    owner_party_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The accountable side; yours when omitted."
+    )
+    visibility: Visibility = Visibility.SHARED
+    status: MilestoneStatus = MilestoneStatus.PLANNED
+
+
+@strawberry.input
+class UpdateMilestoneInput:
+    milestone_id: strawberry.ID
+    expected_version: int
+    title: str | None = None
+    description: str | None = None
+    target_date: date | None = strawberry.UNSET
+    status: MilestoneStatus | None = None
+    owner_party_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class MoveMilestoneInput:
+    milestone_id: strawberry.ID
+    expected_version: int
+    phase: Phase
+    position: int = strawberry.field(description="0 puts it first in the phase.")
+
+
+@strawberry.input
+class DropMilestoneInput:
+    milestone_id: strawberry.ID
+    expected_version: int
+
+
+@strawberry.type
+class MilestonePayload:
+    milestone: Milestone | None
+    user_errors: list[RoadmapError]
+
+
+def _current(current: tuple[Workspace, models.Milestone]) -> Milestone:
+    return Milestone.from_model(current[1], current[0])
+
+
+def _payload(outcome: Outcome[Change]) -> MilestonePayload:
+    milestone = Milestone.from_model(outcome.value[1], outcome.value[0]) if outcome.value else None
+    errors = to_user_errors(RoadmapError, RoadmapErrorCode, outcome.errors, with_current=True)
+    return MilestonePayload(milestone=milestone, user_errors=errors)
+
+
+def _party_id(value: strawberry.ID | None) -> Any:
+    return decode_id(value, "Party", field="ownerPartyId") if value is not None else None
+
+
+@strawberry.type
+class RoadmapMutation:
+    @strawberry.mutation(description="Add a milestone at the end of a phase.")
+    async def create_milestone(
+        self,
+        info: Info[Context, None],
+        input: CreateMilestoneInput,  # noqa: A002
+    ) -> MilestonePayload:
+        async def call(session: AsyncSession, actor: Principal) -> Change:
+            return await service.create_milestone(
+                session,
+                actor=actor,
+                partnership_id=decode_id(
+                    input.partnership_id, "Partnership", field="partnershipId"
+                ),
+                title=input.title,
+                phase=input.phase,
+                description=input.description,
+                target_date=input.target_date,
+                owner_party_id=_party_id(input.owner_party_id),
+                visibility=input.visibility,
+                status=input.status,
+            )
+
+        return _payload(await attempt(info, call, shape_current=_current))
+
+    @strawberry.mutation(description="Edit a milestone; a stale expectedVersion is a CONFLICT.")
+    async def update_milestone(
+        self,
+        info: Info[Context, None],
+        input: UpdateMilestoneInput,  # noqa: A002
+    ) -> MilestonePayload:
+        async def call(session: AsyncSession, actor: Principal) -> Change:
+            changes: dict[str, Any] = {
+                key: value
+                for key, value in (
+                    ("title", input.title),
+                    ("description", input.description),
+                    ("status", input.status),
+                    ("owner_party_id", _party_id(input.owner_party_id)),
+                )
+                if value is not None
+            }
+            if input.target_date is not strawberry.UNSET:
+                changes["target_date"] = input.target_date
+            return await service.update_milestone(
+                session,
+                actor=actor,
+                milestone_id=decode_id(input.milestone_id, "Milestone", field="milestoneId"),
+                expected_version=input.expected_version,
+                changes=changes,
+            )
+
+        return _payload(await attempt(info, call, shape_current=_current))
+
+    @strawberry.mutation(description="Move a milestone to a phase and position (drag or keys).")
+    async def move_milestone(
+        self,
+        info: Info[Context, None],
+        input: MoveMilestoneInput,  # noqa: A002
+    ) -> MilestonePayload:
+        async def call(session: AsyncSession, actor: Principal) -> Change:
+            return await service.move_milestone(
+                session,
+                actor=actor,
+                milestone_id=decode_id(input.milestone_id, "Milestone", field="milestoneId"),
+                expected_version=input.expected_version,
+                phase=input.phase,
+                position=input.position,
+            )
+
+        return _payload(await attempt(info, call, shape_current=_current))
+
+    @strawberry.mutation(description="Drop a milestone (it stays on record as DROPPED).")
+    async def drop_milestone(
+        self,
+        info: Info[Context, None],
+        input: DropMilestoneInput,  # noqa: A002
+    ) -> MilestonePayload:
+        async def call(session: AsyncSession, actor: Principal) -> Change:
+            return await service.drop_milestone(
+                session,
+                actor=actor,
+                milestone_id=decode_id(input.milestone_id, "Milestone", field="milestoneId"),
+                expected_version=input.expected_version,
+            )
+
+        return _payload(await attempt(info, call, shape_current=_current))

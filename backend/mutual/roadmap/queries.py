@@ -1,0 +1,34 @@
+"""Roadmap reads: the partnership's roadmap and milestone nodes."""
+
+from __future__ import annotations
+
+import uuid
+
+from strawberry.types import Info
+
+from mutual.graphql.context import Context
+from mutual.graphql.node import Node, node_resolver
+from mutual.roadmap import repository, service
+from mutual.roadmap.types import Milestone, Roadmap, RoadmapPhase
+from mutual.tenancy.service import Workspace, load_workspace
+
+
+async def roadmap_for(info: Info[Context, None], workspace: Workspace) -> Roadmap:
+    phases = await service.roadmap(info.context.db, workspace)
+    return Roadmap(
+        phases=[
+            RoadmapPhase(phase=phase, milestones=[Milestone.from_model(m, workspace) for m in ms])
+            for phase, ms in phases
+        ]
+    )
+
+
+@node_resolver("Milestone")
+async def _milestone_node(context: Context, raw_id: uuid.UUID) -> Node | None:
+    milestone = await repository.milestone(context.db, raw_id)
+    if milestone is None:
+        return None
+    workspace = await load_workspace(
+        context.db, actor=context.actor, partnership_id=milestone.partnership_id
+    )
+    return Milestone.from_model(milestone, workspace)

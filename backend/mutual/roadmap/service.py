@@ -1,0 +1,227 @@
+"""Roadmap rules: both sides' editors co-edit SHARED milestones; INTERNAL ones stay with their
+owner side; every update names the version it read (optimistic concurrency)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mutual.audit import service as audit
+from mutual.auth.principal import Principal
+from mutual.kit.errors import DomainError, Invalid, NotFound, conflict
+from mutual.kit.records import Visibility, update_versioned
+from mutual.roadmap import repository
+from mutual.roadmap.errors import RoadmapErrorCode as Code
+from mutual.roadmap.models import PHASE_ORDER, Milestone, MilestoneStatus, Phase
+from mutual.tenancy.service import EDIT_ROLES, Workspace, load_workspace
+
+EDITABLE_FIELDS = ("title", "description", "target_date", "status", "owner_party_id")
+
+
+def _check_title(title: str) -> str:
+    if not title.strip() or len(title) > 200:
+        raise Invalid("Give a title of 1 to 200 characters.", field="title")
+    return title.strip()
+
+
+async def _check_owner(
+    session: AsyncSession, workspace: Workspace, owner_party_id: uuid.UUID, visibility: Visibility
+) -> None:
+    from mutual.tenancy import repository as tenancy_repository
+
+    parties = await tenancy_repository.parties_of(session, [workspace.id])
+    if owner_party_id not in {p.id for p in parties}:
+        raise DomainError(
+            Code.NOT_FOUND, "No such party in this partnership.", field="ownerPartyId"
+        )
+    if visibility == Visibility.INTERNAL and owner_party_id != workspace.own_party.id:
+        raise Invalid("An INTERNAL milestone belongs to your own side.", field="visibility")
+
+
+def grouped_by_phase(milestones: list[Milestone]) -> list[tuple[Phase, list[Milestone]]]:
+    by_phase: dict[Phase, list[Milestone]] = {phase: [] for phase in Phase}
+    for milestone in milestones:
+        by_phase[Phase(milestone.phase)].append(milestone)
+    return sorted(by_phase.items(), key=lambda item: PHASE_ORDER[item[0]])
+
+
+async def roadmap(
+    session: AsyncSession, workspace: Workspace
+) -> list[tuple[Phase, list[Milestone]]]:
+    return grouped_by_phase(await repository.milestones_of(session, workspace.id))
+
+
+async def create_milestone(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    partnership_id: uuid.UUID,
+    title: str,
+    phase: Phase,
+    description: str = "",
+    target_date: date | None = None,
+    owner_party_id: uuid.UUID | None = None,
+    visibility: Visibility = Visibility.SHARED,
+    status: MilestoneStatus = MilestoneStatus.PLANNED,
+) -> tuple[Workspace, Milestone]:
+    workspace = await load_workspace(session, actor=actor, partnership_id=partnership_id)
+    workspace.require_role(EDIT_ROLES, "Editing the roadmap")
+    workspace.require_active()
+    owner = owner_party_id or workspace.own_party.id
+    await _check_owner(session, workspace, owner, visibility)
+    milestone = await repository.insert_milestone(
+        session,
+        partnership_id=workspace.id,
+        title=_check_title(title),
+        description=description.strip(),
+        target_date=target_date,
+        phase=phase,
+        status=status,
+        rank=await repository.next_rank(session, workspace.id, phase),
+        owner_party_id=owner,
+        visibility=visibility,
+        created_by=actor.user_id,
+    )
+    await audit.record_change(
+        session,
+        actor_user_id=actor.user_id,
+        actor_party_id=workspace.own_party.id,
+        target=milestone,
+        action="milestone.created",
+        changes=audit.created(
+            {"title": milestone.title, "phase": phase, "status": status, "rank": milestone.rank}
+        ),
+    )
+    return workspace, milestone
+
+
+async def _editable(
+    session: AsyncSession, actor: Principal, milestone_id: uuid.UUID
+) -> tuple[Workspace, Milestone]:
+    milestone = await repository.milestone(session, milestone_id)
+    if milestone is None:
+        raise NotFound("milestone", field="milestoneId")
+    workspace = await load_workspace(session, actor=actor, partnership_id=milestone.partnership_id)
+    if (
+        milestone.visibility == Visibility.INTERNAL
+        and milestone.owner_party_id != workspace.own_party.id
+    ):
+        raise NotFound("milestone", field="milestoneId")
+    workspace.require_role(EDIT_ROLES, "Editing the roadmap")
+    workspace.require_active()
+    return workspace, milestone
+
+
+async def _apply(
+    session: AsyncSession,
+    workspace: Workspace,
+    milestone: Milestone,
+    *,
+    expected_version: int,
+    values: dict[str, Any],
+    action: str,
+) -> Milestone:
+    if milestone.version != expected_version:
+        raise conflict(workspace, milestone, "milestone")
+    before = {key: getattr(milestone, key) for key in values}
+    updated = await update_versioned(
+        session, milestone, expected_version=expected_version, values=values
+    )
+    if updated is None:
+        current = await repository.milestone(session, milestone.id)
+        raise conflict(workspace, current, "milestone")
+    await audit.record_change(
+        session,
+        actor_user_id=workspace.actor.user_id,
+        actor_party_id=workspace.own_party.id,
+        target=updated,
+        action=action,
+        changes=audit.diff(before, values),
+    )
+    return updated
+
+
+async def update_milestone(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    milestone_id: uuid.UUID,
+    expected_version: int,
+    changes: dict[str, Any],
+) -> tuple[Workspace, Milestone]:
+    """Change any of title, description, target_date, status, owner_party_id."""
+    workspace, milestone = await _editable(session, actor, milestone_id)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise Invalid(f"Not editable here: {', '.join(sorted(unknown))}.")
+    if "title" in changes:
+        changes["title"] = _check_title(changes["title"])
+    if "owner_party_id" in changes:
+        await _check_owner(
+            session, workspace, changes["owner_party_id"], Visibility(milestone.visibility)
+        )
+    values = {k: v for k, v in changes.items() if getattr(milestone, k) != v}
+    if not values:
+        if milestone.version != expected_version:
+            raise conflict(workspace, milestone, "milestone")
+        return workspace, milestone
+    updated = await _apply(
+        session,
+        workspace,
+        milestone,
+        expected_version=expected_version,
+        values=values,
+        action="milestone.dropped"
+        if values.get("status") == MilestoneStatus.DROPPED
+        else "milestone.updated",
+    )
+    return workspace, updated
+
+
+async def move_milestone(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    milestone_id: uuid.UUID,
+    expected_version: int,
+    phase: Phase,
+    position: int,
+) -> tuple[Workspace, Milestone]:
+    """Move to `position` (0 = first) within `phase`; the phase's ranks are renumbered."""
+    workspace, milestone = await _editable(session, actor, milestone_id)
+    siblings = [
+        i for i in await repository.phase_ids(session, workspace.id, phase) if i != milestone.id
+    ]
+    if not 0 <= position <= len(siblings):
+        raise Invalid(f"Position must be between 0 and {len(siblings)}.", field="position")
+    ordered = [*siblings[:position], milestone.id, *siblings[position:]]
+    values: dict[str, Any] = {"phase": phase, "rank": position}
+    updated = await _apply(
+        session,
+        workspace,
+        milestone,
+        expected_version=expected_version,
+        values=values,
+        action="milestone.moved",
+    )
+    await repository.rerank(session, workspace.id, ordered)
+    updated.rank = position
+    return workspace, updated
+
+
+async def drop_milestone(
+    session: AsyncSession, *, actor: Principal, milestone_id: uuid.UUID, expected_version: int
+) -> tuple[Workspace, Milestone]:
+    _workspace, milestone = await _editable(session, actor, milestone_id)
+    if milestone.status == MilestoneStatus.DROPPED:
+        raise DomainError(Code.DROPPED, "This milestone is already dropped.", field="milestoneId")
+    return await update_milestone(
+        session,
+        actor=actor,
+        milestone_id=milestone_id,
+        expected_version=expected_version,
+        changes={"status": MilestoneStatus.DROPPED},
+    )

@@ -1,0 +1,105 @@
+"""GraphQL types of the roadmap."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from mutual.audit import service as audit_service
+from mutual.graphql.context import Context
+from mutual.graphql.errors import UserError
+from mutual.graphql.node import Node
+from mutual.graphql.pagination import Connection, page_request, to_connection
+from mutual.kit.records import Visibility
+from mutual.roadmap import models
+from mutual.roadmap.errors import RoadmapErrorCode
+from mutual.roadmap.models import MilestoneStatus, Phase
+from mutual.tenancy.service import Workspace
+from mutual.tenancy.types import Party
+
+if TYPE_CHECKING:
+    from mutual.audit.types import AuditEvent
+
+for _enum in (Phase, MilestoneStatus, RoadmapErrorCode):
+    strawberry.enum(_enum)
+
+
+@strawberry.type
+class Milestone(Node):
+    title: str
+    description: str
+    target_date: date | None
+    phase: Phase
+    status: MilestoneStatus
+    rank: int = strawberry.field(description="Position within its phase, 0 first.")
+    visibility: Visibility
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    record: strawberry.Private[models.Milestone]
+    workspace: strawberry.Private[Workspace]
+
+    @classmethod
+    def from_model(cls, milestone: models.Milestone, workspace: Workspace) -> Milestone:
+        return cls(
+            raw_id=milestone.id,
+            title=milestone.title,
+            description=milestone.description,
+            target_date=milestone.target_date,
+            phase=Phase(milestone.phase),
+            status=MilestoneStatus(milestone.status),
+            rank=milestone.rank,
+            visibility=Visibility(milestone.visibility),
+            version=milestone.version,
+            created_at=milestone.created_at,
+            updated_at=milestone.updated_at,
+            record=milestone,
+            workspace=workspace,
+        )
+
+    @strawberry.field(description="The side accountable for this milestone.")
+    async def owner_party(self, info: Info[Context, None]) -> Party:
+        parties = await info.context.loaders.parties.load(self.workspace.id)
+        party = next(p for p in parties if p.id == self.record.owner_party_id)
+        return Party.from_model(party, self.workspace)
+
+    @strawberry.field(description="Who changed which field from what to what, newest first.")
+    async def history(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Annotated[AuditEvent, strawberry.lazy("mutual.audit.types")]]:
+        from mutual.audit.types import AuditEvent
+
+        page = page_request(info.context, first=first, after=after, last=None, before=None)
+        events = await audit_service.trail(
+            info.context.db,
+            workspace=self.workspace,
+            page=page,
+            object_type="Milestone",
+            object_id=self.raw_id,
+        )
+        return to_connection(events, lambda e: AuditEvent.from_model(e, self.workspace))
+
+
+@strawberry.type
+class RoadmapPhase:
+    phase: Phase
+    milestones: list[Milestone]
+
+
+@strawberry.type(description="The co-edited recovery roadmap: three phases of milestones.")
+class Roadmap:
+    phases: list[RoadmapPhase]
+
+
+@strawberry.type
+class RoadmapError(UserError):
+    code: RoadmapErrorCode
+    current: Milestone | None = strawberry.field(
+        description="On CONFLICT: the milestone as it is now."
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -23,10 +23,17 @@ async def trail(
     partnership_id: uuid.UUID,
     page: PageRequest,
     *,
+    viewer_party_id: uuid.UUID,
     object_type: str | None = None,
     object_id: uuid.UUID | None = None,
 ) -> Page[AuditEvent]:
-    stmt = select(AuditEvent).where(col(AuditEvent.partnership_id) == partnership_id)
+    stmt = select(AuditEvent).where(
+        col(AuditEvent.partnership_id) == partnership_id,
+        or_(
+            col(AuditEvent.visibility) == "SHARED",
+            col(AuditEvent.owner_party_id) == viewer_party_id,
+        ),
+    )
     if object_type is not None:
         stmt = stmt.where(col(AuditEvent.object_type) == object_type)
     if object_id is not None:

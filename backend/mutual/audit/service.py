@@ -6,22 +6,28 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mutual.audit import repository
 from mutual.audit.models import AuditEvent
 from mutual.kit.pagination import Page, PageRequest
+from mutual.kit.records import OwnedRecord, Visibility
 from mutual.kit.request import current_request_id
-from mutual.tenancy.models import Visibility
+
+if TYPE_CHECKING:
+    from mutual.tenancy.service import Workspace
 
 
 def _plain(value: Any) -> Any:
     """JSON-safe form of a changed value."""
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, Decimal):
+        return str(value)
     if isinstance(value, (uuid.UUID, date, datetime)):
         return value.isoformat() if not isinstance(value, uuid.UUID) else str(value)
     return value
@@ -72,14 +78,24 @@ async def record(
 async def trail(
     session: AsyncSession,
     *,
-    partnership_id: uuid.UUID,
+    workspace: Workspace,
     page: PageRequest,
     object_type: str | None = None,
     object_id: uuid.UUID | None = None,
 ) -> Page[AuditEvent]:
+    """The events this side may see: SHARED ones and its own INTERNAL ones (not only by RLS)."""
     return await repository.trail(
-        session, partnership_id, page, object_type=object_type, object_id=object_id
+        session,
+        workspace.id,
+        page,
+        viewer_party_id=workspace.own_party.id,
+        object_type=object_type,
+        object_id=object_id,
     )
+
+
+def _visible_to(event: AuditEvent, workspace: Workspace) -> bool:
+    return event.visibility == Visibility.SHARED or event.owner_party_id == workspace.own_party.id
 
 
 @dataclass(frozen=True)
@@ -90,13 +106,39 @@ class ChainVerification:
     first_broken: AuditEvent | None
 
 
-async def verify(session: AsyncSession, *, partnership_id: uuid.UUID) -> ChainVerification:
-    checked, broken_seq = await repository.verify_chain(session, partnership_id)
+async def verify(session: AsyncSession, *, workspace: Workspace) -> ChainVerification:
+    checked, broken_seq = await repository.verify_chain(session, workspace.id)
     broken = (
-        await repository.event_by_seq(session, partnership_id, broken_seq)
+        await repository.event_by_seq(session, workspace.id, broken_seq)
         if broken_seq is not None
         else None
     )
+    if broken is not None and not _visible_to(broken, workspace):
+        broken = None
     return ChainVerification(
         intact=broken_seq is None, checked=checked, first_broken_seq=broken_seq, first_broken=broken
+    )
+
+
+async def record_change(
+    session: AsyncSession,
+    *,
+    actor_user_id: uuid.UUID,
+    actor_party_id: uuid.UUID,
+    target: OwnedRecord,
+    action: str,
+    changes: Mapping[str, Any],
+) -> None:
+    """Audit a change to an owned workspace record with its own owner and visibility."""
+    await record(
+        session,
+        partnership_id=target.partnership_id,
+        actor_user_id=actor_user_id,
+        actor_party_id=actor_party_id,
+        action=action,
+        object_type=type(target).__name__,
+        object_id=target.id,
+        owner_party_id=target.owner_party_id,
+        changes=changes,
+        visibility=Visibility(target.visibility),
     )

@@ -23,11 +23,17 @@ from mutual.audit.types import AuditChainVerification, AuditEvent
 from mutual.auth import queries as auth_queries
 from mutual.auth.mutations import AuthMutation
 from mutual.auth.types import ApiToken
+from mutual.commitments import queries as commitment_queries
+from mutual.commitments.mutations import CommitmentMutation
+from mutual.commitments.types import Commitment
+from mutual.config import Settings
+from mutual.graphql.extensions import OperationLifecycle, log_unexpected
+from mutual.kpis import queries as kpi_queries
+from mutual.kpis.mutations import KpiMutation
+from mutual.kpis.types import Kpi
 from mutual.roadmap import queries as roadmap_queries
 from mutual.roadmap.mutations import RoadmapMutation
 from mutual.roadmap.types import Milestone
-from mutual.config import Settings
-from mutual.graphql.extensions import OperationLifecycle, log_unexpected
 from mutual.tenancy.mutations import TenancyMutation
 from mutual.tenancy.queries import TenancyQuery
 from mutual.tenancy.types import Invitation, Organization, Partnership, Party, User, WorkspaceMember
@@ -39,12 +45,12 @@ class Query(TenancyQuery):
 
 
 @strawberry.type
-class Mutation(TenancyMutation, AuthMutation, RoadmapMutation):
+class Mutation(TenancyMutation, AuthMutation, RoadmapMutation, CommitmentMutation, KpiMutation):
     pass
 
 
 # Imported for their node resolvers (registered on import).
-NODE_MODULES = (audit_queries, auth_queries, roadmap_queries)
+NODE_MODULES = (audit_queries, auth_queries, roadmap_queries, commitment_queries, kpi_queries)
 
 
 class MutualSchema(strawberry.Schema):
@@ -65,8 +71,18 @@ def build_schema(settings: Settings) -> MutualSchema:
     if not settings.is_development:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     types: list[Any] = [
-        Partnership, Party, WorkspaceMember, User, Organization, Invitation, ApiToken,
-        AuditEvent, AuditChainVerification, Milestone,
+        Partnership,
+        Party,
+        WorkspaceMember,
+        User,
+        Organization,
+        Invitation,
+        ApiToken,
+        AuditEvent,
+        AuditChainVerification,
+        Milestone,
+        Commitment,
+        Kpi,
     ]
     return MutualSchema(
         query=Query,

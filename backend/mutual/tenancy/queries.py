@@ -11,7 +11,7 @@ from mutual.graphql.context import Context
 from mutual.graphql.ids import decode_id, parse_global_id
 from mutual.graphql.node import NODE_RESOLVERS, Node, node_resolver
 from mutual.graphql.pagination import Connection, page_request, to_connection
-from mutual.kit.errors import DomainError, LimitExceeded
+from mutual.kit.errors import DomainError, LimitExceeded, NotFound
 from mutual.tenancy import repository, service
 from mutual.tenancy.types import Invitation, Organization, Partnership, Party, User, WorkspaceMember
 
@@ -149,8 +149,13 @@ class TenancyQuery:
     async def partnership(self, info: Info[Context, None], id: strawberry.ID) -> Partnership | None:  # noqa: A002
         context = info.context
         context.actor  # noqa: B018 - unauthenticated callers get UNAUTHENTICATED, not NOT_FOUND
-        raw = decode_id(id, "Partnership", field="id")
-        return await _partnership(context, raw)
+        try:
+            return await _partnership(context, decode_id(id, "Partnership", field="id"))
+        except DomainError as error:
+            if error.code != "NOT_FOUND":
+                raise
+            # Malformed, unknown and foreign ids get one answer, about the argument `id`.
+            raise NotFound("partnership", field="id") from None
 
     @strawberry.field
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:  # noqa: A002

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -27,6 +27,10 @@ from mutual.tenancy.service import Workspace
 if TYPE_CHECKING:
     from mutual.audit.types import AuditChainVerification, AuditEvent
     from mutual.auth.types import ApiToken
+    from mutual.commitments.queries import CommitmentFilterInput, CommitmentOrderInput
+    from mutual.commitments.types import Commitment, PartyReliabilityFigures
+    from mutual.kpis.types import Kpi
+    from mutual.roadmap.types import Roadmap
 
 # strawberry.enum registers the domain enums as GraphQL enums and returns them unchanged.
 for _enum in (
@@ -205,9 +209,7 @@ class Partnership(Node):
         from mutual.audit.types import AuditEvent
 
         page = page_request(info.context, first=first, after=after, last=last, before=before)
-        result = await audit_service.trail(
-            info.context.db, partnership_id=self.workspace.id, page=page
-        )
+        result = await audit_service.trail(info.context.db, workspace=self.workspace, page=page)
         return to_connection(result, lambda e: AuditEvent.from_model(e, self.workspace))
 
     @strawberry.field(description="Recompute the audit hash chain and report the first break.")
@@ -216,7 +218,7 @@ class Partnership(Node):
     ) -> Annotated[AuditChainVerification, strawberry.lazy("mutual.audit.types")]:
         from mutual.audit.types import AuditChainVerification
 
-        result = await audit_service.verify(info.context.db, partnership_id=self.workspace.id)
+        result = await audit_service.verify(info.context.db, workspace=self.workspace)
         return AuditChainVerification.from_result(result, self.workspace)
 
     @strawberry.field(description="Your side's API tokens (leads and org admins only).")
@@ -230,6 +232,61 @@ class Partnership(Node):
             info.context.db, actor=info.context.actor, partnership_id=self.workspace.id
         )
         return [ApiToken.from_model(t) for t in tokens]
+
+    @strawberry.field(description="The co-edited recovery roadmap.")
+    async def roadmap(
+        self, info: Info[Context, None]
+    ) -> Annotated[Roadmap, strawberry.lazy("mutual.roadmap.types")]:
+        from mutual.roadmap.queries import roadmap_for
+
+        return await roadmap_for(info, self.workspace)
+
+    @strawberry.field(description="Commitments, filtered and sorted (MISSED is derived).")
+    async def commitments(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: Annotated[  # noqa: A002
+            CommitmentFilterInput, strawberry.lazy("mutual.commitments.queries")
+        ]
+        | None = None,
+        order_by: Annotated[CommitmentOrderInput, strawberry.lazy("mutual.commitments.queries")]
+        | None = None,
+    ) -> Connection[Annotated[Commitment, strawberry.lazy("mutual.commitments.types")]]:
+        from mutual.commitments.queries import commitments_for
+
+        return await commitments_for(
+            info,
+            self.workspace,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
+        )
+
+    @strawberry.field(description="Per party: on-time delivery rate, renegotiations, disputes.")
+    async def commitment_reliability(
+        self,
+        info: Info[Context, None],
+        from_: Annotated[date, strawberry.argument(name="from")],
+        to: date,
+    ) -> list[Annotated[PartyReliabilityFigures, strawberry.lazy("mutual.commitments.types")]]:
+        from mutual.commitments.queries import reliability_for
+
+        return await reliability_for(info, self.workspace, start=from_, end=to)
+
+    @strawberry.field(description="KPIs with status and evidence; built-in ones first.")
+    async def kpis(
+        self, info: Info[Context, None], include_builtin: bool = True
+    ) -> list[Annotated[Kpi, strawberry.lazy("mutual.kpis.types")]]:
+        from mutual.kpis.queries import kpis_for
+
+        return await kpis_for(info, self.workspace, include_builtin=include_builtin)
 
 
 @strawberry.type

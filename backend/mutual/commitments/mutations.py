@@ -1,0 +1,254 @@
+"""Commitment mutations: propose, and each step of the two-sided lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.types import Info
+
+from mutual.auth.principal import Principal
+from mutual.commitments import models, service
+from mutual.commitments.errors import CommitmentErrorCode
+from mutual.commitments.models import CommitmentAction
+from mutual.commitments.service import EvidenceLink
+from mutual.commitments.types import Commitment, CommitmentError
+from mutual.graphql.context import Context
+from mutual.graphql.errors import Outcome, attempt, to_user_errors
+from mutual.graphql.ids import decode_id
+from mutual.kit.records import Visibility
+from mutual.tenancy.service import Workspace
+
+Change = tuple[Workspace, models.Commitment]
+
+
+@strawberry.input
+class ProposeCommitmentInput:
+    partnership_id: strawberry.ID
+    title: str
+    due_date: date
+    description: str = ""
+    owner_party_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The accountable side; yours when omitted."
+    )
+    milestone_id: strawberry.ID | None = None
+    kpi_id: strawberry.ID | None = None
+    visibility: Visibility = Visibility.SHARED
+
+
+@strawberry.input
+class CommitmentActionInput:
+    commitment_id: strawberry.ID
+    expected_version: int
+    reason: str = strawberry.field(default="", description="Required to dispute.")
+
+
+@strawberry.input
+class EvidenceInput:
+    url: str
+    title: str
+    note: str = ""
+
+
+@strawberry.input
+class DeliverCommitmentInput:
+    commitment_id: strawberry.ID
+    expected_version: int
+    evidence: list[EvidenceInput] = strawberry.field(
+        default_factory=list, description="Links proving delivery (at least one overall)."
+    )
+
+
+@strawberry.input
+class RequestRenegotiationInput:
+    commitment_id: strawberry.ID
+    expected_version: int
+    new_due_date: date
+    reason: str
+
+
+@strawberry.type
+class CommitmentPayload:
+    commitment: Commitment | None
+    user_errors: list[CommitmentError]
+
+
+def _current(current: Change) -> Commitment:
+    return Commitment.from_model(current[1], current[0])
+
+
+async def _run(
+    info: Info[Context, None],
+    commitment_id: strawberry.ID,
+    expected_version: int,
+    action: CommitmentAction,
+    *,
+    reason: str = "",
+    evidence: Sequence[EvidenceLink] = (),
+    new_due_date: date | None = None,
+) -> CommitmentPayload:
+    async def call(session: AsyncSession, actor: Principal) -> Change:
+        return await service.transition(
+            session,
+            actor=actor,
+            commitment_id=decode_id(commitment_id, "Commitment", field="commitmentId"),
+            expected_version=expected_version,
+            action=action,
+            reason=reason,
+            evidence=evidence,
+            new_due_date=new_due_date,
+        )
+
+    return _payload(await attempt(info, call, shape_current=_current))
+
+
+def _payload(outcome: Outcome[Change]) -> CommitmentPayload:
+    value = outcome.value
+    return CommitmentPayload(
+        commitment=Commitment.from_model(value[1], value[0]) if value else None,
+        user_errors=to_user_errors(
+            CommitmentError, CommitmentErrorCode, outcome.errors, with_current=True
+        ),
+    )
+
+
+@strawberry.type
+class CommitmentMutation:
+    @strawberry.mutation(description="Propose a commitment; the other side accepts or declines.")
+    async def propose_commitment(
+        self,
+        info: Info[Context, None],
+        input: ProposeCommitmentInput,  # noqa: A002
+    ) -> CommitmentPayload:
+        async def call(session: AsyncSession, actor: Principal) -> Change:
+            return await service.propose(
+                session,
+                actor=actor,
+                partnership_id=decode_id(
+                    input.partnership_id, "Partnership", field="partnershipId"
+                ),
+                title=input.title,
+                due_date=input.due_date,
+                description=input.description,
+                owner_party_id=decode_id(input.owner_party_id, "Party", field="ownerPartyId")
+                if input.owner_party_id
+                else None,
+                milestone_id=decode_id(input.milestone_id, "Milestone", field="milestoneId")
+                if input.milestone_id
+                else None,
+                kpi_id=decode_id(input.kpi_id, "Kpi", field="kpiId") if input.kpi_id else None,
+                visibility=input.visibility,
+            )
+
+        return _payload(await attempt(info, call))
+
+    @strawberry.mutation(description="The side that did not propose it agrees.")
+    async def accept_commitment(
+        self,
+        info: Info[Context, None],
+        input: CommitmentActionInput,  # noqa: A002
+    ) -> CommitmentPayload:
+        return await _run(
+            info, input.commitment_id, input.expected_version, CommitmentAction.ACCEPT
+        )
+
+    @strawberry.mutation(description="The side that did not propose it declines.")
+    async def decline_commitment(
+        self,
+        info: Info[Context, None],
+        input: CommitmentActionInput,  # noqa: A002
+    ) -> CommitmentPayload:
+        return await _run(
+            info,
+            input.commitment_id,
+            input.expected_version,
+            CommitmentAction.DECLINE,
+            reason=input.reason,
+        )
+
+    @strawberry.mutation(description="The accountable side starts the work.")
+    async def start_commitment(
+        self,
+        info: Info[Context, None],
+        input: CommitmentActionInput,  # noqa: A002
+    ) -> CommitmentPayload:
+        return await _run(info, input.commitment_id, input.expected_version, CommitmentAction.START)
+
+    @strawberry.mutation(description="The accountable side delivers, with evidence.")
+    async def deliver_commitment(
+        self,
+        info: Info[Context, None],
+        input: DeliverCommitmentInput,  # noqa: A002
+    ) -> CommitmentPayload:
+        links = [EvidenceLink(url=e.url, title=e.title, note=e.note) for e in input.evidence]
+        return await _run(
+            info,
+            input.commitment_id,
+            input.expected_version,
+            CommitmentAction.DELIVER,
+            evidence=links,
+        )
+
+    @strawberry.mutation(description="The other side confirms the delivery.")
+    async def confirm_commitment(
+        self,
+        info: Info[Context, None],
+        input: CommitmentActionInput,  # noqa: A002
+    ) -> CommitmentPayload:
+        return await _run(
+            info, input.commitment_id, input.expected_version, CommitmentAction.CONFIRM
+        )
+
+    @strawberry.mutation(description="The other side disputes the delivery, with a reason.")
+    async def dispute_commitment(
+        self,
+        info: Info[Context, None],
+        input: CommitmentActionInput,  # noqa: A002
+    ) -> CommitmentPayload:
+        return await _run(
+            info,
+            input.commitment_id,
+            input.expected_version,
+            CommitmentAction.DISPUTE,
+            reason=input.reason,
+        )
+
+    @strawberry.mutation(description="The accountable side asks for a new due date.")
+    async def request_commitment_renegotiation(
+        self,
+        info: Info[Context, None],
+        input: RequestRenegotiationInput,  # noqa: A002
+    ) -> CommitmentPayload:
+        return await _run(
+            info,
+            input.commitment_id,
+            input.expected_version,
+            CommitmentAction.REQUEST_RENEGOTIATION,
+            reason=input.reason,
+            new_due_date=input.new_due_date,
+        )
+
+    @strawberry.mutation(description="The other side agrees to the new due date.")
+    async def accept_commitment_renegotiation(
+        self,
+        info: Info[Context, None],
+        input: CommitmentActionInput,  # noqa: A002
+    ) -> CommitmentPayload:
+        return await _run(
+            info, input.commitment_id, input.expected_version, CommitmentAction.ACCEPT_RENEGOTIATION
+        )
+
+    @strawberry.mutation(description="The other side keeps the current due date.")
+    async def decline_commitment_renegotiation(
+        self,
+        info: Info[Context, None],
+        input: CommitmentActionInput,  # noqa: A002
+    ) -> CommitmentPayload:
+        return await _run(
+            info,
+            input.commitment_id,
+            input.expected_version,
+            CommitmentAction.DECLINE_RENEGOTIATION,
+        )

@@ -1,0 +1,101 @@
+"""Commitment reads: the filtered, sorted connection, reliability figures, and nodes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import strawberry
+from strawberry.types import Info
+
+from mutual.commitments import repository, service
+from mutual.commitments.models import CommitmentStatus
+from mutual.commitments.repository import CommitmentFilter, CommitmentOrder
+from mutual.commitments.types import Commitment, PartyReliabilityFigures
+from mutual.graphql.context import Context
+from mutual.graphql.ids import decode_id
+from mutual.graphql.node import Node, node_resolver
+from mutual.graphql.pagination import Connection, page_request, to_connection
+from mutual.kit.records import Visibility
+from mutual.tenancy.service import Workspace, load_workspace
+
+
+@strawberry.input
+class CommitmentFilterInput:
+    status: list[CommitmentStatus] | None = strawberry.field(
+        default=None, description="Effective statuses; MISSED included."
+    )
+    owner_party_id: strawberry.ID | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+    milestone_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class CommitmentOrderInput:
+    field: CommitmentOrder = CommitmentOrder.DUE_DATE
+    descending: bool = False
+
+
+def _filter(value: CommitmentFilterInput | None) -> CommitmentFilter:
+    if value is None:
+        return CommitmentFilter()
+    return CommitmentFilter(
+        statuses=tuple(value.status or ()),
+        owner_party_id=decode_id(value.owner_party_id, "Party", field="filter.ownerPartyId")
+        if value.owner_party_id
+        else None,
+        due_from=value.due_from,
+        due_to=value.due_to,
+        milestone_id=decode_id(value.milestone_id, "Milestone", field="filter.milestoneId")
+        if value.milestone_id
+        else None,
+    )
+
+
+async def commitments_for(
+    info: Info[Context, None],
+    workspace: Workspace,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    filter: CommitmentFilterInput | None,  # noqa: A002
+    order_by: CommitmentOrderInput | None,
+) -> Connection[Commitment]:
+    context = info.context
+    page = page_request(context, first=first, after=after, last=last, before=before)
+    order = order_by or CommitmentOrderInput()
+    result = await service.list_commitments(
+        context.db,
+        workspace,
+        page=page,
+        where=_filter(filter),
+        order=order.field,
+        descending=order.descending,
+    )
+    return to_connection(result, lambda c: Commitment.from_model(c, workspace))
+
+
+async def reliability_for(
+    info: Info[Context, None], workspace: Workspace, *, start: date, end: date
+) -> list[PartyReliabilityFigures]:
+    rows = await service.reliability(info.context.db, workspace, period_start=start, period_end=end)
+    return [PartyReliabilityFigures.from_result(r, workspace) for r in rows]
+
+
+@node_resolver("Commitment")
+async def _commitment_node(context: Context, raw_id: uuid.UUID) -> Node | None:
+    commitment = await repository.commitment(context.db, raw_id)
+    if commitment is None:
+        return None
+    workspace = await load_workspace(
+        context.db, actor=context.actor, partnership_id=commitment.partnership_id
+    )
+    if (
+        commitment.visibility == Visibility.INTERNAL
+        and commitment.owner_party_id != workspace.own_party.id
+    ):
+        return None
+    return Commitment.from_model(commitment, workspace)

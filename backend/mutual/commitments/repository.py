@@ -1,0 +1,201 @@
+"""Every SQL statement of the commitments domain."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, bindparam, insert, or_, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
+
+from mutual.commitments.models import (
+    OPEN_STATUSES,
+    Commitment,
+    CommitmentEvidence,
+    CommitmentStatus,
+    CommitmentTransition,
+)
+from mutual.kit.pagination import Page, PageRequest
+from mutual.kit.repository import paginate
+
+
+class CommitmentOrder(enum.StrEnum):
+    DUE_DATE = "DUE_DATE"
+    UPDATED_AT = "UPDATED_AT"
+
+
+@dataclass(frozen=True)
+class CommitmentFilter:
+    statuses: Sequence[CommitmentStatus] = ()
+    owner_party_id: uuid.UUID | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+    milestone_id: uuid.UUID | None = None
+
+
+def _status_condition(status: CommitmentStatus, today: date) -> ColumnElement[bool]:
+    """The effective status in SQL: AGREED and IN_PROGRESS past due read as MISSED."""
+    stored = col(Commitment.status)
+    if status == CommitmentStatus.MISSED:
+        return and_(stored.in_(OPEN_STATUSES), col(Commitment.due_date) < today)
+    if status in OPEN_STATUSES:
+        return and_(stored == status, col(Commitment.due_date) >= today)
+    return stored == status
+
+
+async def commitments_page(
+    session: AsyncSession,
+    partnership_id: uuid.UUID,
+    page: PageRequest,
+    *,
+    where: CommitmentFilter,
+    order: CommitmentOrder,
+    descending: bool,
+    today: date,
+) -> Page[Commitment]:
+    stmt = select(Commitment).where(col(Commitment.partnership_id) == partnership_id)
+    if where.statuses:
+        stmt = stmt.where(or_(*(_status_condition(s, today) for s in where.statuses)))
+    if where.owner_party_id is not None:
+        stmt = stmt.where(col(Commitment.owner_party_id) == where.owner_party_id)
+    if where.due_from is not None:
+        stmt = stmt.where(col(Commitment.due_date) >= where.due_from)
+    if where.due_to is not None:
+        stmt = stmt.where(col(Commitment.due_date) <= where.due_to)
+    if where.milestone_id is not None:
+        stmt = stmt.where(col(Commitment.milestone_id) == where.milestone_id)
+    key = (
+        col(Commitment.due_date)
+        if order == CommitmentOrder.DUE_DATE
+        else col(Commitment.updated_at)
+    )
+    ordering = key.desc() if descending else key.asc()
+    tie = col(Commitment.id).desc() if descending else col(Commitment.id).asc()
+    return await paginate(session, stmt.order_by(ordering, tie), page)
+
+
+async def commitment(session: AsyncSession, commitment_id: uuid.UUID) -> Commitment | None:
+    stmt = select(Commitment).where(col(Commitment.id) == commitment_id)
+    result = await session.execute(stmt, execution_options={"populate_existing": True})
+    return result.scalar_one_or_none()
+
+
+async def commitments_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Commitment]:
+    stmt = select(Commitment).where(col(Commitment.id).in_(ids))
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def insert_commitment(session: AsyncSession, **values: Any) -> Commitment:
+    stmt = insert(Commitment).values(**values).returning(Commitment)
+    return (await session.execute(stmt)).scalar_one()
+
+
+async def insert_evidence(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(CommitmentEvidence), rows)
+
+
+async def evidence_of(
+    session: AsyncSession, commitment_ids: Sequence[uuid.UUID]
+) -> list[CommitmentEvidence]:
+    stmt = (
+        select(CommitmentEvidence)
+        .where(col(CommitmentEvidence.commitment_id).in_(commitment_ids))
+        .order_by(col(CommitmentEvidence.created_at), col(CommitmentEvidence.id))
+    )
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def insert_transition(session: AsyncSession, **values: Any) -> None:
+    await session.execute(insert(CommitmentTransition).values(**values))
+
+
+async def transitions_of(
+    session: AsyncSession, commitment_ids: Sequence[uuid.UUID]
+) -> list[CommitmentTransition]:
+    stmt = (
+        select(CommitmentTransition)
+        .where(col(CommitmentTransition.commitment_id).in_(commitment_ids))
+        .order_by(col(CommitmentTransition.at), col(CommitmentTransition.id))
+    )
+    return list((await session.execute(stmt)).scalars().all())
+
+
+# Reliability per owner party over a period, from the stored history:
+#   due       commitments owned by the party, agreed at some point, due in the period
+#   on_time   of those, CONFIRMED with the (confirmed) delivery on or before the due date
+#   missed    of those, past due today and still not delivered
+#   renegotiations / disputes   transitions of the party's commitments within the period
+_STATS = text(
+    """
+    SELECT p.id AS party_id,
+           count(c.id) FILTER (WHERE c.status NOT IN ('PROPOSED', 'DECLINED')) AS due,
+           count(c.id) FILTER (WHERE c.status = 'CONFIRMED'
+                               AND c.delivered_at::date <= c.due_date) AS on_time,
+           count(c.id) FILTER (WHERE c.status IN ('AGREED', 'IN_PROGRESS')
+                               AND c.due_date < :today) AS missed,
+           (SELECT count(*) FROM commitment_transition t
+             WHERE t.partnership_id = :partnership_id AND t.owner_party_id = p.id
+               AND t.action = 'ACCEPT_RENEGOTIATION'
+               AND t.at::date BETWEEN :period_start AND :period_end) AS renegotiations,
+           (SELECT count(*) FROM commitment_transition t
+             WHERE t.partnership_id = :partnership_id AND t.owner_party_id = p.id
+               AND t.action = 'DISPUTE'
+               AND t.at::date BETWEEN :period_start AND :period_end) AS disputes
+    FROM party p
+    LEFT JOIN commitment c
+           ON c.partnership_id = p.partnership_id AND c.owner_party_id = p.id
+          AND c.due_date BETWEEN :period_start AND :period_end
+    WHERE p.partnership_id = :partnership_id
+    GROUP BY p.id
+    """
+)
+
+
+async def reliability(
+    session: AsyncSession,
+    partnership_id: uuid.UUID,
+    *,
+    period_start: date,
+    period_end: date,
+    today: date,
+) -> list[Any]:
+    params = {
+        "partnership_id": partnership_id,
+        "period_start": period_start,
+        "period_end": period_end,
+        "today": today,
+    }
+    return list((await session.execute(_STATS, params)).all())
+
+
+# On-time delivery rate per party and month (the built-in KPI), one statement.
+_MONTHLY = text(
+    """
+    SELECT c.owner_party_id AS party_id,
+           date_trunc('month', c.due_date)::date AS month,
+           count(*) AS due,
+           count(*) FILTER (WHERE c.status = 'CONFIRMED'
+                            AND c.delivered_at::date <= c.due_date) AS on_time
+    FROM commitment c
+    WHERE c.partnership_id = ANY (:partnership_ids)
+      AND c.status NOT IN ('PROPOSED', 'DECLINED')
+      AND c.due_date BETWEEN :since AND :today
+    GROUP BY c.partnership_id, c.owner_party_id, month
+    ORDER BY month
+    """
+).bindparams(bindparam("partnership_ids", type_=ARRAY(UUID(as_uuid=True))))
+
+
+async def monthly_on_time(
+    session: AsyncSession, partnership_ids: Sequence[uuid.UUID], *, since: date, today: date
+) -> list[Any]:
+    params = {"partnership_ids": list(partnership_ids), "since": since, "today": today}
+    return list((await session.execute(_MONTHLY, params)).all())

@@ -1,0 +1,221 @@
+"""GraphQL types of commitments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from mutual.commitments import models
+from mutual.commitments.errors import CommitmentErrorCode
+from mutual.commitments.models import CommitmentAction, CommitmentStatus
+from mutual.commitments.repository import CommitmentOrder
+from mutual.commitments.service import PartyReliability, available_actions
+from mutual.graphql.context import Context
+from mutual.graphql.errors import UserError
+from mutual.graphql.node import Node
+from mutual.kit.clock import today
+from mutual.kit.records import Visibility
+from mutual.roadmap.types import Milestone
+from mutual.tenancy.service import Workspace
+from mutual.tenancy.types import Party, User
+
+if TYPE_CHECKING:
+    from mutual.kpis.types import Kpi
+
+for _enum in (CommitmentStatus, CommitmentAction, CommitmentErrorCode, CommitmentOrder):
+    strawberry.enum(_enum)
+
+
+async def party_of(info: Info[Context, None], workspace: Workspace, party_id: object) -> Party:
+    parties = await info.context.loaders.parties.load(workspace.id)
+    return Party.from_model(next(p for p in parties if p.id == party_id), workspace)
+
+
+@strawberry.type
+class CommitmentEvidence:
+    url: str
+    title: str
+    note: str
+    created_at: datetime
+
+
+@strawberry.type
+class CommitmentTransition:
+    action: CommitmentAction
+    from_status: CommitmentStatus | None
+    to_status: CommitmentStatus
+    at: datetime
+    reason: str
+    due_date_before: date | None
+    due_date_after: date | None
+    record: strawberry.Private[models.CommitmentTransition]
+    workspace: strawberry.Private[Workspace]
+
+    @strawberry.field
+    async def actor_party(self, info: Info[Context, None]) -> Party:
+        return await party_of(info, self.workspace, self.record.actor_party_id)
+
+    @strawberry.field
+    async def actor(self, info: Info[Context, None]) -> User | None:
+        if self.record.actor_user_id is None:
+            return None
+        user = await info.context.loaders.user.load(self.record.actor_user_id)
+        return User.from_model(user) if user else None
+
+
+@strawberry.type
+class Renegotiation:
+    proposed_due_date: date
+    reason: str
+
+
+@strawberry.type
+class Commitment(Node):
+    title: str
+    description: str
+    due_date: date
+    status: CommitmentStatus = strawberry.field(
+        description="Effective status: AGREED or IN_PROGRESS past due reads MISSED."
+    )
+    visibility: Visibility
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    delivered_at: datetime | None
+    confirmed_at: datetime | None
+    dispute_reason: str | None
+    pending_renegotiation: Renegotiation | None
+    record: strawberry.Private[models.Commitment]
+    workspace: strawberry.Private[Workspace]
+
+    @classmethod
+    def from_model(cls, commitment: models.Commitment, workspace: Workspace) -> Commitment:
+        pending = (
+            Renegotiation(
+                proposed_due_date=commitment.renegotiation_due_date,
+                reason=commitment.renegotiation_reason or "",
+            )
+            if commitment.renegotiation_due_date
+            else None
+        )
+        return cls(
+            raw_id=commitment.id,
+            title=commitment.title,
+            description=commitment.description,
+            due_date=commitment.due_date,
+            status=commitment.effective_status(today()),
+            visibility=Visibility(commitment.visibility),
+            version=commitment.version,
+            created_at=commitment.created_at,
+            updated_at=commitment.updated_at,
+            delivered_at=commitment.delivered_at,
+            confirmed_at=commitment.confirmed_at,
+            dispute_reason=commitment.dispute_reason,
+            pending_renegotiation=pending,
+            record=commitment,
+            workspace=workspace,
+        )
+
+    @strawberry.field(description="The accountable side.")
+    async def owner_party(self, info: Info[Context, None]) -> Party:
+        return await party_of(info, self.workspace, self.record.owner_party_id)
+
+    @strawberry.field
+    async def proposed_by_party(self, info: Info[Context, None]) -> Party:
+        return await party_of(info, self.workspace, self.record.proposed_by_party_id)
+
+    @strawberry.field
+    async def milestone(self, info: Info[Context, None]) -> Milestone | None:
+        if self.record.milestone_id is None:
+            return None
+        found = await info.context.loaders.milestone.load(self.record.milestone_id)
+        return Milestone.from_model(found, self.workspace) if found else None
+
+    @strawberry.field
+    async def kpi(
+        self, info: Info[Context, None]
+    ) -> Annotated[Kpi, strawberry.lazy("mutual.kpis.types")] | None:
+        from mutual.kpis.types import Kpi
+
+        if self.record.kpi_id is None:
+            return None
+        found = await info.context.loaders.kpi.load(self.record.kpi_id)
+        return Kpi.from_model(found, self.workspace) if found else None
+
+    @strawberry.field
+    async def evidence(self, info: Info[Context, None]) -> list[CommitmentEvidence]:
+        rows = await info.context.loaders.evidence.load(self.raw_id)
+        return [
+            CommitmentEvidence(url=e.url, title=e.title, note=e.note, created_at=e.created_at)
+            for e in rows
+        ]
+
+    @strawberry.field(description="Every step, oldest first (dates of renegotiations included).")
+    async def history(self, info: Info[Context, None]) -> list[CommitmentTransition]:
+        rows = await info.context.loaders.transitions.load(self.raw_id)
+        return [
+            CommitmentTransition(
+                action=CommitmentAction(t.action),
+                from_status=CommitmentStatus(t.from_status) if t.from_status else None,
+                to_status=CommitmentStatus(t.to_status),
+                at=t.at,
+                reason=t.reason,
+                due_date_before=t.due_date_before,
+                due_date_after=t.due_date_after,
+                record=t,
+                workspace=self.workspace,
+            )
+            for t in rows
+        ]
+
+    @strawberry.field(description="Every due date agreed so far, oldest first.")
+    async def due_dates(self, info: Info[Context, None]) -> list[date]:
+        rows = await info.context.loaders.transitions.load(self.raw_id)
+        agreed = (CommitmentAction.PROPOSE, CommitmentAction.ACCEPT_RENEGOTIATION)
+        return [t.due_date_after for t in rows if t.action in agreed and t.due_date_after]
+
+    @strawberry.field(description="What you may do with it now.")
+    def viewer_actions(self) -> list[CommitmentAction]:
+        return available_actions(self.record, self.workspace, on=today())
+
+
+@strawberry.type
+class PartyReliabilityFigures:
+    due: int = strawberry.field(description="Agreed commitments due in the period.")
+    on_time: int = strawberry.field(
+        description="Of those, confirmed and delivered by the due date."
+    )
+    on_time_rate: float | None = strawberry.field(description="onTime / due, 0 to 1.")
+    missed: int
+    renegotiations: int
+    disputes: int
+    party_id: strawberry.Private[object]
+    workspace: strawberry.Private[Workspace]
+
+    @classmethod
+    def from_result(cls, result: PartyReliability, workspace: Workspace) -> PartyReliabilityFigures:
+        return cls(
+            due=result.due,
+            on_time=result.on_time,
+            on_time_rate=result.on_time_rate,
+            missed=result.missed,
+            renegotiations=result.renegotiations,
+            disputes=result.disputes,
+            party_id=result.party_id,
+            workspace=workspace,
+        )
+
+    @strawberry.field
+    async def party(self, info: Info[Context, None]) -> Party:
+        return await party_of(info, self.workspace, self.party_id)
+
+
+@strawberry.type
+class CommitmentError(UserError):
+    code: CommitmentErrorCode
+    current: Commitment | None = strawberry.field(
+        description="On CONFLICT: the commitment as it is now."
+    )

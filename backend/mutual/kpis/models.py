@@ -1,0 +1,154 @@
+"""KPIs: definitions with baseline, target and thresholds; measurements and their revisions."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Protocol
+
+from sqlmodel import Field, SQLModel
+
+from mutual.kit.records import OwnedRecord, timestamp_field
+
+
+class Direction(enum.StrEnum):
+    HIGHER_IS_BETTER = "HIGHER_IS_BETTER"
+    LOWER_IS_BETTER = "LOWER_IS_BETTER"
+
+
+class Cadence(enum.StrEnum):
+    WEEKLY = "WEEKLY"
+    MONTHLY = "MONTHLY"
+    QUARTERLY = "QUARTERLY"
+
+    def period_start(self, day: date) -> date:
+        """The first day of the period that contains `day`."""
+        if self == Cadence.WEEKLY:
+            return day - timedelta(days=day.weekday())
+        if self == Cadence.MONTHLY:
+            return day.replace(day=1)
+        return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
+
+    def previous_period_start(self, day: date) -> date:
+        start = self.period_start(day)
+        return self.period_start(start - timedelta(days=1))
+
+
+class KpiStatus(enum.StrEnum):
+    ON_TRACK = "ON_TRACK"
+    AT_RISK = "AT_RISK"
+    OFF_TRACK = "OFF_TRACK"
+    STALE = "STALE"
+
+
+class MeasurementSource(enum.StrEnum):
+    MANUAL = "MANUAL"
+    API = "API"
+    # Built-in KPIs: computed from other records, never stored.
+    COMPUTED = "COMPUTED"
+
+
+class Kpi(OwnedRecord, table=True):
+    __tablename__ = "kpi"
+
+    name: str
+    unit: str = ""
+    direction: str
+    baseline_value: Decimal
+    baseline_date: date
+    target_value: Decimal
+    target_date: date
+    warning_threshold: Decimal
+    critical_threshold: Decimal
+    cadence: str
+
+
+class KpiMeasurement(OwnedRecord, table=True):
+    __tablename__ = "kpi_measurement"
+
+    kpi_id: uuid.UUID
+    period_start: date
+    value: Decimal
+    source: str = MeasurementSource.MANUAL
+    note: str = ""
+    reported_by: uuid.UUID | None = None
+
+
+class KpiMeasurementRevision(SQLModel, table=True):
+    __tablename__ = "kpi_measurement_revision"
+
+    partnership_id: uuid.UUID = Field(primary_key=True)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    measurement_id: uuid.UUID
+    value: Decimal
+    source: str
+    note: str
+    reported_by: uuid.UUID | None = None
+    reported_at: datetime = timestamp_field()
+    replaced_at: datetime = timestamp_field()
+    owner_party_id: uuid.UUID
+    visibility: str
+
+
+class Measured(Protocol):
+    @property
+    def period_start(self) -> date: ...
+    @property
+    def value(self) -> Decimal: ...
+
+
+class Judged(Protocol):
+    @property
+    def cadence(self) -> str: ...
+    @property
+    def direction(self) -> str: ...
+    @property
+    def warning_threshold(self) -> Decimal: ...
+    @property
+    def critical_threshold(self) -> Decimal: ...
+
+
+@dataclass(frozen=True)
+class ComputedMeasurement:
+    period_start: date
+    value: Decimal
+
+
+def status_of(kpi: Judged, latest: Measured | None, *, today: date) -> KpiStatus:
+    """Thresholds on the latest value; STALE once a whole period passed without one."""
+    cadence = Cadence(kpi.cadence)
+    if latest is None or latest.period_start < cadence.previous_period_start(today):
+        return KpiStatus.STALE
+    value = latest.value
+    if kpi.direction == Direction.HIGHER_IS_BETTER:
+        if value >= kpi.warning_threshold:
+            return KpiStatus.ON_TRACK
+        return KpiStatus.AT_RISK if value >= kpi.critical_threshold else KpiStatus.OFF_TRACK
+    if value <= kpi.warning_threshold:
+        return KpiStatus.ON_TRACK
+    return KpiStatus.AT_RISK if value <= kpi.critical_threshold else KpiStatus.OFF_TRACK
+
+
+@dataclass(frozen=True)
+class BuiltinKpi:
+    """A KPI computed from other records, not typed in: a party's on-time delivery rate."""
+
+    id: uuid.UUID
+    partnership_id: uuid.UUID
+    owner_party_id: uuid.UUID
+    name: str
+    baseline_value: Decimal
+    baseline_date: date
+    target_date: date
+    measurements: tuple[ComputedMeasurement, ...]
+    unit: str = "%"
+    direction: str = Direction.HIGHER_IS_BETTER
+    target_value: Decimal = Decimal(95)
+    warning_threshold: Decimal = Decimal(90)
+    critical_threshold: Decimal = Decimal(75)
+    cadence: str = Cadence.MONTHLY
+    visibility: str = "SHARED"
+    version: int = 1

@@ -1,0 +1,106 @@
+"""Every SQL statement of the KPI domain."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from mutual.kpis.models import Kpi, KpiMeasurement, KpiMeasurementRevision
+
+
+async def kpis_of(session: AsyncSession, partnership_id: uuid.UUID) -> list[Kpi]:
+    stmt = (
+        select(Kpi)
+        .where(col(Kpi.partnership_id) == partnership_id)
+        .order_by(col(Kpi.name), col(Kpi.id))
+    )
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def kpi(session: AsyncSession, kpi_id: uuid.UUID) -> Kpi | None:
+    stmt = select(Kpi).where(col(Kpi.id) == kpi_id)
+    result = await session.execute(stmt, execution_options={"populate_existing": True})
+    return result.scalar_one_or_none()
+
+
+async def kpis_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Kpi]:
+    stmt = select(Kpi).where(col(Kpi.id).in_(ids))
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def kpi_by_name(session: AsyncSession, partnership_id: uuid.UUID, name: str) -> Kpi | None:
+    stmt = select(Kpi).where(col(Kpi.partnership_id) == partnership_id, col(Kpi.name) == name)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def insert_kpi(session: AsyncSession, **values: Any) -> Kpi:
+    return (await session.execute(insert(Kpi).values(**values).returning(Kpi))).scalar_one()
+
+
+async def latest_measurements(
+    session: AsyncSession, kpi_ids: Sequence[uuid.UUID], *, per_kpi: int
+) -> list[KpiMeasurement]:
+    """The last `per_kpi` measurements of each KPI, newest first, in one statement."""
+    ranked = (
+        select(
+            col(KpiMeasurement.id),
+            func.row_number()
+            .over(
+                partition_by=col(KpiMeasurement.kpi_id),
+                order_by=col(KpiMeasurement.period_start).desc(),
+            )
+            .label("n"),
+        )
+        .where(col(KpiMeasurement.kpi_id).in_(kpi_ids))
+        .subquery()
+    )
+    stmt = (
+        select(KpiMeasurement)
+        .join(ranked, ranked.c.id == col(KpiMeasurement.id))
+        .where(ranked.c.n <= per_kpi)
+        .order_by(col(KpiMeasurement.kpi_id), col(KpiMeasurement.period_start).desc())
+    )
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def measurements_at(
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, Any]]
+) -> list[KpiMeasurement]:
+    """Existing measurements for (kpi_id, period_start) pairs."""
+    if not keys:
+        return []
+    stmt = select(KpiMeasurement).where(
+        tuple_(col(KpiMeasurement.kpi_id), col(KpiMeasurement.period_start)).in_(keys)
+    )
+    result = await session.execute(stmt, execution_options={"populate_existing": True})
+    return list(result.scalars().all())
+
+
+async def insert_measurements(
+    session: AsyncSession, rows: list[dict[str, Any]]
+) -> list[KpiMeasurement]:
+    if not rows:
+        return []
+    stmt = insert(KpiMeasurement).values(rows).returning(KpiMeasurement)
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def insert_revisions(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(KpiMeasurementRevision), rows)
+
+
+async def revisions_of(
+    session: AsyncSession, measurement_ids: Sequence[uuid.UUID]
+) -> list[KpiMeasurementRevision]:
+    stmt = (
+        select(KpiMeasurementRevision)
+        .where(col(KpiMeasurementRevision.measurement_id).in_(measurement_ids))
+        .order_by(col(KpiMeasurementRevision.replaced_at))
+    )
+    return list((await session.execute(stmt)).scalars().all())

@@ -1,0 +1,205 @@
+"""GraphQL types of KPIs and their evidence chain."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+from strawberry.types import Info
+
+from mutual.commitments.types import party_of
+from mutual.graphql.context import Context
+from mutual.graphql.errors import UserError
+from mutual.graphql.node import Node
+from mutual.kit.clock import today
+from mutual.kit.records import Visibility
+from mutual.kpis import models, service
+from mutual.kpis.errors import KpiErrorCode
+from mutual.kpis.models import Cadence, Direction, KpiStatus, MeasurementSource, status_of
+from mutual.tenancy.service import Workspace
+from mutual.tenancy.types import Party, User
+
+for _enum in (Cadence, Direction, KpiStatus, MeasurementSource, KpiErrorCode):
+    strawberry.enum(_enum)
+
+TREND_DEFAULT = 12
+TREND_MAX = 104
+
+
+@strawberry.type
+class KpiMeasurementRevision:
+    value: float
+    source: MeasurementSource
+    note: str
+    reported_at: datetime
+    replaced_at: datetime
+
+
+@strawberry.type
+class KpiMeasurement:
+    period: date = strawberry.field(description="First day of the cadence period.")
+    value: float
+    source: MeasurementSource
+    note: str
+    version: int
+    recorded_at: datetime | None
+    record: strawberry.Private[models.KpiMeasurement | None]
+
+    @classmethod
+    def from_model(cls, m: models.KpiMeasurement) -> KpiMeasurement:
+        return cls(
+            period=m.period_start,
+            value=float(m.value),
+            source=MeasurementSource(m.source),
+            note=m.note,
+            version=m.version,
+            recorded_at=m.updated_at,
+            record=m,
+        )
+
+    @classmethod
+    def computed(cls, m: models.ComputedMeasurement) -> KpiMeasurement:
+        return cls(
+            period=m.period_start,
+            value=float(m.value),
+            source=MeasurementSource.COMPUTED,
+            note="",
+            version=1,
+            recorded_at=None,
+            record=None,
+        )
+
+    @strawberry.field
+    async def reported_by(self, info: Info[Context, None]) -> User | None:
+        if self.record is None or self.record.reported_by is None:
+            return None
+        user = await info.context.loaders.user.load(self.record.reported_by)
+        return User.from_model(user) if user else None
+
+    @strawberry.field(description="Earlier values of a corrected measurement, oldest first.")
+    async def revisions(self, info: Info[Context, None]) -> list[KpiMeasurementRevision]:
+        if self.record is None:
+            return []
+        rows = await info.context.loaders.revisions.load(self.record.id)
+        return [
+            KpiMeasurementRevision(
+                value=float(r.value),
+                source=MeasurementSource(r.source),
+                note=r.note,
+                reported_at=r.reported_at,
+                replaced_at=r.replaced_at,
+            )
+            for r in rows
+        ]
+
+
+@strawberry.type(description="Baseline → latest vs target: what the KPI proves so far.")
+class KpiEvidence:
+    baseline_value: float
+    baseline_date: date
+    latest_value: float | None
+    latest_period: date | None
+    target_value: float
+    target_date: date
+    progress_percent: float | None = strawberry.field(
+        description="How far from baseline towards target the latest value is (0 to 100+)."
+    )
+    trend: list[KpiMeasurement] = strawberry.field(description="Oldest first.")
+
+
+@strawberry.type
+class Kpi(Node):
+    name: str
+    unit: str
+    direction: Direction
+    baseline_value: float
+    baseline_date: date
+    target_value: float
+    target_date: date
+    warning_threshold: float
+    critical_threshold: float
+    cadence: Cadence
+    visibility: Visibility
+    version: int
+    builtin: bool = strawberry.field(description="Computed from commitments, not typed in.")
+    record: strawberry.Private[models.Kpi | models.BuiltinKpi]
+    workspace: strawberry.Private[Workspace]
+
+    @classmethod
+    def from_model(cls, kpi: models.Kpi | models.BuiltinKpi, workspace: Workspace) -> Kpi:
+        return cls(
+            raw_id=kpi.id,
+            name=kpi.name,
+            unit=kpi.unit,
+            direction=Direction(kpi.direction),
+            baseline_value=float(kpi.baseline_value),
+            baseline_date=kpi.baseline_date,
+            target_value=float(kpi.target_value),
+            target_date=kpi.target_date,
+            warning_threshold=float(kpi.warning_threshold),
+            critical_threshold=float(kpi.critical_threshold),
+            cadence=Cadence(kpi.cadence),
+            visibility=Visibility(kpi.visibility),
+            version=kpi.version,
+            builtin=isinstance(kpi, models.BuiltinKpi),
+            record=kpi,
+            workspace=workspace,
+        )
+
+    async def _newest(self, info: Info[Context, None], count: int) -> list[models.Measured]:
+        """The last `count` measurements, newest first (stored ones through a loader)."""
+        if isinstance(self.record, models.BuiltinKpi):
+            return list(self.record.measurements[:count])
+        return list(await info.context.loaders.latest_measurements.load((self.raw_id, count)))
+
+    @strawberry.field
+    async def owner_party(self, info: Info[Context, None]) -> Party:
+        return await party_of(info, self.workspace, self.record.owner_party_id)
+
+    @strawberry.field(description="The latest measurements, oldest first (at most 104).")
+    async def measurements(
+        self, info: Info[Context, None], last: int = TREND_DEFAULT
+    ) -> list[KpiMeasurement]:
+        newest = await self._newest(info, max(1, min(last, TREND_MAX)))
+        return [to_measurement(m) for m in reversed(newest)]
+
+    @strawberry.field
+    async def latest_measurement(self, info: Info[Context, None]) -> KpiMeasurement | None:
+        newest = await self._newest(info, TREND_DEFAULT)
+        return to_measurement(newest[0]) if newest else None
+
+    @strawberry.field(
+        description="From the latest measurement and the thresholds; STALE when a whole "
+        "cadence period passed without one."
+    )
+    async def status(self, info: Info[Context, None]) -> KpiStatus:
+        newest = await self._newest(info, TREND_DEFAULT)
+        return status_of(self.record, newest[0] if newest else None, today=today())
+
+    @strawberry.field
+    async def evidence(self, info: Info[Context, None], trend: int = TREND_DEFAULT) -> KpiEvidence:
+        chain = service.evidence(
+            self.record, await self._newest(info, max(1, min(trend, TREND_MAX)))
+        )
+        return KpiEvidence(
+            baseline_value=float(chain.baseline_value),
+            baseline_date=chain.baseline_date,
+            latest_value=float(chain.latest.value) if chain.latest else None,
+            latest_period=chain.latest.period_start if chain.latest else None,
+            target_value=float(chain.target_value),
+            target_date=chain.target_date,
+            progress_percent=chain.progress_percent,
+            trend=[to_measurement(m) for m in chain.trend],
+        )
+
+
+def to_measurement(measured: models.Measured) -> KpiMeasurement:
+    if isinstance(measured, models.KpiMeasurement):
+        return KpiMeasurement.from_model(measured)
+    return KpiMeasurement.computed(measured)  # type: ignore[arg-type]
+
+
+@strawberry.type
+class KpiError(UserError):
+    code: KpiErrorCode
+    current: Kpi | None = strawberry.field(description="On CONFLICT: the KPI as it is now.")

@@ -1,0 +1,194 @@
+"""KPIs: the evidence chain, status from thresholds, idempotent atomic batches, corrections."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+
+from tests.helpers import World, gql, login
+
+CREATE = """
+mutation($input: CreateKpiInput!) {
+  createKpi(input: $input) { kpi { id name status version } userErrors { field code message } }
+}
+"""
+
+RECORD = """
+mutation($input: RecordKpiMeasurementsInput!) {
+  recordKpiMeasurements(input: $input) {
+    created corrected unchanged
+    measurements { period value source }
+    userErrors { field code message }
+  }
+}
+"""
+
+KPIS = """
+query($id: ID!) {
+  partnership(id: $id) {
+    kpis {
+      name builtin status
+      measurements(last: 3) { period value revisions { value } }
+      evidence { baselineValue latestValue targetValue progressPercent trend { value } }
+    }
+  }
+}
+"""
+
+
+def _month(offset: int) -> str:
+    first = date.today().replace(day=1)
+    for _ in range(offset):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return first.isoformat()
+
+
+async def _on_time_kpi(client: httpx.AsyncClient, world: World) -> str:
+    body = await gql(
+        client,
+        CREATE,
+        {
+            "input": {
+                "partnershipId": world.nc_id,
+                "name": "On-time delivery",
+                "unit": "%",
+                "direction": "HIGHER_IS_BETTER",
+                "baselineValue": 55,
+                "baselineDate": "2026-01-01",
+                "targetValue": 92,
+                "targetDate": "2027-06-30",
+                "warningThreshold": 85,
+                "criticalThreshold": 70,
+                "cadence": "MONTHLY",
+            }
+        },
+    )
+    assert body["data"]["createKpi"]["userErrors"] == []
+    kpi_id: str = body["data"]["createKpi"]["kpi"]["id"]
+    return kpi_id
+
+
+async def _kpi(client: httpx.AsyncClient, world: World, name: str) -> dict[str, Any]:
+    body = await gql(client, KPIS, {"id": world.nc_id})
+    found: dict[str, Any] = next(
+        k for k in body["data"]["partnership"]["kpis"] if k["name"] == name
+    )
+    return found
+
+
+async def test_measurements_drive_status_and_the_evidence_chain(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    await login(client, "editor@northwind.example")
+    kpi_id = await _on_time_kpi(client, world)
+    rows = [
+        {"kpiId": kpi_id, "period": _month(n), "value": v} for n, v in ((2, 61), (1, 74), (0, 79.5))
+    ]
+
+    first = await gql(
+        client, RECORD, {"input": {"partnershipId": world.nc_id, "measurements": rows}}
+    )
+    again = await gql(
+        client, RECORD, {"input": {"partnershipId": world.nc_id, "measurements": rows}}
+    )
+
+    assert first["data"]["recordKpiMeasurements"]["created"] == 3
+    assert again["data"]["recordKpiMeasurements"]["created"] == 0
+    assert again["data"]["recordKpiMeasurements"]["unchanged"] == 3
+    kpi = await _kpi(client, world, "On-time delivery")
+    assert kpi["status"] == "AT_RISK"
+    assert [m["value"] for m in kpi["measurements"]] == [61, 74, 79.5]
+    evidence = kpi["evidence"]
+    assert (evidence["baselineValue"], evidence["latestValue"], evidence["targetValue"]) == (
+        55,
+        79.5,
+        92,
+    )
+    assert evidence["progressPercent"] == round((79.5 - 55) / (92 - 55) * 100, 1)
+
+
+async def test_a_correction_keeps_the_previous_value(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    await login(client, "editor@northwind.example")
+    kpi_id = await _on_time_kpi(client, world)
+    row = {"kpiId": kpi_id, "period": _month(0), "value": 70}
+    await gql(client, RECORD, {"input": {"partnershipId": world.nc_id, "measurements": [row]}})
+
+    fixed = await gql(
+        client,
+        RECORD,
+        {"input": {"partnershipId": world.nc_id, "measurements": [{**row, "value": 88}]}},
+    )
+
+    assert fixed["data"]["recordKpiMeasurements"]["corrected"] == 1
+    kpi = await _kpi(client, world, "On-time delivery")
+    assert kpi["measurements"][-1]["value"] == 88
+    assert kpi["measurements"][-1]["revisions"] == [{"value": 70}]
+    assert kpi["status"] == "ON_TRACK"
+
+
+async def test_one_bad_row_rejects_the_whole_batch(client: httpx.AsyncClient, world: World) -> None:
+    await login(client, "editor@northwind.example")
+    kpi_id = await _on_time_kpi(client, world)
+    rows = [
+        {"kpiId": kpi_id, "period": _month(1), "value": 70},
+        {
+            "kpiId": "S3BpOjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA",
+            "period": _month(0),
+            "value": 71,
+        },
+    ]
+
+    body = await gql(
+        client, RECORD, {"input": {"partnershipId": world.nc_id, "measurements": rows}}
+    )
+
+    payload = body["data"]["recordKpiMeasurements"]
+    assert payload["created"] == 0
+    assert len(payload["userErrors"]) == 1
+    assert payload["userErrors"][0]["code"] == "BAD_ROW"
+    assert payload["userErrors"][0]["field"] == "measurements[1].kpiId"
+    kpi = await _kpi(client, world, "On-time delivery")
+    assert kpi["measurements"] == []
+    assert kpi["status"] == "STALE"
+
+
+async def test_the_other_side_cannot_report_a_kpi_it_does_not_own(
+    make_client: Any, world: World
+) -> None:
+    async with make_client() as northwind, make_client() as contoso:
+        await login(northwind, "editor@northwind.example")
+        await login(contoso, "editor@contoso.example")
+        kpi_id = await _on_time_kpi(northwind, world)
+
+        body = await gql(
+            contoso,
+            RECORD,
+            {
+                "input": {
+                    "partnershipId": world.nc_id,
+                    "measurements": [{"kpiId": kpi_id, "period": _month(0), "value": 99}],
+                }
+            },
+        )
+
+        errors = body["data"]["recordKpiMeasurements"]["userErrors"]
+        assert [e["code"] for e in errors] == ["BAD_ROW"]
+        assert "owner side" in errors[0]["message"]
+
+
+async def test_builtin_on_time_delivery_kpi_per_party(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    await login(client, "viewer@contoso.example")
+
+    body = await gql(client, KPIS, {"id": world.nc_id})
+
+    builtin = [k for k in body["data"]["partnership"]["kpis"] if k["builtin"]]
+    assert sorted(k["name"] for k in builtin) == [
+        "On-time delivery (Customer)",
+        "On-time delivery (Supplier)",
+    ]

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +15,7 @@ from sqlalchemy.engine import URL, make_url
 
 from mutual.config import REPO_ROOT, Settings
 from mutual.db import _asyncpg_kwargs, ensure_database, run_migrations, start_embedded_postgres
+from mutual.devserver import serve_in_subprocess
 
 JSON_HEADERS = {"content-type": "application/json", "x-mutual-csrf": "1"}
 
@@ -40,45 +38,12 @@ async def fresh_database(name: str, settings: Settings) -> URL:
     return owner
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def server_process(owner: URL) -> Iterator[str]:
     """`mutual serve` (production mode: limits on, no GraphiQL) in its own process."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": owner.render_as_string(hide_password=False),
-        "MUTUAL_ENV": "production",
-        "MUTUAL_PUBLIC_URL": url,
-        "MUTUAL_PRINCIPAL_COST_PER_MINUTE": "100000000",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mutual.cli", "serve", "--no-seed", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.2)
+    env = {"MUTUAL_ENV": "production", "MUTUAL_PRINCIPAL_COST_PER_MINUTE": "100000000"}
+    with serve_in_subprocess(owner, env=env) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def percentile(samples: list[float], q: float) -> float:

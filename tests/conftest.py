@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +24,8 @@ from mutual.db import (
     run_migrations,
     start_embedded_postgres,
 )
+from mutual.devserver import free_port as free_port
+from mutual.devserver import serve_in_subprocess
 from tests.helpers import World, build_world
 
 TABLES = (
@@ -140,18 +139,17 @@ def _client(app: Starlette) -> httpx.AsyncClient:
     )
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass(frozen=True)
 class LiveServer:
     url: str
     owner_url: URL
+
+
+def _live(owner_url: URL, name: str) -> Iterator[LiveServer]:
+    log_path = REPO_ROOT / ".mutual" / f"{name}-{_worker()}-{os.getpid()}.log"
+    env = {"MUTUAL_ENV": "test", "MUTUAL_LOGIN_MAX_FAILURES_PER_IP": "1000"}
+    with serve_in_subprocess(owner_url, env=env, log_path=log_path) as url:
+        yield LiveServer(url=url, owner_url=owner_url)
 
 
 @pytest.fixture(scope="session")
@@ -161,38 +159,10 @@ def live_server(owner_url: URL) -> Iterator[LiveServer]:
     Tests that use it also request `world` (directly or through another fixture) so the
     data is fresh; the server only holds pooled connections between requests.
     """
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": owner_url.render_as_string(hide_password=False),
-        "MUTUAL_ENV": "test",
-        "MUTUAL_PUBLIC_URL": url,
-        "MUTUAL_LOGIN_MAX_FAILURES_PER_IP": "1000",
-    }
-    log = open(REPO_ROOT / ".mutual" / f"live-server-{_worker()}-{port}.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mutual.cli", "serve", "--no-seed", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"live server did not start; see {log.name}")
-            time.sleep(0.2)
-        yield LiveServer(url=url, owner_url=owner_url)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    yield from _live(owner_url, "live-server")
+
+
+@pytest.fixture(scope="session")
+def second_live_server(owner_url: URL) -> Iterator[LiveServer]:
+    """Another server process on the same database (fan-out across processes)."""
+    yield from _live(owner_url, "live-server-2")

@@ -21,6 +21,7 @@ from mutual.db import Database
 from mutual.graphql.schema import build_schema
 from mutual.graphql.view import MutualGraphQL
 from mutual.kit.request import new_request_id, request_id_var
+from mutual.notify.hub import EventHub
 
 log = logging.getLogger(__name__)
 
@@ -117,11 +118,13 @@ async def readyz(request: Request) -> Response:
 def create_app(settings: Settings, *, app_database_url: URL) -> Starlette:
     database = Database(app_database_url, pool_size=settings.db_pool_size)
     schema = build_schema(settings)
-    graphql_app = MutualGraphQL(schema, database=database, settings=settings)
+    events = EventHub(app_database_url)
+    graphql_app = MutualGraphQL(schema, database=database, settings=settings, events=events)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        await events.close()
         await database.dispose()
 
     routes: list[Route | WebSocketRoute | Mount] = [
@@ -140,6 +143,7 @@ def create_app(settings: Settings, *, app_database_url: URL) -> Starlette:
     app.state.settings = settings
     app.state.database = database
     app.state.schema = schema
+    app.state.events = events
     app.add_middleware(CsrfMiddleware, settings=settings)
     app.add_middleware(RequestIdMiddleware)
     return app

@@ -16,6 +16,7 @@ from mutual.auth.principal import Principal
 from mutual.config import Settings
 from mutual.db import Database
 from mutual.kit.errors import Unauthenticated
+from mutual.notify.hub import EventHub
 
 if TYPE_CHECKING:
     from mutual.graphql.loaders import Loaders
@@ -41,6 +42,7 @@ class Context:
     database: Database
     request_id: str
     credentials: Credentials
+    events: EventHub
     session: AsyncSession | None = None
     principal: Principal | None = None
     _loaders: Loaders | None = field(default=None, repr=False)

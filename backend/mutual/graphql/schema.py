@@ -31,6 +31,7 @@ from mutual.graphql.extensions import OperationLifecycle, log_unexpected
 from mutual.kpis import queries as kpi_queries
 from mutual.kpis.mutations import KpiMutation
 from mutual.kpis.types import Kpi
+from mutual.notify.types import Subscription
 from mutual.roadmap import queries as roadmap_queries
 from mutual.roadmap.mutations import RoadmapMutation
 from mutual.roadmap.types import Milestone
@@ -87,6 +88,7 @@ def build_schema(settings: Settings) -> MutualSchema:
     return MutualSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=types,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
@@ -16,8 +18,9 @@ from strawberry.types import ExecutionResult
 from mutual.config import Settings
 from mutual.db import Database
 from mutual.graphql.context import Context, Credentials
-from mutual.graphql.extensions import error_code
+from mutual.graphql.extensions import PRE_EXECUTION_CODES, error_code
 from mutual.kit.request import current_request_id
+from mutual.notify.hub import EventHub
 
 
 def credentials_of(request: Request | WebSocket, settings: Settings) -> Credentials:
@@ -29,7 +32,9 @@ def credentials_of(request: Request | WebSocket, settings: Settings) -> Credenti
 
 
 class MutualGraphQL(GraphQL[Context, None]):
-    def __init__(self, schema: BaseSchema, *, database: Database, settings: Settings) -> None:
+    def __init__(
+        self, schema: BaseSchema, *, database: Database, settings: Settings, events: EventHub
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.is_development else None,
@@ -38,6 +43,24 @@ class MutualGraphQL(GraphQL[Context, None]):
         )
         self.database = database
         self.settings = settings
+        self.events = events
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response: Response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as error:
+            # Refusals before execution get the same coded shape as every other error.
+            response = _refusal(error)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        decoded = super().decode_json(data)
+        if not isinstance(decoded, dict | list):
+            raise HTTPException(400, 'Send a JSON object: {"query": "...", "variables": {...}}.')
+        return decoded
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -49,6 +72,7 @@ class MutualGraphQL(GraphQL[Context, None]):
             database=self.database,
             request_id=current_request_id(),
             credentials=credentials_of(request, self.settings),
+            events=self.events,
         )
 
     async def process_result(
@@ -58,6 +82,16 @@ class MutualGraphQL(GraphQL[Context, None]):
         if result.errors:
             response["errors"] = [_with_code(error) for error in result.errors]
         return response  # type: ignore[return-value]
+
+
+def _refusal(error: HTTPException) -> JSONResponse:
+    codes = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+    code = next(
+        (c for fragment, c in PRE_EXECUTION_CODES if fragment in error.reason),
+        codes.get(error.status_code, "BAD_REQUEST"),
+    )
+    body = {"errors": [{"message": error.reason, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=error.status_code)
 
 
 def _with_code(error: GraphQLError) -> dict[str, Any]:

@@ -1,0 +1,63 @@
+"""`mutual serve` in a child process on a free port: for tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from sqlalchemy.engine import URL
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve_in_subprocess(
+    owner_url: URL, *, env: dict[str, str] | None = None, log_path: Path | None = None
+) -> Iterator[str]:
+    """Start a server on an existing (migrated) database; yields its base URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    child_env = {
+        **os.environ,
+        "DATABASE_URL": owner_url.render_as_string(hide_password=False),
+        "MUTUAL_PUBLIC_URL": url,
+        **(env or {}),
+    }
+    log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mutual.cli", "serve", "--no-seed", "--port", str(port)],
+        env=child_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start (log: {log_path})")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        if log_path:
+            log.close()  # type: ignore[union-attr]

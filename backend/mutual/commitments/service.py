@@ -31,6 +31,8 @@ from mutual.kit.clock import today, utcnow
 from mutual.kit.errors import DomainError, Invalid, NotFound, conflict
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.records import Visibility, update_versioned
+from mutual.kpis import repository as kpi_repository
+from mutual.roadmap import repository as roadmap_repository
 from mutual.tenancy import repository as tenancy_repository
 from mutual.tenancy.service import EDIT_ROLES, Workspace, load_workspace
 
@@ -133,9 +135,6 @@ async def _check_links(
     visibility: Visibility,
 ) -> None:
     """A linked milestone or KPI must be visible here; a SHARED commitment links SHARED ones."""
-    from mutual.kpis import repository as kpi_repository
-    from mutual.roadmap import repository as roadmap_repository
-
     linked: list[tuple[str, Any]] = []
     if milestone_id is not None:
         linked.append(("milestoneId", await roadmap_repository.milestone(session, milestone_id)))

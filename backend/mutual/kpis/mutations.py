@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import strawberry
@@ -87,7 +88,7 @@ class RecordKpiMeasurementsPayload:
 
 
 def _decimal(value: float | None) -> Any:
-    return None if value is None else service.Decimal(str(value))
+    return None if value is None else Decimal(str(value))
 
 
 def _current(current: Change) -> Kpi:

@@ -16,6 +16,7 @@ from mutual.kit.records import Visibility, update_versioned
 from mutual.roadmap import repository
 from mutual.roadmap.errors import RoadmapErrorCode as Code
 from mutual.roadmap.models import PHASE_ORDER, Milestone, MilestoneStatus, Phase
+from mutual.tenancy import repository as tenancy_repository
 from mutual.tenancy.service import EDIT_ROLES, Workspace, load_workspace
 
 EDITABLE_FIELDS = ("title", "description", "target_date", "status", "owner_party_id")
@@ -30,8 +31,6 @@ def _check_title(title: str) -> str:
 async def _check_owner(
     session: AsyncSession, workspace: Workspace, owner_party_id: uuid.UUID, visibility: Visibility
 ) -> None:
-    from mutual.tenancy import repository as tenancy_repository
-
     parties = await tenancy_repository.parties_of(session, [workspace.id])
     if owner_party_id not in {p.id for p in parties}:
         raise DomainError(

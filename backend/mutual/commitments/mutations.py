@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -114,6 +115,23 @@ def _payload(outcome: Outcome[Change]) -> CommitmentPayload:
     )
 
 
+def _action(action: CommitmentAction, description: str) -> Any:
+    """A mutation for one lifecycle step that takes only the id, version and a reason."""
+
+    async def resolve(
+        info: Info[Context, None],
+        input: CommitmentActionInput,  # noqa: A002
+    ) -> CommitmentPayload:
+        return await _run(
+            info, input.commitment_id, input.expected_version, action, reason=input.reason
+        )
+
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
+A = CommitmentAction
+
+
 @strawberry.type
 class CommitmentMutation:
     @strawberry.mutation(description="Propose a commitment; the other side accepts or declines.")
@@ -144,37 +162,17 @@ class CommitmentMutation:
 
         return _payload(await attempt(info, call))
 
-    @strawberry.mutation(description="The side that did not propose it agrees.")
-    async def accept_commitment(
-        self,
-        info: Info[Context, None],
-        input: CommitmentActionInput,  # noqa: A002
-    ) -> CommitmentPayload:
-        return await _run(
-            info, input.commitment_id, input.expected_version, CommitmentAction.ACCEPT
-        )
-
-    @strawberry.mutation(description="The side that did not propose it declines.")
-    async def decline_commitment(
-        self,
-        info: Info[Context, None],
-        input: CommitmentActionInput,  # noqa: A002
-    ) -> CommitmentPayload:
-        return await _run(
-            info,
-            input.commitment_id,
-            input.expected_version,
-            CommitmentAction.DECLINE,
-            reason=input.reason,
-        )
-
-    @strawberry.mutation(description="The accountable side starts the work.")
-    async def start_commitment(
-        self,
-        info: Info[Context, None],
-        input: CommitmentActionInput,  # noqa: A002
-    ) -> CommitmentPayload:
-        return await _run(info, input.commitment_id, input.expected_version, CommitmentAction.START)
+    accept_commitment = _action(A.ACCEPT, "The side that did not propose it agrees.")
+    decline_commitment = _action(A.DECLINE, "The side that did not propose it declines.")
+    start_commitment = _action(A.START, "The accountable side starts the work.")
+    confirm_commitment = _action(A.CONFIRM, "The other side confirms the delivery.")
+    dispute_commitment = _action(A.DISPUTE, "The other side disputes the delivery (a reason).")
+    accept_commitment_renegotiation = _action(
+        A.ACCEPT_RENEGOTIATION, "The other side agrees to the new due date."
+    )
+    decline_commitment_renegotiation = _action(
+        A.DECLINE_RENEGOTIATION, "The other side keeps the current due date."
+    )
 
     @strawberry.mutation(description="The accountable side delivers, with evidence.")
     async def deliver_commitment(
@@ -184,35 +182,7 @@ class CommitmentMutation:
     ) -> CommitmentPayload:
         links = [EvidenceLink(url=e.url, title=e.title, note=e.note) for e in input.evidence]
         return await _run(
-            info,
-            input.commitment_id,
-            input.expected_version,
-            CommitmentAction.DELIVER,
-            evidence=links,
-        )
-
-    @strawberry.mutation(description="The other side confirms the delivery.")
-    async def confirm_commitment(
-        self,
-        info: Info[Context, None],
-        input: CommitmentActionInput,  # noqa: A002
-    ) -> CommitmentPayload:
-        return await _run(
-            info, input.commitment_id, input.expected_version, CommitmentAction.CONFIRM
-        )
-
-    @strawberry.mutation(description="The other side disputes the delivery, with a reason.")
-    async def dispute_commitment(
-        self,
-        info: Info[Context, None],
-        input: CommitmentActionInput,  # noqa: A002
-    ) -> CommitmentPayload:
-        return await _run(
-            info,
-            input.commitment_id,
-            input.expected_version,
-            CommitmentAction.DISPUTE,
-            reason=input.reason,
+            info, input.commitment_id, input.expected_version, A.DELIVER, evidence=links
         )
 
     @strawberry.mutation(description="The accountable side asks for a new due date.")
@@ -225,30 +195,7 @@ class CommitmentMutation:
             info,
             input.commitment_id,
             input.expected_version,
-            CommitmentAction.REQUEST_RENEGOTIATION,
+            A.REQUEST_RENEGOTIATION,
             reason=input.reason,
             new_due_date=input.new_due_date,
-        )
-
-    @strawberry.mutation(description="The other side agrees to the new due date.")
-    async def accept_commitment_renegotiation(
-        self,
-        info: Info[Context, None],
-        input: CommitmentActionInput,  # noqa: A002
-    ) -> CommitmentPayload:
-        return await _run(
-            info, input.commitment_id, input.expected_version, CommitmentAction.ACCEPT_RENEGOTIATION
-        )
-
-    @strawberry.mutation(description="The other side keeps the current due date.")
-    async def decline_commitment_renegotiation(
-        self,
-        info: Info[Context, None],
-        input: CommitmentActionInput,  # noqa: A002
-    ) -> CommitmentPayload:
-        return await _run(
-            info,
-            input.commitment_id,
-            input.expected_version,
-            CommitmentAction.DECLINE_RENEGOTIATION,
         )

@@ -16,8 +16,7 @@ from mutual.graphql.context import Context
 from mutual.graphql.ids import decode_id
 from mutual.graphql.node import Node, node_resolver
 from mutual.graphql.pagination import Connection, page_request, to_connection
-from mutual.kit.records import Visibility
-from mutual.tenancy.service import Workspace, load_workspace
+from mutual.tenancy.service import Workspace, record_workspace
 
 
 @strawberry.input
@@ -88,14 +87,8 @@ async def reliability_for(
 @node_resolver("Commitment")
 async def _commitment_node(context: Context, raw_id: uuid.UUID) -> Node | None:
     commitment = await repository.commitment(context.db, raw_id)
-    if commitment is None:
-        return None
-    workspace = await load_workspace(
-        context.db, actor=context.actor, partnership_id=commitment.partnership_id
+    workspace = await record_workspace(
+        context.db, actor=context.actor, record=commitment, what="commitment", field="id"
     )
-    if (
-        commitment.visibility == Visibility.INTERNAL
-        and commitment.owner_party_id != workspace.own_party.id
-    ):
-        return None
+    assert commitment is not None
     return Commitment.from_model(commitment, workspace)

@@ -28,13 +28,18 @@ from mutual.commitments.models import (
 )
 from mutual.commitments.repository import CommitmentFilter, CommitmentOrder
 from mutual.kit.clock import today, utcnow
-from mutual.kit.errors import DomainError, Invalid, NotFound, conflict
+from mutual.kit.errors import DomainError, Invalid, conflict
 from mutual.kit.pagination import Page, PageRequest
-from mutual.kit.records import Visibility, update_versioned
+from mutual.kit.records import Visibility, apply_versioned
 from mutual.kpis import repository as kpi_repository
 from mutual.roadmap import repository as roadmap_repository
-from mutual.tenancy import repository as tenancy_repository
-from mutual.tenancy.service import EDIT_ROLES, Workspace, load_workspace
+from mutual.tenancy.service import (
+    EDIT_ROLES,
+    Workspace,
+    check_owner_party,
+    load_workspace,
+    record_workspace,
+)
 
 S = CommitmentStatus
 A = CommitmentAction
@@ -166,13 +171,7 @@ async def propose(
     workspace.require_role(EDIT_ROLES, "Proposing a commitment")
     workspace.require_active()
     owner = owner_party_id or workspace.own_party.id
-    parties = {p.id for p in await tenancy_repository.parties_of(session, [workspace.id])}
-    if owner not in parties:
-        raise DomainError(
-            Code.NOT_FOUND, "No such party in this partnership.", field="ownerPartyId"
-        )
-    if visibility == Visibility.INTERNAL and owner != workspace.own_party.id:
-        raise Invalid("An INTERNAL commitment is your own side's.", field="visibility")
+    await check_owner_party(session, workspace, owner, visibility, what="commitment")
     await _check_links(
         session, workspace, milestone_id=milestone_id, kpi_id=kpi_id, visibility=visibility
     )
@@ -237,14 +236,10 @@ async def _for_action(
     session: AsyncSession, actor: Principal, commitment_id: uuid.UUID, action: CommitmentAction
 ) -> tuple[Workspace, Commitment]:
     commitment = await repository.commitment(session, commitment_id)
-    if commitment is None:
-        raise NotFound("commitment", field="commitmentId")
-    workspace = await load_workspace(session, actor=actor, partnership_id=commitment.partnership_id)
-    if (
-        commitment.visibility == Visibility.INTERNAL
-        and commitment.owner_party_id != workspace.own_party.id
-    ):
-        raise NotFound("commitment", field="commitmentId")
+    workspace = await record_workspace(
+        session, actor=actor, record=commitment, what="commitment", field="commitmentId"
+    )
+    assert commitment is not None
     workspace.require_role(EDIT_ROLES, "Acting on a commitment")
     workspace.require_active()
     sources, _target, who = RULES[action]
@@ -294,12 +289,14 @@ async def transition(
         await repository.insert_evidence(session, rows)
     before_status = CommitmentStatus(commitment.status)
     before = {key: getattr(commitment, key) for key in values}
-    updated = await update_versioned(
-        session, commitment, expected_version=expected_version, values=values
+    updated = await apply_versioned(
+        session,
+        workspace,
+        commitment,
+        expected_version=expected_version,
+        values=values,
+        refetch=repository.commitment,
     )
-    if updated is None:
-        current = await repository.commitment(session, commitment.id)
-        raise conflict(workspace, current, "commitment")
     await _log(session, workspace, updated, action, before_status, target or before_status, **log)
     await audit.record_change(
         session,

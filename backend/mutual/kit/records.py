@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
+
+from mutual.kit.errors import conflict
 
 
 class Visibility(enum.StrEnum):
@@ -60,3 +63,24 @@ async def update_versioned(
     options = {"populate_existing": True, "synchronize_session": False}
     result = await session.execute(stmt, execution_options=options)
     return result.scalar_one_or_none()
+
+
+async def apply_versioned(
+    session: AsyncSession,
+    workspace: Any,
+    record: R,
+    *,
+    expected_version: int,
+    values: dict[str, Any],
+    refetch: Callable[[AsyncSession, uuid.UUID], Awaitable[R | None]],
+) -> R:
+    """update_versioned, or a CONFLICT carrying the record as it is now."""
+    what = type(record).__name__.lower()
+    if record.version != expected_version:
+        raise conflict(workspace, record, what)
+    updated = await update_versioned(
+        session, record, expected_version=expected_version, values=values
+    )
+    if updated is None:
+        raise conflict(workspace, await refetch(session, record.id), what)
+    return updated

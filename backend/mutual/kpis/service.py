@@ -18,8 +18,8 @@ from mutual.auth.principal import Principal
 from mutual.auth.scopes import Scope
 from mutual.commitments import repository as commitment_repository
 from mutual.kit.clock import today
-from mutual.kit.errors import DomainError, Invalid, NotFound, conflict
-from mutual.kit.records import Visibility, update_versioned
+from mutual.kit.errors import DomainError, Invalid, conflict
+from mutual.kit.records import Visibility, apply_versioned, update_versioned
 from mutual.kpis import repository
 from mutual.kpis.errors import KpiErrorCode as Code
 from mutual.kpis.models import (
@@ -33,7 +33,13 @@ from mutual.kpis.models import (
     MeasurementSource,
 )
 from mutual.tenancy import repository as tenancy_repository
-from mutual.tenancy.service import EDIT_ROLES, Workspace, load_workspace
+from mutual.tenancy.service import (
+    EDIT_ROLES,
+    Workspace,
+    check_owner_party,
+    load_workspace,
+    record_workspace,
+)
 
 DEFINITION_FIELDS = (
     "name",
@@ -85,13 +91,7 @@ async def create_kpi(
     workspace.require_role(EDIT_ROLES, "Defining a KPI")
     workspace.require_active()
     owner = owner_party_id or workspace.own_party.id
-    parties = {p.id for p in await tenancy_repository.parties_of(session, [workspace.id])}
-    if owner not in parties:
-        raise DomainError(
-            Code.NOT_FOUND, "No such party in this partnership.", field="ownerPartyId"
-        )
-    if visibility == Visibility.INTERNAL and owner != workspace.own_party.id:
-        raise Invalid("An INTERNAL KPI is your own side's.", field="visibility")
+    await check_owner_party(session, workspace, owner, visibility, what="KPI")
     values = {**definition, "name": definition["name"].strip()}
     _check_definition(values)
     if await repository.kpi_by_name(session, workspace.id, values["name"]):
@@ -119,13 +119,10 @@ async def visible_kpi(
     session: AsyncSession, actor: Principal, kpi_id: uuid.UUID, *, scope: Scope = Scope.READ
 ) -> tuple[Workspace, Kpi]:
     kpi = await repository.kpi(session, kpi_id)
-    if kpi is None:
-        raise NotFound("KPI", field="kpiId")
-    workspace = await load_workspace(
-        session, actor=actor, partnership_id=kpi.partnership_id, scope=scope
+    workspace = await record_workspace(
+        session, actor=actor, record=kpi, what="KPI", field="kpiId", scope=scope
     )
-    if kpi.visibility == Visibility.INTERNAL and kpi.owner_party_id != workspace.own_party.id:
-        raise NotFound("KPI", field="kpiId")
+    assert kpi is not None
     return workspace, kpi
 
 
@@ -154,9 +151,14 @@ async def update_kpi(
     if not values:
         return workspace, kpi
     before = {key: getattr(kpi, key) for key in values}
-    updated = await update_versioned(session, kpi, expected_version=expected_version, values=values)
-    if updated is None:
-        raise conflict(workspace, await repository.kpi(session, kpi.id), "KPI")
+    updated = await apply_versioned(
+        session,
+        workspace,
+        kpi,
+        expected_version=expected_version,
+        values=values,
+        refetch=repository.kpi,
+    )
     await audit.record_change(
         session,
         actor_user_id=actor.user_id,

@@ -10,7 +10,7 @@ from mutual.graphql.context import Context
 from mutual.graphql.node import Node, node_resolver
 from mutual.roadmap import repository, service
 from mutual.roadmap.types import Milestone, Roadmap, RoadmapPhase
-from mutual.tenancy.service import Workspace, load_workspace
+from mutual.tenancy.service import Workspace, record_workspace
 
 
 async def roadmap_for(info: Info[Context, None], workspace: Workspace) -> Roadmap:
@@ -26,9 +26,8 @@ async def roadmap_for(info: Info[Context, None], workspace: Workspace) -> Roadma
 @node_resolver("Milestone")
 async def _milestone_node(context: Context, raw_id: uuid.UUID) -> Node | None:
     milestone = await repository.milestone(context.db, raw_id)
-    if milestone is None:
-        return None
-    workspace = await load_workspace(
-        context.db, actor=context.actor, partnership_id=milestone.partnership_id
+    workspace = await record_workspace(
+        context.db, actor=context.actor, record=milestone, what="milestone", field="id"
     )
+    assert milestone is not None
     return Milestone.from_model(milestone, workspace)

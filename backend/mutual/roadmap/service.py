@@ -11,13 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mutual.audit import service as audit
 from mutual.auth.principal import Principal
-from mutual.kit.errors import DomainError, Invalid, NotFound, conflict
-from mutual.kit.records import Visibility, update_versioned
+from mutual.kit.errors import DomainError, Invalid, conflict
+from mutual.kit.records import Visibility, apply_versioned
 from mutual.roadmap import repository
 from mutual.roadmap.errors import RoadmapErrorCode as Code
 from mutual.roadmap.models import PHASE_ORDER, Milestone, MilestoneStatus, Phase
-from mutual.tenancy import repository as tenancy_repository
-from mutual.tenancy.service import EDIT_ROLES, Workspace, load_workspace
+from mutual.tenancy.service import (
+    EDIT_ROLES,
+    Workspace,
+    check_owner_party,
+    load_workspace,
+    record_workspace,
+)
 
 EDITABLE_FIELDS = ("title", "description", "target_date", "status", "owner_party_id")
 
@@ -26,18 +31,6 @@ def _check_title(title: str) -> str:
     if not title.strip() or len(title) > 200:
         raise Invalid("Give a title of 1 to 200 characters.", field="title")
     return title.strip()
-
-
-async def _check_owner(
-    session: AsyncSession, workspace: Workspace, owner_party_id: uuid.UUID, visibility: Visibility
-) -> None:
-    parties = await tenancy_repository.parties_of(session, [workspace.id])
-    if owner_party_id not in {p.id for p in parties}:
-        raise DomainError(
-            Code.NOT_FOUND, "No such party in this partnership.", field="ownerPartyId"
-        )
-    if visibility == Visibility.INTERNAL and owner_party_id != workspace.own_party.id:
-        raise Invalid("An INTERNAL milestone belongs to your own side.", field="visibility")
 
 
 def grouped_by_phase(milestones: list[Milestone]) -> list[tuple[Phase, list[Milestone]]]:
@@ -70,7 +63,7 @@ async def create_milestone(
     workspace.require_role(EDIT_ROLES, "Editing the roadmap")
     workspace.require_active()
     owner = owner_party_id or workspace.own_party.id
-    await _check_owner(session, workspace, owner, visibility)
+    await check_owner_party(session, workspace, owner, visibility, what="milestone")
     milestone = await repository.insert_milestone(
         session,
         partnership_id=workspace.id,
@@ -101,14 +94,10 @@ async def _editable(
     session: AsyncSession, actor: Principal, milestone_id: uuid.UUID
 ) -> tuple[Workspace, Milestone]:
     milestone = await repository.milestone(session, milestone_id)
-    if milestone is None:
-        raise NotFound("milestone", field="milestoneId")
-    workspace = await load_workspace(session, actor=actor, partnership_id=milestone.partnership_id)
-    if (
-        milestone.visibility == Visibility.INTERNAL
-        and milestone.owner_party_id != workspace.own_party.id
-    ):
-        raise NotFound("milestone", field="milestoneId")
+    workspace = await record_workspace(
+        session, actor=actor, record=milestone, what="milestone", field="milestoneId"
+    )
+    assert milestone is not None
     workspace.require_role(EDIT_ROLES, "Editing the roadmap")
     workspace.require_active()
     return workspace, milestone
@@ -123,15 +112,15 @@ async def _apply(
     values: dict[str, Any],
     action: str,
 ) -> Milestone:
-    if milestone.version != expected_version:
-        raise conflict(workspace, milestone, "milestone")
     before = {key: getattr(milestone, key) for key in values}
-    updated = await update_versioned(
-        session, milestone, expected_version=expected_version, values=values
+    updated = await apply_versioned(
+        session,
+        workspace,
+        milestone,
+        expected_version=expected_version,
+        values=values,
+        refetch=repository.milestone,
     )
-    if updated is None:
-        current = await repository.milestone(session, milestone.id)
-        raise conflict(workspace, current, "milestone")
     await audit.record_change(
         session,
         actor_user_id=workspace.actor.user_id,
@@ -159,8 +148,12 @@ async def update_milestone(
     if "title" in changes:
         changes["title"] = _check_title(changes["title"])
     if "owner_party_id" in changes:
-        await _check_owner(
-            session, workspace, changes["owner_party_id"], Visibility(milestone.visibility)
+        await check_owner_party(
+            session,
+            workspace,
+            changes["owner_party_id"],
+            Visibility(milestone.visibility),
+            what="milestone",
         )
     values = {k: v for k, v in changes.items() if getattr(milestone, k) != v}
     if not values:

@@ -14,6 +14,7 @@ from mutual.auth.scopes import Scope
 from mutual.kit.clock import utcnow
 from mutual.kit.errors import DomainError, Forbidden, Invalid, NotFound
 from mutual.kit.pagination import Page, PageRequest
+from mutual.kit.records import OwnedRecord, Visibility
 from mutual.tenancy import repository
 from mutual.tenancy.errors import TenancyErrorCode as Code
 from mutual.tenancy.models import (
@@ -435,3 +436,40 @@ async def decide_invitation(
         changes=audit.diff({"status": InvitationStatus.PENDING}, {"status": status}),
     )
     return invitation, partnership.name
+
+
+async def check_owner_party(
+    session: AsyncSession,
+    workspace: Workspace,
+    owner_party_id: uuid.UUID,
+    visibility: Visibility,
+    *,
+    what: str,
+) -> None:
+    """The accountable party is a party of this partnership; INTERNAL records are one's own."""
+    parties = await repository.parties_of(session, [workspace.id])
+    if owner_party_id not in {p.id for p in parties}:
+        raise DomainError("NOT_FOUND", "No such party in this partnership.", field="ownerPartyId")
+    if visibility == Visibility.INTERNAL and owner_party_id != workspace.own_party.id:
+        raise Invalid(f"An INTERNAL {what} belongs to your own side.", field="visibility")
+
+
+async def record_workspace(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    record: OwnedRecord | None,
+    what: str,
+    field: str,
+    scope: Scope = Scope.READ,
+) -> Workspace:
+    """The caller's workspace of a record, or NOT_FOUND when the record is missing, in a
+    partnership the caller cannot enter, or INTERNAL to the other side."""
+    if record is None:
+        raise NotFound(what, field=field)
+    workspace = await load_workspace(
+        session, actor=actor, partnership_id=record.partnership_id, scope=scope
+    )
+    if record.visibility == Visibility.INTERNAL and record.owner_party_id != workspace.own_party.id:
+        raise NotFound(what, field=field)
+    return workspace

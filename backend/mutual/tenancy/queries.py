@@ -13,7 +13,15 @@ from mutual.graphql.node import NODE_RESOLVERS, Node, node_resolver
 from mutual.graphql.pagination import Connection, page_request, to_connection
 from mutual.kit.errors import DomainError, LimitExceeded, NotFound
 from mutual.tenancy import repository, service
-from mutual.tenancy.types import Invitation, Organization, Partnership, Party, User, WorkspaceMember
+from mutual.tenancy.types import (
+    Invitation,
+    Organization,
+    Partnership,
+    Party,
+    User,
+    WorkspaceMember,
+    organization_of,
+)
 
 
 @strawberry.type(description="The signed-in user and what they can reach.")
@@ -23,9 +31,7 @@ class Viewer:
 
     @strawberry.field
     async def organization(self, info: Info[Context, None]) -> Organization:
-        org = await info.context.loaders.organization.load(self.organization_id)
-        assert org is not None
-        return Organization.from_model(org)
+        return await organization_of(info, self.organization_id)
 
     @strawberry.field(description="Partnerships you are a member of (or administer), by name.")
     async def partnerships(

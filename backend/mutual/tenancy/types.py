@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -63,12 +64,18 @@ class Organization(Node):
         return await info.context.loaders.sso_enabled.load(self.raw_id)
 
 
+async def organization_of(info: Info[Context, None], organization_id: uuid.UUID) -> Organization:
+    org = await info.context.loaders.organization.load(organization_id)
+    assert org is not None, "every user and party belongs to an organization"
+    return Organization.from_model(org)
+
+
 @strawberry.type
 class User(Node):
     email: str
     display_name: str
     org_role: OrgRole
-    organization_id: strawberry.Private[object]
+    organization_id: strawberry.Private[uuid.UUID]
 
     @classmethod
     def from_model(cls, user: models.User) -> User:
@@ -82,16 +89,14 @@ class User(Node):
 
     @strawberry.field
     async def organization(self, info: Info[Context, None]) -> Organization:
-        org = await info.context.loaders.organization.load(self.organization_id)  # type: ignore[arg-type]
-        assert org is not None
-        return Organization.from_model(org)
+        return await organization_of(info, self.organization_id)
 
 
 @strawberry.type
 class Party(Node):
     label: str
     is_own: bool = strawberry.field(description="Whether this is the viewer's side.")
-    organization_id: strawberry.Private[object]
+    organization_id: strawberry.Private[uuid.UUID]
 
     @classmethod
     def from_model(cls, party: models.Party, workspace: Workspace) -> Party:
@@ -104,9 +109,7 @@ class Party(Node):
 
     @strawberry.field
     async def organization(self, info: Info[Context, None]) -> Organization:
-        org = await info.context.loaders.organization.load(self.organization_id)  # type: ignore[arg-type]
-        assert org is not None
-        return Organization.from_model(org)
+        return await organization_of(info, self.organization_id)
 
 
 @strawberry.type

@@ -23,6 +23,7 @@ from mutual.commitments.models import (
     CommitmentTransition,
 )
 from mutual.kit.pagination import Page, PageRequest
+from mutual.kit.records import Visibility
 from mutual.kit.repository import paginate
 
 
@@ -59,8 +60,16 @@ async def commitments_page(
     order: CommitmentOrder,
     descending: bool,
     today: date,
+    viewer_party_id: uuid.UUID,
 ) -> Page[Commitment]:
-    stmt = select(Commitment).where(col(Commitment.partnership_id) == partnership_id)
+    # SHARED commitments and the viewer side's own INTERNAL ones (RLS is only the backstop).
+    stmt = select(Commitment).where(
+        col(Commitment.partnership_id) == partnership_id,
+        or_(
+            col(Commitment.visibility) == Visibility.SHARED,
+            col(Commitment.owner_party_id) == viewer_party_id,
+        ),
+    )
     if where.statuses:
         stmt = stmt.where(or_(*(_status_condition(s, today) for s in where.statuses)))
     if where.owner_party_id is not None:
@@ -128,7 +137,8 @@ async def transitions_of(
     return list((await session.execute(stmt)).scalars().all())
 
 
-# Reliability per owner party over a period, from the stored history:
+# Reliability per owner party over a period, from the stored history of SHARED commitments
+# (an INTERNAL one is a side's own plan, confirmed by itself: both sides must see one figure):
 #   due       commitments owned by the party, agreed at some point, due in the period
 #   on_time   of those, CONFIRMED with the (confirmed) delivery on or before the due date
 #   missed    of those, past due today and still not delivered
@@ -143,16 +153,16 @@ _STATS = text(
                                AND c.due_date < :today) AS missed,
            (SELECT count(*) FROM commitment_transition t
              WHERE t.partnership_id = :partnership_id AND t.owner_party_id = p.id
-               AND t.action = 'ACCEPT_RENEGOTIATION'
+               AND t.visibility = 'SHARED' AND t.action = 'ACCEPT_RENEGOTIATION'
                AND t.at::date BETWEEN :period_start AND :period_end) AS renegotiations,
            (SELECT count(*) FROM commitment_transition t
              WHERE t.partnership_id = :partnership_id AND t.owner_party_id = p.id
-               AND t.action = 'DISPUTE'
+               AND t.visibility = 'SHARED' AND t.action = 'DISPUTE'
                AND t.at::date BETWEEN :period_start AND :period_end) AS disputes
     FROM party p
     LEFT JOIN commitment c
            ON c.partnership_id = p.partnership_id AND c.owner_party_id = p.id
-          AND c.due_date BETWEEN :period_start AND :period_end
+          AND c.visibility = 'SHARED' AND c.due_date BETWEEN :period_start AND :period_end
     WHERE p.partnership_id = :partnership_id
     GROUP BY p.id
     """
@@ -176,7 +186,7 @@ async def reliability(
     return list((await session.execute(_STATS, params)).all())
 
 
-# On-time delivery rate per party and month (the built-in KPI), one statement.
+# On-time delivery rate per party and month (the built-in KPI, SHARED commitments), one statement.
 _MONTHLY = text(
     """
     SELECT c.owner_party_id AS party_id,
@@ -186,7 +196,7 @@ _MONTHLY = text(
                             AND c.delivered_at::date <= c.due_date) AS on_time
     FROM commitment c
     WHERE c.partnership_id = ANY (:partnership_ids)
-      AND c.status NOT IN ('PROPOSED', 'DECLINED')
+      AND c.visibility = 'SHARED' AND c.status NOT IN ('PROPOSED', 'DECLINED')
       AND c.due_date BETWEEN :since AND :today
     GROUP BY c.partnership_id, c.owner_party_id, month
     ORDER BY month

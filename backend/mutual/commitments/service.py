@@ -168,6 +168,7 @@ async def propose(
     visibility: Visibility = Visibility.SHARED,
 ) -> tuple[Workspace, Commitment]:
     workspace = await load_workspace(session, actor=actor, partnership_id=partnership_id)
+    workspace.actor.require_session("Proposing a commitment")
     workspace.require_role(EDIT_ROLES, "Proposing a commitment")
     workspace.require_active()
     owner = owner_party_id or workspace.own_party.id
@@ -240,6 +241,7 @@ async def _for_action(
         session, actor=actor, record=commitment, what="commitment", field="commitmentId"
     )
     assert commitment is not None
+    workspace.actor.require_session("Acting on a commitment")
     workspace.require_role(EDIT_ROLES, "Acting on a commitment")
     workspace.require_active()
     sources, _target, who = RULES[action]
@@ -382,6 +384,7 @@ async def list_commitments(
         order=order,
         descending=descending,
         today=today(),
+        viewer_party_id=workspace.own_party.id,
     )
 
 

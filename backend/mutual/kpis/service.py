@@ -88,6 +88,7 @@ async def create_kpi(
     visibility: Visibility = Visibility.SHARED,
 ) -> tuple[Workspace, Kpi]:
     workspace = await load_workspace(session, actor=actor, partnership_id=partnership_id)
+    workspace.actor.require_session("Defining a KPI")
     workspace.require_role(EDIT_ROLES, "Defining a KPI")
     workspace.require_active()
     owner = owner_party_id or workspace.own_party.id
@@ -135,6 +136,7 @@ async def update_kpi(
     changes: dict[str, Any],
 ) -> tuple[Workspace, Kpi]:
     workspace, kpi = await visible_kpi(session, actor, kpi_id)
+    workspace.actor.require_session("Editing a KPI")
     workspace.require_role(EDIT_ROLES, "Editing a KPI")
     workspace.require_active()
     if kpi.owner_party_id != workspace.own_party.id:
@@ -143,6 +145,9 @@ async def update_kpi(
         )
     if kpi.version != expected_version:
         raise conflict(workspace, kpi, "KPI")
+    if "name" in changes:
+        # As on create: "Defect rate " must not pass for a new name beside "Defect rate".
+        changes = {**changes, "name": changes["name"].strip()}
     merged = {key: changes.get(key, getattr(kpi, key)) for key in DEFINITION_FIELDS}
     _check_definition(merged)
     values = {k: v for k, v in changes.items() if getattr(kpi, k) != v}

@@ -6,18 +6,29 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy import bindparam, func, insert, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, INTEGER, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
+from mutual.kit.records import Visibility
 from mutual.roadmap.models import Milestone
 
 
-async def milestones_of(session: AsyncSession, partnership_id: uuid.UUID) -> list[Milestone]:
+def _visible_to(party_id: uuid.UUID) -> ColumnElement[bool]:
+    """SHARED milestones and the viewer side's own INTERNAL ones (RLS is only the backstop)."""
+    return or_(
+        col(Milestone.visibility) == Visibility.SHARED, col(Milestone.owner_party_id) == party_id
+    )
+
+
+async def milestones_of(
+    session: AsyncSession, partnership_id: uuid.UUID, *, viewer_party_id: uuid.UUID
+) -> list[Milestone]:
     stmt = (
         select(Milestone)
-        .where(col(Milestone.partnership_id) == partnership_id)
+        .where(col(Milestone.partnership_id) == partnership_id, _visible_to(viewer_party_id))
         .order_by(col(Milestone.phase), col(Milestone.rank), col(Milestone.id))
     )
     return list((await session.execute(stmt)).scalars().all())
@@ -42,12 +53,16 @@ async def next_rank(session: AsyncSession, partnership_id: uuid.UUID, phase: str
 
 
 async def phase_ids(
-    session: AsyncSession, partnership_id: uuid.UUID, phase: str
+    session: AsyncSession, partnership_id: uuid.UUID, phase: str, *, viewer_party_id: uuid.UUID
 ) -> list[uuid.UUID]:
     """Ids of a phase's milestones in rank order (those the caller can see)."""
     stmt = (
         select(col(Milestone.id))
-        .where(col(Milestone.partnership_id) == partnership_id, col(Milestone.phase) == phase)
+        .where(
+            col(Milestone.partnership_id) == partnership_id,
+            col(Milestone.phase) == phase,
+            _visible_to(viewer_party_id),
+        )
         .order_by(col(Milestone.rank), col(Milestone.id))
     )
     return list((await session.execute(stmt)).scalars().all())

@@ -43,7 +43,10 @@ def grouped_by_phase(milestones: list[Milestone]) -> list[tuple[Phase, list[Mile
 async def roadmap(
     session: AsyncSession, workspace: Workspace
 ) -> list[tuple[Phase, list[Milestone]]]:
-    return grouped_by_phase(await repository.milestones_of(session, workspace.id))
+    milestones = await repository.milestones_of(
+        session, workspace.id, viewer_party_id=workspace.own_party.id
+    )
+    return grouped_by_phase(milestones)
 
 
 async def create_milestone(
@@ -60,6 +63,7 @@ async def create_milestone(
     status: MilestoneStatus = MilestoneStatus.PLANNED,
 ) -> tuple[Workspace, Milestone]:
     workspace = await load_workspace(session, actor=actor, partnership_id=partnership_id)
+    workspace.actor.require_session("Editing the roadmap")
     workspace.require_role(EDIT_ROLES, "Editing the roadmap")
     workspace.require_active()
     owner = owner_party_id or workspace.own_party.id
@@ -98,6 +102,7 @@ async def _editable(
         session, actor=actor, record=milestone, what="milestone", field="milestoneId"
     )
     assert milestone is not None
+    workspace.actor.require_session("Editing the roadmap")
     workspace.require_role(EDIT_ROLES, "Editing the roadmap")
     workspace.require_active()
     return workspace, milestone
@@ -184,8 +189,12 @@ async def move_milestone(
 ) -> tuple[Workspace, Milestone]:
     """Move to `position` (0 = first) within `phase`; the phase's ranks are renumbered."""
     workspace, milestone = await _editable(session, actor, milestone_id)
+    left_phase = Phase(milestone.phase)
+    own = workspace.own_party.id
     siblings = [
-        i for i in await repository.phase_ids(session, workspace.id, phase) if i != milestone.id
+        i
+        for i in await repository.phase_ids(session, workspace.id, phase, viewer_party_id=own)
+        if i != milestone.id
     ]
     if not 0 <= position <= len(siblings):
         raise Invalid(f"Position must be between 0 and {len(siblings)}.", field="position")
@@ -200,6 +209,12 @@ async def move_milestone(
         action="milestone.moved",
     )
     await repository.rerank(session, workspace.id, ordered)
+    if left_phase != phase:
+        # Close the gap the milestone leaves behind in its former phase.
+        remaining = await repository.phase_ids(
+            session, workspace.id, left_phase, viewer_party_id=own
+        )
+        await repository.rerank(session, workspace.id, remaining)
     updated.rank = position
     return workspace, updated
 

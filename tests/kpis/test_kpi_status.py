@@ -1,0 +1,198 @@
+"""KPI status from thresholds in both directions, STALE per cadence, period normalisation, and
+corrections that keep every earlier value."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+
+from tests.commitments.factories import ClientFactory, signed_in
+from tests.helpers import World, gql
+from tests.kpis.factories import create_kpi, periods_ago, record
+
+STATUS = """
+query($id: ID!) {
+  node(id: $id) {
+    ... on Kpi {
+      status
+      latestMeasurement { period value }
+      measurements(last: 12) { period value version revisions { value source note } }
+    }
+  }
+}
+"""
+
+
+async def _read(client: httpx.AsyncClient, kpi_id: str) -> dict[str, Any]:
+    body = await gql(client, STATUS, {"id": kpi_id})
+    node: dict[str, Any] = body["data"]["node"]
+    return node
+
+
+async def _statuses_after(
+    client: httpx.AsyncClient, world: World, kpi_id: str, values: list[float]
+) -> list[str]:
+    """Report each value for the current month in turn, reading the status after each."""
+    period = str(periods_ago("MONTHLY", 0))
+    statuses = []
+    for value in values:
+        result = await record(client, world, [{"kpiId": kpi_id, "period": period, "value": value}])
+        assert result["userErrors"] == [], result
+        statuses.append((await _read(client, kpi_id))["status"])
+    return statuses
+
+
+async def test_higher_is_better_against_warning_and_critical_thresholds(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    async with signed_in(make_client, owner, world, "editor@northwind.example") as northwind:
+        # given: warning 85, critical 70
+        kpi = await create_kpi(northwind, world, "On-time delivery", direction="HIGHER_IS_BETTER")
+
+        # when
+        statuses = await _statuses_after(northwind, world, kpi["id"], [92, 85, 84.9, 70, 69.9])
+
+    # then
+    assert statuses == ["ON_TRACK", "ON_TRACK", "AT_RISK", "AT_RISK", "OFF_TRACK"]
+
+
+async def test_lower_is_better_against_warning_and_critical_thresholds(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    async with signed_in(make_client, owner, world, "editor@northwind.example") as northwind:
+        # given: a defect rate, warning 1.0 %, critical 1.5 %
+        kpi = await create_kpi(
+            northwind,
+            world,
+            "Defect rate",
+            direction="LOWER_IS_BETTER",
+            baselineValue=1.5,
+            targetValue=0.3,
+            warningThreshold=1.0,
+            criticalThreshold=1.5,
+        )
+
+        # when
+        statuses = await _statuses_after(northwind, world, kpi["id"], [0.3, 1.0, 1.01, 1.5, 1.6])
+
+    # then
+    assert statuses == ["ON_TRACK", "ON_TRACK", "AT_RISK", "AT_RISK", "OFF_TRACK"]
+
+
+async def test_stale_once_the_last_full_period_has_no_measurement(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    async with signed_in(make_client, owner, world, "editor@northwind.example") as northwind:
+        # given: per cadence, a KPI measured this period, one last period, one the period
+        # before, and one never measured; every value is on track
+        rows, names = [], {}
+        for cadence in ("WEEKLY", "MONTHLY", "QUARTERLY"):
+            for ago in (0, 1, 2, None):
+                name = f"{cadence} {ago}"
+                kpi = await create_kpi(northwind, world, name, cadence=cadence)
+                names[kpi["id"]] = name
+                if ago is not None:
+                    rows.append(
+                        {"kpiId": kpi["id"], "period": str(periods_ago(cadence, ago)), "value": 90}
+                    )
+        recorded = await record(northwind, world, rows)
+
+        # when
+        statuses = {names[i]: (await _read(northwind, i))["status"] for i in names}
+
+    # then
+    assert recorded["created"] == 9
+    assert statuses == {
+        f"{cadence} {ago}": "STALE" if ago in (2, None) else "ON_TRACK"
+        for cadence in ("WEEKLY", "MONTHLY", "QUARTERLY")
+        for ago in (0, 1, 2, None)
+    }
+
+
+async def test_any_day_of_a_period_maps_to_its_first_day(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    async with signed_in(make_client, owner, world, "editor@northwind.example") as northwind:
+        # given
+        kpis = {
+            cadence: await create_kpi(northwind, world, cadence, cadence=cadence)
+            for cadence in ("WEEKLY", "MONTHLY", "QUARTERLY")
+        }
+        sunday = date(2025, 6, 15)  # a Sunday: its week began on Monday 9 June
+
+        # when: a Sunday, the 17th of a month, a day in the middle of a quarter
+        first = await record(
+            northwind,
+            world,
+            [
+                {"kpiId": kpis["WEEKLY"]["id"], "period": str(sunday), "value": 80},
+                {"kpiId": kpis["MONTHLY"]["id"], "period": "2025-06-17", "value": 81},
+                {"kpiId": kpis["QUARTERLY"]["id"], "period": "2025-05-20", "value": 82},
+            ],
+        )
+        # and: other days of the same periods, the same values, then a new value
+        same = await record(
+            northwind,
+            world,
+            [
+                {
+                    "kpiId": kpis["WEEKLY"]["id"],
+                    "period": str(sunday - timedelta(days=3)),
+                    "value": 80,
+                },
+                {"kpiId": kpis["MONTHLY"]["id"], "period": "2025-06-30", "value": 81},
+                {"kpiId": kpis["QUARTERLY"]["id"], "period": "2025-04-01", "value": 82},
+            ],
+        )
+        changed = await record(
+            northwind,
+            world,
+            [{"kpiId": kpis["QUARTERLY"]["id"], "period": "2025-06-30", "value": 83}],
+        )
+
+    # then
+    assert [m["period"] for m in first["measurements"]] == [
+        "2025-06-09",
+        "2025-06-01",
+        "2025-04-01",
+    ]
+    assert (same["created"], same["corrected"], same["unchanged"]) == (0, 0, 3)
+    assert (changed["created"], changed["corrected"]) == (0, 1)
+    assert changed["measurements"] == [
+        {"period": "2025-04-01", "value": 83, "source": "MANUAL", "note": ""}
+    ]
+    assert await owner.fetchval("SELECT count(*) FROM kpi_measurement") == 3
+
+
+async def test_corrections_keep_every_earlier_value_in_order(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    async with (
+        signed_in(make_client, owner, world, "editor@northwind.example") as editor,
+        signed_in(make_client, owner, world, "lead@northwind.example") as lead,
+    ):
+        # given
+        kpi = await create_kpi(editor, world, "On-time delivery")
+        period = str(periods_ago("MONTHLY", 1))
+        row = {"kpiId": kpi["id"], "period": period}
+
+        # when: the first value, then three corrections (one only changes the note)
+        await record(editor, world, [{**row, "value": 70}])
+        await record(lead, world, [{**row, "value": 75, "note": "late invoices counted"}])
+        await record(editor, world, [{**row, "value": 75, "note": "invoices re-dated"}])
+        await record(lead, world, [{**row, "value": 88}])
+        node = await _read(editor, kpi["id"])
+
+    # then
+    (measurement,) = node["measurements"]
+    assert (measurement["period"], measurement["value"], measurement["version"]) == (period, 88, 4)
+    assert measurement["revisions"] == [
+        {"value": 70, "source": "MANUAL", "note": ""},
+        {"value": 75, "source": "MANUAL", "note": "late invoices counted"},
+        {"value": 75, "source": "MANUAL", "note": "invoices re-dated"},
+    ]
+    assert node["latestMeasurement"] == {"period": period, "value": 88}
+    assert node["status"] == "ON_TRACK"

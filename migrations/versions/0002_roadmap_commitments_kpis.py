@@ -53,9 +53,12 @@ CREATE TABLE kpi (
     cadence text NOT NULL CHECK (cadence IN ('WEEKLY', 'MONTHLY', 'QUARTERLY')),
     {RECORD}
     PRIMARY KEY (partnership_id, id),
-    UNIQUE (partnership_id, name),
     FOREIGN KEY (partnership_id, owner_party_id) REFERENCES party (partnership_id, id)
 );
+-- Names are unique among SHARED KPIs and within a side; an INTERNAL name of the other side
+-- never blocks (or reveals itself to) anyone.
+CREATE UNIQUE INDEX kpi_shared_name_key ON kpi (partnership_id, name) WHERE visibility = 'SHARED';
+CREATE UNIQUE INDEX kpi_party_name_key ON kpi (partnership_id, owner_party_id, name);
 
 CREATE TABLE kpi_measurement (
     partnership_id uuid NOT NULL REFERENCES partnership(id),

@@ -18,7 +18,7 @@ from tests.commitments.factories import (
     raw_id,
     signed_in,
 )
-from tests.helpers import JSON_HEADERS, World, error_codes, gql
+from tests.helpers import JSON_HEADERS, World, error_codes, gql, login
 from tests.kpis.factories import (
     CREATE_KPI,
     DEFINITION,
@@ -364,3 +364,24 @@ async def test_a_kpi_of_another_partnership_is_a_bad_row(
         assert error["message"].startswith("Row 1:")
         assert await measurement_rows(owner) == []
         assert await audit_count(owner, world.northwind_contoso.id) == events
+
+
+async def test_an_internal_kpi_name_of_the_other_side_neither_blocks_nor_shows(
+    make_client: Any, world: World
+) -> None:
+    async with make_client() as northwind, make_client() as contoso:
+        await login(northwind, "editor@northwind.example")
+        await login(contoso, "editor@contoso.example")
+        secret = {
+            **DEFINITION,
+            "partnershipId": world.nc_id,
+            "name": "Margin erosion",
+            "visibility": "INTERNAL",
+        }
+        mine = await gql(northwind, CREATE_KPI, {"input": secret})
+        theirs = await gql(contoso, CREATE_KPI, {"input": {**secret, "visibility": "SHARED"}})
+        again = await gql(northwind, CREATE_KPI, {"input": secret})
+
+        assert mine["data"]["createKpi"]["userErrors"] == []
+        assert theirs["data"]["createKpi"]["userErrors"] == []
+        assert [e["code"] for e in again["data"]["createKpi"]["userErrors"]] == ["DUPLICATE_NAME"]

@@ -147,18 +147,21 @@ _STATS = text(
     """
     SELECT p.id AS party_id,
            count(c.id) FILTER (WHERE c.status NOT IN ('PROPOSED', 'DECLINED')) AS due,
-           count(c.id) FILTER (WHERE c.status = 'CONFIRMED'
-                               AND c.delivered_at::date <= c.due_date) AS on_time,
+           count(c.id) FILTER (
+               WHERE c.status = 'CONFIRMED'
+                 AND (c.delivered_at AT TIME ZONE 'UTC')::date <= c.due_date) AS on_time,
            count(c.id) FILTER (WHERE c.status IN ('AGREED', 'IN_PROGRESS')
                                AND c.due_date < :today) AS missed,
            (SELECT count(*) FROM commitment_transition t
              WHERE t.partnership_id = :partnership_id AND t.owner_party_id = p.id
                AND t.visibility = 'SHARED' AND t.action = 'ACCEPT_RENEGOTIATION'
-               AND t.at::date BETWEEN :period_start AND :period_end) AS renegotiations,
+               AND (t.at AT TIME ZONE 'UTC')::date BETWEEN :period_start AND :period_end
+           ) AS renegotiations,
            (SELECT count(*) FROM commitment_transition t
              WHERE t.partnership_id = :partnership_id AND t.owner_party_id = p.id
                AND t.visibility = 'SHARED' AND t.action = 'DISPUTE'
-               AND t.at::date BETWEEN :period_start AND :period_end) AS disputes
+               AND (t.at AT TIME ZONE 'UTC')::date BETWEEN :period_start AND :period_end
+           ) AS disputes
     FROM party p
     LEFT JOIN commitment c
            ON c.partnership_id = p.partnership_id AND c.owner_party_id = p.id
@@ -193,7 +196,7 @@ _MONTHLY = text(
            date_trunc('month', c.due_date)::date AS month,
            count(*) AS due,
            count(*) FILTER (WHERE c.status = 'CONFIRMED'
-                            AND c.delivered_at::date <= c.due_date) AS on_time
+                            AND (c.delivered_at AT TIME ZONE 'UTC')::date <= c.due_date) AS on_time
     FROM commitment c
     WHERE c.partnership_id = ANY (:partnership_ids)
       AND c.visibility = 'SHARED' AND c.status NOT IN ('PROPOSED', 'DECLINED')

@@ -33,9 +33,9 @@ async def kpis_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Kp
     return list((await session.execute(stmt)).scalars().all())
 
 
-async def kpi_by_name(session: AsyncSession, partnership_id: uuid.UUID, name: str) -> Kpi | None:
+async def kpis_named(session: AsyncSession, partnership_id: uuid.UUID, name: str) -> list[Kpi]:
     stmt = select(Kpi).where(col(Kpi.partnership_id) == partnership_id, col(Kpi.name) == name)
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return list((await session.execute(stmt)).scalars().all())
 
 
 async def insert_kpi(session: AsyncSession, **values: Any) -> Kpi:

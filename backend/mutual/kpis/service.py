@@ -78,6 +78,23 @@ def _check_definition(values: dict[str, Any]) -> None:
         raise Invalid("The target date comes after the baseline date.", field="targetDate")
 
 
+async def _check_name_free(
+    session: AsyncSession,
+    workspace: Workspace,
+    name: str,
+    *,
+    owner_party_id: uuid.UUID,
+    visibility: Visibility,
+) -> None:
+    """Names are unique among SHARED KPIs and within a side; the other side's INTERNAL names
+    are neither visible nor in the way."""
+    for other in await repository.kpis_named(session, workspace.id, name):
+        if other.owner_party_id == owner_party_id or (
+            visibility == Visibility.SHARED and other.visibility == Visibility.SHARED
+        ):
+            raise DomainError(Code.DUPLICATE_NAME, "A KPI with this name exists.", field="name")
+
+
 async def create_kpi(
     session: AsyncSession,
     *,
@@ -95,8 +112,9 @@ async def create_kpi(
     await check_owner_party(session, workspace, owner, visibility, what="KPI")
     values = {**definition, "name": definition["name"].strip()}
     _check_definition(values)
-    if await repository.kpi_by_name(session, workspace.id, values["name"]):
-        raise DomainError(Code.DUPLICATE_NAME, "A KPI with this name exists.", field="name")
+    await _check_name_free(
+        session, workspace, values["name"], owner_party_id=owner, visibility=visibility
+    )
     kpi = await repository.insert_kpi(
         session,
         partnership_id=workspace.id,
@@ -151,8 +169,14 @@ async def update_kpi(
     merged = {key: changes.get(key, getattr(kpi, key)) for key in DEFINITION_FIELDS}
     _check_definition(merged)
     values = {k: v for k, v in changes.items() if getattr(kpi, k) != v}
-    if "name" in values and await repository.kpi_by_name(session, workspace.id, values["name"]):
-        raise DomainError(Code.DUPLICATE_NAME, "A KPI with this name exists.", field="name")
+    if "name" in values:
+        await _check_name_free(
+            session,
+            workspace,
+            values["name"],
+            owner_party_id=kpi.owner_party_id,
+            visibility=Visibility(kpi.visibility),
+        )
     if not values:
         return workspace, kpi
     before = {key: getattr(kpi, key) for key in values}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -71,23 +72,40 @@ class OperationLifecycle(SchemaExtension):
     budget = PrincipalBudget()
 
     async def on_operation(self) -> AsyncIterator[None]:
-        context: Context = self.execution_context.context
-        context.session = context.database.session()
-        committed = False
+        shared: Context = self.execution_context.context
+        # Operations on one WebSocket share the connection's context: each gets its own copy,
+        # so concurrent operations never share a transaction, a principal or data loaders.
+        session = shared.database.session()
+        context = dataclasses.replace(shared, session=session, principal=None, _loaders=None)
+        self.execution_context.context = context
+        self._finished = False
+        self._committed = False
         try:
             await self._authenticate(context)
             yield
-            result = self.execution_context.result
-            errors = list(getattr(result, "errors", None) or [])
-            if not any(is_unexpected(error) for error in errors):
-                await context.session.commit()
-                committed = True
-            if result is not None and errors:
-                result.errors = [shape_error(error, context.request_id) for error in errors]
+            await self._finish(self.execution_context.result)
         finally:
-            if not committed:
-                await context.session.rollback()
-            await context.session.close()
+            if not self._committed:
+                await session.rollback()
+            await session.close()
+
+    async def on_stream_result(self, result: Any) -> AsyncIterator[None]:
+        # Streaming transports (WebSocket) send each result before on_operation resumes: the
+        # first is committed before it leaves, so no client hears of a write then rolled back.
+        await self._finish(result)
+        yield
+
+    async def _finish(self, result: Any) -> None:
+        """Commit (once) unless something unexpected failed; give every error its code."""
+        context: Context = self.execution_context.context
+        errors = list(getattr(result, "errors", None) or [])
+        if not self._finished:
+            self._finished = True
+            if not any(is_unexpected(error) for error in errors):
+                await context.db.commit()
+                self._committed = True
+        if result is not None and errors:
+            result.errors = [shape_error(error, context.request_id) for error in errors]
 
     async def _authenticate(self, context: Context) -> None:
         credentials = context.credentials

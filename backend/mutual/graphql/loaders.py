@@ -36,9 +36,7 @@ def by_id(session: AsyncSession, fetch: Fetch[T]) -> DataLoader[uuid.UUID, T | N
     return DataLoader(load_fn=load)
 
 
-def grouped(
-    session: AsyncSession, fetch: Fetch[T], key: str
-) -> DataLoader[uuid.UUID, list[T]]:
+def grouped(session: AsyncSession, fetch: Fetch[T], key: str) -> DataLoader[uuid.UUID, list[T]]:
     """Lists of objects by the value of their `key` attribute (in the order fetched)."""
 
     async def load(ids: Sequence[uuid.UUID]) -> list[list[T]]:
@@ -96,4 +94,3 @@ class Loaders:
         for row in rows:
             groups[row.kpi_id].append(row)
         return [groups[kpi_id][:n] for kpi_id, n in keys]
-

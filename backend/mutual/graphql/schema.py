@@ -7,13 +7,15 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -50,6 +52,9 @@ class Mutation(TenancyMutation, AuthMutation, RoadmapMutation, CommitmentMutatio
     pass
 
 
+# Parsed and validated documents kept per process; bounded, since clients choose the texts.
+DOCUMENT_CACHE_SIZE = 256
+
 # Imported for their node resolvers (registered on import).
 NODE_MODULES = (audit_queries, auth_queries, roadmap_queries, commitment_queries, kpi_queries)
 
@@ -63,14 +68,20 @@ class MutualSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> MutualSchema:
-    extensions: list[Callable[[], SchemaExtension]] = [
-        OperationLifecycle,
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+    # The rules are built once, not per request, so a document's validation can be cached.
+    rules: list[type[ASTValidationRule]] = [
+        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
     if not settings.is_development:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        rules.append(NoSchemaIntrospectionCustomRule)
+    extensions: list[Callable[[], SchemaExtension]] = [
+        OperationLifecycle,
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+    ]
     types: list[Any] = [
         Partnership,
         Party,

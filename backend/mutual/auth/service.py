@@ -18,6 +18,7 @@ from mutual.auth.tokens import API_TOKEN_PREFIX, SESSION_PREFIX, new_secret, sec
 from mutual.config import Settings
 from mutual.kit.clock import utcnow
 from mutual.kit.errors import Invalid, NotFound
+from mutual.kit.records import Visibility
 from mutual.tenancy.models import User, WorkspaceRole
 from mutual.tenancy.service import load_workspace
 
@@ -155,6 +156,8 @@ async def create_api_token(
         object_id=token.id,
         owner_party_id=workspace.own_party.id,
         changes=audit.created({"name": token.name, "scopes": token.scopes}),
+        # A side's tokens are its own business, like the apiTokens list.
+        visibility=Visibility.INTERNAL,
     )
     return IssuedToken(token=token, secret=secret)
 
@@ -196,5 +199,6 @@ async def revoke_api_token(
         object_id=token.id,
         owner_party_id=workspace.own_party.id,
         changes=audit.diff({"revoked": False}, {"revoked": True}),
+        visibility=Visibility.INTERNAL,
     )
     return token

@@ -289,8 +289,14 @@ def upgrade() -> None:
         "created_by = (SELECT mutual_current_user_id()) AND status = 'INVITED')"
     )
     execute_script(policies("party", f"{VISIBLE} OR {being_created}", insert_check=being_created))
-    for table in ("workspace_member", "invitation", "api_token"):
+    for table in ("workspace_member", "invitation"):
         execute_script(policies(table, VISIBLE))
+    # A side's API tokens (names, scopes, hashes) are its own: not even readable by the other.
+    execute_script(
+        policies(
+            "api_token", f"{VISIBLE} AND party_id = ANY ((SELECT mutual_own_parties())::uuid[])"
+        )
+    )
     execute_script(policies("audit_event", SHARED_OR_OWN))
 
     op.execute(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}")

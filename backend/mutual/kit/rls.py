@@ -17,15 +17,21 @@ SHARED_OR_OWN = f"{VISIBLE} AND (visibility = 'SHARED' OR {OWN_PARTY})"
 
 
 def policies(table: str, predicate: str, *, insert_check: str | None = None) -> str:
-    """Enable and force RLS on a table with SELECT, INSERT, UPDATE and DELETE policies."""
+    """Enable and force RLS on a table: SELECT, INSERT, UPDATE and DELETE policies bind the
+    application role; the owner (the migrating role) keeps full access through its own
+    policy, so the SECURITY DEFINER functions it owns read without recursing into these
+    policies even when the owner is not a superuser (managed PostgreSQL)."""
     check = insert_check or predicate
+    app = APP_ROLE
     return f"""
 ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
 ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
-CREATE POLICY {table}_select ON {table} FOR SELECT USING ({predicate});
-CREATE POLICY {table}_insert ON {table} FOR INSERT WITH CHECK ({check});
-CREATE POLICY {table}_update ON {table} FOR UPDATE USING ({predicate}) WITH CHECK ({predicate});
-CREATE POLICY {table}_delete ON {table} FOR DELETE USING ({predicate});
+CREATE POLICY {table}_select ON {table} FOR SELECT TO {app} USING ({predicate});
+CREATE POLICY {table}_insert ON {table} FOR INSERT TO {app} WITH CHECK ({check});
+CREATE POLICY {table}_update ON {table} FOR UPDATE TO {app}
+    USING ({predicate}) WITH CHECK ({predicate});
+CREATE POLICY {table}_delete ON {table} FOR DELETE TO {app} USING ({predicate});
+CREATE POLICY {table}_owner ON {table} TO CURRENT_USER USING (true) WITH CHECK (true);
 """
 
 

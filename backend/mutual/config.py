@@ -39,6 +39,13 @@ class Settings(BaseSettings):
 
     invitation_days: int = 14
 
+    # OIDC single sign-on: how long a started login may take, and how long provider metadata
+    # (discovery document, JWKS) is reused before it is fetched again.
+    sso_pending_cookie: str = "mutual_sso"
+    sso_pending_minutes: int = 10
+    sso_http_timeout_seconds: float = 10.0
+    sso_metadata_cache_seconds: int = 3600
+
     max_depth: int = 10
     max_aliases: int = 15
     max_tokens: int = 2000

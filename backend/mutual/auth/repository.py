@@ -8,10 +8,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from mutual.auth.models import ApiToken, LoginAttempt, OidcProvider, UserSession
-from mutual.tenancy.models import User
+from mutual.tenancy.models import Organization, OrgRole, User
 
 # Authentication and identity in one round trip: the row is only produced for a live session,
 # and producing it sets the transaction-local identity that row-level security reads.
@@ -59,11 +61,11 @@ async def recent_failures(
     session: AsyncSession, *, email: str, ip: str, window: timedelta
 ) -> tuple[int, int]:
     since = func.now() - window
-    failed = LoginAttempt.succeeded.is_(False)  # type: ignore[attr-defined]
+    failed = col(LoginAttempt.succeeded).is_(False)
     stmt = select(
         func.count().filter(func.lower(LoginAttempt.email) == email.lower()),
-        func.count().filter(LoginAttempt.ip == ip),
-    ).where(failed, LoginAttempt.created_at > since)  # type: ignore[operator]
+        func.count().filter(col(LoginAttempt.ip) == ip),
+    ).where(failed, col(LoginAttempt.created_at) > since)
     per_account, per_ip = (await session.execute(stmt)).one()
     return int(per_account), int(per_ip)
 
@@ -89,9 +91,9 @@ async def delete_session(session: AsyncSession, token_hash: bytes) -> None:
 async def sso_organizations(
     session: AsyncSession, organization_ids: Sequence[uuid.UUID]
 ) -> list[uuid.UUID]:
-    stmt = select(OidcProvider.organization_id).where(
-        OidcProvider.organization_id.in_(organization_ids),  # type: ignore[attr-defined]
-        OidcProvider.enabled.is_(True),  # type: ignore[attr-defined]
+    stmt = select(col(OidcProvider.organization_id)).where(
+        col(OidcProvider.organization_id).in_(organization_ids),
+        col(OidcProvider.enabled).is_(True),
     )
     return list((await session.execute(stmt)).scalars().all())
 
@@ -108,23 +110,94 @@ async def insert_api_token(session: AsyncSession, **values: Any) -> ApiToken:
 async def api_tokens(session: AsyncSession, partnership_id: uuid.UUID) -> list[ApiToken]:
     stmt = (
         select(ApiToken)
-        .where(ApiToken.partnership_id == partnership_id)
-        .order_by(ApiToken.created_at.desc())  # type: ignore[attr-defined]
+        .where(col(ApiToken.partnership_id) == partnership_id)
+        .order_by(col(ApiToken.created_at).desc())
     )
     return list((await session.execute(stmt)).scalars().all())
 
 
 async def api_token(session: AsyncSession, token_id: uuid.UUID) -> ApiToken | None:
     return (
-        await session.execute(select(ApiToken).where(ApiToken.id == token_id))
+        await session.execute(select(ApiToken).where(col(ApiToken.id) == token_id))
     ).scalar_one_or_none()
 
 
 async def revoke_api_token(session: AsyncSession, token: ApiToken) -> ApiToken:
     stmt = (
         update(ApiToken)
-        .where(ApiToken.partnership_id == token.partnership_id, ApiToken.id == token.id)
+        .where(col(ApiToken.partnership_id) == token.partnership_id, col(ApiToken.id) == token.id)
         .values(revoked_at=func.now())
         .returning(ApiToken)
+    )
+    return (await session.execute(stmt)).scalar_one()
+
+
+async def sso_directory(session: AsyncSession) -> list[tuple[str, str]]:
+    """(slug, name) of every organization whose OIDC provider is enabled, by name."""
+    stmt = (
+        select(col(Organization.slug), col(Organization.name))
+        .join(OidcProvider, col(OidcProvider.organization_id) == col(Organization.id))
+        .where(col(OidcProvider.enabled).is_(True))
+        .order_by(col(Organization.name))
+    )
+    return [(slug, name) for slug, name in (await session.execute(stmt)).all()]
+
+
+async def sso_organization(
+    session: AsyncSession, *, slug: str | None = None, organization_id: uuid.UUID | None = None
+) -> tuple[Organization, OidcProvider] | None:
+    """An organization and its OIDC provider (enabled or not), by slug or by id."""
+    if (slug is None) == (organization_id is None):
+        raise ValueError("Give either slug or organization_id.")
+    stmt = select(Organization, OidcProvider).join(
+        OidcProvider, col(OidcProvider.organization_id) == col(Organization.id)
+    )
+    if slug is not None:
+        stmt = stmt.where(col(Organization.slug) == slug.lower())
+    if organization_id is not None:
+        stmt = stmt.where(col(Organization.id) == organization_id)
+    row = (await session.execute(stmt)).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def insert_sso_user(
+    session: AsyncSession, *, organization_id: uuid.UUID, email: str, display_name: str
+) -> User | None:
+    """A new MEMBER without a password; None when the email was taken meanwhile."""
+    stmt = (
+        pg_insert(User)
+        .values(
+            organization_id=organization_id,
+            email=email,
+            display_name=display_name,
+            password_hash=None,
+            org_role=OrgRole.MEMBER.value,
+        )
+        .on_conflict_do_nothing(index_elements=[func.lower(col(User.email))])
+        .returning(User)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def upsert_oidc_provider(
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID,
+    issuer: str,
+    client_id: str,
+    client_secret: str,
+    enabled: bool,
+) -> OidcProvider:
+    values = {
+        "issuer": issuer,
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "enabled": enabled,
+    }
+    stmt = (
+        pg_insert(OidcProvider)
+        .values(organization_id=organization_id, **values)
+        .on_conflict_do_update(index_elements=[col(OidcProvider.organization_id)], set_=values)
+        .returning(OidcProvider)
     )
     return (await session.execute(stmt)).scalar_one()

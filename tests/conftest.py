@@ -114,6 +114,13 @@ async def world(owner_url: URL, settings: Settings) -> World:
     """The demo world (Northwind, Contoso, Fabrikam) in an otherwise empty database."""
     conn = await connect_owner(owner_url)
     try:
+        # A connection a previous test left idle in a transaction would block TRUNCATE forever.
+        await conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND state LIKE 'idle in transaction%'"
+        )
+        await conn.execute("SET lock_timeout = '30s'")
         await conn.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
     finally:
         await conn.close()

@@ -71,6 +71,9 @@ async def ensure_database(owner: URL, settings: Settings) -> None:
     """Create the database and the application role when they are missing."""
     admin = await asyncpg.connect(**_asyncpg_kwargs(owner.set(database="postgres")))
     try:
+        # Several processes may prepare databases at once (parallel test workers): roles are
+        # cluster-wide, so their creation is serialised (the lock ends with the connection).
+        await admin.execute("SELECT pg_advisory_lock(hashtext('mutual.ensure_database'))")
         exists = await admin.fetchval(
             "SELECT 1 FROM pg_database WHERE datname = $1", owner.database
         )

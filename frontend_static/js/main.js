@@ -6,6 +6,7 @@ import { renderLogin } from './pages/login.js';
 import { renderPartnerships } from './pages/partnerships.js';
 import { renderInvitations } from './pages/invitations.js';
 import { forgetWorkspaces, renderWorkspace } from './pages/workspace.js';
+import { closeLive } from './live.js';
 
 const VIEWER_QUERY = `query PortalViewer {
   viewer { user { email displayName orgRole } organization { name slug } }
@@ -21,7 +22,8 @@ const ROUTES = [
   { pattern: /^\/login$/, page: renderLogin, isPublic: true },
   { pattern: /^\/$/, page: renderPartnerships },
   { pattern: /^\/invitations$/, page: renderInvitations },
-  { pattern: /^\/p\/([^/]+)(?:\/([a-z-]+))?$/, page: renderWorkspace },
+  // A workspace, a section of it, and an item of a section (a milestone, commitment or KPI).
+  { pattern: /^\/p\/([^/]+)(?:\/([a-z-]+)(?:\/([^/]+))?)?$/, page: renderWorkspace },
 ];
 
 function parseHash() {
@@ -117,6 +119,8 @@ function render() {
     replaceRoute('/');
     return;
   }
+  // Live updates belong to a workspace: leaving it closes the socket.
+  if (!path.startsWith('/p/')) closeLive();
   app.seq += 1;
   const seq = app.seq;
   const firstRender = !app.rendered;

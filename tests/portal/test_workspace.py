@@ -6,7 +6,17 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.helpers import World
-from tests.portal.portal import open_signed_in, sign_in, workspace_url
+from tests.portal.conftest import NewPage
+from tests.portal.portal import (
+    days_from_today,
+    live_updates_on,
+    month_start,
+    mutation,
+    open_signed_in,
+    sign_in,
+    sign_in_by_request,
+    workspace_url,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -23,9 +33,11 @@ async def test_contoso_lead_opens_the_northwind_partnership_and_sees_both_sides(
 
     await page.get_by_role("link", name=NORTHWIND_CONTOSO).click()
     await expect(page.get_by_role("heading", name=NORTHWIND_CONTOSO, level=1)).to_be_visible()
-    await page.get_by_role("navigation", name="Workspace sections").get_by_role(
-        "link", name="Members", exact=True
-    ).click()
+    await (
+        page.get_by_role("navigation", name="Workspace sections")
+        .get_by_role("link", name="Members", exact=True)
+        .click()
+    )
 
     own = page.get_by_role("table", name="Customer · Contoso Retail")
     partner = page.get_by_role("table", name="Supplier · Northwind Components")
@@ -72,11 +84,11 @@ async def test_workspace_header_and_sections_that_are_not_built_yet(
     await expect(page.get_by_text("4 on your side, 4 on Contoso Retail's side.")).to_be_visible()
 
     sections = page.get_by_role("navigation", name="Workspace sections")
-    await sections.get_by_role("link", name="KPIs").click()
+    await sections.get_by_role("link", name="Risks").click()
 
-    await expect(page.get_by_role("heading", name="KPIs", level=2)).to_be_focused()
-    await expect(page.get_by_text("KPIs is not available yet")).to_be_visible()
-    await expect(sections.get_by_role("link", name="KPIs (not available yet)")).to_have_attribute(
+    await expect(page.get_by_role("heading", name="Risks", level=2)).to_be_focused()
+    await expect(page.get_by_text("Risks is not available yet")).to_be_visible()
+    await expect(sections.get_by_role("link", name="Risks (not available yet)")).to_have_attribute(
         "aria-current", "page"
     )
 
@@ -87,3 +99,83 @@ async def test_an_unknown_partnership_id_shows_not_found(page: Page, world: Worl
     await expect(page.get_by_role("heading", name="Partnership not found")).to_be_visible()
     await page.get_by_role("link", name="Back to your partnerships").click()
     await expect(page.get_by_role("heading", name="Partnerships", level=1)).to_be_visible()
+
+
+async def test_the_overview_sums_up_roadmap_commitments_and_kpis(
+    new_page: NewPage, world: World
+) -> None:
+    northwind = await new_page()
+    await sign_in_by_request(northwind, "lead@northwind.example")
+    create = """mutation($input: CreateMilestoneInput!) {
+      createMilestone(input: $input) { milestone { id } userErrors { message } } }"""
+    for title, status in (("Root-cause analysis", "DONE"), ("Quality gate", "AT_RISK")):
+        await mutation(
+            northwind,
+            create,
+            "createMilestone",
+            {"partnershipId": world.nc_id, "title": title, "phase": "STABILIZE", "status": status},
+        )
+    propose = """mutation($input: ProposeCommitmentInput!) {
+      proposeCommitment(input: $input) { commitment { id } userErrors { message } } }"""
+    for title in ("Weekly report", "Safety stock"):
+        await mutation(
+            northwind,
+            propose,
+            "proposeCommitment",
+            {"partnershipId": world.nc_id, "title": title, "dueDate": days_from_today(30)},
+        )
+    kpi = await mutation(
+        northwind,
+        """mutation($input: CreateKpiInput!) {
+          createKpi(input: $input) { kpi { id } userErrors { message } } }""",
+        "createKpi",
+        {
+            "partnershipId": world.nc_id,
+            "name": "Mean response time",
+            "unit": "h",
+            "direction": "LOWER_IS_BETTER",
+            "baselineValue": 48,
+            "baselineDate": month_start(3),
+            "targetValue": 6,
+            "targetDate": month_start(-6),
+            "warningThreshold": 12,
+            "criticalThreshold": 24,
+            "cadence": "MONTHLY",
+        },
+    )
+    await mutation(
+        northwind,
+        """mutation($input: RecordKpiMeasurementsInput!) {
+          recordKpiMeasurements(input: $input) { created userErrors { message } } }""",
+        "recordKpiMeasurements",
+        {
+            "partnershipId": world.nc_id,
+            "measurements": [{"kpiId": kpi["kpi"]["id"], "period": month_start(1), "value": 9}],
+        },
+    )
+    contoso = await new_page()
+    await open_signed_in(contoso, "lead@contoso.example", workspace_url(world.nc_id))
+
+    roadmap = contoso.get_by_role("region", name="Roadmap progress")
+    await expect(roadmap).to_contain_text("50%")
+    await expect(roadmap).to_contain_text("1 of 2 milestones done, 1 at risk.")
+    commitments = contoso.get_by_role("region", name="Open commitments")
+    await expect(commitments.get_by_text("2", exact=True)).to_be_visible()
+    await expect(
+        commitments.get_by_role("list", name="Open commitments by status")
+    ).to_contain_text("Proposed 2")
+    await expect(commitments).to_contain_text("2 wait for your side to act.")
+    kpis = contoso.get_by_role("region", name="KPI status")
+    await expect(kpis.get_by_role("list", name="KPIs by status")).to_contain_text("On track 1")
+    await expect(kpis.get_by_role("link", name="Mean response time")).to_be_visible()
+    await expect(kpis).to_contain_text("9 h")
+
+    # Live: Northwind adds a commitment and the overview counts it.
+    await live_updates_on(contoso)
+    await mutation(
+        northwind,
+        propose,
+        "proposeCommitment",
+        {"partnershipId": world.nc_id, "title": "Daily feed", "dueDate": days_from_today(9)},
+    )
+    await expect(commitments.get_by_text("3", exact=True)).to_be_visible()

@@ -1,12 +1,14 @@
 // Shared by the workspace sections: the header cache and what to do when a load fails.
 
 import { clear, errorState } from '../dom.js';
+import { closeLive } from '../live.js';
 
 // Partnership headers already fetched in this session (moving between sections does not flicker).
 export const headers = new Map();
 
 export function forgetWorkspaces() {
   headers.clear();
+  closeLive();
 }
 
 /**

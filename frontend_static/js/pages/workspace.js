@@ -2,12 +2,17 @@
 
 import { gql } from '../api.js';
 import { clear, emptyState, errorState, h, loading, srOnly } from '../dom.js';
-import { badge, roleName, timeEl, titleCase } from '../format.js';
-import { renderAudit, eventSummary, AUDIT_EVENT_FIELDS } from './audit.js';
+import { badge, roleName } from '../format.js';
+import { renderAudit } from './audit.js';
 import { renderMembers } from './members.js';
 import { renderTokens } from './tokens.js';
+import { renderRoadmap } from './roadmap.js';
+import { renderCommitments } from './commitments.js';
+import { renderKpis } from './kpis.js';
+import { renderOverview } from './overview.js';
+import { connectLive } from '../live.js';
 import { partnershipHref } from './partnerships.js';
-import { headers, sectionError } from './section.js';
+import { headers } from './section.js';
 
 export { forgetWorkspaces } from './section.js';
 
@@ -18,25 +23,23 @@ const WORKSPACE_QUERY = `query PortalWorkspace($id: ID!) {
   }
 }`;
 
-const OVERVIEW_QUERY = `query PortalOverview($id: ID!) {
-  partnership(id: $id) {
-    id
-    everyone: members(first: 1) { totalCount }
-    ownSide: members(first: 1, ownSideOnly: true) { totalCount }
-    auditTrail(first: 5) { totalCount nodes { ${AUDIT_EVENT_FIELDS} } }
-  }
-}`;
-
 const SOON = 'soon';
+
+// The header's live indicator of the page on screen (the previous page's stops watching).
+let stopWatchingLive = null;
+
+const LIVE_TEXT = {
+  connecting: 'Connecting live updates…',
+  live: 'Live updates on',
+  reconnecting: 'Reconnecting live updates…',
+  offline: 'Live updates off — reload to see new changes',
+};
 
 export const SECTIONS = [
   { slug: 'overview', name: 'Overview', render: renderOverview },
-  { slug: 'roadmap', name: 'Roadmap', render: SOON,
-    about: 'The shared recovery roadmap: milestones across the Stabilize, Rebuild and Deepen phases, co-edited by both sides.' },
-  { slug: 'commitments', name: 'Commitments', render: SOON,
-    about: 'What each side committed to, by when, whether it was delivered, and whether the partner confirmed it.' },
-  { slug: 'kpis', name: 'KPIs', render: SOON,
-    about: 'KPI definitions with a baseline and a target, and the measurements that show progress.' },
+  { slug: 'roadmap', name: 'Roadmap', render: renderRoadmap, hasItems: true },
+  { slug: 'commitments', name: 'Commitments', render: renderCommitments, hasItems: true },
+  { slug: 'kpis', name: 'KPIs', render: renderKpis, hasItems: true },
   { slug: 'risks', name: 'Risks', render: SOON,
     about: 'The joint risk register: likelihood × impact, treatments, reviews, and how each side scores a risk.' },
   { slug: 'governance', name: 'Governance', render: SOON,
@@ -54,15 +57,15 @@ export const SECTIONS = [
 
 
 export function renderWorkspace(view, ctx) {
-  const [id, slug = 'overview'] = ctx.match;
+  const [id, slug = 'overview', itemId] = ctx.match;
   const section = SECTIONS.find((s) => s.slug === slug);
-  if (!section) {
+  if (!section || (itemId && !section.hasItems)) {
     ctx.navigate(partnershipHref(id).slice(1));
     return;
   }
   const cached = headers.get(id);
   if (cached) {
-    renderShell(view, ctx, cached, section, true);
+    renderShell(view, ctx, cached, section, true, itemId);
     return;
   }
   ctx.setTitle('Partnership');
@@ -73,7 +76,7 @@ export function renderWorkspace(view, ctx) {
       if (!ctx.isCurrent()) return;
       headers.set(id, data.partnership);
       view.replaceChildren();
-      renderShell(view, ctx, data.partnership, section, false);
+      renderShell(view, ctx, data.partnership, section, false, itemId);
     } catch (error) {
       if (error.code === 'UNAUTHENTICATED' || !ctx.isCurrent()) return;
       if (error.code === 'NOT_FOUND') renderNotFound(view, ctx);
@@ -93,27 +96,39 @@ function renderNotFound(view, ctx) {
   ctx.focus(heading);
 }
 
-function renderShell(view, ctx, partnership, section, fromCache) {
+function renderShell(view, ctx, partnership, section, fromCache, itemId) {
   ctx.setTitle(`${section.name} · ${partnership.name}`);
   const own = partnership.parties.find((p) => p.isOwn);
   const other = partnership.parties.find((p) => !p.isOwn);
   const title = h('h1', { class: 'ws-title' }, partnership.name);
   const sectionHeading = h('h2', { id: 'section-heading' }, section.name);
   const content = h('section', { class: 'ws-content', 'aria-labelledby': 'section-heading' }, sectionHeading);
+  // One live socket for the whole workspace; sections listen for what they show.
+  const live = connectLive(partnership.id);
+  const liveIndicator = h('p', { class: 'live-indicator', title: 'Changes made by either side appear without reloading.' },
+    h('span', { class: 'live-dot', 'aria-hidden': 'true' }), h('span', { class: 'live-text' }));
+  stopWatchingLive?.();
+  stopWatchingLive = live.watch((state) => {
+    liveIndicator.dataset.state = state;
+    liveIndicator.querySelector('.live-text').textContent = LIVE_TEXT[state] ?? state;
+  });
 
   view.append(
     h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('ol', {},
       h('li', {}, h('a', { href: '#/' }, 'Partnerships')),
       h('li', {}, h('a', { href: partnershipHref(partnership.id), 'aria-current': section.slug === 'overview' ? 'page' : null }, partnership.name)),
-      section.slug !== 'overview' ? h('li', {}, h('span', { 'aria-current': 'page' }, section.name)) : null)),
+      section.slug !== 'overview' && !itemId ? h('li', {}, h('span', { 'aria-current': 'page' }, section.name)) : null,
+      itemId ? h('li', {}, h('a', { href: partnershipHref(partnership.id, section.slug) }, section.name)) : null)),
     h('header', { class: 'ws-header' },
       h('div', { class: 'ws-title-row' }, title, badge(partnership.status)),
       h('div', { class: 'ws-parties' },
         partyCard(own, 'Your side'),
         h('span', { class: 'ws-parties-sep', 'aria-hidden': 'true' }, '↔'),
         partyCard(other, 'Partner')),
-      h('p', { class: 'meta' }, 'Your role: ',
-        h('strong', {}, partnership.viewerRole ? roleName(partnership.viewerRole) : 'Organization admin (not a member)'))),
+      h('div', { class: 'ws-meta-row' },
+        h('p', { class: 'meta' }, 'Your role: ',
+          h('strong', {}, partnership.viewerRole ? roleName(partnership.viewerRole) : 'Organization admin (not a member)')),
+        liveIndicator)),
     h('div', { class: 'ws-body' },
       h('nav', { class: 'ws-nav', 'aria-label': 'Workspace sections' }, h('ul', {},
         SECTIONS.map((s) => h('li', {}, h('a', {
@@ -130,7 +145,7 @@ function renderShell(view, ctx, partnership, section, fromCache) {
     content.append(emptyState(`${section.name} is not available yet`,
       `${section.about} This part of Mutual has not been built yet, so there is nothing to show here.`));
   } else {
-    section.render(content, { partnership, ctx, fromCache });
+    section.render(content, { partnership, ctx, fromCache, live, itemId });
   }
 }
 
@@ -139,43 +154,4 @@ function partyCard(party, role) {
   return h('div', { class: `ws-party${party.isOwn ? ' ws-party-own' : ''}` },
     h('span', { class: 'ws-party-role' }, `${role} · ${party.label}`),
     h('span', { class: 'ws-party-org' }, party.organization.name));
-}
-
-function renderOverview(content, args) {
-  const { partnership, ctx } = args;
-  const own = partnership.parties.find((p) => p.isOwn);
-  const other = partnership.parties.find((p) => !p.isOwn);
-  content.append(h('p', { class: 'lede' },
-    `${titleCase(partnership.status)} partnership between ${own?.organization.name} (${own?.label}) and ${other?.organization.name} (${other?.label}), opened `,
-    timeEl(partnership.createdAt, false), '.'));
-  const details = h('div', { class: 'overview-grid', 'aria-busy': 'true' }, loading('Loading members and recent activity…'));
-  content.append(details,
-    h('p', { class: 'note' }, 'Roadmap, commitments, KPIs, risks, governance, feedback, contingency plans and the health index are not available yet; they will appear in this workspace as they are built.'));
-
-  async function load() {
-    try {
-      const data = await gql(OVERVIEW_QUERY, { id: partnership.id });
-      if (!ctx.isCurrent()) return;
-      const p = data.partnership;
-      const theirs = p.everyone.totalCount - p.ownSide.totalCount;
-      const events = p.auditTrail.nodes;
-      clear(details,
-        h('section', { class: 'card', 'aria-labelledby': 'ov-members' },
-          h('h3', { id: 'ov-members' }, 'Members'),
-          h('p', { class: 'big-number' }, String(p.everyone.totalCount)),
-          h('p', {}, `${p.ownSide.totalCount} on your side, ${theirs} on ${other?.organization.name ?? 'the partner'}'s side.`),
-          h('p', {}, h('a', { href: partnershipHref(partnership.id, 'members') }, 'See all members'))),
-        h('section', { class: 'card', 'aria-labelledby': 'ov-activity' },
-          h('h3', { id: 'ov-activity' }, 'Recent activity'),
-          events.length === 0
-            ? h('p', { class: 'muted' }, 'Nothing has been recorded yet.')
-            : h('ul', { class: 'activity' }, events.map((e) => h('li', {}, eventSummary(e)))),
-          h('p', {}, h('a', { href: partnershipHref(partnership.id, 'audit') }, `Open the audit trail (${p.auditTrail.totalCount} events)`))));
-    } catch (error) {
-      sectionError(details, error, args, load);
-    } finally {
-      details.setAttribute('aria-busy', 'false');
-    }
-  }
-  load();
 }

@@ -8,6 +8,8 @@ import statistics
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -64,6 +66,60 @@ def timed_posts(client: httpx.Client, query: str, count: int, *, warmup: int = 3
         if index >= warmup:
             samples.append(elapsed)
     return samples
+
+
+def timed_interleaved(
+    client: httpx.Client,
+    baseline: dict[str, Any],
+    measured: dict[str, Any],
+    count: int,
+    *,
+    warmup: int = 30,
+) -> tuple[list[float], list[float]]:
+    """Milliseconds per POST /graphql of two bodies, alternating, so both see the same load."""
+    samples: tuple[list[float], list[float]] = ([], [])
+    for index in range(warmup + count):
+        for body, into in ((baseline, samples[0]), (measured, samples[1])):
+            started = time.perf_counter()
+            response = client.post("/graphql", json=body, headers=JSON_HEADERS)
+            elapsed = (time.perf_counter() - started) * 1000
+            if "errors" in response.json():
+                raise RuntimeError(response.json()["errors"])
+            if index >= warmup:
+                into.append(elapsed)
+    return samples
+
+
+def server_pid(url: str) -> int | None:
+    """The process of the `mutual serve` listening at `url` (Linux /proc), if it can be found."""
+    port = url.rsplit(":", 1)[-1]
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"mutual.cli" in argv and b"serve" in argv and port.encode() in argv:
+            return int(entry.name)
+    return None
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_per_request(
+    client: httpx.Client, pid: int, body: dict[str, Any], count: int
+) -> float:
+    """Milliseconds of the server process's CPU per request: unlike wall time, this does not
+    grow when other processes compete for the machine."""
+    before = cpu_seconds(pid)
+    for _ in range(count):
+        client.post("/graphql", json=body, headers=JSON_HEADERS).raise_for_status()
+    return (cpu_seconds(pid) - before) * 1000 / count
 
 
 def describe(name: str, samples: list[float]) -> str:

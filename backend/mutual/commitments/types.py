@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -29,9 +30,9 @@ for _enum in (CommitmentStatus, CommitmentAction, CommitmentErrorCode, Commitmen
     strawberry.enum(_enum)
 
 
-async def party_of(info: Info[Context, None], workspace: Workspace, party_id: object) -> Party:
-    parties = await info.context.loaders.parties.load(workspace.id)
-    return Party.from_model(next(p for p in parties if p.id == party_id), workspace)
+def party_of(workspace: Workspace, party_id: uuid.UUID) -> Party:
+    """A side of the partnership: both come with the workspace, so this is a plain read."""
+    return Party.from_model(workspace.party(party_id), workspace)
 
 
 @strawberry.type
@@ -55,8 +56,8 @@ class CommitmentTransition:
     workspace: strawberry.Private[Workspace]
 
     @strawberry.field
-    async def actor_party(self, info: Info[Context, None]) -> Party:
-        return await party_of(info, self.workspace, self.record.actor_party_id)
+    def actor_party(self) -> Party:
+        return party_of(self.workspace, self.record.actor_party_id)
 
     @strawberry.field
     async def actor(self, info: Info[Context, None]) -> User | None:
@@ -120,12 +121,12 @@ class Commitment(Node):
         )
 
     @strawberry.field(description="The accountable side.")
-    async def owner_party(self, info: Info[Context, None]) -> Party:
-        return await party_of(info, self.workspace, self.record.owner_party_id)
+    def owner_party(self) -> Party:
+        return party_of(self.workspace, self.record.owner_party_id)
 
     @strawberry.field
-    async def proposed_by_party(self, info: Info[Context, None]) -> Party:
-        return await party_of(info, self.workspace, self.record.proposed_by_party_id)
+    def proposed_by_party(self) -> Party:
+        return party_of(self.workspace, self.record.proposed_by_party_id)
 
     @strawberry.field
     async def milestone(self, info: Info[Context, None]) -> Milestone | None:
@@ -192,7 +193,7 @@ class PartyReliabilityFigures:
     missed: int
     renegotiations: int
     disputes: int
-    party_id: strawberry.Private[object]
+    party_id: strawberry.Private[uuid.UUID]
     workspace: strawberry.Private[Workspace]
 
     @classmethod
@@ -209,8 +210,8 @@ class PartyReliabilityFigures:
         )
 
     @strawberry.field
-    async def party(self, info: Info[Context, None]) -> Party:
-        return await party_of(info, self.workspace, self.party_id)
+    def party(self) -> Party:
+        return party_of(self.workspace, self.party_id)
 
 
 @strawberry.type

@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import insert, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from mutual.kpis.models import Kpi, KpiMeasurement, KpiMeasurementRevision
@@ -45,25 +46,28 @@ async def insert_kpi(session: AsyncSession, **values: Any) -> Kpi:
 async def latest_measurements(
     session: AsyncSession, kpi_ids: Sequence[uuid.UUID], *, per_kpi: int
 ) -> list[KpiMeasurement]:
-    """The last `per_kpi` measurements of each KPI, newest first, in one statement."""
-    ranked = (
-        select(
-            col(KpiMeasurement.id),
-            func.row_number()
-            .over(
-                partition_by=col(KpiMeasurement.kpi_id),
-                order_by=col(KpiMeasurement.period_start).desc(),
-            )
-            .label("n"),
-        )
-        .where(col(KpiMeasurement.kpi_id).in_(kpi_ids))
-        .subquery()
-    )
-    stmt = (
+    """The last `per_kpi` measurements of each KPI, newest first, in one statement.
+
+    A LATERAL subquery per KPI reads just those rows backwards from the unique index
+    (partnership_id, kpi_id, period_start) instead of ranking every measurement of every KPI.
+    """
+    kpis = select(col(Kpi.partnership_id), col(Kpi.id)).where(col(Kpi.id).in_(kpi_ids)).subquery()
+    latest = (
         select(KpiMeasurement)
-        .join(ranked, ranked.c.id == col(KpiMeasurement.id))
-        .where(ranked.c.n <= per_kpi)
-        .order_by(col(KpiMeasurement.kpi_id), col(KpiMeasurement.period_start).desc())
+        .where(
+            col(KpiMeasurement.partnership_id) == kpis.c.partnership_id,
+            col(KpiMeasurement.kpi_id) == kpis.c.id,
+        )
+        .order_by(col(KpiMeasurement.period_start).desc())
+        .limit(per_kpi)
+        .lateral()
+    )
+    measurement = aliased(KpiMeasurement, latest)
+    stmt = (
+        select(measurement)
+        .select_from(kpis)
+        .join(latest, true())
+        .order_by(col(measurement.kpi_id), col(measurement.period_start).desc())
     )
     return list((await session.execute(stmt)).scalars().all())
 

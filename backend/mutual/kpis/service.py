@@ -32,7 +32,6 @@ from mutual.kpis.models import (
     Measured,
     MeasurementSource,
 )
-from mutual.tenancy import repository as tenancy_repository
 from mutual.tenancy.service import (
     EDIT_ROLES,
     Workspace,
@@ -412,9 +411,8 @@ async def builtin_kpis(session: AsyncSession, workspace: Workspace) -> list[Buil
     rows = await commitment_repository.monthly_on_time(
         session, [workspace.id], since=since, today=now
     )
-    parties = await tenancy_repository.parties_of(session, [workspace.id])
     kpis = []
-    for party in parties:
+    for party in workspace.parties:
         months = [
             ComputedMeasurement(
                 period_start=r.month,

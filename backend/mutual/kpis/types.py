@@ -104,7 +104,12 @@ class KpiEvidence:
     progress_percent: float | None = strawberry.field(
         description="How far from baseline towards target the latest value is (0 to 100+)."
     )
-    trend: list[KpiMeasurement] = strawberry.field(description="Oldest first.")
+    oldest_first: strawberry.Private[list[models.Measured]]
+
+    @strawberry.field(description="Oldest first.")
+    def trend(self) -> list[KpiMeasurement]:
+        # Built only when asked for: a dashboard reads the progress, not the trend.
+        return [to_measurement(m) for m in self.oldest_first]
 
 
 @strawberry.type
@@ -153,8 +158,8 @@ class Kpi(Node):
         return list(await info.context.loaders.latest_measurements.load((self.raw_id, count)))
 
     @strawberry.field
-    async def owner_party(self, info: Info[Context, None]) -> Party:
-        return await party_of(info, self.workspace, self.record.owner_party_id)
+    def owner_party(self) -> Party:
+        return party_of(self.workspace, self.record.owner_party_id)
 
     @strawberry.field(description="The latest measurements, oldest first (at most 104).")
     async def measurements(
@@ -189,7 +194,7 @@ class Kpi(Node):
             target_value=float(chain.target_value),
             target_date=chain.target_date,
             progress_percent=chain.progress_percent,
-            trend=[to_measurement(m) for m in chain.trend],
+            oldest_first=chain.trend,
         )
 
 

@@ -61,10 +61,9 @@ class Milestone(Node):
         )
 
     @strawberry.field(description="The side accountable for this milestone.")
-    async def owner_party(self, info: Info[Context, None]) -> Party:
-        parties = await info.context.loaders.parties.load(self.workspace.id)
-        party = next(p for p in parties if p.id == self.record.owner_party_id)
-        return Party.from_model(party, self.workspace)
+    def owner_party(self) -> Party:
+        # Both sides come with the workspace: a plain read, no query and no await per milestone.
+        return Party.from_model(self.workspace.party(self.record.owner_party_id), self.workspace)
 
     @strawberry.field(description="Who changed which field from what to what, newest first.")
     async def history(

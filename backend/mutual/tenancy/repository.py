@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from mutual.kit.pagination import Page, PageRequest
@@ -26,9 +27,11 @@ from mutual.tenancy.models import (
 
 
 def _workspace_select(user_id: uuid.UUID, organization_id: uuid.UUID) -> Any:
-    """Partnership, the caller's own party, and the caller's role (NULL for a non-member)."""
+    """Partnership, the caller's own party, the caller's role (NULL for a non-member), and the
+    other party."""
+    other = aliased(Party)
     return (
-        select(Partnership, Party, col(WorkspaceMember.role))
+        select(Partnership, Party, col(WorkspaceMember.role), other)
         .join(
             Party,
             and_(
@@ -42,6 +45,10 @@ def _workspace_select(user_id: uuid.UUID, organization_id: uuid.UUID) -> Any:
                 col(WorkspaceMember.partnership_id) == col(Partnership.id),
                 col(WorkspaceMember.user_id) == user_id,
             ),
+        )
+        .outerjoin(
+            other,
+            and_(col(other.partnership_id) == col(Partnership.id), col(other.id) != col(Party.id)),
         )
     )
 

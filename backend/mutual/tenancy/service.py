@@ -38,10 +38,25 @@ class Workspace:
     own_party: Party
     role: WorkspaceRole | None
     actor: Principal
+    # Loaded with the workspace (same statement), so nested fields name a side without a query.
+    counterparty: Party | None = None
 
     @property
     def id(self) -> uuid.UUID:
         return self.partnership.id
+
+    @property
+    def parties(self) -> list[Party]:
+        """Both sides, by label."""
+        both = [self.own_party, *([self.counterparty] if self.counterparty else [])]
+        return sorted(both, key=lambda party: party.label)
+
+    def party(self, party_id: uuid.UUID) -> Party:
+        """One of the two sides of this partnership."""
+        for party in (self.own_party, self.counterparty):
+            if party is not None and party.id == party_id:
+                return party
+        raise LookupError(f"party {party_id} is not a side of partnership {self.id}")
 
     @property
     def manages_members(self) -> bool:
@@ -64,21 +79,23 @@ class Workspace:
             )
 
 
-WorkspaceRow = tuple[Partnership, Party, str | None]
+# The partnership, the caller's party, the caller's role, and the other party.
+WorkspaceRow = tuple[Partnership, Party, str | None, Party | None]
 
 
 def _workspace_from_row(row: WorkspaceRow, actor: Principal) -> Workspace:
-    partnership, party, role = row
+    partnership, party, role, counterparty = row
     return Workspace(
         partnership=partnership,
         own_party=party,
         role=WorkspaceRole(role) if role else None,
         actor=actor,
+        counterparty=counterparty,
     )
 
 
 def _may_enter(row: WorkspaceRow, actor: Principal) -> bool:
-    partnership, _party, role = row
+    partnership, _party, role, _counterparty = row
     if partnership.activated_at is None:
         return False
     if actor.token_partnership_id is not None and actor.token_partnership_id != partnership.id:
@@ -98,7 +115,7 @@ async def load_workspace(
     row = await repository.workspace(
         session, partnership_id, user_id=actor.user_id, organization_id=actor.organization_id
     )
-    typed: WorkspaceRow | None = (row[0], row[1], row[2]) if row is not None else None
+    typed: WorkspaceRow | None = (row[0], row[1], row[2], row[3]) if row is not None else None
     if typed is None or not _may_enter(typed, actor):
         raise NotFound("partnership", field="partnershipId")
     return _workspace_from_row(typed, actor)

@@ -1,0 +1,61 @@
+"""The dashboard query (bench/dashboard.py) takes the same small number of SQL statements
+whatever the size of the partnership: 5 or 40 milestones, commitments and KPIs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import httpx
+
+from bench.dashboard import DASHBOARD
+from bench.generate import Shape, Side, fill_workspace
+from mutual.db import counting
+from mutual.tenancy.models import Partnership
+from tests.helpers import World, gql, login
+
+SMALL = Shape(milestones=5, commitments=5, kpis=5, measurements=3)
+LARGE = Shape(milestones=40, commitments=40, kpis=40, measurements=30)
+
+
+async def _fill(owner: asyncpg.Connection, partnership: Partnership, shape: Shape) -> None:
+    """Bulk rows as the owner, each side's records authored by that side's members."""
+    rows = await owner.fetch(
+        "SELECT m.party_id, array_agg(m.user_id) AS users FROM workspace_member m "
+        "WHERE m.partnership_id = $1 GROUP BY m.party_id",
+        partnership.id,
+    )
+    sides = [Side(party_id=r["party_id"], user_ids=r["users"]) for r in rows]
+    await fill_workspace(owner, partnership.id, sides, shape)
+
+
+async def _dashboard(
+    client: httpx.AsyncClient, world: World, partnership: Partnership
+) -> tuple[list[str], dict[str, Any]]:
+    async with counting() as counter:
+        body = await gql(client, DASHBOARD, {"id": world.gid(partnership)})
+    dashboard: dict[str, Any] = body["data"]["partnership"]
+    return counter.statements, dashboard
+
+
+async def test_the_dashboard_takes_eight_statements_at_any_size(
+    client: httpx.AsyncClient, world: World, owner: asyncpg.Connection
+) -> None:
+    await _fill(owner, world.northwind_contoso, SMALL)
+    await _fill(owner, world.fabrikam_contoso, LARGE)
+    await login(client, "lead@contoso.example")
+
+    small, small_board = await _dashboard(client, world, world.northwind_contoso)
+    large, large_board = await _dashboard(client, world, world.fabrikam_contoso)
+
+    assert small_board["commitments"]["totalCount"] <= 5
+    assert large_board["commitments"]["totalCount"] > 30
+    assert sum(len(p["milestones"]) for p in large_board["roadmap"]["phases"]) > 30
+    stored = [k for k in large_board["kpis"] if not k["name"].startswith("On-time delivery (")]
+    assert len(stored) > 30
+    assert {len(k["measurements"]) for k in stored} == {12}
+    for board in (small_board, large_board):  # so both sizes read the linked milestones
+        assert any(c["milestone"] for c in board["commitments"]["nodes"])
+    # identity, the workspace (with both parties), the roadmap, the commitments page, their
+    # milestones, the KPIs, the built-in on-time KPIs, the latest measurements
+    assert len(small) == len(large) == 8, large

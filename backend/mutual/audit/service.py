@@ -142,3 +142,22 @@ async def record_change(
         changes=changes,
         visibility=Visibility(target.visibility),
     )
+
+
+async def workspace_change(
+    session: AsyncSession,
+    workspace: Workspace,
+    *,
+    target: OwnedRecord,
+    action: str,
+    changes: Mapping[str, Any],
+) -> None:
+    """Audit a change made by the workspace's caller, on behalf of the caller's side."""
+    await record_change(
+        session,
+        actor_user_id=workspace.actor.user_id,
+        actor_party_id=workspace.own_party.id,
+        target=target,
+        action=action,
+        changes=changes,
+    )

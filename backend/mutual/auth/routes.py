@@ -41,7 +41,7 @@ async def login(request: Request) -> Response:
     try:
         body: Any = json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return _error(400, "BAD_REQUEST", "Send JSON: {\"email\": ..., \"password\": ...}.")
+        return _error(400, "BAD_REQUEST", 'Send JSON: {"email": ..., "password": ...}.')
     email = body.get("email") if isinstance(body, dict) else None
     password = body.get("password") if isinstance(body, dict) else None
     if not isinstance(email, str) or not isinstance(password, str) or not email or not password:

@@ -293,7 +293,11 @@ async def verify_identity(
         http, metadata, provider, code=code, code_verifier=pending.code_verifier, settings=settings
     )
     claims = await _validate_id_token(
-        http, metadata, id_token, client_id=provider.client_id, nonce=pending.nonce,
+        http,
+        metadata,
+        id_token,
+        client_id=provider.client_id,
+        nonce=pending.nonce,
         max_age=max_age,
     )
     return _identity_for(target.organization, claims)

@@ -193,10 +193,9 @@ async def propose(
         created_by=actor.user_id,
     )
     await _log(session, workspace, commitment, A.PROPOSE, None, status, due_after=due_date)
-    await audit.record_change(
+    await audit.workspace_change(
         session,
-        actor_user_id=actor.user_id,
-        actor_party_id=workspace.own_party.id,
+        workspace,
         target=commitment,
         action="commitment.proposed",
         changes=audit.created({"title": commitment.title, "due_date": due_date, "status": status}),
@@ -300,10 +299,9 @@ async def transition(
         refetch=repository.commitment,
     )
     await _log(session, workspace, updated, action, before_status, target or before_status, **log)
-    await audit.record_change(
+    await audit.workspace_change(
         session,
-        actor_user_id=actor.user_id,
-        actor_party_id=workspace.own_party.id,
+        workspace,
         target=updated,
         action=f"commitment.{action.lower()}",
         changes=audit.diff(before, values),

@@ -122,10 +122,9 @@ async def create_kpi(
         created_by=actor.user_id,
         **values,
     )
-    await audit.record_change(
+    await audit.workspace_change(
         session,
-        actor_user_id=actor.user_id,
-        actor_party_id=workspace.own_party.id,
+        workspace,
         target=kpi,
         action="kpi.created",
         changes=audit.created(values),
@@ -187,10 +186,9 @@ async def update_kpi(
         values=values,
         refetch=repository.kpi,
     )
-    await audit.record_change(
+    await audit.workspace_change(
         session,
-        actor_user_id=actor.user_id,
-        actor_party_id=workspace.own_party.id,
+        workspace,
         target=updated,
         action="kpi.updated",
         changes=audit.diff(before, values),
@@ -307,10 +305,9 @@ async def record_measurements(
             )
     result.created = await repository.insert_measurements(session, inserts)
     for measurement in result.created:
-        await audit.record_change(
+        await audit.workspace_change(
             session,
-            actor_user_id=actor.user_id,
-            actor_party_id=workspace.own_party.id,
+            workspace,
             target=measurement,
             action="kpi.measurement_recorded",
             changes=audit.created(

@@ -81,10 +81,9 @@ async def create_milestone(
         visibility=visibility,
         created_by=actor.user_id,
     )
-    await audit.record_change(
+    await audit.workspace_change(
         session,
-        actor_user_id=actor.user_id,
-        actor_party_id=workspace.own_party.id,
+        workspace,
         target=milestone,
         action="milestone.created",
         changes=audit.created(
@@ -126,10 +125,9 @@ async def _apply(
         values=values,
         refetch=repository.milestone,
     )
-    await audit.record_change(
+    await audit.workspace_change(
         session,
-        actor_user_id=workspace.actor.user_id,
-        actor_party_id=workspace.own_party.id,
+        workspace,
         target=updated,
         action=action,
         changes=audit.diff(before, values),

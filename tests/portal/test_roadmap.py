@@ -135,6 +135,10 @@ async def test_move_buttons_and_drag_and_drop_move_cards(page: Page, world: Worl
     await expect(deepen.nth(0)).to_contain_text("Early warning")
     await expect(move_up).to_be_focused()
 
+    # A fresh board, so no refresh from the move above re-renders it in the middle of the drag.
+    await page.reload()
+    await live_updates_on(page)
+    await expect(deepen.nth(0)).to_contain_text("Early warning")
     await deepen.filter(has_text="Co-planning").drag_to(
         page.get_by_role("region", name="Stabilize")
     )

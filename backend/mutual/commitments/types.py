@@ -16,6 +16,7 @@ from mutual.commitments.repository import CommitmentOrder
 from mutual.commitments.service import PartyReliability, available_actions
 from mutual.graphql.context import Context
 from mutual.graphql.errors import UserError
+from mutual.graphql.loaders import now_or_later, shaped
 from mutual.graphql.node import Node
 from mutual.kit.clock import today
 from mutual.kit.records import Visibility
@@ -129,11 +130,13 @@ class Commitment(Node):
         return party_of(self.workspace, self.record.proposed_by_party_id)
 
     @strawberry.field
-    async def milestone(self, info: Info[Context, None]) -> Milestone | None:
+    def milestone(self, info: Info[Context, None]) -> Milestone | None:
         if self.record.milestone_id is None:
             return None
-        found = await info.context.loaders.milestone.load(self.record.milestone_id)
-        return Milestone.from_model(found, self.workspace) if found else None
+        return shaped(
+            now_or_later(info.context.loaders.milestone, self.record.milestone_id),
+            lambda found: Milestone.from_model(found, self.workspace) if found else None,
+        )
 
     @strawberry.field
     async def kpi(

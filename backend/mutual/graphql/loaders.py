@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import inspect
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+from strawberry.types.nodes import Selection
 
 from mutual.auth import repository as auth_repository
 from mutual.commitments import repository as commitment_repository
 from mutual.commitments.models import CommitmentEvidence, CommitmentTransition
 from mutual.kpis import repository as kpi_repository
-from mutual.kpis.models import Kpi, KpiMeasurement, KpiMeasurementRevision
+from mutual.kpis.models import Kpi, KpiMeasurementRevision, StoredMeasurement
 from mutual.roadmap import repository as roadmap_repository
 from mutual.roadmap.models import Milestone
 from mutual.tenancy import repository as tenancy_repository
 from mutual.tenancy.models import Organization, Party, User
 
 T = TypeVar("T")
+R = TypeVar("R")
 K = TypeVar("K", bound=Hashable)
 
 Fetch = Callable[[AsyncSession, Sequence[uuid.UUID]], Awaitable[Sequence[T]]]
@@ -46,6 +50,45 @@ def grouped(session: AsyncSession, fetch: Fetch[T], key: str) -> DataLoader[uuid
         return [groups[i] for i in ids]
 
     return DataLoader(load_fn=load)
+
+
+def now_or_later(loader: DataLoader[K, T], key: K) -> T | Awaitable[T]:
+    """The loaded value when a list resolver already loaded it (no task, no await), else the
+    loader's awaitable."""
+    future = loader.cache_map.get(key) if loader.cache else None
+    if future is not None and future.done() and future.exception() is None:
+        return future.result()
+    return loader.load(key)
+
+
+def shaped(value: T | Awaitable[T], shape: Callable[[T], R]) -> R:
+    """`shape(value)` now when the value is at hand, else once it arrives.
+
+    graphql-core awaits whatever awaitable a resolver returns, so a field declared synchronous
+    may still load: on a list of a hundred objects whose data the list resolver prefetched,
+    each field answers at once instead of costing an asyncio task per object. The return is
+    typed as the shaped value, which is what the field's schema type says."""
+    if inspect.isawaitable(value):
+        pending = value
+
+        async def later() -> R:
+            return shape(await pending)
+
+        return cast(R, later())
+    return shape(value)
+
+
+def selects_any(info: Info[Any, Any], names: Iterable[str]) -> bool:
+    """Whether the current field's selection asks, at any depth, for one of `names`."""
+    wanted = set(names)
+
+    def walk(selections: list[Selection]) -> bool:
+        for selection in selections:
+            if getattr(selection, "name", None) in wanted or walk(selection.selections):
+                return True
+        return False
+
+    return walk([s for field in info.selected_fields for s in field.selections])
 
 
 class Loaders:
@@ -74,7 +117,7 @@ class Loaders:
         self.revisions: DataLoader[uuid.UUID, list[KpiMeasurementRevision]] = grouped(
             session, kpi_repository.revisions_of, "measurement_id"
         )
-        self.latest_measurements = DataLoader[tuple[uuid.UUID, int], list[KpiMeasurement]](
+        self.latest_measurements = DataLoader[tuple[uuid.UUID, int], list[StoredMeasurement]](
             load_fn=self._latest_measurements
         )
 
@@ -84,13 +127,13 @@ class Loaders:
 
     async def _latest_measurements(
         self, keys: Sequence[tuple[uuid.UUID, int]]
-    ) -> list[list[KpiMeasurement]]:
+    ) -> list[list[StoredMeasurement]]:
         """The last n measurements (newest first) per KPI; one statement for the largest n."""
         most = max(n for _, n in keys)
         rows = await kpi_repository.latest_measurements(
             self.session, list({kpi_id for kpi_id, _ in keys}), per_kpi=most
         )
-        groups: defaultdict[uuid.UUID, list[KpiMeasurement]] = defaultdict(list)
+        groups: defaultdict[uuid.UUID, list[StoredMeasurement]] = defaultdict(list)
         for row in rows:
             groups[row.kpi_id].append(row)
         return [groups[kpi_id][:n] for kpi_id, n in keys]

@@ -29,6 +29,7 @@ from mutual.commitments import queries as commitment_queries
 from mutual.commitments.mutations import CommitmentMutation
 from mutual.commitments.types import Commitment
 from mutual.config import Settings
+from mutual.graphql.execution import LeafFirstExecutor
 from mutual.graphql.extensions import OperationLifecycle, log_unexpected
 from mutual.kpis import queries as kpi_queries
 from mutual.kpis.mutations import KpiMutation
@@ -103,4 +104,5 @@ def build_schema(settings: Settings) -> MutualSchema:
         types=types,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
+        execution_context_class=LeafFirstExecutor,
     )

@@ -7,11 +7,15 @@ import uuid
 from strawberry.types import Info
 
 from mutual.graphql.context import Context
+from mutual.graphql.loaders import selects_any
 from mutual.graphql.node import Node, node_resolver
 from mutual.kit.errors import DomainError
 from mutual.kpis import service
-from mutual.kpis.types import Kpi
+from mutual.kpis.types import TREND_DEFAULT, Kpi
 from mutual.tenancy.service import Workspace
+
+# Fields that read the latest measurements (with their default window).
+MEASURED_FIELDS = ("measurements", "latestMeasurement", "status", "evidence")
 
 
 async def kpis_for(
@@ -19,6 +23,11 @@ async def kpis_for(
 ) -> list[Kpi]:
     db = info.context.db
     stored = [Kpi.from_model(k, workspace) for k in await service.list_kpis(db, workspace)]
+    if stored and selects_any(info, MEASURED_FIELDS):
+        # One statement for the whole list, so each KPI's fields answer without an await.
+        await info.context.loaders.latest_measurements.load_many(
+            [(k.raw_id, TREND_DEFAULT) for k in stored]
+        )
     if not include_builtin:
         return stored
     builtin = [Kpi.from_model(k, workspace) for k in await service.builtin_kpis(db, workspace)]

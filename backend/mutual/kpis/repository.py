@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import insert, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from mutual.kpis.models import Kpi, KpiMeasurement, KpiMeasurementRevision
+from mutual.kpis.models import Kpi, KpiMeasurement, KpiMeasurementRevision, StoredMeasurement
 
 
 async def kpis_of(session: AsyncSession, partnership_id: uuid.UUID) -> list[Kpi]:
@@ -43,33 +42,38 @@ async def insert_kpi(session: AsyncSession, **values: Any) -> Kpi:
     return (await session.execute(insert(Kpi).values(**values).returning(Kpi))).scalar_one()
 
 
+_MEASUREMENT = KpiMeasurement.__table__  # type: ignore[attr-defined]
+
+
 async def latest_measurements(
     session: AsyncSession, kpi_ids: Sequence[uuid.UUID], *, per_kpi: int
-) -> list[KpiMeasurement]:
+) -> list[StoredMeasurement]:
     """The last `per_kpi` measurements of each KPI, newest first, in one statement.
 
     A LATERAL subquery per KPI reads just those rows backwards from the unique index
     (partnership_id, kpi_id, period_start) instead of ranking every measurement of every KPI.
+    Plain rows, not ORM objects: a dashboard reads hundreds of them, and building an ORM
+    object per row took three times as long as the statement itself.
     """
     kpis = select(col(Kpi.partnership_id), col(Kpi.id)).where(col(Kpi.id).in_(kpi_ids)).subquery()
     latest = (
-        select(KpiMeasurement)
+        select(_MEASUREMENT)
         .where(
-            col(KpiMeasurement.partnership_id) == kpis.c.partnership_id,
-            col(KpiMeasurement.kpi_id) == kpis.c.id,
+            _MEASUREMENT.c.partnership_id == kpis.c.partnership_id,
+            _MEASUREMENT.c.kpi_id == kpis.c.id,
         )
-        .order_by(col(KpiMeasurement.period_start).desc())
+        .order_by(_MEASUREMENT.c.period_start.desc())
         .limit(per_kpi)
         .lateral()
     )
-    measurement = aliased(KpiMeasurement, latest)
     stmt = (
-        select(measurement)
+        select(latest)
         .select_from(kpis)
         .join(latest, true())
-        .order_by(col(measurement.kpi_id), col(measurement.period_start).desc())
+        .order_by(latest.c.kpi_id, latest.c.period_start.desc())
     )
-    return list((await session.execute(stmt)).scalars().all())
+    rows = (await session.execute(stmt)).all()
+    return cast(list[StoredMeasurement], rows)
 
 
 async def measurements_at(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Sequence
 from datetime import date, datetime
+from typing import cast
 
 import strawberry
 from strawberry.types import Info
@@ -10,6 +12,7 @@ from strawberry.types import Info
 from mutual.commitments.types import party_of
 from mutual.graphql.context import Context
 from mutual.graphql.errors import UserError
+from mutual.graphql.loaders import now_or_later, shaped
 from mutual.graphql.node import Node
 from mutual.kit.clock import today
 from mutual.kit.records import Visibility
@@ -43,10 +46,10 @@ class KpiMeasurement:
     note: str
     version: int
     recorded_at: datetime | None
-    record: strawberry.Private[models.KpiMeasurement | None]
+    record: strawberry.Private[models.StoredMeasurement | None]
 
     @classmethod
-    def from_model(cls, m: models.KpiMeasurement) -> KpiMeasurement:
+    def from_model(cls, m: models.StoredMeasurement) -> KpiMeasurement:
         return cls(
             period=m.period_start,
             value=float(m.value),
@@ -151,41 +154,51 @@ class Kpi(Node):
             workspace=workspace,
         )
 
-    async def _newest(self, info: Info[Context, None], count: int) -> list[models.Measured]:
-        """The last `count` measurements, newest first (stored ones through a loader)."""
+    def _newest(
+        self, info: Info[Context, None], count: int
+    ) -> Sequence[models.Measured] | Awaitable[Sequence[models.Measured]]:
+        """The last `count` measurements, newest first: at hand when the KPI list prefetched
+        them (kpis_for), else through the loader."""
         if isinstance(self.record, models.BuiltinKpi):
-            return list(self.record.measurements[:count])
-        return list(await info.context.loaders.latest_measurements.load((self.raw_id, count)))
+            return self.record.measurements[:count]
+        return now_or_later(info.context.loaders.latest_measurements, (self.raw_id, count))
 
     @strawberry.field
     def owner_party(self) -> Party:
         return party_of(self.workspace, self.record.owner_party_id)
 
     @strawberry.field(description="The latest measurements, oldest first (at most 104).")
-    async def measurements(
+    def measurements(
         self, info: Info[Context, None], last: int = TREND_DEFAULT
     ) -> list[KpiMeasurement]:
-        newest = await self._newest(info, max(1, min(last, TREND_MAX)))
-        return [to_measurement(m) for m in reversed(newest)]
+        return shaped(
+            self._newest(info, max(1, min(last, TREND_MAX))),
+            lambda newest: [to_measurement(m) for m in reversed(newest)],
+        )
 
     @strawberry.field
-    async def latest_measurement(self, info: Info[Context, None]) -> KpiMeasurement | None:
-        newest = await self._newest(info, TREND_DEFAULT)
-        return to_measurement(newest[0]) if newest else None
+    def latest_measurement(self, info: Info[Context, None]) -> KpiMeasurement | None:
+        return shaped(
+            self._newest(info, TREND_DEFAULT),
+            lambda newest: to_measurement(newest[0]) if newest else None,
+        )
 
     @strawberry.field(
         description="From the latest measurement and the thresholds; STALE when a whole "
         "cadence period passed without one."
     )
-    async def status(self, info: Info[Context, None]) -> KpiStatus:
-        newest = await self._newest(info, TREND_DEFAULT)
-        return status_of(self.record, newest[0] if newest else None, today=today())
+    def status(self, info: Info[Context, None]) -> KpiStatus:
+        return shaped(
+            self._newest(info, TREND_DEFAULT),
+            lambda newest: status_of(self.record, newest[0] if newest else None, today=today()),
+        )
 
     @strawberry.field
-    async def evidence(self, info: Info[Context, None], trend: int = TREND_DEFAULT) -> KpiEvidence:
-        chain = service.evidence(
-            self.record, await self._newest(info, max(1, min(trend, TREND_MAX)))
-        )
+    def evidence(self, info: Info[Context, None], trend: int = TREND_DEFAULT) -> KpiEvidence:
+        return shaped(self._newest(info, max(1, min(trend, TREND_MAX))), self._evidence)
+
+    def _evidence(self, newest: Sequence[models.Measured]) -> KpiEvidence:
+        chain = service.evidence(self.record, newest)
         return KpiEvidence(
             baseline_value=float(chain.baseline_value),
             baseline_date=chain.baseline_date,
@@ -199,9 +212,9 @@ class Kpi(Node):
 
 
 def to_measurement(measured: models.Measured) -> KpiMeasurement:
-    if isinstance(measured, models.KpiMeasurement):
-        return KpiMeasurement.from_model(measured)
-    return KpiMeasurement.computed(measured)  # type: ignore[arg-type]
+    if isinstance(measured, models.ComputedMeasurement):
+        return KpiMeasurement.computed(measured)
+    return KpiMeasurement.from_model(cast(models.StoredMeasurement, measured))
 
 
 @strawberry.type

@@ -1,0 +1,188 @@
+"""A faster path through graphql-core for the commonest field of all.
+
+Most fields of a large answer (a dashboard: two thousand of them) are plain attributes of a
+leaf type: a title, a status, a date. graphql-core treats each like any field: it builds a
+resolve-info record, walks the argument nodes, calls strawberry's resolver wrapper and
+completes the value through four nested calls. For a field of a scalar or enum type that
+strawberry calls "basic" (no resolver, no extensions, no arguments), or whose resolver takes
+nothing but `self` (a Node's `id`), this context reads the value and coerces it directly,
+which is what those calls arrive at.
+
+Anything else - a resolver, arguments, middleware, a null or an error to report - takes
+graphql-core's own path, so errors keep their locations and paths and nullability its rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+)
+from graphql.pyutils import Path, Undefined, gather_with_cancel
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
+
+# Per GraphQL field: (read, python name, coerce, non-null), or None when it takes the full path.
+Plan = tuple[Callable[[Any, str], Any], str, Callable[[Any], Any], bool] | None
+
+# Keyed by id(): GraphQL fields are not hashable. The field is kept with its plan, so an id
+# is never reused while its entry exists (schemas live as long as the process anyway).
+_plans: dict[int, tuple[GraphQLField, Plan]] = {}
+
+
+def _reader(field: StrawberryField) -> Callable[[Any, str], Any] | None:
+    """How to read the field off its object: the attribute of a basic field, or a synchronous
+    resolver that takes nothing but `self` (the Node `id`); None for anything else."""
+    if field.extensions:
+        return None
+    resolver = field.base_resolver
+    if resolver is None:
+        return field.default_resolver
+    if (
+        resolver.is_async
+        or resolver.arguments
+        or resolver.info_parameter
+        or resolver.root_parameter
+        or resolver.parent_parameter
+        or not resolver.self_parameter
+    ):
+        return None
+    method: Callable[[Any], Any] = resolver.wrapped_func  # type: ignore[assignment]
+    return lambda source, _name: method(source)
+
+
+def _coercer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
+    """The leaf type's output coercion; for a strawberry enum, a dict lookup by member value
+    instead of its scan over every value of the enum."""
+    coerce = leaf.coerce_output_value
+    wrapped = getattr(leaf, "wrapped_cls", None)
+    if not isinstance(leaf, GraphQLEnumType) or wrapped is None:
+        return coerce
+    names = {value.value: name for name, value in leaf.values.items()}
+
+    def coerce_member(member: Any) -> Any:
+        if isinstance(member, wrapped):
+            name = names.get(member.value)
+            if name is not None:
+                return name
+        return coerce(member)
+
+    return coerce_member
+
+
+def plan_of(field_def: GraphQLField) -> Plan:
+    field = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if not isinstance(field, StrawberryField) or field_def.args:
+        return None
+    read = _reader(field)
+    if read is None:
+        return None
+    return_type = field_def.type
+    non_null = isinstance(return_type, GraphQLNonNull)
+    leaf = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+    if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
+        return None
+    return read, field.python_name, _coercer(leaf), non_null
+
+
+def _plan_for(field_def: GraphQLField | None) -> Plan:
+    if field_def is None:
+        return None
+    known = _plans.get(id(field_def))
+    if known is None:
+        known = _plans[id(field_def)] = (field_def, plan_of(field_def))
+    return known[1]
+
+
+class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's execution with the leaf fields of a selection read in one loop."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Per selection set of this operation: each field with its leaf plan (or None). The
+        # grouped field set is kept with its entry, so its id is not reused meanwhile.
+        self._selection_plans: dict[int, tuple[Any, list[tuple[str, Any, Plan]]]] = {}
+
+    def _selection_plan(
+        self, parent_type: GraphQLObjectType, grouped_field_set: Any
+    ) -> list[tuple[str, Any, Plan]]:
+        key = id(grouped_field_set)
+        known = self._selection_plans.get(key)
+        if known is None or known[0] is not grouped_field_set:
+            middleware = self.middleware_manager
+            plain = not (middleware and middleware.middlewares)
+            entries = []
+            for response_name, field_details_list in grouped_field_set.items():
+                node = field_details_list[0].node
+                plan = (
+                    _plan_for(parent_type.fields.get(node.name.value))
+                    if plain and not node.arguments
+                    else None
+                )
+                entries.append((response_name, field_details_list, plan))
+            known = self._selection_plans[key] = (grouped_field_set, entries)
+        return known[1]
+
+    def execute_fields(  # type: ignore[no-untyped-def]
+        self, parent_type, source_value, path, grouped_field_set, position_context
+    ):
+        """graphql-core's execute_fields, except that a planned leaf field is read and coerced
+        in place, without a path, a resolve-info record or a resolver call; a null or an error
+        there takes the full path, which reports it as graphql-core would."""
+        results: dict[str, Any] = {}
+        is_awaitable = self.is_awaitable
+        awaitable_fields: list[str] = []
+        try:
+            for response_name, field_details_list, plan in self._selection_plan(
+                parent_type, grouped_field_set
+            ):
+                if plan is not None:
+                    read, name, coerce, non_null = plan
+                    try:
+                        value = read(source_value, name)
+                        if value is None:
+                            if not non_null:
+                                results[response_name] = None
+                                continue
+                        else:
+                            coerced = coerce(value)
+                            if coerced is not None and coerced is not Undefined:
+                                results[response_name] = coerced
+                                continue
+                    except Exception:
+                        pass
+                result = self.execute_field(
+                    parent_type,
+                    source_value,
+                    field_details_list,
+                    Path(path, response_name, parent_type.name),
+                    position_context,
+                )
+                if result is not Undefined:
+                    results[response_name] = result
+                    if is_awaitable(result):
+                        awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:
+                self.settle_in_background([results[field] for field in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+
+        async def get_results() -> dict[str, Any]:
+            if len(awaitable_fields) == 1:
+                field = awaitable_fields[0]
+                results[field] = await results[field]
+            else:
+                awaited = await gather_with_cancel(*(results[f] for f in awaitable_fields))
+                results.update(zip(awaitable_fields, awaited, strict=True))
+            return results
+
+        return get_results()

@@ -1,0 +1,97 @@
+"""The leaf-first executor answers exactly as graphql-core's own: same data, same errors with
+the same paths, for plain attributes, `self`-only resolvers, enums, nulls and failures."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from typing import Any
+
+import strawberry
+
+from mutual.graphql.execution import LeafFirstExecutor
+
+
+@strawberry.enum
+class Colour(enum.Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+@strawberry.type
+class Item:
+    name: str
+    colour: Colour
+    due: date | None
+    broken_name: str  # holds None on purpose: a non-null field without a value
+    raw: strawberry.Private[int]
+
+    @strawberry.field
+    def doubled(self) -> int:
+        return self.raw * 2
+
+    @strawberry.field
+    def failing(self) -> str:
+        raise ValueError(f"item {self.raw} cannot say")
+
+    @strawberry.field
+    def scaled(self, by: int) -> int:
+        return self.raw * by
+
+
+def _items() -> list[Item]:
+    return [
+        Item(name="a", colour=Colour.RED, due=date(2026, 1, 2), broken_name="x", raw=1),
+        Item(name="b", colour=Colour.GREEN, due=None, broken_name=None, raw=2),  # type: ignore[arg-type]
+    ]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def items(self) -> list[Item]:
+        return _items()
+
+    @strawberry.field
+    def strict_items(self) -> list[Item | None]:
+        return list(_items())
+
+
+QUERIES = [
+    "{ items { name colour due doubled scaled(by: 3) __typename } }",
+    "{ items { n: name alias: doubled ...F } } fragment F on Item { colour due }",
+    "{ items { name failing } }",
+    "{ strictItems { name brokenName } }",
+    "{ items { name } strictItems { brokenName doubled } }",
+]
+
+
+def _run(executor: Any, query: str) -> dict[str, Any]:
+    schema = strawberry.Schema(Query, execution_context_class=executor)
+    result = schema.execute_sync(query)
+    errors = [
+        {"message": e.message, "path": e.path, "locations": e.locations}
+        for e in result.errors or []
+    ]
+    return {"data": result.data, "errors": errors}
+
+
+def test_every_query_answers_as_graphql_core_does() -> None:
+    for query in QUERIES:
+        assert _run(LeafFirstExecutor, query) == _run(None, query), query
+
+
+def test_a_null_in_a_non_null_leaf_is_an_error_at_its_path() -> None:
+    result = _run(LeafFirstExecutor, "{ strictItems { name brokenName } }")
+
+    assert result["data"] == {"strictItems": [{"name": "a", "brokenName": "x"}, None]}
+    assert [e["path"] for e in result["errors"]] == [["strictItems", 1, "brokenName"]]
+    assert "Cannot return null for non-nullable field" in result["errors"][0]["message"]
+
+
+def test_a_failing_self_resolver_is_reported_with_its_message() -> None:
+    result = _run(LeafFirstExecutor, "{ items { name failing } }")
+
+    assert result["data"] is None  # non-null all the way up
+    assert [e["message"] for e in result["errors"]] == ["item 1 cannot say"]
+    assert result["errors"][0]["path"] == ["items", 0, "failing"]

@@ -377,11 +377,16 @@ class Evidence:
     target_value: Decimal
     target_date: date
     trend: list[Measured]
+    direction: str
 
     @property
     def progress_percent(self) -> float | None:
+        """How much of the way from baseline to target the latest value has come; None with no
+        measurement, or when the baseline already meets the target (no way to cover: a
+        built-in on-time KPI whose first month was already on target, say)."""
         span = self.target_value - self.baseline_value
-        if self.latest is None or span == 0:
+        towards_target = span > 0 if self.direction == Direction.HIGHER_IS_BETTER else span < 0
+        if self.latest is None or not towards_target:
             return None
         return round(float((self.latest.value - self.baseline_value) / span * 100), 1)
 
@@ -394,6 +399,7 @@ def evidence(kpi: Kpi | BuiltinKpi, newest_first: Sequence[Measured]) -> Evidenc
         target_value=kpi.target_value,
         target_date=kpi.target_date,
         trend=list(reversed(newest_first)),
+        direction=kpi.direction,
     )
 
 

@@ -105,7 +105,8 @@ class KpiEvidence:
     target_value: float
     target_date: date
     progress_percent: float | None = strawberry.field(
-        description="How far from baseline towards target the latest value is (0 to 100+)."
+        description="How far from baseline towards target the latest value is (0 to 100+); "
+        "null without a measurement or when the baseline already meets the target."
     )
     oldest_first: strawberry.Private[list[models.Measured]]
 

@@ -95,14 +95,9 @@ function axisPeriod(iso, cadence) {
   return cadence === 'WEEKLY' ? formatShortDay(iso) : periodName(iso, cadence);
 }
 
-/** Progress only means something when the target lies beyond the baseline in the KPI's direction. */
-function progressOf(kpi, evidence) {
-  const p = evidence.progressPercent;
-  if (p === null || p === undefined) return null;
-  const ahead = kpi.direction === 'HIGHER_IS_BETTER'
-    ? evidence.targetValue > evidence.baselineValue
-    : evidence.targetValue < evidence.baselineValue;
-  return ahead ? p : null;
+/** The API leaves progress out when there is none to report (no value, or a baseline already on target). */
+function progressOf(evidence) {
+  return evidence.progressPercent ?? null;
 }
 
 function progressText(progress) {
@@ -170,7 +165,7 @@ export function renderKpis(content, args) {
 
   function card(kpi) {
     const ev = kpi.evidence;
-    const progress = progressOf(kpi, { ...ev, baselineValue: kpi.baselineValue, targetValue: kpi.targetValue });
+    const progress = progressOf(ev);
     return h('li', { class: `kpi-card kpi-${kpi.status.toLowerCase()}` },
       h('div', { class: 'kpi-card-head' },
         h('h4', { class: 'kpi-name' }, h('a', { href: kpiHref(partnership.id, kpi.id), 'data-key': `kpi-${kpi.id}` }, kpi.name)),
@@ -421,13 +416,13 @@ function renderKpi(content, args, kpiId) {
           h('li', {}, h('span', { class: 'chain-label' }, 'Latest'), h('span', { class: 'chain-value', 'data-key': 'kpi-latest' }, fmt(ev.latestValue)),
             h('span', { class: 'chain-when' }, ev.latestPeriod ? periodName(ev.latestPeriod, kpi.cadence) : 'no measurement yet')),
           h('li', {}, h('span', { class: 'chain-label' }, 'Target'), h('span', { class: 'chain-value' }, fmt(ev.targetValue)), h('span', { class: 'chain-when' }, `by ${formatDay(ev.targetDate)}`))),
-        progressOf(kpi, ev) === null
+        progressOf(ev) === null
           ? h('p', { class: 'muted' }, ev.latestPeriod
             ? 'No progress figure: the target is not beyond the baseline in the KPI’s direction.'
             : 'Progress appears with the first measurement.')
           : h('div', { class: 'kpi-progress' },
-            progressBar(progressOf(kpi, ev), 'Progress from baseline to target'),
-            h('span', { class: 'progress-text' }, h('strong', {}, `${formatNumber(progressOf(kpi, ev))}%`), ' of the way from baseline to target')),
+            progressBar(progressOf(ev), 'Progress from baseline to target'),
+            h('span', { class: 'progress-text' }, h('strong', {}, `${formatNumber(progressOf(ev))}%`), ' of the way from baseline to target')),
         h('p', { class: 'trend' }, trendText(kpi, ev.trend))),
       h('figure', { class: 'chart-figure' }, chartBox,
         h('figcaption', { class: 'chart-legend' },

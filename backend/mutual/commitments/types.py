@@ -22,18 +22,13 @@ from mutual.kit.clock import today
 from mutual.kit.records import Visibility
 from mutual.roadmap.types import Milestone
 from mutual.tenancy.service import Workspace
-from mutual.tenancy.types import Party, User
+from mutual.tenancy.types import Party, User, party_of
 
 if TYPE_CHECKING:
     from mutual.kpis.types import Kpi
 
 for _enum in (CommitmentStatus, CommitmentAction, CommitmentErrorCode, CommitmentOrder):
     strawberry.enum(_enum)
-
-
-def party_of(workspace: Workspace, party_id: uuid.UUID) -> Party:
-    """A side of the partnership: both come with the workspace, so this is a plain read."""
-    return Party.from_model(workspace.party(party_id), workspace)
 
 
 @strawberry.type
@@ -90,6 +85,7 @@ class Commitment(Node):
     confirmed_at: datetime | None
     dispute_reason: str | None
     pending_renegotiation: Renegotiation | None
+    owner_party: Party = strawberry.field(description="The accountable side.")
     record: strawberry.Private[models.Commitment]
     workspace: strawberry.Private[Workspace]
 
@@ -117,13 +113,10 @@ class Commitment(Node):
             confirmed_at=commitment.confirmed_at,
             dispute_reason=commitment.dispute_reason,
             pending_renegotiation=pending,
+            owner_party=party_of(workspace, commitment.owner_party_id),
             record=commitment,
             workspace=workspace,
         )
-
-    @strawberry.field(description="The accountable side.")
-    def owner_party(self) -> Party:
-        return party_of(self.workspace, self.record.owner_party_id)
 
     @strawberry.field
     def proposed_by_party(self) -> Party:

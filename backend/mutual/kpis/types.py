@@ -9,7 +9,6 @@ from typing import cast
 import strawberry
 from strawberry.types import Info
 
-from mutual.commitments.types import party_of
 from mutual.graphql.context import Context
 from mutual.graphql.errors import UserError
 from mutual.graphql.loaders import now_or_later, shaped
@@ -20,7 +19,7 @@ from mutual.kpis import models, service
 from mutual.kpis.errors import KpiErrorCode
 from mutual.kpis.models import Cadence, Direction, KpiStatus, MeasurementSource, status_of
 from mutual.tenancy.service import Workspace
-from mutual.tenancy.types import Party, User
+from mutual.tenancy.types import Party, User, party_of
 
 for _enum in (Cadence, Direction, KpiStatus, MeasurementSource, KpiErrorCode):
     strawberry.enum(_enum)
@@ -40,37 +39,42 @@ class KpiMeasurementRevision:
 
 @strawberry.type
 class KpiMeasurement:
-    period: date = strawberry.field(description="First day of the cadence period.")
-    value: float
-    source: MeasurementSource
-    note: str
-    version: int
-    recorded_at: datetime | None
+    # Fields read off the row when asked for: a dashboard builds hundreds of these and asks
+    # each for two fields (self-only resolvers take the executor's leaf path, see execution).
+    measured: strawberry.Private[models.Measured]
     record: strawberry.Private[models.StoredMeasurement | None]
 
     @classmethod
     def from_model(cls, m: models.StoredMeasurement) -> KpiMeasurement:
-        return cls(
-            period=m.period_start,
-            value=float(m.value),
-            source=MeasurementSource(m.source),
-            note=m.note,
-            version=m.version,
-            recorded_at=m.updated_at,
-            record=m,
-        )
+        return cls(measured=m, record=m)
 
     @classmethod
     def computed(cls, m: models.ComputedMeasurement) -> KpiMeasurement:
-        return cls(
-            period=m.period_start,
-            value=float(m.value),
-            source=MeasurementSource.COMPUTED,
-            note="",
-            version=1,
-            recorded_at=None,
-            record=None,
-        )
+        return cls(measured=m, record=None)
+
+    @strawberry.field(description="First day of the cadence period.")
+    def period(self) -> date:
+        return self.measured.period_start
+
+    @strawberry.field
+    def value(self) -> float:
+        return float(self.measured.value)
+
+    @strawberry.field
+    def source(self) -> MeasurementSource:
+        return MeasurementSource(self.record.source) if self.record else MeasurementSource.COMPUTED
+
+    @strawberry.field
+    def note(self) -> str:
+        return self.record.note if self.record else ""
+
+    @strawberry.field
+    def version(self) -> int:
+        return self.record.version if self.record else 1
+
+    @strawberry.field
+    def recorded_at(self) -> datetime | None:
+        return self.record.updated_at if self.record else None
 
     @strawberry.field
     async def reported_by(self, info: Info[Context, None]) -> User | None:
@@ -131,6 +135,7 @@ class Kpi(Node):
     visibility: Visibility
     version: int
     builtin: bool = strawberry.field(description="Computed from commitments, not typed in.")
+    owner_party: Party
     record: strawberry.Private[models.Kpi | models.BuiltinKpi]
     workspace: strawberry.Private[Workspace]
 
@@ -151,6 +156,7 @@ class Kpi(Node):
             visibility=Visibility(kpi.visibility),
             version=kpi.version,
             builtin=isinstance(kpi, models.BuiltinKpi),
+            owner_party=party_of(workspace, kpi.owner_party_id),
             record=kpi,
             workspace=workspace,
         )
@@ -163,10 +169,6 @@ class Kpi(Node):
         if isinstance(self.record, models.BuiltinKpi):
             return self.record.measurements[:count]
         return now_or_later(info.context.loaders.latest_measurements, (self.raw_id, count))
-
-    @strawberry.field
-    def owner_party(self) -> Party:
-        return party_of(self.workspace, self.record.owner_party_id)
 
     @strawberry.field(description="The latest measurements, oldest first (at most 104).")
     def measurements(
@@ -213,9 +215,8 @@ class Kpi(Node):
 
 
 def to_measurement(measured: models.Measured) -> KpiMeasurement:
-    if isinstance(measured, models.ComputedMeasurement):
-        return KpiMeasurement.computed(measured)
-    return KpiMeasurement.from_model(cast(models.StoredMeasurement, measured))
+    stored = None if isinstance(measured, models.ComputedMeasurement) else measured
+    return KpiMeasurement(measured=measured, record=cast(models.StoredMeasurement | None, stored))
 
 
 @strawberry.type

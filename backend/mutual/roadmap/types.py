@@ -18,7 +18,7 @@ from mutual.roadmap import models
 from mutual.roadmap.errors import RoadmapErrorCode
 from mutual.roadmap.models import MilestoneStatus, Phase
 from mutual.tenancy.service import Workspace
-from mutual.tenancy.types import Party
+from mutual.tenancy.types import Party, party_of
 
 if TYPE_CHECKING:
     from mutual.audit.types import AuditEvent
@@ -39,6 +39,7 @@ class Milestone(Node):
     version: int
     created_at: datetime
     updated_at: datetime
+    owner_party: Party = strawberry.field(description="The side accountable for this milestone.")
     record: strawberry.Private[models.Milestone]
     workspace: strawberry.Private[Workspace]
 
@@ -56,14 +57,11 @@ class Milestone(Node):
             version=milestone.version,
             created_at=milestone.created_at,
             updated_at=milestone.updated_at,
+            # Both sides come with the workspace: a plain read, no query per milestone.
+            owner_party=party_of(workspace, milestone.owner_party_id),
             record=milestone,
             workspace=workspace,
         )
-
-    @strawberry.field(description="The side accountable for this milestone.")
-    def owner_party(self) -> Party:
-        # Both sides come with the workspace: a plain read, no query and no await per milestone.
-        return Party.from_model(self.workspace.party(self.record.owner_party_id), self.workspace)
 
     @strawberry.field(description="Who changed which field from what to what, newest first.")
     async def history(

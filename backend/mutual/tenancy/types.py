@@ -112,6 +112,11 @@ class Party(Node):
         return await organization_of(info, self.organization_id)
 
 
+def party_of(workspace: Workspace, party_id: uuid.UUID) -> Party:
+    """A side of the partnership: both come with the workspace, so this is a plain read."""
+    return Party.from_model(workspace.party(party_id), workspace)
+
+
 @strawberry.type
 class WorkspaceMember(Node):
     role: WorkspaceRole

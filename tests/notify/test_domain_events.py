@@ -134,8 +134,11 @@ async def test_a_viewer_receives_commitment_and_kpi_events_but_no_internal_ones(
         ("kpi.measurement_recorded", "KpiMeasurement", "SHARED", False),
         ("milestone.created", "Milestone", "SHARED", False),
     ]
-    assert theirs[0]["objectId"] == commitment_id
-    assert theirs[2]["objectId"] == kpi["kpi"]["id"]
+    assert theirs[0]["objectId"] == theirs[0]["subjectId"] == commitment_id
+    assert theirs[2]["objectId"] == theirs[2]["subjectId"] == kpi["kpi"]["id"]
+    # A measurement is no Node: its event names the KPI to refetch.
+    assert theirs[3]["objectId"] != kpi["kpi"]["id"]
+    assert theirs[3]["subjectId"] == kpi["kpi"]["id"]
     assert [(e["action"], e["visibility"]) for e in ours] == [
         ("commitment.proposed", "INTERNAL"),
         ("commitment.proposed", "SHARED"),

@@ -15,7 +15,9 @@ from tests.helpers import JSON_HEADERS, World
 
 SUBSCRIBE = """
 subscription($id: ID!) {
-  partnershipEvents(partnershipId: $id) { seq action objectType objectId visibility byOwnSide }
+  partnershipEvents(partnershipId: $id) {
+    seq action objectType objectId subjectId visibility byOwnSide
+  }
 }
 """
 

@@ -38,6 +38,9 @@ class WorkspaceEvent:
     actor_user_id: uuid.UUID | None
     actor_party_id: uuid.UUID | None
     created_at: datetime
+    # The Node a client refetches: the object itself, or a measurement's KPI.
+    subject_type: str
+    subject_id: uuid.UUID
 
     @classmethod
     def from_payload(cls, payload: str) -> WorkspaceEvent:
@@ -55,6 +58,8 @@ class WorkspaceEvent:
             visibility=data["visibility"],
             owner_party_id=uuid.UUID(data["owner_party_id"]),
             created_at=datetime.fromisoformat(data["created_at"]),
+            subject_type=data.get("subject_type") or data["object_type"],
+            subject_id=uuid.UUID(data.get("subject_id") or data["object_id"]),
             **optional,
         )
 

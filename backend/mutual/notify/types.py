@@ -22,6 +22,10 @@ class PartnershipEvent:
     action: str = strawberry.field(description="e.g. milestone.updated, commitment.confirm")
     object_type: str
     object_id: strawberry.ID = strawberry.field(description="Global ID of the changed object.")
+    subject_id: strawberry.ID = strawberry.field(
+        description="Global ID of the Node to refetch: the changed object, or for a KPI "
+        "measurement its KPI."
+    )
     visibility: Visibility
     at: datetime
     by_own_side: bool = strawberry.field(description="Whether your side made the change.")
@@ -33,6 +37,7 @@ class PartnershipEvent:
             action=event.action,
             object_type=event.object_type,
             object_id=strawberry.ID(to_global_id(event.object_type, event.object_id)),
+            subject_id=strawberry.ID(to_global_id(event.subject_type, event.subject_id)),
             visibility=Visibility(event.visibility),
             at=event.created_at,
             by_own_side=event.actor_party_id == own_party_id,

@@ -59,3 +59,54 @@ async def test_the_dashboard_takes_eight_statements_at_any_size(
     # identity, the workspace (with both parties), the roadmap, the commitments page, their
     # milestones, the KPIs, the built-in on-time KPIs, the latest measurements
     assert len(small) == len(large) == 8, large
+
+
+NODES = """
+query($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    id
+    ... on Milestone { title }
+    ... on Commitment { title }
+    ... on Kpi { name }
+  }
+}
+"""
+
+
+async def _ids_of(client: httpx.AsyncClient, world: World, partnership: Partnership) -> list[str]:
+    board = (await _dashboard(client, world, partnership))[1]
+    milestones = [m["id"] for p in board["roadmap"]["phases"] for m in p["milestones"]]
+    commitments = [c["id"] for c in board["commitments"]["nodes"]]
+    kpis = await gql(
+        client,
+        "query($id: ID!) { partnership(id: $id) { kpis(includeBuiltin: false) { id } } }",
+        {"id": world.gid(partnership)},
+    )
+    return (
+        milestones[:30]
+        + commitments[:30]
+        + [k["id"] for k in kpis["data"]["partnership"]["kpis"]][:30]
+    )
+
+
+async def test_nodes_by_id_take_the_same_statements_for_3_or_90_ids(
+    client: httpx.AsyncClient, world: World, owner: asyncpg.Connection
+) -> None:
+    await _fill(
+        owner, world.northwind_contoso, Shape(milestones=1, commitments=1, kpis=1, measurements=1)
+    )
+    await _fill(owner, world.fabrikam_contoso, LARGE)
+    await login(client, "lead@contoso.example")
+    few = await _ids_of(client, world, world.northwind_contoso)
+    many = await _ids_of(client, world, world.fabrikam_contoso)
+
+    async with counting() as small:
+        few_body = await gql(client, NODES, {"ids": few})
+    async with counting() as large:
+        many_body = await gql(client, NODES, {"ids": many})
+
+    assert [n["id"] for n in few_body["data"]["nodes"]] == few
+    assert [n["id"] for n in many_body["data"]["nodes"]] == many
+    assert len(few) == 3 and len(many) == 90
+    # identity, then each type's records in one statement and the workspace once
+    assert len(small.statements) == len(large.statements) == 5, large.statements

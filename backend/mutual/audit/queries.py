@@ -8,7 +8,6 @@ from mutual.audit import repository
 from mutual.audit.types import AuditEvent
 from mutual.graphql.context import Context
 from mutual.graphql.node import Node, node_resolver
-from mutual.tenancy.service import load_workspace
 
 
 @node_resolver("AuditEvent")
@@ -16,7 +15,5 @@ async def _audit_event_node(context: Context, raw_id: uuid.UUID) -> Node | None:
     event = await repository.event_by_id(context.db, raw_id)
     if event is None:
         return None
-    workspace = await load_workspace(
-        context.db, actor=context.actor, partnership_id=event.partnership_id
-    )
+    workspace = await context.loaders.workspace(context.actor, event.partnership_id)
     return AuditEvent.from_model(event, workspace)

@@ -8,16 +8,16 @@ from datetime import date
 import strawberry
 from strawberry.types import Info
 
-from mutual.commitments import repository, service
+from mutual.commitments import service
 from mutual.commitments.models import CommitmentStatus
 from mutual.commitments.repository import CommitmentFilter, CommitmentOrder
 from mutual.commitments.types import Commitment, PartyReliabilityFigures
 from mutual.graphql.context import Context
 from mutual.graphql.ids import decode_id
 from mutual.graphql.loaders import selects_any
-from mutual.graphql.node import Node, node_resolver
+from mutual.graphql.node import Node, node_resolver, node_workspace
 from mutual.graphql.pagination import Connection, page_request, to_connection
-from mutual.tenancy.service import Workspace, record_workspace
+from mutual.tenancy.service import Workspace
 
 
 @strawberry.input
@@ -91,9 +91,6 @@ async def reliability_for(
 
 @node_resolver("Commitment")
 async def _commitment_node(context: Context, raw_id: uuid.UUID) -> Node | None:
-    commitment = await repository.commitment(context.db, raw_id)
-    workspace = await record_workspace(
-        context.db, actor=context.actor, record=commitment, what="commitment", field="id"
-    )
-    assert commitment is not None
-    return Commitment.from_model(commitment, workspace)
+    commitment = await context.loaders.commitment.load(raw_id)
+    workspace = await node_workspace(context, commitment)
+    return Commitment.from_model(commitment, workspace) if commitment and workspace else None

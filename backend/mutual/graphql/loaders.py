@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import uuid
 from collections import defaultdict
@@ -14,14 +15,16 @@ from strawberry.types import Info
 from strawberry.types.nodes import Selection
 
 from mutual.auth import repository as auth_repository
+from mutual.auth.principal import Principal
 from mutual.commitments import repository as commitment_repository
-from mutual.commitments.models import CommitmentEvidence, CommitmentTransition
+from mutual.commitments.models import Commitment, CommitmentEvidence, CommitmentTransition
 from mutual.kpis import repository as kpi_repository
 from mutual.kpis.models import Kpi, KpiMeasurementRevision, StoredMeasurement
 from mutual.roadmap import repository as roadmap_repository
 from mutual.roadmap.models import Milestone
 from mutual.tenancy import repository as tenancy_repository
 from mutual.tenancy.models import Organization, Party, User
+from mutual.tenancy.service import Workspace, load_workspace
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -108,6 +111,10 @@ class Loaders:
             session, roadmap_repository.milestones_by_id
         )
         self.kpi: DataLoader[uuid.UUID, Kpi | None] = by_id(session, kpi_repository.kpis_by_id)
+        self.commitment: DataLoader[uuid.UUID, Commitment | None] = by_id(
+            session, commitment_repository.commitments_by_id
+        )
+        self._workspaces: dict[uuid.UUID, asyncio.Future[Workspace]] = {}
         self.evidence: DataLoader[uuid.UUID, list[CommitmentEvidence]] = grouped(
             session, commitment_repository.evidence_of, "commitment_id"
         )
@@ -120,6 +127,17 @@ class Loaders:
         self.latest_measurements = DataLoader[tuple[uuid.UUID, int], list[StoredMeasurement]](
             load_fn=self._latest_measurements
         )
+
+    def workspace(self, actor: Principal, partnership_id: uuid.UUID) -> Awaitable[Workspace]:
+        """The caller's workspace (read scope), loaded once per partnership per operation:
+        a hundred nodes of one partnership check it once. Its NOT_FOUND reaches every caller."""
+        pending = self._workspaces.get(partnership_id)
+        if pending is None:
+            pending = asyncio.ensure_future(
+                load_workspace(self.session, actor=actor, partnership_id=partnership_id)
+            )
+            self._workspaces[partnership_id] = pending
+        return pending
 
     async def _sso_enabled(self, organization_ids: Sequence[uuid.UUID]) -> list[bool]:
         enabled = set(await auth_repository.sso_organizations(self.session, organization_ids))

@@ -8,8 +8,7 @@ from strawberry.types import Info
 
 from mutual.graphql.context import Context
 from mutual.graphql.loaders import selects_any
-from mutual.graphql.node import Node, node_resolver
-from mutual.kit.errors import DomainError
+from mutual.graphql.node import Node, node_resolver, node_workspace
 from mutual.kpis import service
 from mutual.kpis.types import TREND_DEFAULT, Kpi
 from mutual.tenancy.service import Workspace
@@ -36,10 +35,6 @@ async def kpis_for(
 
 @node_resolver("Kpi")
 async def _kpi_node(context: Context, raw_id: uuid.UUID) -> Node | None:
-    try:
-        workspace, kpi = await service.visible_kpi(context.db, context.actor, raw_id)
-    except DomainError as error:
-        if error.code == "NOT_FOUND":
-            return None
-        raise
-    return Kpi.from_model(kpi, workspace)
+    kpi = await context.loaders.kpi.load(raw_id)
+    workspace = await node_workspace(context, kpi)
+    return Kpi.from_model(kpi, workspace) if kpi and workspace else None

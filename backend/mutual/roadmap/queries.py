@@ -7,10 +7,10 @@ import uuid
 from strawberry.types import Info
 
 from mutual.graphql.context import Context
-from mutual.graphql.node import Node, node_resolver
-from mutual.roadmap import repository, service
+from mutual.graphql.node import Node, node_resolver, node_workspace
+from mutual.roadmap import service
 from mutual.roadmap.types import Milestone, Roadmap, RoadmapPhase
-from mutual.tenancy.service import Workspace, record_workspace
+from mutual.tenancy.service import Workspace
 
 
 async def roadmap_for(info: Info[Context, None], workspace: Workspace) -> Roadmap:
@@ -25,9 +25,6 @@ async def roadmap_for(info: Info[Context, None], workspace: Workspace) -> Roadma
 
 @node_resolver("Milestone")
 async def _milestone_node(context: Context, raw_id: uuid.UUID) -> Node | None:
-    milestone = await repository.milestone(context.db, raw_id)
-    workspace = await record_workspace(
-        context.db, actor=context.actor, record=milestone, what="milestone", field="id"
-    )
-    assert milestone is not None
-    return Milestone.from_model(milestone, workspace)
+    milestone = await context.loaders.milestone.load(raw_id)
+    workspace = await node_workspace(context, milestone)
+    return Milestone.from_model(milestone, workspace) if milestone and workspace else None

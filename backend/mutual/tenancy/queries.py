@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import strawberry
@@ -58,9 +59,7 @@ class Viewer:
 
 
 async def _partnership(context: Context, partnership_id: uuid.UUID) -> Partnership:
-    workspace = await service.load_workspace(
-        context.db, actor=context.actor, partnership_id=partnership_id
-    )
+    workspace = await context.loaders.workspace(context.actor, partnership_id)
     return Partnership.from_workspace(workspace)
 
 
@@ -74,9 +73,7 @@ async def _member_node(context: Context, raw_id: uuid.UUID) -> Node | None:
     member = await repository.member(context.db, raw_id)
     if member is None:
         return None
-    workspace = await service.load_workspace(
-        context.db, actor=context.actor, partnership_id=member.partnership_id
-    )
+    workspace = await context.loaders.workspace(context.actor, member.partnership_id)
     return WorkspaceMember.from_model(member, workspace)
 
 
@@ -85,9 +82,7 @@ async def _party_node(context: Context, raw_id: uuid.UUID) -> Node | None:
     parties = await repository.parties_by_id(context.db, [raw_id])
     if not parties:
         return None
-    workspace = await service.load_workspace(
-        context.db, actor=context.actor, partnership_id=parties[0].partnership_id
-    )
+    workspace = await context.loaders.workspace(context.actor, parties[0].partnership_id)
     return Party.from_model(parties[0], workspace)
 
 
@@ -174,12 +169,15 @@ class TenancyQuery:
         limit = info.context.settings.max_page_size
         if len(ids) > limit:
             raise LimitExceeded("PAGE_TOO_LARGE", f"At most {limit} ids per request.")
-        found: list[Node | None] = []
-        for global_id in ids:
+
+        async def one(global_id: strawberry.ID) -> Node | None:
             try:
-                found.append(await resolve_node(info.context, global_id))
+                return await resolve_node(info.context, global_id)
             except DomainError as error:
                 if error.code != "NOT_FOUND":
                     raise
-                found.append(None)
-        return found
+                return None
+
+        # Concurrently, so the records of each type come in one statement (their loaders)
+        # and each partnership's workspace is checked once.
+        return list(await asyncio.gather(*(one(global_id) for global_id in ids)))

@@ -75,10 +75,10 @@ async def commitments_for(
         order=order.field,
         descending=order.descending,
     )
-    linked = {c.milestone_id for c in result.items if c.milestone_id}
-    if linked and selects_any(info, ("milestone",)):
-        # One statement for the page, so each commitment's milestone answers without an await.
-        await context.loaders.milestone.load_many(list(linked))
+    if any(c.milestone_id for c in result.items) and selects_any(info, ("milestone",)):
+        # The roadmap's milestones (one statement, shared with a roadmap in the same query)
+        # answer each commitment's milestone without an await.
+        await context.loaders.roadmap(workspace)
     return to_connection(result, lambda c: Commitment.from_model(c, workspace))
 
 

@@ -115,6 +115,7 @@ class Loaders:
             session, commitment_repository.commitments_by_id
         )
         self._workspaces: dict[uuid.UUID, asyncio.Future[Workspace]] = {}
+        self._roadmaps: dict[uuid.UUID, asyncio.Future[list[Milestone]]] = {}
         self.evidence: DataLoader[uuid.UUID, list[CommitmentEvidence]] = grouped(
             session, commitment_repository.evidence_of, "commitment_id"
         )
@@ -138,6 +139,23 @@ class Loaders:
             )
             self._workspaces[partnership_id] = pending
         return pending
+
+    def roadmap(self, workspace: Workspace) -> Awaitable[list[Milestone]]:
+        """Every milestone of the partnership the caller sees, once per operation; each also
+        answers `milestone.load(id)`, so a roadmap and a page of commitments naming their
+        milestones share one statement."""
+        pending = self._roadmaps.get(workspace.id)
+        if pending is None:
+            pending = asyncio.ensure_future(self._load_roadmap(workspace))
+            self._roadmaps[workspace.id] = pending
+        return pending
+
+    async def _load_roadmap(self, workspace: Workspace) -> list[Milestone]:
+        milestones = await roadmap_repository.milestones_of(
+            self.session, workspace.id, viewer_party_id=workspace.own_party.id
+        )
+        self.milestone.prime_many({m.id: m for m in milestones})
+        return milestones
 
     async def _sso_enabled(self, organization_ids: Sequence[uuid.UUID]) -> list[bool]:
         enabled = set(await auth_repository.sso_organizations(self.session, organization_ids))

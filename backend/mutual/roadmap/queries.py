@@ -14,7 +14,7 @@ from mutual.tenancy.service import Workspace
 
 
 async def roadmap_for(info: Info[Context, None], workspace: Workspace) -> Roadmap:
-    phases = await service.roadmap(info.context.db, workspace)
+    phases = service.grouped_by_phase(await info.context.loaders.roadmap(workspace))
     return Roadmap(
         phases=[
             RoadmapPhase(phase=phase, milestones=[Milestone.from_model(m, workspace) for m in ms])

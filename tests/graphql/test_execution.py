@@ -19,7 +19,16 @@ class Colour(enum.Enum):
 
 
 @strawberry.type
+class Owner:
+    label: str
+    broken: str | None
+    strict: str
+
+
+@strawberry.type
 class Item:
+    owner: Owner
+    maybe_owner: Owner | None
     name: str
     colour: Colour
     due: date | None
@@ -40,9 +49,27 @@ class Item:
 
 
 def _items() -> list[Item]:
+    good = Owner(label="Northwind", broken=None, strict="s")
+    bad = Owner(label="Contoso", broken=None, strict=None)  # type: ignore[arg-type]
     return [
-        Item(name="a", colour=Colour.RED, due=date(2026, 1, 2), broken_name="x", raw=1),
-        Item(name="b", colour=Colour.GREEN, due=None, broken_name=None, raw=2),  # type: ignore[arg-type]
+        Item(
+            owner=good,
+            maybe_owner=None,
+            name="a",
+            colour=Colour.RED,
+            due=date(2026, 1, 2),
+            broken_name="x",
+            raw=1,
+        ),
+        Item(
+            owner=bad,
+            maybe_owner=good,
+            name="b",
+            colour=Colour.GREEN,
+            due=None,
+            broken_name=None,  # type: ignore[arg-type]
+            raw=2,
+        ),
     ]
 
 
@@ -63,6 +90,9 @@ QUERIES = [
     "{ items { name failing } }",
     "{ strictItems { name brokenName } }",
     "{ items { name } strictItems { brokenName doubled } }",
+    "{ items { owner { label broken } maybeOwner { label } } }",
+    "{ strictItems { name owner { label strict } } }",
+    "{ items { owner { label __typename } maybeOwner { ... on Owner { strict } } } }",
 ]
 
 
@@ -95,3 +125,12 @@ def test_a_failing_self_resolver_is_reported_with_its_message() -> None:
     assert result["data"] is None  # non-null all the way up
     assert [e["message"] for e in result["errors"]] == ["item 1 cannot say"]
     assert result["errors"][0]["path"] == ["items", 0, "failing"]
+
+
+def test_an_object_of_leaves_with_a_null_in_a_non_null_leaf_errors_at_its_path() -> None:
+    result = _run(LeafFirstExecutor, "{ strictItems { name owner { label strict } } }")
+
+    assert result["data"] == {
+        "strictItems": [{"name": "a", "owner": {"label": "Northwind", "strict": "s"}}, None]
+    }
+    assert [e["path"] for e in result["errors"]] == [["strictItems", 1, "owner", "strict"]]

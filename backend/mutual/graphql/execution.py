@@ -15,7 +15,7 @@ graphql-core's own path, so errors keep their locations and paths and nullabilit
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeGuard, cast
 
 from graphql import (
     GraphQLEnumType,
@@ -29,12 +29,17 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-# Per GraphQL field: (read, python name, coerce, non-null), or None when it takes the full path.
-Plan = tuple[Callable[[Any, str], Any], str, Callable[[Any], Any], bool] | None
+# Per GraphQL field: (read, python name, coerce, non-null) for a leaf, or None when it takes the
+# full path.
+Leaf = tuple[Callable[[Any, str], Any], str, Callable[[Any], Any], bool]
+# A plain attribute (or `self`-only resolver) holding an object: (read, name, type, non-null).
+Holder = tuple[Callable[[Any, str], Any], str, GraphQLObjectType, bool]
+# A field of a selection set: its response name, its field group and its plan.
+Entry = tuple[str, Any, Leaf | Holder | None]
 
 # Keyed by id(): GraphQL fields are not hashable. The field is kept with its plan, so an id
 # is never reused while its entry exists (schemas live as long as the process anyway).
-_plans: dict[int, tuple[GraphQLField, Plan]] = {}
+_plans: dict[int, tuple[GraphQLField, Leaf | Holder | None]] = {}
 
 
 def _reader(field: StrawberryField) -> Callable[[Any, str], Any] | None:
@@ -77,7 +82,7 @@ def _coercer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
     return coerce_member
 
 
-def plan_of(field_def: GraphQLField) -> Plan:
+def plan_of(field_def: GraphQLField) -> Leaf | Holder | None:
     field = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if not isinstance(field, StrawberryField) or field_def.args:
         return None
@@ -86,19 +91,23 @@ def plan_of(field_def: GraphQLField) -> Plan:
         return None
     return_type = field_def.type
     non_null = isinstance(return_type, GraphQLNonNull)
-    leaf = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
-    if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
-        return None
-    return read, field.python_name, _coercer(leaf), non_null
+    named = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+    if isinstance(named, GraphQLScalarType | GraphQLEnumType):
+        return read, field.python_name, _coercer(named), non_null
+    if isinstance(named, GraphQLObjectType):
+        return read, field.python_name, named, non_null
+    return None
 
 
 # What read_leaf answers when the full path must: a null for a non-null field, or an error.
 FULL_PATH: Any = object()
 
 
-def read_leaf(
-    plan: tuple[Callable[[Any, str], Any], str, Callable[[Any], Any], bool], source: Any
-) -> Any:
+def _is_leaf(plan: Leaf | Holder | None) -> TypeGuard[Leaf]:
+    return plan is not None and not isinstance(plan[2], GraphQLObjectType)
+
+
+def read_leaf(plan: Leaf, source: Any) -> Any:
     read, name, coerce, non_null = plan
     try:
         value = read(source, name)
@@ -110,7 +119,7 @@ def read_leaf(
     return FULL_PATH if coerced is None or coerced is Undefined else coerced
 
 
-def _plan_for(field_def: GraphQLField | None) -> Plan:
+def _plan_for(field_def: GraphQLField | None) -> Leaf | Holder | None:
     if field_def is None:
         return None
     known = _plans.get(id(field_def))
@@ -120,64 +129,26 @@ def _plan_for(field_def: GraphQLField | None) -> Plan:
 
 
 class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's execution with the leaf fields of a selection read in one loop."""
+    """graphql-core's execution with the leaf fields of a selection read in one loop, and
+    objects made of leaves (a party's label) completed in that loop too."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Per selection set of this operation: each field with its leaf plan (or None). The
+        # Per selection set of this operation: each field with its plan (or None). The
         # grouped field set is kept with its entry, so its id is not reused meanwhile.
-        self._selection_plans: dict[int, tuple[Any, list[tuple[str, Any, Plan]]]] = {}
+        self._selection_plans: dict[int, tuple[Any, list[Entry]]] = {}
         # Per (object type, field group): the plans when every selected field is a leaf.
-        self._leaf_objects: dict[tuple[str, int], tuple[Any, list[tuple[str, Any]] | None]] = {}
-
-    def _leaf_object(
-        self, object_type: GraphQLObjectType, field_details_list: Any
-    ) -> list[tuple[str, Any]] | None:
-        key = (object_type.name, id(field_details_list))
-        known = self._leaf_objects.get(key)
-        if known is None or known[0] is not field_details_list:
-            grouped_field_set, new_defer_usages, _ = self.collect_subfields(
-                object_type, field_details_list
-            )
-            entries = self._selection_plan(object_type, grouped_field_set)
-            leaves = [(name, plan) for name, _, plan in entries if plan is not None]
-            whole = not new_defer_usages and len(leaves) == len(entries)
-            known = self._leaf_objects[key] = (field_details_list, leaves if whole else None)
-        return known[1]
-
-    def complete_value(  # type: ignore[no-untyped-def]
-        self, return_type, field_details_list, info, path, result, position_context
-    ):
-        """An object all of whose selected fields are leaves (a measurement's period and
-        value, a party's label) is read in one loop; anything else as graphql-core does."""
-        object_type = (
-            return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
-        )
-        if isinstance(object_type, GraphQLObjectType) and result is not None:
-            leaves = self._leaf_object(object_type, field_details_list)
-            is_type_of = object_type.is_type_of
-            if leaves is not None and (is_type_of is None or is_type_of(result, info) is True):
-                completed = {}
-                for response_name, plan in leaves:
-                    value = read_leaf(plan, result)
-                    if value is FULL_PATH:
-                        break
-                    completed[response_name] = value
-                else:
-                    return completed
-        return super().complete_value(
-            return_type, field_details_list, info, path, result, position_context
-        )
+        self._leaf_objects: dict[tuple[str, int], tuple[Any, list[tuple[str, Leaf]] | None]] = {}
 
     def _selection_plan(
         self, parent_type: GraphQLObjectType, grouped_field_set: Any
-    ) -> list[tuple[str, Any, Plan]]:
+    ) -> list[Entry]:
         key = id(grouped_field_set)
         known = self._selection_plans.get(key)
         if known is None or known[0] is not grouped_field_set:
             middleware = self.middleware_manager
             plain = not (middleware and middleware.middlewares)
-            entries = []
+            entries: list[Entry] = []
             for response_name, field_details_list in grouped_field_set.items():
                 node = field_details_list[0].node
                 plan = (
@@ -189,12 +160,79 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
             known = self._selection_plans[key] = (grouped_field_set, entries)
         return known[1]
 
+    def _leaf_object(
+        self, object_type: GraphQLObjectType, field_details_list: Any
+    ) -> list[tuple[str, Leaf]] | None:
+        key = (object_type.name, id(field_details_list))
+        known = self._leaf_objects.get(key)
+        if known is None or known[0] is not field_details_list:
+            grouped_field_set, new_defer_usages, _ = self.collect_subfields(
+                object_type, field_details_list
+            )
+            entries = self._selection_plan(object_type, grouped_field_set)
+            leaves: list[tuple[str, Leaf]] = [
+                (name, plan) for name, _, plan in entries if _is_leaf(plan)
+            ]
+            whole = not new_defer_usages and len(leaves) == len(entries)
+            known = self._leaf_objects[key] = (
+                field_details_list,
+                leaves if whole else None,
+            )
+        return known[1]
+
+    def _complete_leaf_object(
+        self, object_type: GraphQLObjectType, field_details_list: Any, info: Any, result: Any
+    ) -> Any:
+        """The object's answer read in one loop, or FULL_PATH."""
+        leaves = self._leaf_object(object_type, field_details_list)
+        if leaves is None:
+            return FULL_PATH
+        is_type_of = object_type.is_type_of
+        try:
+            if is_type_of is not None and is_type_of(result, info) is not True:
+                return FULL_PATH
+        except Exception:  # the full path reports it, with its location
+            return FULL_PATH
+        completed = {}
+        for response_name, plan in leaves:
+            value = read_leaf(plan, result)
+            if value is FULL_PATH:
+                return FULL_PATH
+            completed[response_name] = value
+        return completed
+
+    def _read_held_object(self, plan: Holder, source: Any, field_details_list: Any) -> Any:
+        read, name, object_type, non_null = plan
+        try:
+            value = read(source, name)
+        except Exception:  # the full path reports it, with its location
+            return FULL_PATH
+        if value is None:
+            return FULL_PATH if non_null else None
+        return self._complete_leaf_object(object_type, field_details_list, None, value)
+
+    def complete_value(  # type: ignore[no-untyped-def]
+        self, return_type, field_details_list, info, path, result, position_context
+    ):
+        """An object all of whose selected fields are leaves (a measurement's period and
+        value) is completed in one loop; anything else as graphql-core does."""
+        object_type = (
+            return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+        )
+        if isinstance(object_type, GraphQLObjectType) and result is not None:
+            completed = self._complete_leaf_object(object_type, field_details_list, info, result)
+            if completed is not FULL_PATH:
+                return completed
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
     def execute_fields(  # type: ignore[no-untyped-def]
         self, parent_type, source_value, path, grouped_field_set, position_context
     ):
-        """graphql-core's execute_fields, except that a planned leaf field is read and coerced
-        in place, without a path, a resolve-info record or a resolver call; a null or an error
-        there takes the full path, which reports it as graphql-core would."""
+        """graphql-core's execute_fields, except that a planned field is answered in place,
+        without a path, a resolve-info record or a resolver call; a null or an error there
+        takes the full path, which reports it as graphql-core would."""
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
@@ -203,7 +241,13 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
                 parent_type, grouped_field_set
             ):
                 if plan is not None:
-                    value = read_leaf(plan, source_value)
+                    value = (
+                        read_leaf(plan, source_value)
+                        if _is_leaf(plan)
+                        else self._read_held_object(
+                            cast(Holder, plan), source_value, field_details_list
+                        )
+                    )
                     if value is not FULL_PATH:
                         results[response_name] = value
                         continue

@@ -43,6 +43,9 @@ async def insert_kpi(session: AsyncSession, **values: Any) -> Kpi:
 
 
 _MEASUREMENT = KpiMeasurement.__table__  # type: ignore[attr-defined]
+# What a read of many measurements needs (StoredMeasurement), not every column.
+_READ = ("id", "kpi_id", "period_start", "value", "source", "note", "version", "updated_at",
+         "reported_by")  # fmt: skip
 
 
 async def latest_measurements(
@@ -57,7 +60,7 @@ async def latest_measurements(
     """
     kpis = select(col(Kpi.partnership_id), col(Kpi.id)).where(col(Kpi.id).in_(kpi_ids)).subquery()
     latest = (
-        select(_MEASUREMENT)
+        select(*(_MEASUREMENT.c[name] for name in _READ))
         .where(
             _MEASUREMENT.c.partnership_id == kpis.c.partnership_id,
             _MEASUREMENT.c.kpi_id == kpis.c.id,

@@ -78,6 +78,39 @@ async def signed_in(
         yield client
 
 
+@asynccontextmanager
+async def both_sides(
+    make_client: ClientFactory,
+    owner: asyncpg.Connection,
+    world: World,
+    *,
+    northwind: str = "editor",
+    contoso: str = "editor",
+) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    """Clients of `<northwind>@northwind.example` and `<contoso>@contoso.example`, signed in at
+    once: most two-sided tests start so."""
+    async with (
+        signed_in(make_client, owner, world, f"{northwind}@northwind.example") as northwind_client,
+        signed_in(make_client, owner, world, f"{contoso}@contoso.example") as contoso_client,
+    ):
+        yield northwind_client, contoso_client
+
+
+def only_record(payload: dict[str, Any], record: str) -> dict[str, Any]:
+    """The record an accepted mutation answers with; any userError fails the test."""
+    assert payload["userErrors"] == [], payload
+    value: dict[str, Any] = payload[record]
+    return value
+
+
+def only_error(payload: dict[str, Any], record: str) -> dict[str, Any]:
+    """The single userError of a refused mutation, whose `record` field must then be null."""
+    assert payload[record] is None, payload
+    assert len(payload["userErrors"]) == 1, payload
+    error: dict[str, Any] = payload["userErrors"][0]
+    return error
+
+
 def only_payload(body: dict[str, Any]) -> dict[str, Any]:
     """The payload of a document with a single root field."""
     (value,) = body["data"].values()
@@ -100,9 +133,7 @@ async def propose(
     result = await mutate(
         client, PROPOSE, partnershipId=world.nc_id, title=title, dueDate=due, **fields
     )
-    assert result["userErrors"] == [], result
-    commitment: dict[str, Any] = result["commitment"]
-    return commitment
+    return only_record(result, "commitment")
 
 
 async def step(
@@ -116,9 +147,7 @@ async def step(
         expectedVersion=commitment["version"],
         **fields,
     )
-    assert result["userErrors"] == [], result
-    moved: dict[str, Any] = result["commitment"]
-    return moved
+    return only_record(result, "commitment")
 
 
 async def agreed(

@@ -3,7 +3,7 @@ changes nothing that is stored, and never answers 500."""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
 import asyncpg
 
@@ -22,9 +22,11 @@ from tests.commitments.factories import (
     ClientFactory,
     agreed,
     audit_count,
+    both_sides,
     commitment_row,
     delivered,
     mutate,
+    only_error,
     propose,
     signed_in,
     step,
@@ -42,20 +44,13 @@ query($id: ID!) { partnership(id: $id) { commitments(first: 50) { totalCount nod
 UNKNOWN_COMMITMENT = "Q29tbWl0bWVudDowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA"
 
 
-def _only_error(payload: dict[str, Any]) -> dict[str, Any]:
-    assert payload["commitment"] is None, payload
-    assert len(payload["userErrors"]) == 1, payload
-    error: dict[str, Any] = payload["userErrors"][0]
-    return error
+_only_error = partial(only_error, record="commitment")
 
 
 async def test_a_stale_version_is_a_conflict_carrying_the_commitment_as_it_is_now(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "editor@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
         # given: version 3 after accept and a renegotiation request; the client still has 2
         commitment = await agreed(northwind, contoso, world, "Weekly spare parts", "2099-01-31")
         await step(
@@ -81,10 +76,7 @@ async def test_a_stale_version_is_a_conflict_carrying_the_commitment_as_it_is_no
 async def test_wrong_side_actions_before_delivery_change_nothing(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "editor@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
         # given: a proposal of Northwind's, and an agreed commitment Northwind owns
         proposal = await propose(northwind, world, "Root-cause report", "2099-01-15")
         commitment = await agreed(northwind, contoso, world, "Recall plan", "2099-02-15")
@@ -127,10 +119,7 @@ async def test_wrong_side_actions_before_delivery_change_nothing(
 async def test_the_owner_cannot_confirm_or_dispute_its_own_delivery(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "lead@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "editor@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world, northwind="lead") as (northwind, contoso):
         # given
         commitment = await delivered(northwind, contoso, world, "QA gate", "2099-01-31")
         before = await commitment_row(owner, commitment["id"])
@@ -155,10 +144,7 @@ async def test_the_owner_cannot_confirm_or_dispute_its_own_delivery(
 async def test_the_owner_cannot_accept_its_own_renegotiation(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "editor@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
         # given: Northwind asked to move its due date
         commitment = await step(
             northwind,
@@ -186,10 +172,7 @@ async def test_the_owner_cannot_accept_its_own_renegotiation(
 async def test_illegal_transitions_change_nothing(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "editor@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
         # given: one commitment in each of PROPOSED, DECLINED, AGREED and CONFIRMED
         proposal = await propose(northwind, world, "Proposal", "2099-01-10")
         declined = await step(
@@ -246,10 +229,7 @@ async def test_illegal_transitions_change_nothing(
 async def test_renegotiation_steps_out_of_turn_are_refused(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "editor@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
         # given: one commitment with no pending renegotiation, one with a pending one
         plain = await agreed(northwind, contoso, world, "Plain", "2099-01-31")
         pending = await step(
@@ -283,10 +263,7 @@ async def test_renegotiation_steps_out_of_turn_are_refused(
 async def test_invalid_values_are_refused_with_the_field_at_fault(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "editor@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
         # given
         open_one = await agreed(northwind, contoso, world, "Open", "2099-01-31")
         to_check = await delivered(northwind, contoso, world, "Delivered", "2099-01-31")
@@ -350,10 +327,7 @@ async def test_invalid_values_are_refused_with_the_field_at_fault(
 async def test_an_internal_commitment_is_not_found_by_the_other_side(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "lead@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world, contoso="lead") as (northwind, contoso):
         # given: Northwind's own plan (INTERNAL commitments start AGREED)
         internal = await propose(
             northwind, world, "Margin recovery", "2099-01-31", visibility="INTERNAL"

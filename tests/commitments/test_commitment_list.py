@@ -13,6 +13,7 @@ from tests.commitments.factories import (
     START,
     ClientFactory,
     agreed,
+    both_sides,
     delivered,
     mutate,
     propose,
@@ -74,10 +75,7 @@ async def _titles(
 async def test_an_agreed_commitment_past_its_due_date_is_missed(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "editor@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
         # given: agreed ones past due (one created late, one whose date passed) and current ones
         await agreed(northwind, contoso, world, "Late from the start", "2020-01-10")
         passed = await agreed(northwind, contoso, world, "Date passed", "2099-01-10")
@@ -117,10 +115,7 @@ async def test_an_agreed_commitment_past_its_due_date_is_missed(
 async def test_filters_by_owner_party_due_range_and_milestone(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "editor@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
         # given
         parties = (await gql(northwind, PARTIES, {"id": world.nc_id}))["data"]["partnership"]
         northwind_party, contoso_party = parties["ownParty"]["id"], parties["counterparty"]["id"]
@@ -203,10 +198,7 @@ async def test_due_date_order_pages_without_duplicates_in_both_directions(
 async def test_update_time_order_follows_the_latest_change(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "editor@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
         # given: A, B, C, D proposed in order, then B accepted last
         created = [await propose(northwind, world, t, "2099-01-01") for t in "ABCD"]
         await mutate(contoso, ACCEPT, commitmentId=created[1]["id"], expectedVersion=1)

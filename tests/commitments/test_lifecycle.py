@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
+from tests.commitments.factories import mutate, propose
 from tests.helpers import World, gql, login
 
 FIELDS = """
@@ -54,43 +53,29 @@ query($id: ID!, $from: Date!, $to: Date!) {
 """
 
 
-async def _do(client: httpx.AsyncClient, doc: str, payload: str, **fields: Any) -> dict[str, Any]:
-    body = await gql(client, doc, {"input": fields})
-    result: dict[str, Any] = body["data"][payload]
-    return result
-
-
 async def test_propose_accept_deliver_confirm(make_client: Any, world: World) -> None:
     async with make_client() as northwind, make_client() as contoso:
         await login(northwind, "editor@northwind.example")
         await login(contoso, "lead@contoso.example")
 
-        proposed = await _do(
+        proposed = await mutate(
             northwind,
             PROPOSE,
-            "proposeCommitment",
             partnershipId=world.nc_id,
             title="Ship spare parts weekly",
             dueDate="2099-01-31",
         )
         c = proposed["commitment"]
-        accepted = await _do(
-            contoso, ACCEPT, "acceptCommitment", commitmentId=c["id"], expectedVersion=1
-        )
-        started = await _do(
-            northwind, START, "startCommitment", commitmentId=c["id"], expectedVersion=2
-        )
-        delivered = await _do(
+        accepted = await mutate(contoso, ACCEPT, commitmentId=c["id"], expectedVersion=1)
+        started = await mutate(northwind, START, commitmentId=c["id"], expectedVersion=2)
+        delivered = await mutate(
             northwind,
             DELIVER,
-            "deliverCommitment",
             commitmentId=c["id"],
             expectedVersion=3,
             evidence=[{"url": "https://erp.example/shipments/1", "title": "Shipment log"}],
         )
-        confirmed = await _do(
-            contoso, CONFIRM, "confirmCommitment", commitmentId=c["id"], expectedVersion=4
-        )
+        confirmed = await mutate(contoso, CONFIRM, commitmentId=c["id"], expectedVersion=4)
 
         assert proposed["userErrors"] == []
         assert c["status"] == "PROPOSED"
@@ -122,41 +107,21 @@ async def test_wrong_side_and_illegal_transitions_change_nothing(
     async with make_client() as northwind, make_client() as contoso:
         await login(northwind, "lead@northwind.example")
         await login(contoso, "lead@contoso.example")
-        c = (
-            await _do(
-                northwind,
-                PROPOSE,
-                "proposeCommitment",
-                partnershipId=world.nc_id,
-                title="Fix QA",
-                dueDate="2099-03-01",
-            )
-        )["commitment"]
+        c = await propose(northwind, world, "Fix QA", "2099-03-01")
 
-        own_accept = await _do(
-            northwind, ACCEPT, "acceptCommitment", commitmentId=c["id"], expectedVersion=1
-        )
-        early_confirm = await _do(
-            contoso, CONFIRM, "confirmCommitment", commitmentId=c["id"], expectedVersion=1
-        )
-        await _do(contoso, ACCEPT, "acceptCommitment", commitmentId=c["id"], expectedVersion=1)
-        no_evidence = await _do(
-            northwind, DELIVER, "deliverCommitment", commitmentId=c["id"], expectedVersion=2
-        )
-        delivered = await _do(
+        own_accept = await mutate(northwind, ACCEPT, commitmentId=c["id"], expectedVersion=1)
+        early_confirm = await mutate(contoso, CONFIRM, commitmentId=c["id"], expectedVersion=1)
+        await mutate(contoso, ACCEPT, commitmentId=c["id"], expectedVersion=1)
+        no_evidence = await mutate(northwind, DELIVER, commitmentId=c["id"], expectedVersion=2)
+        delivered = await mutate(
             northwind,
             DELIVER,
-            "deliverCommitment",
             commitmentId=c["id"],
             expectedVersion=2,
             evidence=[{"url": "https://qa.example/r/7", "title": "QA report"}],
         )
-        own_confirm = await _do(
-            northwind, CONFIRM, "confirmCommitment", commitmentId=c["id"], expectedVersion=3
-        )
-        no_reason = await _do(
-            contoso, DISPUTE, "disputeCommitment", commitmentId=c["id"], expectedVersion=3
-        )
+        own_confirm = await mutate(northwind, CONFIRM, commitmentId=c["id"], expectedVersion=3)
+        no_reason = await mutate(contoso, DISPUTE, commitmentId=c["id"], expectedVersion=3)
 
         for result, code in (
             (own_accept, "WRONG_SIDE"),
@@ -178,54 +143,30 @@ async def test_dispute_redeliver_and_renegotiation_keep_every_date(
     async with make_client() as northwind, make_client() as contoso:
         await login(northwind, "lead@northwind.example")
         await login(contoso, "editor@contoso.example")
-        c = (
-            await _do(
-                northwind,
-                PROPOSE,
-                "proposeCommitment",
-                partnershipId=world.nc_id,
-                title="48h response",
-                dueDate="2099-05-01",
-            )
-        )["commitment"]
-        await _do(contoso, ACCEPT, "acceptCommitment", commitmentId=c["id"], expectedVersion=1)
+        c = await propose(northwind, world, "48h response", "2099-05-01")
+        await mutate(contoso, ACCEPT, commitmentId=c["id"], expectedVersion=1)
 
-        asked = await _do(
+        asked = await mutate(
             northwind,
             RENEGOTIATE,
-            "requestCommitmentRenegotiation",
             commitmentId=c["id"],
             expectedVersion=2,
             newDueDate="2099-06-01",
             reason="Supplier plant audit",
         )
-        agreed = await _do(
-            contoso,
-            ACCEPT_RENEGOTIATION,
-            "acceptCommitmentRenegotiation",
-            commitmentId=c["id"],
-            expectedVersion=3,
+        agreed = await mutate(
+            contoso, ACCEPT_RENEGOTIATION, commitmentId=c["id"], expectedVersion=3
         )
         evidence = [{"url": "https://sla.example/1", "title": "SLA report"}]
-        await _do(
-            northwind,
-            DELIVER,
-            "deliverCommitment",
-            commitmentId=c["id"],
-            expectedVersion=4,
-            evidence=evidence,
-        )
-        disputed = await _do(
+        await mutate(northwind, DELIVER, commitmentId=c["id"], expectedVersion=4, evidence=evidence)
+        disputed = await mutate(
             contoso,
             DISPUTE,
-            "disputeCommitment",
             commitmentId=c["id"],
             expectedVersion=5,
             reason="Two tickets took 70 hours",
         )
-        redelivered = await _do(
-            northwind, DELIVER, "deliverCommitment", commitmentId=c["id"], expectedVersion=6
-        )
+        redelivered = await mutate(northwind, DELIVER, commitmentId=c["id"], expectedVersion=6)
 
         assert asked["userErrors"] == []
         assert agreed["commitment"]["dueDate"] == "2099-06-01"

@@ -19,6 +19,7 @@ from tests.commitments.factories import (
     START,
     ClientFactory,
     agreed,
+    both_sides,
     delivered,
     propose,
     raw_id,
@@ -88,10 +89,7 @@ async def _figures(client: httpx.AsyncClient, world: World) -> dict[str, dict[st
 async def test_reliability_per_party_counts_only_what_falls_in_the_period(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "editor@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
         # given: Northwind (Supplier) owns N1..N9, Contoso (Customer) owns C1..C4
         # N1 on time, N2 late, N3 delivered on the due date itself: confirmed
         await _confirmed_on(

@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from tests.commitments.factories import mutate, only_payload
+from tests.commitments.factories import mutate, only_payload, only_record
 from tests.helpers import World, gql
 
 CREATE_KPI = """
@@ -87,9 +87,7 @@ async def create_kpi(
         name=name,
         **{**DEFINITION, **fields},
     )
-    assert result["userErrors"] == [], result
-    kpi: dict[str, Any] = result["kpi"]
-    return kpi
+    return only_record(result, "kpi")
 
 
 async def record(

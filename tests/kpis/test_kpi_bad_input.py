@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from functools import partial
 from typing import Any
 
 import asyncpg
@@ -14,7 +15,9 @@ from mutual.graphql.ids import to_global_id
 from tests.commitments.factories import (
     ClientFactory,
     audit_count,
+    both_sides,
     mutate,
+    only_error,
     raw_id,
     signed_in,
 )
@@ -43,11 +46,7 @@ async def _kpi_rows(owner: asyncpg.Connection) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in rows]
 
 
-def _only_error(payload: dict[str, Any]) -> dict[str, Any]:
-    assert payload.get("kpi") is None, payload
-    assert len(payload["userErrors"]) == 1, payload
-    error: dict[str, Any] = payload["userErrors"][0]
-    return error
+_only_error = partial(only_error, record="kpi")
 
 
 async def test_a_stale_kpi_version_is_a_conflict_carrying_the_kpi_as_it_is_now(
@@ -165,10 +164,7 @@ async def test_a_renamed_kpi_keeps_no_surrounding_spaces(
 async def test_only_the_owner_side_edits_a_definition_or_reports_its_values(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "lead@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world, contoso="lead") as (northwind, contoso):
         # given: a SHARED KPI of Northwind's, visible to Contoso
         kpi = await create_kpi(northwind, world, "On-time delivery")
         stored = await _kpi_rows(owner)
@@ -193,10 +189,7 @@ async def test_only_the_owner_side_edits_a_definition_or_reports_its_values(
 async def test_the_other_sides_internal_kpi_answers_like_an_unknown_id(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "lead@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world, contoso="lead") as (northwind, contoso):
         # given
         internal = await create_kpi(northwind, world, "Margin", visibility="INTERNAL")
         period = str(periods_ago("MONTHLY", 0))

@@ -3,13 +3,22 @@ edit (stale, wrong role, the other side's INTERNAL milestone, invalid values) ch
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import asyncpg
 import httpx
 
 from mutual.graphql.ids import to_global_id
-from tests.commitments.factories import ClientFactory, audit_count, mutate, signed_in
+from tests.commitments.factories import (
+    ClientFactory,
+    audit_count,
+    both_sides,
+    mutate,
+    only_error,
+    only_record,
+    signed_in,
+)
 from tests.helpers import World, error_codes, gql
 
 CREATE = """
@@ -78,9 +87,7 @@ async def _create(
     result = await mutate(
         client, CREATE, partnershipId=world.nc_id, title=title, phase=phase, **fields
     )
-    assert result["userErrors"] == [], result
-    milestone: dict[str, Any] = result["milestone"]
-    return milestone
+    return only_record(result, "milestone")
 
 
 async def _ranks(client: httpx.AsyncClient, world: World) -> dict[str, list[tuple[str, int]]]:
@@ -100,20 +107,13 @@ async def _stored(owner: asyncpg.Connection) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def _only_error(payload: dict[str, Any]) -> dict[str, Any]:
-    assert payload["milestone"] is None, payload
-    assert len(payload["userErrors"]) == 1, payload
-    error: dict[str, Any] = payload["userErrors"][0]
-    return error
+_only_error = partial(only_error, record="milestone")
 
 
 async def test_history_shows_who_changed_which_field_from_what_to_what(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "editor@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
         # given
         milestone = await _create(northwind, world, "Root-cause analysis")
         await mutate(
@@ -271,10 +271,7 @@ async def test_drop_sets_dropped_and_dropping_twice_is_an_error(
 async def test_stale_moves_and_drops_are_conflicts_carrying_the_milestone_now(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "lead@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world, contoso="lead") as (northwind, contoso):
         # given: Contoso renamed the milestone (version 2) while Northwind held version 1
         milestone = await _create(northwind, world, "Weekly call")
         await _create(northwind, world, "Second")
@@ -352,10 +349,7 @@ async def test_governance_and_viewer_members_cannot_edit_the_roadmap(
 async def test_the_other_sides_internal_milestone_is_not_found(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "lead@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world, contoso="lead") as (northwind, contoso):
         # given
         internal = await _create(northwind, world, "Price floor", visibility="INTERNAL")
         unknown = "TWlsZXN0b25lOjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA"
@@ -393,10 +387,7 @@ async def test_the_other_sides_internal_milestone_is_not_found(
 async def test_invalid_values_are_refused_and_change_nothing(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with (
-        signed_in(make_client, owner, world, "editor@northwind.example") as northwind,
-        signed_in(make_client, owner, world, "editor@contoso.example") as contoso,
-    ):
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
         # given
         milestone = await _create(northwind, world, "Shared")
         northwind_party = to_global_id("Party", world.parties[("nc", "northwind")].id)

@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mutual.audit import service as audit_service
 from mutual.auth import service as auth_service
 from mutual.auth.scopes import Scope
-from mutual.db import Database
 from mutual.kit.errors import DomainError, Forbidden, NotFound
 from mutual.kit.pagination import PageRequest
 from mutual.tenancy import service as tenancy_service
 from mutual.tenancy.models import WorkspaceRole
+from tests.commitments import factories
 from tests.helpers import World
 from tests.security.factories import insert_api_token, insert_audit_event, principal_of
 
@@ -30,13 +30,8 @@ ALL_EVENTS = PageRequest(first=100, after=None, last=None, before=None)
 @pytest.fixture
 async def owner_session(world: World, owner_url: URL) -> AsyncIterator[AsyncSession]:
     """A session as the owner with no identity set; whatever a test writes is rolled back."""
-    database = Database(owner_url, pool_size=1)
-    try:
-        async with database.session() as session:
-            yield session
-            await session.rollback()
-    finally:
-        await database.dispose()
+    async with factories.owner_session(owner_url) as session:
+        yield session
 
 
 async def _member_id(
@@ -214,24 +209,16 @@ async def test_a_viewer_cannot_create_an_api_token_and_an_outsider_finds_no_part
     fabrikam = principal_of(world.users["admin@fabrikam.example"])
 
     # when
-    with pytest.raises(Forbidden):
-        await auth_service.create_api_token(
-            owner_session,
-            actor=viewer,
-            partnership_id=nc,
-            name="ci",
-            scopes=[Scope.READ],
-            expires_in_days=30,
-        )
-    with pytest.raises(NotFound):
-        await auth_service.create_api_token(
-            owner_session,
-            actor=fabrikam,
-            partnership_id=nc,
-            name="ci",
-            scopes=[Scope.READ],
-            expires_in_days=30,
-        )
+    for actor, refusal in ((viewer, Forbidden), (fabrikam, NotFound)):
+        with pytest.raises(refusal):
+            await auth_service.create_api_token(
+                owner_session,
+                actor=actor,
+                partnership_id=nc,
+                name="ci",
+                scopes=[Scope.READ],
+                expires_in_days=30,
+            )
 
     # then
     assert await owner_session.scalar(text("SELECT count(*) FROM api_token")) == 0

@@ -11,15 +11,10 @@ from mutual.auth.principal import Principal
 from mutual.auth.scopes import Scope
 from mutual.auth.types import ApiToken, ApiTokenScope
 from mutual.graphql.context import Context
-from mutual.graphql.errors import attempt, to_user_errors
+from mutual.graphql.errors import attempt
 from mutual.graphql.ids import decode_id
-from mutual.kit.errors import DomainError
-from mutual.tenancy.errors import TenancyErrorCode as Code
+from mutual.tenancy.mutations import tenancy_user_errors
 from mutual.tenancy.types import TenancyError
-
-
-def _errors(errors: list[DomainError]) -> list[TenancyError]:
-    return to_user_errors(TenancyError, Code, errors)
 
 
 @strawberry.input
@@ -72,7 +67,7 @@ class AuthMutation:
         return CreateApiTokenPayload(
             api_token=ApiToken.from_model(issued.token) if issued else None,
             secret=issued.secret if issued else None,
-            user_errors=_errors(outcome.errors),
+            user_errors=tenancy_user_errors(outcome.errors),
         )
 
     @strawberry.mutation(description="Revoke one of your side's API tokens at once.")
@@ -88,4 +83,6 @@ class AuthMutation:
             )
 
         outcome = await attempt(info, call)
-        return RevokeApiTokenPayload(api_token=outcome.value, user_errors=_errors(outcome.errors))
+        return RevokeApiTokenPayload(
+            api_token=outcome.value, user_errors=tenancy_user_errors(outcome.errors)
+        )

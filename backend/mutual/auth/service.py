@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +21,7 @@ from mutual.kit.clock import utcnow
 from mutual.kit.errors import Invalid, NotFound
 from mutual.kit.records import Visibility
 from mutual.tenancy.models import User, WorkspaceRole
-from mutual.tenancy.service import load_workspace
+from mutual.tenancy.service import Workspace, load_workspace
 
 GENERIC_LOGIN_ERROR = "Email or password is incorrect."
 
@@ -77,11 +78,8 @@ async def logout(session: AsyncSession, *, secret: str) -> None:
     await repository.delete_session(session, secret_hash(secret))
 
 
-async def authenticate_session(session: AsyncSession, secret: str) -> Principal | None:
-    """Resolve a session cookie and set the caller's identity in the transaction (one statement)."""
-    row = await repository.identify_session(session, secret_hash(secret))
-    if row is None:
-        return None
+def _user_principal(row: Any) -> Principal:
+    # Both identity queries select the same user columns; a token adds its own on top.
     return Principal(
         user_id=row.id,
         organization_id=row.organization_id,
@@ -91,17 +89,19 @@ async def authenticate_session(session: AsyncSession, secret: str) -> Principal 
     )
 
 
+async def authenticate_session(session: AsyncSession, secret: str) -> Principal | None:
+    """Resolve a session cookie and set the caller's identity in the transaction (one statement)."""
+    row = await repository.identify_session(session, secret_hash(secret))
+    return None if row is None else _user_principal(row)
+
+
 async def authenticate_bearer(session: AsyncSession, secret: str) -> Principal | None:
     """Resolve an API token (unexpired, unrevoked) and set identity plus its partnership scope."""
     row = await repository.identify_token(session, secret_hash(secret))
     if row is None:
         return None
-    return Principal(
-        user_id=row.id,
-        organization_id=row.organization_id,
-        org_role=row.org_role,
-        email=row.email,
-        display_name=row.display_name,
+    return replace(
+        _user_principal(row),
         token_id=row.token_id,
         token_partnership_id=row.partnership_id,
         scopes=frozenset(row.scopes),
@@ -146,18 +146,13 @@ async def create_api_token(
         scopes=sorted({scope.value for scope in scopes}),
         expires_at=utcnow() + timedelta(days=expires_in_days),
     )
-    await audit.record(
+    await _audit_token(
         session,
-        partnership_id=workspace.id,
-        actor_user_id=actor.user_id,
-        actor_party_id=workspace.own_party.id,
+        actor=actor,
+        workspace=workspace,
+        token=token,
         action="api_token.created",
-        object_type="ApiToken",
-        object_id=token.id,
-        owner_party_id=workspace.own_party.id,
         changes=audit.created({"name": token.name, "scopes": token.scopes}),
-        # A side's tokens are its own business, like the apiTokens list.
-        visibility=Visibility.INTERNAL,
     )
     return IssuedToken(token=token, secret=secret)
 
@@ -189,16 +184,36 @@ async def revoke_api_token(
     if token.revoked_at is not None:
         return token
     token = await repository.revoke_api_token(session, token)
+    await _audit_token(
+        session,
+        actor=actor,
+        workspace=workspace,
+        token=token,
+        action="api_token.revoked",
+        changes=audit.diff({"revoked": False}, {"revoked": True}),
+    )
+    return token
+
+
+async def _audit_token(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    workspace: Workspace,
+    token: ApiToken,
+    action: str,
+    changes: dict[str, Any],
+) -> None:
     await audit.record(
         session,
         partnership_id=workspace.id,
         actor_user_id=actor.user_id,
         actor_party_id=workspace.own_party.id,
-        action="api_token.revoked",
+        action=action,
         object_type="ApiToken",
         object_id=token.id,
         owner_party_id=workspace.own_party.id,
-        changes=audit.diff({"revoked": False}, {"revoked": True}),
+        changes=changes,
+        # A side's tokens are its own business, like the apiTokens list.
         visibility=Visibility.INTERNAL,
     )
-    return token

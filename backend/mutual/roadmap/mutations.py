@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -82,6 +83,27 @@ def _party_id(value: strawberry.ID | None) -> Any:
     return decode_id(value, "Party", field="ownerPartyId") if value is not None else None
 
 
+async def _edit(
+    info: Info[Context, None],
+    milestone_id: strawberry.ID,
+    expected_version: int,
+    edit: Callable[..., Awaitable[Change]],
+    **arguments: Any,
+) -> MilestonePayload:
+    """One service edit of an existing milestone, at the version the caller last saw."""
+
+    async def call(session: AsyncSession, actor: Principal) -> Change:
+        return await edit(
+            session,
+            actor=actor,
+            milestone_id=decode_id(milestone_id, "Milestone", field="milestoneId"),
+            expected_version=expected_version,
+            **arguments,
+        )
+
+    return _payload(await attempt(info, call, shape_current=_current))
+
+
 @strawberry.type
 class RoadmapMutation:
     @strawberry.mutation(description="Add a milestone at the end of a phase.")
@@ -143,17 +165,14 @@ class RoadmapMutation:
         info: Info[Context, None],
         input: MoveMilestoneInput,  # noqa: A002
     ) -> MilestonePayload:
-        async def call(session: AsyncSession, actor: Principal) -> Change:
-            return await service.move_milestone(
-                session,
-                actor=actor,
-                milestone_id=decode_id(input.milestone_id, "Milestone", field="milestoneId"),
-                expected_version=input.expected_version,
-                phase=input.phase,
-                position=input.position,
-            )
-
-        return _payload(await attempt(info, call, shape_current=_current))
+        return await _edit(
+            info,
+            input.milestone_id,
+            input.expected_version,
+            service.move_milestone,
+            phase=input.phase,
+            position=input.position,
+        )
 
     @strawberry.mutation(description="Drop a milestone (it stays on record as DROPPED).")
     async def drop_milestone(
@@ -161,12 +180,4 @@ class RoadmapMutation:
         info: Info[Context, None],
         input: DropMilestoneInput,  # noqa: A002
     ) -> MilestonePayload:
-        async def call(session: AsyncSession, actor: Principal) -> Change:
-            return await service.drop_milestone(
-                session,
-                actor=actor,
-                milestone_id=decode_id(input.milestone_id, "Milestone", field="milestoneId"),
-                expected_version=input.expected_version,
-            )
-
-        return _payload(await attempt(info, call, shape_current=_current))
+        return await _edit(info, input.milestone_id, input.expected_version, service.drop_milestone)

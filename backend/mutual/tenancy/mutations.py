@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
@@ -22,7 +25,8 @@ from mutual.tenancy.types import (
 )
 
 
-def _errors(errors: list[DomainError]) -> list[TenancyError]:
+def tenancy_user_errors(errors: list[DomainError]) -> list[TenancyError]:
+    """Tenancy's userErrors; API token mutations answer with the same codes."""
     return to_user_errors(TenancyError, Code, errors)
 
 
@@ -89,10 +93,22 @@ class DecideInvitationPayload:
     user_errors: list[TenancyError]
 
 
-def _member_payload(
-    change: tuple[service.Workspace, models.WorkspaceMember] | None,
-) -> WorkspaceMember | None:
-    return WorkspaceMember.from_model(change[1], change[0]) if change else None
+MemberChange = tuple[service.Workspace, models.WorkspaceMember]
+MemberPayload = TypeVar(
+    "MemberPayload", AddWorkspaceMemberPayload, ChangeWorkspaceMemberRolePayload
+)
+
+
+async def _change_member(
+    info: Info[Context, None],
+    call: Callable[[AsyncSession, Principal], Awaitable[MemberChange]],
+    payload: type[MemberPayload],
+) -> MemberPayload:
+    # Adding a member and changing a role both answer with the member as it now stands.
+    outcome = await attempt(info, call)
+    change = outcome.value
+    member = WorkspaceMember.from_model(change[1], change[0]) if change else None
+    return payload(member=member, user_errors=tenancy_user_errors(outcome.errors))
 
 
 async def _decide(
@@ -119,8 +135,22 @@ async def _decide(
     outcome = await attempt(info, call)
     invitation, partnership = outcome.value or (None, None)
     return DecideInvitationPayload(
-        invitation=invitation, partnership=partnership, user_errors=_errors(outcome.errors)
+        invitation=invitation,
+        partnership=partnership,
+        user_errors=tenancy_user_errors(outcome.errors),
     )
+
+
+def _decision(*, accept: bool, description: str) -> Any:
+    """A mutation by which the invited organization's admin answers an invitation."""
+
+    async def resolve(
+        info: Info[Context, None],
+        input: DecideInvitationInput,  # noqa: A002
+    ) -> DecideInvitationPayload:
+        return await _decide(info, input.invitation_id, accept=accept)
+
+    return strawberry.mutation(resolver=resolve, description=description)
 
 
 @strawberry.type
@@ -131,9 +161,7 @@ class TenancyMutation:
         info: Info[Context, None],
         input: AddWorkspaceMemberInput,  # noqa: A002
     ) -> AddWorkspaceMemberPayload:
-        async def call(
-            session: AsyncSession, actor: Principal
-        ) -> tuple[service.Workspace, models.WorkspaceMember]:
+        async def call(session: AsyncSession, actor: Principal) -> MemberChange:
             partnership_id = decode_id(input.partnership_id, "Partnership", field="partnershipId")
             return await service.add_member(
                 session,
@@ -143,10 +171,7 @@ class TenancyMutation:
                 role=models.WorkspaceRole(input.role),
             )
 
-        outcome = await attempt(info, call)
-        return AddWorkspaceMemberPayload(
-            member=_member_payload(outcome.value), user_errors=_errors(outcome.errors)
-        )
+        return await _change_member(info, call, AddWorkspaceMemberPayload)
 
     @strawberry.mutation(description="Change the role of a member of your own side.")
     async def change_workspace_member_role(
@@ -154,18 +179,13 @@ class TenancyMutation:
         info: Info[Context, None],
         input: ChangeWorkspaceMemberRoleInput,  # noqa: A002
     ) -> ChangeWorkspaceMemberRolePayload:
-        async def call(
-            session: AsyncSession, actor: Principal
-        ) -> tuple[service.Workspace, models.WorkspaceMember]:
+        async def call(session: AsyncSession, actor: Principal) -> MemberChange:
             member_id = decode_id(input.member_id, "WorkspaceMember", field="memberId")
             return await service.change_member_role(
                 session, actor=actor, member_id=member_id, role=models.WorkspaceRole(input.role)
             )
 
-        outcome = await attempt(info, call)
-        return ChangeWorkspaceMemberRolePayload(
-            member=_member_payload(outcome.value), user_errors=_errors(outcome.errors)
-        )
+        return await _change_member(info, call, ChangeWorkspaceMemberRolePayload)
 
     @strawberry.mutation(description="Remove a member of your own side (each side keeps a LEAD).")
     async def remove_workspace_member(
@@ -180,7 +200,7 @@ class TenancyMutation:
 
         outcome = await attempt(info, call)
         return RemoveWorkspaceMemberPayload(
-            removed_member_id=outcome.value, user_errors=_errors(outcome.errors)
+            removed_member_id=outcome.value, user_errors=tenancy_user_errors(outcome.errors)
         )
 
     @strawberry.mutation(description="An org admin invites another organization to a partnership.")
@@ -206,21 +226,12 @@ class TenancyMutation:
 
         outcome = await attempt(info, call)
         return InviteOrganizationPayload(
-            invitation=outcome.value, user_errors=_errors(outcome.errors)
+            invitation=outcome.value, user_errors=tenancy_user_errors(outcome.errors)
         )
 
-    @strawberry.mutation(description="The invited organization's admin accepts.")
-    async def accept_invitation(
-        self,
-        info: Info[Context, None],
-        input: DecideInvitationInput,  # noqa: A002
-    ) -> DecideInvitationPayload:
-        return await _decide(info, input.invitation_id, accept=True)
-
-    @strawberry.mutation(description="The invited organization's admin declines.")
-    async def decline_invitation(
-        self,
-        info: Info[Context, None],
-        input: DecideInvitationInput,  # noqa: A002
-    ) -> DecideInvitationPayload:
-        return await _decide(info, input.invitation_id, accept=False)
+    accept_invitation = _decision(
+        accept=True, description="The invited organization's admin accepts."
+    )
+    decline_invitation = _decision(
+        accept=False, description="The invited organization's admin declines."
+    )

@@ -93,6 +93,8 @@ QUERIES = [
     "{ items { owner { label broken } maybeOwner { label } } }",
     "{ strictItems { name owner { label strict } } }",
     "{ items { owner { label __typename } maybeOwner { ... on Owner { strict } } } }",
+    "{ items { name colour } }",
+    "{ items { name brokenName } }",
 ]
 
 
@@ -134,3 +136,10 @@ def test_an_object_of_leaves_with_a_null_in_a_non_null_leaf_errors_at_its_path()
         "strictItems": [{"name": "a", "owner": {"label": "Northwind", "strict": "s"}}, None]
     }
     assert [e["path"] for e in result["errors"]] == [["strictItems", 1, "owner", "strict"]]
+
+
+def test_a_list_of_leaf_objects_with_one_bad_item_errors_at_that_item() -> None:
+    result = _run(LeafFirstExecutor, "{ items { name brokenName } }")
+
+    assert result["data"] is None  # [Item!]! all the way up
+    assert [e["path"] for e in result["errors"]] == [["items", 1, "brokenName"]]

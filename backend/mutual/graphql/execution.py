@@ -20,6 +20,7 @@ from typing import Any, TypeGuard, cast
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
@@ -101,6 +102,12 @@ def plan_of(field_def: GraphQLField) -> Leaf | Holder | None:
 
 # What read_leaf answers when the full path must: a null for a non-null field, or an error.
 FULL_PATH: Any = object()
+
+
+def _origin(object_type: GraphQLObjectType) -> type | None:
+    """The Python class strawberry made the object type from (its is_type_of accepts it)."""
+    definition = (object_type.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    return getattr(definition, "origin", None)
 
 
 def _is_leaf(plan: Leaf | Holder | None) -> TypeGuard[Leaf]:
@@ -188,17 +195,40 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
         if leaves is None:
             return FULL_PATH
         is_type_of = object_type.is_type_of
-        try:
-            if is_type_of is not None and is_type_of(result, info) is not True:
+        if is_type_of is not None and type(result) is not _origin(object_type):
+            try:
+                if is_type_of(result, info) is not True:
+                    return FULL_PATH
+            except Exception:  # the full path reports it, with its location
                 return FULL_PATH
-        except Exception:  # the full path reports it, with its location
-            return FULL_PATH
         completed = {}
         for response_name, plan in leaves:
             value = read_leaf(plan, result)
             if value is FULL_PATH:
                 return FULL_PATH
             completed[response_name] = value
+        return completed
+
+    def _complete_leaf_objects(
+        self, list_type: GraphQLList[Any], field_details_list: Any, info: Any, items: Any
+    ) -> Any:
+        """A list of non-null objects of leaves read in one loop, or FULL_PATH."""
+        item_type = list_type.of_type
+        if not isinstance(item_type, GraphQLNonNull) or not isinstance(
+            item_type.of_type, GraphQLObjectType
+        ):
+            return FULL_PATH
+        object_type = item_type.of_type
+        completed = []
+        for item in items:
+            value = (
+                self._complete_leaf_object(object_type, field_details_list, info, item)
+                if item is not None
+                else FULL_PATH
+            )
+            if value is FULL_PATH:
+                return FULL_PATH
+            completed.append(value)
         return completed
 
     def _read_held_object(self, plan: Holder, source: Any, field_details_list: Any) -> Any:
@@ -215,14 +245,18 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
         self, return_type, field_details_list, info, path, result, position_context
     ):
         """An object all of whose selected fields are leaves (a measurement's period and
-        value) is completed in one loop; anything else as graphql-core does."""
-        object_type = (
-            return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
-        )
-        if isinstance(object_type, GraphQLObjectType) and result is not None:
-            completed = self._complete_leaf_object(object_type, field_details_list, info, result)
-            if completed is not FULL_PATH:
-                return completed
+        value), or a list of such objects, is completed in one loop; anything else, and any
+        null or error met on the way, as graphql-core does."""
+        named = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+        if result is not None:
+            if isinstance(named, GraphQLObjectType):
+                completed = self._complete_leaf_object(named, field_details_list, info, result)
+                if completed is not FULL_PATH:
+                    return completed
+            elif isinstance(named, GraphQLList) and isinstance(result, list | tuple):
+                items = self._complete_leaf_objects(named, field_details_list, info, result)
+                if items is not FULL_PATH:
+                    return items
         return super().complete_value(
             return_type, field_details_list, info, path, result, position_context
         )

@@ -51,6 +51,17 @@ def _status_condition(status: CommitmentStatus, today: date) -> ColumnElement[bo
     return stored == status
 
 
+# SHARED commitments and the viewer side's own INTERNAL ones (RLS is only the backstop); built
+# once, the filters of a request added to it.
+_PAGE = select(Commitment).where(
+    col(Commitment.partnership_id) == bindparam("partnership_id", type_=UUID(as_uuid=True)),
+    or_(
+        col(Commitment.visibility) == Visibility.SHARED,
+        col(Commitment.owner_party_id) == bindparam("viewer_party_id", type_=UUID(as_uuid=True)),
+    ),
+)
+
+
 async def commitments_page(
     session: AsyncSession,
     partnership_id: uuid.UUID,
@@ -62,14 +73,7 @@ async def commitments_page(
     today: date,
     viewer_party_id: uuid.UUID,
 ) -> Page[Commitment]:
-    # SHARED commitments and the viewer side's own INTERNAL ones (RLS is only the backstop).
-    stmt = select(Commitment).where(
-        col(Commitment.partnership_id) == partnership_id,
-        or_(
-            col(Commitment.visibility) == Visibility.SHARED,
-            col(Commitment.owner_party_id) == viewer_party_id,
-        ),
-    )
+    stmt = _PAGE
     if where.statuses:
         stmt = stmt.where(or_(*(_status_condition(s, today) for s in where.statuses)))
     if where.owner_party_id is not None:
@@ -87,7 +91,8 @@ async def commitments_page(
     )
     ordering = key.desc() if descending else key.asc()
     tie = col(Commitment.id).desc() if descending else col(Commitment.id).asc()
-    return await paginate(session, stmt.order_by(ordering, tie), page)
+    params = {"partnership_id": partnership_id, "viewer_party_id": viewer_party_id}
+    return await paginate(session, stmt.order_by(ordering, tie), page, params=params)
 
 
 async def commitment(session: AsyncSession, commitment_id: uuid.UUID) -> Commitment | None:

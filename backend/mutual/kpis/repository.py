@@ -13,14 +13,17 @@ from sqlmodel import col
 
 from mutual.kpis.models import Kpi, KpiMeasurement, KpiMeasurementRevision, StoredMeasurement
 
+# Built once: read on every KPI list.
+_KPIS = (
+    select(Kpi)
+    .where(col(Kpi.partnership_id) == bindparam("partnership_id", type_=UUID(as_uuid=True)))
+    .order_by(col(Kpi.name), col(Kpi.id))
+)
+
 
 async def kpis_of(session: AsyncSession, partnership_id: uuid.UUID) -> list[Kpi]:
-    stmt = (
-        select(Kpi)
-        .where(col(Kpi.partnership_id) == partnership_id)
-        .order_by(col(Kpi.name), col(Kpi.id))
-    )
-    return list((await session.execute(stmt)).scalars().all())
+    params = {"partnership_id": partnership_id}
+    return list((await session.execute(_KPIS, params)).scalars().all())
 
 
 async def kpi(session: AsyncSession, kpi_id: uuid.UUID) -> Kpi | None:

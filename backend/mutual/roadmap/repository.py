@@ -16,22 +16,29 @@ from mutual.kit.records import Visibility
 from mutual.roadmap.models import Milestone
 
 
-def _visible_to(party_id: uuid.UUID) -> ColumnElement[bool]:
+def _visible_to(party_id: uuid.UUID | ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
     """SHARED milestones and the viewer side's own INTERNAL ones (RLS is only the backstop)."""
     return or_(
         col(Milestone.visibility) == Visibility.SHARED, col(Milestone.owner_party_id) == party_id
     )
 
 
+# Built once: read on every roadmap, and building it cost more than running it.
+_ROADMAP = (
+    select(Milestone)
+    .where(
+        col(Milestone.partnership_id) == bindparam("partnership_id", type_=UUID(as_uuid=True)),
+        _visible_to(bindparam("viewer_party_id", type_=UUID(as_uuid=True))),
+    )
+    .order_by(col(Milestone.phase), col(Milestone.rank), col(Milestone.id))
+)
+
+
 async def milestones_of(
     session: AsyncSession, partnership_id: uuid.UUID, *, viewer_party_id: uuid.UUID
 ) -> list[Milestone]:
-    stmt = (
-        select(Milestone)
-        .where(col(Milestone.partnership_id) == partnership_id, _visible_to(viewer_party_id))
-        .order_by(col(Milestone.phase), col(Milestone.rank), col(Milestone.id))
-    )
-    return list((await session.execute(stmt)).scalars().all())
+    params = {"partnership_id": partnership_id, "viewer_party_id": viewer_party_id}
+    return list((await session.execute(_ROADMAP, params)).scalars().all())
 
 
 async def milestone(session: AsyncSession, milestone_id: uuid.UUID) -> Milestone | None:

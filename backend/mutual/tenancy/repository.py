@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, literal, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import UUID as PgUUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
@@ -53,6 +54,14 @@ def _workspace_select(user_id: uuid.UUID, organization_id: uuid.UUID) -> Any:
     )
 
 
+# Built once: almost every request opens a workspace, and building this join took longer than
+# running it.
+_WORKSPACE = _workspace_select(
+    bindparam("user_id", type_=PgUUID(as_uuid=True)),  # type: ignore[arg-type]
+    bindparam("organization_id", type_=PgUUID(as_uuid=True)),  # type: ignore[arg-type]
+).where(col(Partnership.id) == bindparam("partnership_id", type_=PgUUID(as_uuid=True)))
+
+
 async def workspace(
     session: AsyncSession,
     partnership_id: uuid.UUID,
@@ -60,8 +69,12 @@ async def workspace(
     user_id: uuid.UUID,
     organization_id: uuid.UUID,
 ) -> Any | None:
-    stmt = _workspace_select(user_id, organization_id).where(col(Partnership.id) == partnership_id)
-    return (await session.execute(stmt)).first()
+    params = {
+        "partnership_id": partnership_id,
+        "user_id": user_id,
+        "organization_id": organization_id,
+    }
+    return (await session.execute(_WORKSPACE, params)).first()
 
 
 async def workspaces_page(

@@ -11,7 +11,16 @@ from mutual.kit.rls import execute_script
 revision = "0003"
 down_revision = "0002"
 
-NOTIFY = """
+# The payload's common part; 0003 adds the subject (0002's function, restored on downgrade,
+# sends the rest alone).
+PAYLOAD = """
+        'partnership_id', NEW.partnership_id, 'seq', NEW.seq, 'id', NEW.id,
+        'action', NEW.action, 'object_type', NEW.object_type, 'object_id', NEW.object_id,
+        'visibility', NEW.visibility, 'owner_party_id', NEW.owner_party_id,
+        'actor_user_id', NEW.actor_user_id, 'actor_party_id', NEW.actor_party_id,
+        'created_at', NEW.created_at"""
+
+NOTIFY = f"""
 CREATE OR REPLACE FUNCTION mutual_audit_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     subject_type text := NEW.object_type;
@@ -28,27 +37,17 @@ BEGIN
             subject_id := NEW.object_id;
         END IF;
     END IF;
-    PERFORM pg_notify('mutual_events', json_build_object(
-        'partnership_id', NEW.partnership_id, 'seq', NEW.seq, 'id', NEW.id,
-        'action', NEW.action, 'object_type', NEW.object_type, 'object_id', NEW.object_id,
-        'subject_type', subject_type, 'subject_id', subject_id,
-        'visibility', NEW.visibility, 'owner_party_id', NEW.owner_party_id,
-        'actor_user_id', NEW.actor_user_id, 'actor_party_id', NEW.actor_party_id,
-        'created_at', NEW.created_at)::text);
+    PERFORM pg_notify('mutual_events', json_build_object({PAYLOAD},
+        'subject_type', subject_type, 'subject_id', subject_id)::text);
     RETURN NULL;
 END
 $$;
 """
 
-PREVIOUS = """
+PREVIOUS = f"""
 CREATE OR REPLACE FUNCTION mutual_audit_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_notify('mutual_events', json_build_object(
-        'partnership_id', NEW.partnership_id, 'seq', NEW.seq, 'id', NEW.id,
-        'action', NEW.action, 'object_type', NEW.object_type, 'object_id', NEW.object_id,
-        'visibility', NEW.visibility, 'owner_party_id', NEW.owner_party_id,
-        'actor_user_id', NEW.actor_user_id, 'actor_party_id', NEW.actor_party_id,
-        'created_at', NEW.created_at)::text);
+    PERFORM pg_notify('mutual_events', json_build_object({PAYLOAD})::text);
     RETURN NULL;
 END
 $$;

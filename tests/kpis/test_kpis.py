@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import asyncpg
 import httpx
 
+from tests.commitments.factories import (
+    CONFIRM,
+    ClientFactory,
+    agreed,
+    both_sides,
+    delivered,
+    raw_id,
+    step,
+)
 from tests.helpers import World, gql, login
 
 CREATE = """
@@ -191,4 +201,41 @@ async def test_builtin_on_time_delivery_kpi_per_party(
     assert sorted(k["name"] for k in builtin) == [
         "On-time delivery (Customer)",
         "On-time delivery (Supplier)",
+    ]
+
+
+BUILTIN = """
+query($id: ID!) {
+  partnership(id: $id) {
+    kpis { builtin ownerParty { isOwn } measurements(last: 12) { period value } }
+  }
+}
+"""
+
+
+async def test_the_builtin_kpi_measures_only_months_that_are_over(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    # given: Northwind kept a commitment due last month, and has one due this month open
+    this_month = date.today().replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=10)
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
+        kept = await delivered(northwind, contoso, world, "Kept", last_month.isoformat())
+        await step(contoso, CONFIRM, kept)
+        await owner.execute(
+            "UPDATE commitment SET delivered_at = $2 WHERE id = $1",
+            raw_id(kept["id"]),
+            datetime.combine(last_month, time(12), UTC),
+        )
+        await agreed(northwind, contoso, world, "Open", this_month.isoformat())
+
+        # when
+        body = await gql(northwind, BUILTIN, {"id": world.nc_id})
+
+    # then: last month at 100 %; this month, not over yet, is not measured (it read 0 %)
+    ours = [
+        k for k in body["data"]["partnership"]["kpis"] if k["builtin"] and k["ownerParty"]["isOwn"]
+    ]
+    assert [(m["period"], m["value"]) for m in ours[0]["measurements"]] == [
+        (last_month.replace(day=1).isoformat(), 100.0)
     ]

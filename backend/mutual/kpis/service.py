@@ -410,9 +410,13 @@ BUILTIN_MONTHS = 12
 async def builtin_kpis(session: AsyncSession, workspace: Workspace) -> list[BuiltinKpi]:
     """Each party's monthly on-time delivery rate, computed from commitments (one statement)."""
     now = today()
-    since = (now.replace(day=1) - timedelta(days=31 * (BUILTIN_MONTHS - 1))).replace(day=1)
+    this_month = now.replace(day=1)
+    year, month = divmod(this_month.year * 12 + this_month.month - 1 - BUILTIN_MONTHS, 12)
+    since = date(year, month + 1, 1)  # the first of the last BUILTIN_MONTHS whole months
+    # Only months that are over: the current one would read 0 % for whatever is delivered but
+    # not yet confirmed, or due later this month.
     rows = await commitment_repository.monthly_on_time(
-        session, [workspace.id], since=since, today=now
+        session, [workspace.id], since=since, today=this_month - timedelta(days=1)
     )
     kpis = []
     for party in workspace.parties:

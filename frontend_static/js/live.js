@@ -4,7 +4,7 @@
 // listener is told to re-fetch, since events may have been missed while it was down.
 
 const SUBSCRIPTION = `subscription PortalLive($id: ID!) {
-  partnershipEvents(partnershipId: $id) { seq action objectType objectId visibility byOwnSide at }
+  partnershipEvents(partnershipId: $id) { seq action objectType objectId subjectId visibility byOwnSide at }
 }`;
 
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];

@@ -178,3 +178,60 @@ async def test_a_kpi_defined_by_contoso_appears_live_on_northwinds_list(
     await expect(chart.locator('line[data-line="target"]')).to_have_count(1)
     await expect(northwind.get_by_text("Contoso Retail reports the measurements")).to_be_visible()
     await expect(northwind.get_by_role("form")).to_have_count(0)
+
+
+async def test_contosos_open_kpi_page_follows_northwinds_measurement_of_that_kpi_only(
+    new_page: NewPage, world: World
+) -> None:
+    northwind = await new_page()
+    contoso = await new_page()
+    await sign_in_by_request(northwind, "editor@northwind.example")
+    kpi_id = await _on_time_kpi(northwind, world, [61.0, 70.5])
+    other_id = await _other_kpi(northwind, world)
+    await open_signed_in(contoso, "viewer@contoso.example", kpi_url(world, kpi_id))
+    await live_updates_on(contoso)
+    chart = contoso.get_by_role("img", name=re.compile("measurements against"))
+    await expect(chart.locator("circle.chart-point")).to_have_count(2)
+    loads: list[str] = []
+    contoso.on("request", lambda r: loads.append(r.url) if r.url.endswith("/graphql") else None)
+
+    # A measurement of another KPI leaves this page alone...
+    await _record(northwind, world, other_id, 3.0)
+    await contoso.wait_for_timeout(600)
+    assert loads == []
+
+    # ...and one of this KPI reaches it without a reload, its event naming this KPI.
+    await _record(northwind, world, kpi_id, 88.5)
+    await expect(chart.locator("circle.chart-point")).to_have_count(3)
+    await expect(chart.locator("circle.chart-point").last).to_have_attribute("data-value", "88.5")
+    await expect(contoso.get_by_text("this KPI is up to date")).to_be_visible()
+
+
+async def _other_kpi(page: Page, world: World) -> str:
+    kpi = await mutation(
+        page,
+        CREATE_KPI,
+        "createKpi",
+        {
+            "partnershipId": world.nc_id,
+            "name": "Defect rate",
+            "unit": "%",
+            "direction": "LOWER_IS_BETTER",
+            "baselineValue": 6,
+            "baselineDate": month_start(3),
+            "targetValue": 1,
+            "targetDate": month_start(-6),
+            "warningThreshold": 2,
+            "criticalThreshold": 4,
+            "cadence": "MONTHLY",
+        },
+    )
+    other_id: str = kpi["kpi"]["id"]
+    return other_id
+
+
+async def _record(page: Page, world: World, kpi_id: str, value: float) -> None:
+    row = {"kpiId": kpi_id, "period": month_start(0), "value": value}
+    await mutation(
+        page, RECORD, "recordKpiMeasurements", {"partnershipId": world.nc_id, "measurements": [row]}
+    )

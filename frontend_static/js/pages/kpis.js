@@ -362,6 +362,7 @@ function renderKpi(content, args, kpiId) {
   content.append(back, notice.el, head, formsSlot, tail);
   let forms = null;
   let chart = null;
+  let builtin = false;
 
   async function fetchKpi() {
     try {
@@ -386,6 +387,7 @@ function renderKpi(content, args, kpiId) {
         tail.replaceChildren();
         return;
       }
+      builtin = kpi.builtin;
       ctx.setTitle(`${kpi.name} · KPIs · ${partnership.name}`);
       await keepingFocus(content, async () => render(kpi));
     } catch (error) {
@@ -652,7 +654,9 @@ function renderKpi(content, args, kpiId) {
     };
   }
 
-  onLiveChange(live, ctx, (e) => RELEVANT.has(e.objectType), async (events) => {
+  // This KPI's own changes (a measurement's event names its KPI); commitments move a built-in one.
+  const concernsThisKpi = (e) => e.subjectId === kpiId || (builtin && e.objectType === 'Commitment');
+  onLiveChange(live, ctx, concernsThisKpi, async (events) => {
     await load();
     if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just made a change; this KPI is up to date.`);
   });

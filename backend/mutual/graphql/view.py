@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
@@ -55,6 +56,11 @@ class MutualGraphQL(GraphQL[Context, None]):
             # Refusals before execution get the same coded shape as every other error.
             response = _refusal(error)
         await response(scope, receive, send)
+
+    def encode_json(self, data: object) -> str:
+        # A dashboard's answer is some 50 kB: orjson writes it about ten times faster. Text,
+        # not bytes, so WebSocket messages stay text frames as graphql-transport-ws wants.
+        return orjson.dumps(data).decode()
 
     def decode_json(self, data: str | bytes) -> object:
         decoded = super().decode_json(data)

@@ -14,7 +14,7 @@ from mutual.commitments.errors import CommitmentErrorCode
 from mutual.commitments.models import CommitmentAction, CommitmentStatus
 from mutual.commitments.repository import CommitmentOrder
 from mutual.commitments.service import PartyReliability, available_actions
-from mutual.graphql.context import Context
+from mutual.graphql.context import Context, operation_context
 from mutual.graphql.errors import UserError
 from mutual.graphql.loaders import now_or_later, shaped
 from mutual.graphql.node import Node
@@ -123,11 +123,13 @@ class Commitment(Node):
         return party_of(self.workspace, self.record.proposed_by_party_id)
 
     @strawberry.field
-    def milestone(self, info: Info[Context, None]) -> Milestone | None:
+    def milestone(self) -> Milestone | None:
+        # No `info`: on a page whose milestones commitments_for prefetched, the executor
+        # answers this in its loop (graphql/execution.py).
         if self.record.milestone_id is None:
             return None
         return shaped(
-            now_or_later(info.context.loaders.milestone, self.record.milestone_id),
+            now_or_later(operation_context().loaders.milestone, self.record.milestone_id),
             lambda found: Milestone.from_model(found, self.workspace) if found else None,
         )
 

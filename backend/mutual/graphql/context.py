@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -71,3 +72,19 @@ class Context:
         """A mutation's writes: all of them, or none when it raises (userErrors included)."""
         async with self.db.begin_nested() as nested:
             yield nested
+
+
+_operation: ContextVar[Context | None] = ContextVar("mutual_operation", default=None)
+
+
+def enter_operation(context: Context) -> None:
+    """Make `context` the running operation's (each operation runs in a task of its own)."""
+    _operation.set(context)
+
+
+def operation_context() -> Context:
+    """The running operation's context, for fields that read prefetched data without `info`:
+    graphql/execution.py answers those in its loop, without a resolve-info record each."""
+    context = _operation.get()
+    assert context is not None, "no GraphQL operation is running"
+    return context

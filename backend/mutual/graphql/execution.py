@@ -1,67 +1,84 @@
-"""A faster path through graphql-core for the commonest field of all.
+"""A faster path through graphql-core for the fields that make up most of a large answer.
 
-Most fields of a large answer (a dashboard: two thousand of them) are plain attributes of a
-leaf type: a title, a status, a date. graphql-core treats each like any field: it builds a
-resolve-info record, walks the argument nodes, calls strawberry's resolver wrapper and
-completes the value through four nested calls. For a field of a scalar or enum type that
-strawberry calls "basic" (no resolver, no extensions, no arguments), or whose resolver takes
-nothing but `self` (a Node's `id`), this context reads the value and coerces it directly,
-which is what those calls arrive at.
+A dashboard's answer has some two thousand fields, nearly all of them plain values read off an
+object (a title, a status, a date) or objects and lists made of such values (a party's label,
+a KPI's last measurements). graphql-core treats each like any field: it builds a resolve-info
+record, walks the argument nodes, calls strawberry's resolver wrapper, creates a path and
+completes the value through several nested calls.
 
-Anything else - a resolver, arguments, middleware, a null or an error to report - takes
-graphql-core's own path, so errors keep their locations and paths and nullability its rules.
+This executor plans, once per operation and selection, the fields it can answer itself: a
+field strawberry calls "basic" (a plain attribute), or one whose synchronous resolver takes
+`self` and at most built-in scalar arguments but no `info`; of a scalar or enum type, of an
+object type whose selected fields are all answerable so, or a list of such objects. It reads
+those in one loop and coerces leaves as graphql-core would.
+
+Anything else takes graphql-core's own path: a resolver that needs `info`, middleware, a
+deferred fragment, and every null in a non-null position, error or awaitable met on the way.
+That path then answers the whole field again, so errors keep their locations and paths, and
+nullability its rules.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
-from typing import Any, TypeGuard, cast
+from typing import Any
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLEnumType,
     GraphQLField,
+    GraphQLFloat,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLScalarType,
+    GraphQLString,
 )
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-# Per GraphQL field: (read, python name, coerce, non-null) for a leaf, or None when it takes the
-# full path.
-Leaf = tuple[Callable[[Any, str], Any], str, Callable[[Any], Any], bool]
-# A plain attribute (or `self`-only resolver) holding an object: (read, name, type, non-null).
-Holder = tuple[Callable[[Any, str], Any], str, GraphQLObjectType, bool]
-# A field of a selection set: its response name, its field group and its plan.
-Entry = tuple[str, Any, Leaf | Holder | None]
+Read = Callable[[Any], Any]
 
-# Keyed by id(): GraphQL fields are not hashable. The field is kept with its plan, so an id
-# is never reused while its entry exists (schemas live as long as the process anyway).
-_plans: dict[int, tuple[GraphQLField, Leaf | Holder | None]] = {}
+# What a planned field is: a leaf (coerced), an object, or a list of non-null objects.
+LEAF, OBJECT, LIST = "leaf", "object", "list"
+# (kind, read, leaf coercion or object type, non-null)
+Plan = tuple[str, Read, Any, bool]
+# A field of a selection set: its response name, its field group and its plan (or None).
+Entry = tuple[str, Any, Plan | None]
+
+# What an answer is when graphql-core's path must give it: a null in a non-null position, an
+# error, an awaitable, or a value this executor does not complete.
+FULL_PATH: Any = object()
+
+# Arguments passed straight through: graphql-core's coercion of these is strawberry's value.
+PLAIN_ARGUMENTS = (GraphQLInt, GraphQLFloat, GraphQLString, GraphQLBoolean)
 
 
-def _reader(field: StrawberryField) -> Callable[[Any, str], Any] | None:
-    """How to read the field off its object: the attribute of a basic field, or a synchronous
-    resolver that takes nothing but `self` (the Node `id`); None for anything else."""
+def _method(field: StrawberryField) -> Callable[..., Any] | None:
+    """How to read the field: the attribute of a basic field, or a synchronous resolver that
+    takes `self` and no `info`, root or parent; None for anything else."""
     if field.extensions:
         return None
     resolver = field.base_resolver
     if resolver is None:
-        return field.default_resolver
+        default, name = field.default_resolver, field.python_name
+        return lambda source, **_: default(source, name)
     if (
         resolver.is_async
-        or resolver.arguments
         or resolver.info_parameter
         or resolver.root_parameter
         or resolver.parent_parameter
         or not resolver.self_parameter
     ):
         return None
-    method: Callable[[Any], Any] = resolver.wrapped_func  # type: ignore[assignment]
-    return lambda source, _name: method(source)
+    method: Callable[..., Any] = resolver.wrapped_func  # type: ignore[assignment]
+    return method
 
 
 def _coercer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
@@ -83,25 +100,19 @@ def _coercer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
     return coerce_member
 
 
-def plan_of(field_def: GraphQLField) -> Leaf | Holder | None:
-    field = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if not isinstance(field, StrawberryField) or field_def.args:
-        return None
-    read = _reader(field)
-    if read is None:
-        return None
-    return_type = field_def.type
+def _shape(return_type: GraphQLOutputType) -> tuple[str, Any, bool] | None:
+    """(kind, leaf or object type, non-null) of a field's type, if it can be planned."""
     non_null = isinstance(return_type, GraphQLNonNull)
     named = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
     if isinstance(named, GraphQLScalarType | GraphQLEnumType):
-        return read, field.python_name, _coercer(named), non_null
+        return LEAF, named, non_null
     if isinstance(named, GraphQLObjectType):
-        return read, field.python_name, named, non_null
+        return OBJECT, named, non_null
+    if isinstance(named, GraphQLList):
+        item = named.of_type
+        if isinstance(item, GraphQLNonNull) and isinstance(item.of_type, GraphQLObjectType):
+            return LIST, item.of_type, non_null
     return None
-
-
-# What read_leaf answers when the full path must: a null for a non-null field, or an error.
-FULL_PATH: Any = object()
 
 
 def _origin(object_type: GraphQLObjectType) -> type | None:
@@ -110,42 +121,73 @@ def _origin(object_type: GraphQLObjectType) -> type | None:
     return getattr(definition, "origin", None)
 
 
-def _is_leaf(plan: Leaf | Holder | None) -> TypeGuard[Leaf]:
-    return plan is not None and not isinstance(plan[2], GraphQLObjectType)
-
-
-def read_leaf(plan: Leaf, source: Any) -> Any:
-    read, name, coerce, non_null = plan
-    try:
-        value = read(source, name)
-        if value is None:
-            return FULL_PATH if non_null else None
-        coerced = coerce(value)
-    except Exception:  # the full path reports it, with its location
-        return FULL_PATH
-    return FULL_PATH if coerced is None or coerced is Undefined else coerced
-
-
-def _plan_for(field_def: GraphQLField | None) -> Leaf | Holder | None:
-    if field_def is None:
-        return None
-    known = _plans.get(id(field_def))
-    if known is None:
-        known = _plans[id(field_def)] = (field_def, plan_of(field_def))
-    return known[1]
+def _close(value: Any) -> None:
+    """An awaitable read here is not awaited here: the full path makes its own."""
+    close = getattr(value, "close", None)
+    if close is not None:
+        close()
 
 
 class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's execution with the leaf fields of a selection read in one loop, and
-    objects made of leaves (a party's label) completed in that loop too."""
+    """graphql-core's execution, with the fields it can answer read in one loop."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Per selection set of this operation: each field with its plan (or None). The
-        # grouped field set is kept with its entry, so its id is not reused meanwhile.
+        # Per selection set of this operation: each field with its plan. The grouped field
+        # set is kept with its entry, so its id is not reused meanwhile.
         self._selection_plans: dict[int, tuple[Any, list[Entry]]] = {}
-        # Per (object type, field group): the plans when every selected field is a leaf.
-        self._leaf_objects: dict[tuple[str, int], tuple[Any, list[tuple[str, Leaf]] | None]] = {}
+        # Per (object type, field group): the entries when every selected field is planned.
+        self._objects: dict[tuple[str, int], tuple[Any, list[Entry] | None]] = {}
+        self._plain = not (self.middleware_manager and self.middleware_manager.middlewares)
+
+    def _plan(self, parent_type: GraphQLObjectType, field_details_list: Any) -> Plan | None:
+        node = field_details_list[0].node
+        field_def = parent_type.fields.get(node.name.value)
+        if field_def is None or not self._plain:
+            return None
+        field = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        if not isinstance(field, StrawberryField):
+            return None
+        method = _method(field)
+        shape = _shape(field_def.type)
+        if method is None or shape is None:
+            return None
+        kwargs = self._arguments(field_def, field, field_details_list[0]) if node.arguments else {}
+        if kwargs is None:
+            return None
+        kind, detail, non_null = shape
+        if kind == LEAF:
+            detail = _coercer(detail)
+        return kind, (lambda source: method(source, **kwargs)), detail, non_null
+
+    def _arguments(
+        self, field_def: GraphQLField, field: StrawberryField, field_details: Any
+    ) -> dict[str, Any] | None:
+        """The resolver's keyword arguments for this field node, when all are plain scalars
+        (the same for every object the selection reaches); else None."""
+        for argument in field_def.args.values():
+            named = argument.type
+            if isinstance(named, GraphQLNonNull):
+                named = named.of_type
+            if named not in PLAIN_ARGUMENTS:
+                return None
+        try:
+            values = get_argument_values(
+                field_def,
+                field_details.node,
+                self.variable_values,
+                field_details.fragment_variable_values,
+                self.hide_suggestions,
+            )
+        except Exception:  # the full path reports it, with its location
+            return None
+        # strawberry makes the GraphQL arguments in the order of its own.
+        python_names = dict(
+            zip(field_def.args, (a.python_name for a in field.arguments), strict=False)
+        )
+        if len(python_names) != len(field.arguments) or set(values) - set(python_names):
+            return None
+        return {python_names[name]: value for name, value in values.items()}
 
     def _selection_plan(
         self, parent_type: GraphQLObjectType, grouped_field_set: Any
@@ -153,46 +195,66 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
         key = id(grouped_field_set)
         known = self._selection_plans.get(key)
         if known is None or known[0] is not grouped_field_set:
-            middleware = self.middleware_manager
-            plain = not (middleware and middleware.middlewares)
-            entries: list[Entry] = []
-            for response_name, field_details_list in grouped_field_set.items():
-                node = field_details_list[0].node
-                plan = (
-                    _plan_for(parent_type.fields.get(node.name.value))
-                    if plain and not node.arguments
-                    else None
-                )
-                entries.append((response_name, field_details_list, plan))
+            entries: list[Entry] = [
+                (response_name, field_details_list, self._plan(parent_type, field_details_list))
+                for response_name, field_details_list in grouped_field_set.items()
+            ]
             known = self._selection_plans[key] = (grouped_field_set, entries)
         return known[1]
 
-    def _leaf_object(
+    def _object_plan(
         self, object_type: GraphQLObjectType, field_details_list: Any
-    ) -> list[tuple[str, Leaf]] | None:
+    ) -> list[Entry] | None:
+        """The object's entries when every selected field is planned, else None."""
         key = (object_type.name, id(field_details_list))
-        known = self._leaf_objects.get(key)
+        known = self._objects.get(key)
         if known is None or known[0] is not field_details_list:
+            self._objects[key] = (field_details_list, None)  # a cycle plans as "not planned"
             grouped_field_set, new_defer_usages, _ = self.collect_subfields(
                 object_type, field_details_list
             )
             entries = self._selection_plan(object_type, grouped_field_set)
-            leaves: list[tuple[str, Leaf]] = [
-                (name, plan) for name, _, plan in entries if _is_leaf(plan)
-            ]
-            whole = not new_defer_usages and len(leaves) == len(entries)
-            known = self._leaf_objects[key] = (
-                field_details_list,
-                leaves if whole else None,
+            whole = not new_defer_usages and all(
+                plan is not None and self._completes(plan, children)
+                for _, children, plan in entries
             )
+            known = self._objects[key] = (field_details_list, entries if whole else None)
         return known[1]
 
-    def _complete_leaf_object(
+    def _completes(self, plan: Plan, field_details_list: Any) -> bool:
+        kind, _, detail, _ = plan
+        return kind == LEAF or self._object_plan(detail, field_details_list) is not None
+
+    def _answer(self, plan: Plan, field_details_list: Any, source: Any) -> Any:
+        """The field's completed value off `source`, or FULL_PATH."""
+        kind, read, detail, non_null = plan
+        if kind != LEAF and self._object_plan(detail, field_details_list) is None:
+            return FULL_PATH  # not read at all: graphql-core's path reads it once
+        try:
+            value = read(source)
+        except Exception:  # the full path reports it, with its location
+            return FULL_PATH
+        if inspect.isawaitable(value):
+            _close(value)
+            return FULL_PATH
+        if value is None:
+            return FULL_PATH if non_null else None
+        if kind == LEAF:
+            try:
+                coerced = detail(value)
+            except Exception:  # the full path reports it, with its location
+                return FULL_PATH
+            return FULL_PATH if coerced is None or coerced is Undefined else coerced
+        if kind == OBJECT:
+            return self._complete_object(detail, field_details_list, None, value)
+        return self._complete_objects(detail, field_details_list, None, value)
+
+    def _complete_object(
         self, object_type: GraphQLObjectType, field_details_list: Any, info: Any, result: Any
     ) -> Any:
         """The object's answer read in one loop, or FULL_PATH."""
-        leaves = self._leaf_object(object_type, field_details_list)
-        if leaves is None:
+        entries = self._object_plan(object_type, field_details_list)
+        if entries is None:
             return FULL_PATH
         is_type_of = object_type.is_type_of
         if is_type_of is not None and type(result) is not _origin(object_type):
@@ -202,61 +264,49 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
             except Exception:  # the full path reports it, with its location
                 return FULL_PATH
         completed = {}
-        for response_name, plan in leaves:
-            value = read_leaf(plan, result)
+        for response_name, children, plan in entries:
+            value = self._answer(plan, children, result)  # type: ignore[arg-type]
             if value is FULL_PATH:
                 return FULL_PATH
             completed[response_name] = value
         return completed
 
-    def _complete_leaf_objects(
-        self, list_type: GraphQLList[Any], field_details_list: Any, info: Any, items: Any
+    def _complete_objects(
+        self, object_type: GraphQLObjectType, field_details_list: Any, info: Any, items: Any
     ) -> Any:
-        """A list of non-null objects of leaves read in one loop, or FULL_PATH."""
-        item_type = list_type.of_type
-        if not isinstance(item_type, GraphQLNonNull) or not isinstance(
-            item_type.of_type, GraphQLObjectType
-        ):
+        """A list of non-null objects read in one loop, or FULL_PATH."""
+        if not isinstance(items, list | tuple):
             return FULL_PATH
-        object_type = item_type.of_type
         completed = []
         for item in items:
             value = (
-                self._complete_leaf_object(object_type, field_details_list, info, item)
-                if item is not None
-                else FULL_PATH
+                FULL_PATH
+                if item is None
+                else self._complete_object(object_type, field_details_list, info, item)
             )
             if value is FULL_PATH:
                 return FULL_PATH
             completed.append(value)
         return completed
 
-    def _read_held_object(self, plan: Holder, source: Any, field_details_list: Any) -> Any:
-        read, name, object_type, non_null = plan
-        try:
-            value = read(source, name)
-        except Exception:  # the full path reports it, with its location
-            return FULL_PATH
-        if value is None:
-            return FULL_PATH if non_null else None
-        return self._complete_leaf_object(object_type, field_details_list, None, value)
-
     def complete_value(  # type: ignore[no-untyped-def]
         self, return_type, field_details_list, info, path, result, position_context
     ):
-        """An object all of whose selected fields are leaves (a measurement's period and
-        value), or a list of such objects, is completed in one loop; anything else, and any
-        null or error met on the way, as graphql-core does."""
-        named = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+        """A resolver's object, or list of non-null objects, completed in one loop when every
+        field below is planned; anything else as graphql-core does."""
         if result is not None:
+            named = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+            completed = FULL_PATH
             if isinstance(named, GraphQLObjectType):
-                completed = self._complete_leaf_object(named, field_details_list, info, result)
-                if completed is not FULL_PATH:
-                    return completed
-            elif isinstance(named, GraphQLList) and isinstance(result, list | tuple):
-                items = self._complete_leaf_objects(named, field_details_list, info, result)
-                if items is not FULL_PATH:
-                    return items
+                completed = self._complete_object(named, field_details_list, info, result)
+            elif isinstance(named, GraphQLList):
+                item = named.of_type
+                if isinstance(item, GraphQLNonNull) and isinstance(item.of_type, GraphQLObjectType):
+                    completed = self._complete_objects(
+                        item.of_type, field_details_list, info, result
+                    )
+            if completed is not FULL_PATH:
+                return completed
         return super().complete_value(
             return_type, field_details_list, info, path, result, position_context
         )
@@ -265,8 +315,7 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
         self, parent_type, source_value, path, grouped_field_set, position_context
     ):
         """graphql-core's execute_fields, except that a planned field is answered in place,
-        without a path, a resolve-info record or a resolver call; a null or an error there
-        takes the full path, which reports it as graphql-core would."""
+        without a path, a resolve-info record or strawberry's resolver wrapper."""
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
@@ -275,13 +324,7 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
                 parent_type, grouped_field_set
             ):
                 if plan is not None:
-                    value = (
-                        read_leaf(plan, source_value)
-                        if _is_leaf(plan)
-                        else self._read_held_object(
-                            cast(Holder, plan), source_value, field_details_list
-                        )
-                    )
+                    value = self._answer(plan, field_details_list, source_value)
                     if value is not FULL_PATH:
                         results[response_name] = value
                         continue

@@ -13,7 +13,7 @@ from graphql.language import FragmentDefinitionNode
 from strawberry.extensions import SchemaExtension
 
 from mutual.auth import service as auth_service
-from mutual.graphql.context import Context
+from mutual.graphql.context import Context, enter_operation
 from mutual.graphql.limits import PrincipalBudget, operation_cost
 from mutual.kit.errors import DomainError, LimitExceeded, Unauthenticated
 from mutual.kit.request import request_id_var
@@ -78,6 +78,7 @@ class OperationLifecycle(SchemaExtension):
         session = shared.database.session()
         context = dataclasses.replace(shared, session=session, principal=None, _loaders=None)
         self.execution_context.context = context
+        enter_operation(context)
         self._finished = False
         self._committed = False
         try:

@@ -9,7 +9,7 @@ from typing import cast
 import strawberry
 from strawberry.types import Info
 
-from mutual.graphql.context import Context
+from mutual.graphql.context import Context, operation_context
 from mutual.graphql.errors import UserError
 from mutual.graphql.loaders import now_or_later, shaped
 from mutual.graphql.node import Node
@@ -161,28 +161,29 @@ class Kpi(Node):
             workspace=workspace,
         )
 
+    # The fields below take no `info`: on a list of KPIs whose measurements kpis_for
+    # prefetched, the executor answers them in its loop (graphql/execution.py).
     def _newest(
-        self, info: Info[Context, None], count: int
+        self, count: int
     ) -> Sequence[models.Measured] | Awaitable[Sequence[models.Measured]]:
         """The last `count` measurements, newest first: at hand when the KPI list prefetched
         them (kpis_for), else through the loader."""
         if isinstance(self.record, models.BuiltinKpi):
             return self.record.measurements[:count]
-        return now_or_later(info.context.loaders.latest_measurements, (self.raw_id, count))
+        loaders = operation_context().loaders
+        return now_or_later(loaders.latest_measurements, (self.raw_id, count))
 
     @strawberry.field(description="The latest measurements, oldest first (at most 104).")
-    def measurements(
-        self, info: Info[Context, None], last: int = TREND_DEFAULT
-    ) -> list[KpiMeasurement]:
+    def measurements(self, last: int = TREND_DEFAULT) -> list[KpiMeasurement]:
         return shaped(
-            self._newest(info, max(1, min(last, TREND_MAX))),
+            self._newest(max(1, min(last, TREND_MAX))),
             lambda newest: [to_measurement(m) for m in reversed(newest)],
         )
 
     @strawberry.field
-    def latest_measurement(self, info: Info[Context, None]) -> KpiMeasurement | None:
+    def latest_measurement(self) -> KpiMeasurement | None:
         return shaped(
-            self._newest(info, TREND_DEFAULT),
+            self._newest(TREND_DEFAULT),
             lambda newest: to_measurement(newest[0]) if newest else None,
         )
 
@@ -190,15 +191,15 @@ class Kpi(Node):
         description="From the latest measurement and the thresholds; STALE when a whole "
         "cadence period passed without one."
     )
-    def status(self, info: Info[Context, None]) -> KpiStatus:
+    def status(self) -> KpiStatus:
         return shaped(
-            self._newest(info, TREND_DEFAULT),
+            self._newest(TREND_DEFAULT),
             lambda newest: status_of(self.record, newest[0] if newest else None, today=today()),
         )
 
     @strawberry.field
-    def evidence(self, info: Info[Context, None], trend: int = TREND_DEFAULT) -> KpiEvidence:
-        return shaped(self._newest(info, max(1, min(trend, TREND_MAX))), self._evidence)
+    def evidence(self, trend: int = TREND_DEFAULT) -> KpiEvidence:
+        return shaped(self._newest(max(1, min(trend, TREND_MAX))), self._evidence)
 
     def _evidence(self, newest: Sequence[models.Measured]) -> KpiEvidence:
         chain = service.evidence(self.record, newest)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -18,6 +18,7 @@ from mutual.graphql.context import Context, operation_context
 from mutual.graphql.errors import UserError
 from mutual.graphql.loaders import now_or_later, shaped
 from mutual.graphql.node import Node
+from mutual.graphql.records import record_field
 from mutual.kit.clock import today
 from mutual.kit.records import Visibility
 from mutual.roadmap.types import Milestone
@@ -69,54 +70,46 @@ class Renegotiation:
     reason: str
 
 
+def _effective_status(self: Any) -> CommitmentStatus:
+    record: models.Commitment = self.record
+    return record.effective_status(today())
+
+
 @strawberry.type
 class Commitment(Node):
-    title: str
-    description: str
-    due_date: date
+    title: str = record_field("title", str)
+    description: str = record_field("description", str)
+    due_date: date = record_field("due_date", date)
     status: CommitmentStatus = strawberry.field(
-        description="Effective status: AGREED or IN_PROGRESS past due reads MISSED."
+        resolver=_effective_status,
+        description="Effective status: AGREED or IN_PROGRESS past due reads MISSED.",
     )
-    visibility: Visibility
-    version: int
-    created_at: datetime
-    updated_at: datetime
-    delivered_at: datetime | None
-    confirmed_at: datetime | None
-    dispute_reason: str | None
-    pending_renegotiation: Renegotiation | None
-    owner_party: Party = strawberry.field(description="The accountable side.")
+    visibility: Visibility = record_field("visibility", Visibility, convert=Visibility)
+    version: int = record_field("version", int)
+    created_at: datetime = record_field("created_at", datetime)
+    updated_at: datetime = record_field("updated_at", datetime)
+    delivered_at: datetime | None = record_field("delivered_at", datetime | None)
+    confirmed_at: datetime | None = record_field("confirmed_at", datetime | None)
+    dispute_reason: str | None = record_field("dispute_reason", str | None)
     record: strawberry.Private[models.Commitment]
     workspace: strawberry.Private[Workspace]
 
     @classmethod
     def from_model(cls, commitment: models.Commitment, workspace: Workspace) -> Commitment:
-        pending = (
-            Renegotiation(
-                proposed_due_date=commitment.renegotiation_due_date,
-                reason=commitment.renegotiation_reason or "",
-            )
-            if commitment.renegotiation_due_date
-            else None
+        return cls(raw_id=commitment.id, record=commitment, workspace=workspace)
+
+    @strawberry.field
+    def pending_renegotiation(self) -> Renegotiation | None:
+        if self.record.renegotiation_due_date is None:
+            return None
+        return Renegotiation(
+            proposed_due_date=self.record.renegotiation_due_date,
+            reason=self.record.renegotiation_reason or "",
         )
-        return cls(
-            raw_id=commitment.id,
-            title=commitment.title,
-            description=commitment.description,
-            due_date=commitment.due_date,
-            status=commitment.effective_status(today()),
-            visibility=Visibility(commitment.visibility),
-            version=commitment.version,
-            created_at=commitment.created_at,
-            updated_at=commitment.updated_at,
-            delivered_at=commitment.delivered_at,
-            confirmed_at=commitment.confirmed_at,
-            dispute_reason=commitment.dispute_reason,
-            pending_renegotiation=pending,
-            owner_party=party_of(workspace, commitment.owner_party_id),
-            record=commitment,
-            workspace=workspace,
-        )
+
+    @strawberry.field(description="The accountable side.")
+    def owner_party(self) -> Party:
+        return party_of(self.workspace, self.record.owner_party_id)
 
     @strawberry.field
     def proposed_by_party(self) -> Party:

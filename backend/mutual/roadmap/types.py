@@ -13,6 +13,7 @@ from mutual.graphql.context import Context
 from mutual.graphql.errors import UserError
 from mutual.graphql.node import Node
 from mutual.graphql.pagination import Connection, page_request, to_connection
+from mutual.graphql.records import record_field
 from mutual.kit.records import Visibility
 from mutual.roadmap import models
 from mutual.roadmap.errors import RoadmapErrorCode
@@ -29,39 +30,27 @@ for _enum in (Phase, MilestoneStatus, RoadmapErrorCode):
 
 @strawberry.type
 class Milestone(Node):
-    title: str
-    description: str
-    target_date: date | None
-    phase: Phase
-    status: MilestoneStatus
-    rank: int = strawberry.field(description="Position within its phase, 0 first.")
-    visibility: Visibility
-    version: int
-    created_at: datetime
-    updated_at: datetime
-    owner_party: Party = strawberry.field(description="The side accountable for this milestone.")
+    title: str = record_field("title", str)
+    description: str = record_field("description", str)
+    target_date: date | None = record_field("target_date", date | None)
+    phase: Phase = record_field("phase", Phase, convert=Phase)
+    status: MilestoneStatus = record_field("status", MilestoneStatus, convert=MilestoneStatus)
+    rank: int = record_field("rank", int, description="Position within its phase, 0 first.")
+    visibility: Visibility = record_field("visibility", Visibility, convert=Visibility)
+    version: int = record_field("version", int)
+    created_at: datetime = record_field("created_at", datetime)
+    updated_at: datetime = record_field("updated_at", datetime)
     record: strawberry.Private[models.Milestone]
     workspace: strawberry.Private[Workspace]
 
     @classmethod
     def from_model(cls, milestone: models.Milestone, workspace: Workspace) -> Milestone:
-        return cls(
-            raw_id=milestone.id,
-            title=milestone.title,
-            description=milestone.description,
-            target_date=milestone.target_date,
-            phase=Phase(milestone.phase),
-            status=MilestoneStatus(milestone.status),
-            rank=milestone.rank,
-            visibility=Visibility(milestone.visibility),
-            version=milestone.version,
-            created_at=milestone.created_at,
-            updated_at=milestone.updated_at,
-            # Both sides come with the workspace: a plain read, no query per milestone.
-            owner_party=party_of(workspace, milestone.owner_party_id),
-            record=milestone,
-            workspace=workspace,
-        )
+        return cls(raw_id=milestone.id, record=milestone, workspace=workspace)
+
+    @strawberry.field(description="The side accountable for this milestone.")
+    def owner_party(self) -> Party:
+        # Both sides come with the workspace: a plain read, no query per milestone.
+        return party_of(self.workspace, self.record.owner_party_id)
 
     @strawberry.field(description="Who changed which field from what to what, newest first.")
     async def history(

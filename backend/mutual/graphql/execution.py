@@ -20,7 +20,6 @@ nullability its rules.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -68,7 +67,7 @@ def _method(field: StrawberryField) -> Callable[..., Any] | None:
     resolver = field.base_resolver
     if resolver is None:
         default, name = field.default_resolver, field.python_name
-        return lambda source, **_: default(source, name)
+        return lambda source: default(source, name)
     if (
         resolver.is_async
         or resolver.info_parameter
@@ -158,7 +157,8 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
         kind, detail, non_null = shape
         if kind == LEAF:
             detail = _coercer(detail)
-        return kind, (lambda source: method(source, **kwargs)), detail, non_null
+        read = (lambda source: method(source, **kwargs)) if kwargs else method
+        return kind, read, detail, non_null
 
     def _arguments(
         self, field_def: GraphQLField, field: StrawberryField, field_details: Any
@@ -234,7 +234,7 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
             value = read(source)
         except Exception:  # the full path reports it, with its location
             return FULL_PATH
-        if inspect.isawaitable(value):
+        if self.is_awaitable(value):
             _close(value)
             return FULL_PATH
         if value is None:

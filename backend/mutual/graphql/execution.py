@@ -50,6 +50,9 @@ LEAF, OBJECT, LIST = "leaf", "object", "list"
 Plan = tuple[str, Read, Any, bool]
 # A field of a selection set: its response name, its field group and its plan (or None).
 Entry = tuple[str, Any, Plan | None]
+# An object whose selected fields are all planned: the entries, and the class and check that
+# say a value is of the type.
+ObjectPlan = tuple[list[Entry], type | None, Any]
 
 # What an answer is when graphql-core's path must give it: a null in a non-null position, an
 # error, an awaitable, or a value this executor does not complete.
@@ -136,7 +139,7 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
         # set is kept with its entry, so its id is not reused meanwhile.
         self._selection_plans: dict[int, tuple[Any, list[Entry]]] = {}
         # Per (object type, field group): the entries when every selected field is planned.
-        self._objects: dict[tuple[str, int], tuple[Any, list[Entry] | None]] = {}
+        self._objects: dict[tuple[str, int], tuple[Any, ObjectPlan | None]] = {}
         self._plain = not (self.middleware_manager and self.middleware_manager.middlewares)
 
     def _plan(self, parent_type: GraphQLObjectType, field_details_list: Any) -> Plan | None:
@@ -204,8 +207,9 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _object_plan(
         self, object_type: GraphQLObjectType, field_details_list: Any
-    ) -> list[Entry] | None:
-        """The object's entries when every selected field is planned, else None."""
+    ) -> ObjectPlan | None:
+        """The object's entries (with the class its is_type_of accepts) when every selected
+        field is planned, else None."""
         key = (object_type.name, id(field_details_list))
         known = self._objects.get(key)
         if known is None or known[0] is not field_details_list:
@@ -218,7 +222,8 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
                 plan is not None and self._completes(plan, children)
                 for _, children, plan in entries
             )
-            known = self._objects[key] = (field_details_list, entries if whole else None)
+            planned = (entries, _origin(object_type), object_type.is_type_of) if whole else None
+            known = self._objects[key] = (field_details_list, planned)
         return known[1]
 
     def _completes(self, plan: Plan, field_details_list: Any) -> bool:
@@ -228,8 +233,11 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
     def _answer(self, plan: Plan, field_details_list: Any, source: Any) -> Any:
         """The field's completed value off `source`, or FULL_PATH."""
         kind, read, detail, non_null = plan
-        if kind != LEAF and self._object_plan(detail, field_details_list) is None:
-            return FULL_PATH  # not read at all: graphql-core's path reads it once
+        object_plan = None
+        if kind != LEAF:
+            object_plan = self._object_plan(detail, field_details_list)
+            if object_plan is None:
+                return FULL_PATH  # not read at all: graphql-core's path reads it once
         try:
             value = read(source)
         except Exception:  # the full path reports it, with its location
@@ -239,25 +247,20 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
             return FULL_PATH
         if value is None:
             return FULL_PATH if non_null else None
-        if kind == LEAF:
+        if object_plan is None:
             try:
                 coerced = detail(value)
             except Exception:  # the full path reports it, with its location
                 return FULL_PATH
             return FULL_PATH if coerced is None or coerced is Undefined else coerced
         if kind == OBJECT:
-            return self._complete_object(detail, field_details_list, None, value)
-        return self._complete_objects(detail, field_details_list, None, value)
+            return self._complete_planned(object_plan, None, value)
+        return self._complete_planned_list(object_plan, None, value)
 
-    def _complete_object(
-        self, object_type: GraphQLObjectType, field_details_list: Any, info: Any, result: Any
-    ) -> Any:
+    def _complete_planned(self, object_plan: ObjectPlan, info: Any, result: Any) -> Any:
         """The object's answer read in one loop, or FULL_PATH."""
-        entries = self._object_plan(object_type, field_details_list)
-        if entries is None:
-            return FULL_PATH
-        is_type_of = object_type.is_type_of
-        if is_type_of is not None and type(result) is not _origin(object_type):
+        entries, origin, is_type_of = object_plan
+        if is_type_of is not None and type(result) is not origin:
             try:
                 if is_type_of(result, info) is not True:
                     return FULL_PATH
@@ -271,19 +274,13 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
             completed[response_name] = value
         return completed
 
-    def _complete_objects(
-        self, object_type: GraphQLObjectType, field_details_list: Any, info: Any, items: Any
-    ) -> Any:
+    def _complete_planned_list(self, object_plan: ObjectPlan, info: Any, items: Any) -> Any:
         """A list of non-null objects read in one loop, or FULL_PATH."""
         if not isinstance(items, list | tuple):
             return FULL_PATH
         completed = []
         for item in items:
-            value = (
-                FULL_PATH
-                if item is None
-                else self._complete_object(object_type, field_details_list, info, item)
-            )
+            value = FULL_PATH if item is None else self._complete_planned(object_plan, info, item)
             if value is FULL_PATH:
                 return FULL_PATH
             completed.append(value)
@@ -298,13 +295,15 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
             named = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
             completed = FULL_PATH
             if isinstance(named, GraphQLObjectType):
-                completed = self._complete_object(named, field_details_list, info, result)
+                object_plan = self._object_plan(named, field_details_list)
+                if object_plan is not None:
+                    completed = self._complete_planned(object_plan, info, result)
             elif isinstance(named, GraphQLList):
                 item = named.of_type
                 if isinstance(item, GraphQLNonNull) and isinstance(item.of_type, GraphQLObjectType):
-                    completed = self._complete_objects(
-                        item.of_type, field_details_list, info, result
-                    )
+                    object_plan = self._object_plan(item.of_type, field_details_list)
+                    if object_plan is not None:
+                        completed = self._complete_planned_list(object_plan, info, result)
             if completed is not FULL_PATH:
                 return completed
         return super().complete_value(

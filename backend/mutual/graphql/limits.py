@@ -125,14 +125,17 @@ class PrincipalBudget:
 
     def __init__(self) -> None:
         self._spent: defaultdict[str, deque[tuple[float, int]]] = defaultdict(deque)
+        # Running sums, so a busy principal's charge does not walk a minute of requests.
+        self._totals: defaultdict[str, int] = defaultdict(int)
 
     def charge(self, key: str, cost: int, limit: int) -> bool:
         """Record the cost and say whether the principal stays within its budget."""
         now = time.monotonic()
         spent = self._spent[key]
         while spent and spent[0][0] < now - self.WINDOW_SECONDS:
-            spent.popleft()
-        if sum(c for _, c in spent) + cost > limit:
+            self._totals[key] -= spent.popleft()[1]
+        if self._totals[key] + cost > limit:
             return False
         spent.append((now, cost))
+        self._totals[key] += cost
         return True

@@ -13,6 +13,7 @@ from mutual.graphql.context import Context, operation_context
 from mutual.graphql.errors import UserError
 from mutual.graphql.loaders import now_or_later, shaped
 from mutual.graphql.node import Node
+from mutual.graphql.records import record_field
 from mutual.kit.clock import today
 from mutual.kit.records import Visibility
 from mutual.kpis import models, service
@@ -122,44 +123,30 @@ class KpiEvidence:
 
 @strawberry.type
 class Kpi(Node):
-    name: str
-    unit: str
-    direction: Direction
-    baseline_value: float
-    baseline_date: date
-    target_value: float
-    target_date: date
-    warning_threshold: float
-    critical_threshold: float
-    cadence: Cadence
-    visibility: Visibility
-    version: int
+    name: str = record_field("name", str)
+    unit: str = record_field("unit", str)
+    direction: Direction = record_field("direction", Direction, convert=Direction)
+    baseline_value: float = record_field("baseline_value", float, convert=float)
+    baseline_date: date = record_field("baseline_date", date)
+    target_value: float = record_field("target_value", float, convert=float)
+    target_date: date = record_field("target_date", date)
+    warning_threshold: float = record_field("warning_threshold", float, convert=float)
+    critical_threshold: float = record_field("critical_threshold", float, convert=float)
+    cadence: Cadence = record_field("cadence", Cadence, convert=Cadence)
+    visibility: Visibility = record_field("visibility", Visibility, convert=Visibility)
+    version: int = record_field("version", int)
     builtin: bool = strawberry.field(description="Computed from commitments, not typed in.")
-    owner_party: Party
     record: strawberry.Private[models.Kpi | models.BuiltinKpi]
     workspace: strawberry.Private[Workspace]
 
     @classmethod
     def from_model(cls, kpi: models.Kpi | models.BuiltinKpi, workspace: Workspace) -> Kpi:
-        return cls(
-            raw_id=kpi.id,
-            name=kpi.name,
-            unit=kpi.unit,
-            direction=Direction(kpi.direction),
-            baseline_value=float(kpi.baseline_value),
-            baseline_date=kpi.baseline_date,
-            target_value=float(kpi.target_value),
-            target_date=kpi.target_date,
-            warning_threshold=float(kpi.warning_threshold),
-            critical_threshold=float(kpi.critical_threshold),
-            cadence=Cadence(kpi.cadence),
-            visibility=Visibility(kpi.visibility),
-            version=kpi.version,
-            builtin=isinstance(kpi, models.BuiltinKpi),
-            owner_party=party_of(workspace, kpi.owner_party_id),
-            record=kpi,
-            workspace=workspace,
-        )
+        builtin = isinstance(kpi, models.BuiltinKpi)
+        return cls(raw_id=kpi.id, builtin=builtin, record=kpi, workspace=workspace)
+
+    @strawberry.field
+    def owner_party(self) -> Party:
+        return party_of(self.workspace, self.record.owner_party_id)
 
     # The fields below take no `info`: on a list of KPIs whose measurements kpis_for
     # prefetched, the executor answers them in its loop (graphql/execution.py).

@@ -28,27 +28,27 @@ RECORD = """mutation($input: RecordKpiMeasurementsInput!) {
   recordKpiMeasurements(input: $input) { created userErrors { code message } } }"""
 
 
+async def _define_kpi(page: Page, world: World, **definition: object) -> str:
+    """A monthly KPI of the signed-in side, in percent, with a target six months ahead."""
+    fields = {"unit": "%", "targetDate": month_start(-6), "cadence": "MONTHLY", **definition}
+    kpi = await mutation(page, CREATE_KPI, "createKpi", {"partnershipId": world.nc_id, **fields})
+    kpi_id: str = kpi["kpi"]["id"]
+    return kpi_id
+
+
 async def _on_time_kpi(page: Page, world: World, values: list[float]) -> str:
     """Northwind's monthly on-time delivery KPI with one measurement per past month."""
-    kpi = await mutation(
+    kpi_id = await _define_kpi(
         page,
-        CREATE_KPI,
-        "createKpi",
-        {
-            "partnershipId": world.nc_id,
-            "name": "On-time delivery",
-            "unit": "%",
-            "direction": "HIGHER_IS_BETTER",
-            "baselineValue": 55,
-            "baselineDate": month_start(len(values) + 1),
-            "targetValue": 92,
-            "targetDate": month_start(-6),
-            "warningThreshold": 85,
-            "criticalThreshold": 75,
-            "cadence": "MONTHLY",
-        },
+        world,
+        name="On-time delivery",
+        direction="HIGHER_IS_BETTER",
+        baselineValue=55,
+        baselineDate=month_start(len(values) + 1),
+        targetValue=92,
+        warningThreshold=85,
+        criticalThreshold=75,
     )
-    kpi_id: str = kpi["kpi"]["id"]
     rows = [
         {"kpiId": kpi_id, "period": month_start(len(values) - index), "value": value}
         for index, value in enumerate(values)
@@ -208,26 +208,17 @@ async def test_contosos_open_kpi_page_follows_northwinds_measurement_of_that_kpi
 
 
 async def _other_kpi(page: Page, world: World) -> str:
-    kpi = await mutation(
+    return await _define_kpi(
         page,
-        CREATE_KPI,
-        "createKpi",
-        {
-            "partnershipId": world.nc_id,
-            "name": "Defect rate",
-            "unit": "%",
-            "direction": "LOWER_IS_BETTER",
-            "baselineValue": 6,
-            "baselineDate": month_start(3),
-            "targetValue": 1,
-            "targetDate": month_start(-6),
-            "warningThreshold": 2,
-            "criticalThreshold": 4,
-            "cadence": "MONTHLY",
-        },
+        world,
+        name="Defect rate",
+        direction="LOWER_IS_BETTER",
+        baselineValue=6,
+        baselineDate=month_start(3),
+        targetValue=1,
+        warningThreshold=2,
+        criticalThreshold=4,
     )
-    other_id: str = kpi["kpi"]["id"]
-    return other_id
 
 
 async def _record(page: Page, world: World, kpi_id: str, value: float) -> None:

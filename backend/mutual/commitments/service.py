@@ -168,9 +168,7 @@ async def propose(
     visibility: Visibility = Visibility.SHARED,
 ) -> tuple[Workspace, Commitment]:
     workspace = await load_workspace(session, actor=actor, partnership_id=partnership_id)
-    workspace.actor.require_session("Proposing a commitment")
-    workspace.require_role(EDIT_ROLES, "Proposing a commitment")
-    workspace.require_active()
+    workspace.require_editor("Proposing a commitment")
     owner = owner_party_id or workspace.own_party.id
     await check_owner_party(session, workspace, owner, visibility, what="commitment")
     await _check_links(
@@ -235,14 +233,14 @@ async def _log(
 async def _for_action(
     session: AsyncSession, actor: Principal, commitment_id: uuid.UUID, action: CommitmentAction
 ) -> tuple[Workspace, Commitment]:
-    commitment = await repository.commitment(session, commitment_id)
-    workspace = await record_workspace(
-        session, actor=actor, record=commitment, what="commitment", field="commitmentId"
+    workspace, commitment = await record_workspace(
+        session,
+        actor=actor,
+        record=await repository.commitment(session, commitment_id),
+        what="commitment",
+        field="commitmentId",
     )
-    assert commitment is not None
-    workspace.actor.require_session("Acting on a commitment")
-    workspace.require_role(EDIT_ROLES, "Acting on a commitment")
-    workspace.require_active()
+    workspace.require_editor("Acting on a commitment")
     sources, _target, who = RULES[action]
     if CommitmentStatus(commitment.status) not in sources:
         allowed = ", ".join(sorted(sources))

@@ -21,6 +21,7 @@ from mutual.commitments.models import Commitment, CommitmentEvidence, Commitment
 from mutual.kpis import repository as kpi_repository
 from mutual.kpis.models import Kpi, KpiMeasurementRevision, StoredMeasurement
 from mutual.roadmap import repository as roadmap_repository
+from mutual.roadmap import service as roadmap_service
 from mutual.roadmap.models import Milestone
 from mutual.tenancy import repository as tenancy_repository
 from mutual.tenancy.models import Organization, Party, User
@@ -94,6 +95,16 @@ def selects_any(info: Info[Any, Any], names: Iterable[str]) -> bool:
     return walk([s for field in info.selected_fields for s in field.selections])
 
 
+def _once(
+    started: dict[K, asyncio.Future[T]], key: K, start: Callable[[], Awaitable[T]]
+) -> Awaitable[T]:
+    """One load per key per operation, shared by everyone who asks while it runs or after."""
+    pending = started.get(key)
+    if pending is None:
+        pending = started[key] = asyncio.ensure_future(start())
+    return pending
+
+
 class Loaders:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -132,28 +143,20 @@ class Loaders:
     def workspace(self, actor: Principal, partnership_id: uuid.UUID) -> Awaitable[Workspace]:
         """The caller's workspace (read scope), loaded once per partnership per operation:
         a hundred nodes of one partnership check it once. Its NOT_FOUND reaches every caller."""
-        pending = self._workspaces.get(partnership_id)
-        if pending is None:
-            pending = asyncio.ensure_future(
-                load_workspace(self.session, actor=actor, partnership_id=partnership_id)
-            )
-            self._workspaces[partnership_id] = pending
-        return pending
+        return _once(
+            self._workspaces,
+            partnership_id,
+            lambda: load_workspace(self.session, actor=actor, partnership_id=partnership_id),
+        )
 
     def roadmap(self, workspace: Workspace) -> Awaitable[list[Milestone]]:
         """Every milestone of the partnership the caller sees, once per operation; each also
         answers `milestone.load(id)`, so a roadmap and a page of commitments naming their
         milestones share one statement."""
-        pending = self._roadmaps.get(workspace.id)
-        if pending is None:
-            pending = asyncio.ensure_future(self._load_roadmap(workspace))
-            self._roadmaps[workspace.id] = pending
-        return pending
+        return _once(self._roadmaps, workspace.id, lambda: self._load_roadmap(workspace))
 
     async def _load_roadmap(self, workspace: Workspace) -> list[Milestone]:
-        milestones = await roadmap_repository.milestones_of(
-            self.session, workspace.id, viewer_party_id=workspace.own_party.id
-        )
+        milestones = await roadmap_service.visible_milestones(self.session, workspace)
         self.milestone.prime_many({m.id: m for m in milestones})
         return milestones
 

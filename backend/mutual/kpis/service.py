@@ -104,9 +104,7 @@ async def create_kpi(
     visibility: Visibility = Visibility.SHARED,
 ) -> tuple[Workspace, Kpi]:
     workspace = await load_workspace(session, actor=actor, partnership_id=partnership_id)
-    workspace.actor.require_session("Defining a KPI")
-    workspace.require_role(EDIT_ROLES, "Defining a KPI")
-    workspace.require_active()
+    workspace.require_editor("Defining a KPI")
     owner = owner_party_id or workspace.own_party.id
     await check_owner_party(session, workspace, owner, visibility, what="KPI")
     values = {**definition, "name": definition["name"].strip()}
@@ -135,12 +133,14 @@ async def create_kpi(
 async def visible_kpi(
     session: AsyncSession, actor: Principal, kpi_id: uuid.UUID, *, scope: Scope = Scope.READ
 ) -> tuple[Workspace, Kpi]:
-    kpi = await repository.kpi(session, kpi_id)
-    workspace = await record_workspace(
-        session, actor=actor, record=kpi, what="KPI", field="kpiId", scope=scope
+    return await record_workspace(
+        session,
+        actor=actor,
+        record=await repository.kpi(session, kpi_id),
+        what="KPI",
+        field="kpiId",
+        scope=scope,
     )
-    assert kpi is not None
-    return workspace, kpi
 
 
 async def update_kpi(
@@ -152,9 +152,7 @@ async def update_kpi(
     changes: dict[str, Any],
 ) -> tuple[Workspace, Kpi]:
     workspace, kpi = await visible_kpi(session, actor, kpi_id)
-    workspace.actor.require_session("Editing a KPI")
-    workspace.require_role(EDIT_ROLES, "Editing a KPI")
-    workspace.require_active()
+    workspace.require_editor("Editing a KPI")
     if kpi.owner_party_id != workspace.own_party.id:
         raise DomainError(
             Code.FORBIDDEN, "Only the KPI's owner side edits its definition.", field="kpiId"

@@ -17,7 +17,6 @@ from mutual.roadmap import repository
 from mutual.roadmap.errors import RoadmapErrorCode as Code
 from mutual.roadmap.models import PHASE_ORDER, Milestone, MilestoneStatus, Phase
 from mutual.tenancy.service import (
-    EDIT_ROLES,
     Workspace,
     check_owner_party,
     load_workspace,
@@ -40,13 +39,17 @@ def grouped_by_phase(milestones: list[Milestone]) -> list[tuple[Phase, list[Mile
     return sorted(by_phase.items(), key=lambda item: PHASE_ORDER[item[0]])
 
 
+async def visible_milestones(session: AsyncSession, workspace: Workspace) -> list[Milestone]:
+    """The partnership's milestones the caller's side sees, by phase and rank."""
+    return await repository.milestones_of(
+        session, workspace.id, viewer_party_id=workspace.own_party.id
+    )
+
+
 async def roadmap(
     session: AsyncSession, workspace: Workspace
 ) -> list[tuple[Phase, list[Milestone]]]:
-    milestones = await repository.milestones_of(
-        session, workspace.id, viewer_party_id=workspace.own_party.id
-    )
-    return grouped_by_phase(milestones)
+    return grouped_by_phase(await visible_milestones(session, workspace))
 
 
 async def create_milestone(
@@ -63,9 +66,7 @@ async def create_milestone(
     status: MilestoneStatus = MilestoneStatus.PLANNED,
 ) -> tuple[Workspace, Milestone]:
     workspace = await load_workspace(session, actor=actor, partnership_id=partnership_id)
-    workspace.actor.require_session("Editing the roadmap")
-    workspace.require_role(EDIT_ROLES, "Editing the roadmap")
-    workspace.require_active()
+    workspace.require_editor("Editing the roadmap")
     owner = owner_party_id or workspace.own_party.id
     await check_owner_party(session, workspace, owner, visibility, what="milestone")
     milestone = await repository.insert_milestone(
@@ -96,14 +97,14 @@ async def create_milestone(
 async def _editable(
     session: AsyncSession, actor: Principal, milestone_id: uuid.UUID
 ) -> tuple[Workspace, Milestone]:
-    milestone = await repository.milestone(session, milestone_id)
-    workspace = await record_workspace(
-        session, actor=actor, record=milestone, what="milestone", field="milestoneId"
+    workspace, milestone = await record_workspace(
+        session,
+        actor=actor,
+        record=await repository.milestone(session, milestone_id),
+        what="milestone",
+        field="milestoneId",
     )
-    assert milestone is not None
-    workspace.actor.require_session("Editing the roadmap")
-    workspace.require_role(EDIT_ROLES, "Editing the roadmap")
-    workspace.require_active()
+    workspace.require_editor("Editing the roadmap")
     return workspace, milestone
 
 

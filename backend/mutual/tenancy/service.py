@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +27,8 @@ from mutual.tenancy.models import (
     WorkspaceMember,
     WorkspaceRole,
 )
+
+R = TypeVar("R", bound=OwnedRecord)
 
 EDIT_ROLES = frozenset({WorkspaceRole.LEAD, WorkspaceRole.EDITOR})
 
@@ -77,6 +80,12 @@ class Workspace:
             raise DomainError(
                 Code.INVALID, f"The partnership is {self.partnership.status.lower()}.", field=None
             )
+
+    def require_editor(self, action: str) -> None:
+        """A signed-in editor or lead (or org admin) of an active partnership."""
+        self.actor.require_session(action)
+        self.require_role(EDIT_ROLES, action)
+        self.require_active()
 
 
 # The partnership, the caller's party, the caller's role, and the other party.
@@ -475,13 +484,13 @@ async def record_workspace(
     session: AsyncSession,
     *,
     actor: Principal,
-    record: OwnedRecord | None,
+    record: R | None,
     what: str,
     field: str,
     scope: Scope = Scope.READ,
-) -> Workspace:
-    """The caller's workspace of a record, or NOT_FOUND when the record is missing, in a
-    partnership the caller cannot enter, or INTERNAL to the other side."""
+) -> tuple[Workspace, R]:
+    """The caller's workspace of a record, with the record now known to exist; NOT_FOUND when
+    it is missing, in a partnership the caller cannot enter, or INTERNAL to the other side."""
     if record is None:
         raise NotFound(what, field=field)
     workspace = await load_workspace(
@@ -489,4 +498,4 @@ async def record_workspace(
     )
     if record.visibility == Visibility.INTERNAL and record.owner_party_id != workspace.own_party.id:
         raise NotFound(what, field=field)
-    return workspace
+    return workspace, record

@@ -66,7 +66,7 @@ class Organization(Node):
 
 async def organization_of(info: Info[Context, None], organization_id: uuid.UUID) -> Organization:
     org = await info.context.loaders.organization.load(organization_id)
-    assert org is not None, "every user and party belongs to an organization"
+    assert org is not None, "every user, party and invitation belongs to an organization"
     return Organization.from_model(org)
 
 
@@ -324,12 +324,8 @@ class Invitation(Node):
 
     @strawberry.field
     async def inviter_organization(self, info: Info[Context, None]) -> Organization:
-        org = await info.context.loaders.organization.load(self.invitation.inviter_organization_id)
-        assert org is not None
-        return Organization.from_model(org)
+        return await organization_of(info, self.invitation.inviter_organization_id)
 
     @strawberry.field
     async def invitee_organization(self, info: Info[Context, None]) -> Organization:
-        org = await info.context.loaders.organization.load(self.invitation.invitee_organization_id)
-        assert org is not None
-        return Organization.from_model(org)
+        return await organization_of(info, self.invitation.invitee_organization_id)

@@ -111,3 +111,62 @@ async def test_nodes_by_id_take_the_same_statements_for_3_or_90_ids(
     assert len(few) == 3 and len(many) == 90
     # identity, then each type's records in one statement and the workspace once
     assert len(small.statements) == len(large.statements) == 5, large.statements
+
+
+MEASUREMENT_DETAILS = """
+query($id: ID!) {
+  partnership(id: $id) {
+    kpis(includeBuiltin: false) {
+      name
+      measurements(last: 12) { period value source note version recordedAt reportedBy { email } }
+    }
+  }
+}
+"""
+
+
+async def _stored_details(
+    owner: asyncpg.Connection, partnership: Partnership
+) -> set[tuple[str, str, float, str, str, str]]:
+    """What Contoso may see of the latest 12 measurements of each KPI, read as the owner."""
+    rows = await owner.fetch(
+        "SELECT k.name, m.period_start, m.value, m.source, m.note, u.email FROM kpi k "
+        "JOIN LATERAL (SELECT * FROM kpi_measurement m WHERE m.kpi_id = k.id "
+        "ORDER BY m.period_start DESC LIMIT 12) m ON true "
+        "JOIN app_user u ON u.id = m.reported_by WHERE k.partnership_id = $1 "
+        "AND (k.visibility = 'SHARED' OR k.owner_party_id IN (SELECT p.id FROM party p "
+        "JOIN organization o ON o.id = p.organization_id WHERE o.slug = 'contoso'))",
+        partnership.id,
+    )
+    return {
+        (r["name"], r["period_start"].isoformat(), float(r["value"]), r["source"], r["note"],
+         r["email"])
+        for r in rows
+    }  # fmt: skip
+
+
+async def test_measurement_details_take_one_statement_for_any_number_of_measurements(
+    client: httpx.AsyncClient, world: World, owner: asyncpg.Connection
+) -> None:
+    await _fill(owner, world.northwind_contoso, SMALL)
+    await _fill(owner, world.fabrikam_contoso, LARGE)
+    await login(client, "lead@contoso.example")
+
+    counted = []
+    for partnership in (world.northwind_contoso, world.fabrikam_contoso):
+        async with counting() as counter:
+            body = await gql(client, MEASUREMENT_DETAILS, {"id": world.gid(partnership)})
+        counted.append(counter.statements)
+        measurements = [m for k in body["data"]["partnership"]["kpis"] for m in k["measurements"]]
+        shown = {
+            (k["name"], m["period"], m["value"], m["source"], m["note"], m["reportedBy"]["email"])
+            for k in body["data"]["partnership"]["kpis"]
+            for m in k["measurements"]
+        }
+        assert shown == await _stored_details(owner, partnership)
+        assert all(m["version"] >= 1 and m["recordedAt"] for m in measurements)
+
+    assert len(shown) > 400  # 40 KPIs x 12 measurements
+    # identity, the workspace, the KPIs, their latest measurements (period and value), the
+    # rest of those measurements' rows, their reporters
+    assert len(counted[0]) == len(counted[1]) == 6, counted[1]

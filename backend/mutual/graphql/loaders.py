@@ -19,7 +19,7 @@ from mutual.auth.principal import Principal
 from mutual.commitments import repository as commitment_repository
 from mutual.commitments.models import Commitment, CommitmentEvidence, CommitmentTransition
 from mutual.kpis import repository as kpi_repository
-from mutual.kpis.models import Kpi, KpiMeasurementRevision, StoredMeasurement
+from mutual.kpis.models import Kpi, KpiMeasurement, KpiMeasurementRevision, LatestMeasurement
 from mutual.roadmap import repository as roadmap_repository
 from mutual.roadmap import service as roadmap_service
 from mutual.roadmap.models import Milestone
@@ -136,8 +136,11 @@ class Loaders:
         self.revisions: DataLoader[uuid.UUID, list[KpiMeasurementRevision]] = grouped(
             session, kpi_repository.revisions_of, "measurement_id"
         )
-        self.latest_measurements = DataLoader[tuple[uuid.UUID, int], list[StoredMeasurement]](
+        self.latest_measurements = DataLoader[tuple[uuid.UUID, int], list[LatestMeasurement]](
             load_fn=self._latest_measurements
+        )
+        self.measurement: DataLoader[uuid.UUID, KpiMeasurement | None] = by_id(
+            session, kpi_repository.measurements_by_id
         )
 
     def workspace(self, actor: Principal, partnership_id: uuid.UUID) -> Awaitable[Workspace]:
@@ -166,13 +169,10 @@ class Loaders:
 
     async def _latest_measurements(
         self, keys: Sequence[tuple[uuid.UUID, int]]
-    ) -> list[list[StoredMeasurement]]:
+    ) -> list[list[LatestMeasurement]]:
         """The last n measurements (newest first) per KPI; one statement for the largest n."""
         most = max(n for _, n in keys)
-        rows = await kpi_repository.latest_measurements(
+        latest = await kpi_repository.latest_measurements(
             self.session, list({kpi_id for kpi_id, _ in keys}), per_kpi=most
         )
-        groups: defaultdict[uuid.UUID, list[StoredMeasurement]] = defaultdict(list)
-        for row in rows:
-            groups[row.kpi_id].append(row)
-        return [groups[kpi_id][:n] for kpi_id, n in keys]
+        return [latest.get(kpi_id, [])[:n] for kpi_id, n in keys]

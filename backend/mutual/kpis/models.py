@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sqlmodel import Field, SQLModel
 
@@ -100,8 +100,17 @@ class Measured(Protocol):
     def value(self) -> Decimal: ...
 
 
+class LatestMeasurement(NamedTuple):
+    """A measurement as a list of trends reads it: period and value (plus what names it). The
+    rest of the row (source, note, reporter...) is loaded by id when a query asks for it."""
+
+    id: uuid.UUID
+    period_start: date
+    value: Decimal
+
+
 class StoredMeasurement(Measured, Protocol):
-    """A measurement as stored: an ORM object after a write, a plain row on reads of many."""
+    """A measurement as stored (the whole row)."""
 
     @property
     def id(self) -> uuid.UUID: ...

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import bindparam, insert, select, text, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from mutual.kpis.models import Kpi, KpiMeasurement, KpiMeasurementRevision, StoredMeasurement
+from mutual.kpis.models import Kpi, KpiMeasurement, KpiMeasurementRevision, LatestMeasurement
 
 # Built once: read on every KPI list.
 _KPIS = (
@@ -47,36 +47,48 @@ async def insert_kpi(session: AsyncSession, **values: Any) -> Kpi:
 
 
 # The last :per_kpi measurements of each KPI, newest first: a LATERAL subquery per KPI reads
-# just those rows backwards from the unique index (partnership_id, kpi_id, period_start)
-# instead of ranking every measurement of every KPI. Only what a measurement shows is read.
+# just those rows backwards from the unique index (partnership_id, kpi_id, period_start), and
+# each KPI's come back as one row of arrays. Decoding arrays costs a fraction of decoding as
+# many rows, and a dashboard reads hundreds of measurements for two fields each.
 _LATEST = text(
     """
-    SELECT m.id, m.kpi_id, m.period_start, m.value, m.source, m.note, m.version,
-           m.updated_at, m.reported_by
+    SELECT k.id AS kpi_id, m.ids, m.periods, m.vals
     FROM kpi k
     CROSS JOIN LATERAL (
-        SELECT * FROM kpi_measurement m
-        WHERE m.partnership_id = k.partnership_id AND m.kpi_id = k.id
-        ORDER BY m.period_start DESC
-        LIMIT :per_kpi
+        SELECT array_agg(s.id ORDER BY s.period_start DESC) AS ids,
+               array_agg(s.period_start ORDER BY s.period_start DESC) AS periods,
+               array_agg(s.value ORDER BY s.period_start DESC) AS vals
+        FROM (
+            SELECT m.id, m.period_start, m.value FROM kpi_measurement m
+            WHERE m.partnership_id = k.partnership_id AND m.kpi_id = k.id
+            ORDER BY m.period_start DESC
+            LIMIT :per_kpi
+        ) s
     ) m
     WHERE k.id = ANY (:kpi_ids)
-    ORDER BY m.kpi_id, m.period_start DESC
     """
 ).bindparams(bindparam("kpi_ids", type_=ARRAY(UUID(as_uuid=True))))
 
 
 async def latest_measurements(
     session: AsyncSession, kpi_ids: Sequence[uuid.UUID], *, per_kpi: int
-) -> list[StoredMeasurement]:
-    """The last `per_kpi` measurements of each KPI, newest first, in one statement.
-
-    Plain rows, not ORM objects, from a statement built once: a dashboard reads hundreds of
-    them, and building an ORM object per row took three times as long as the query itself.
-    """
+) -> dict[uuid.UUID, list[LatestMeasurement]]:
+    """The last `per_kpi` measurements of each KPI (by KPI id), newest first, in one statement.
+    A KPI without any is missing from the answer."""
     connection = await session.connection()
     result = await connection.execute(_LATEST, {"kpi_ids": list(kpi_ids), "per_kpi": per_kpi})
-    return cast(list[StoredMeasurement], result.all())
+    return {
+        kpi_id: list(map(LatestMeasurement, ids, periods, values))
+        for kpi_id, ids, periods, values in result
+        if ids is not None
+    }
+
+
+async def measurements_by_id(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[KpiMeasurement]:
+    stmt = select(KpiMeasurement).where(col(KpiMeasurement.id).in_(ids))
+    return list((await session.execute(stmt)).scalars().all())
 
 
 async def measurements_at(

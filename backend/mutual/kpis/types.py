@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
+import uuid
 from collections.abc import Awaitable, Sequence
 from datetime import date, datetime
-from typing import cast
 
 import strawberry
 from strawberry.types import Info
@@ -40,55 +41,58 @@ class KpiMeasurementRevision:
 
 @strawberry.type
 class KpiMeasurement:
-    # Fields read off the row when asked for: a dashboard builds hundreds of these and asks
-    # each for two fields (self-only resolvers take the executor's leaf path, see execution).
-    measured: strawberry.Private[models.Measured]
+    # A dashboard builds hundreds of these and asks each for its period and value: plain
+    # attributes. The rest of a stored measurement's row is loaded by id when asked for.
+    period: date = strawberry.field(description="First day of the cadence period.")
+    value: float
+    stored_id: strawberry.Private[uuid.UUID | None]  # None: computed, never stored
     record: strawberry.Private[models.StoredMeasurement | None]
 
     @classmethod
     def from_model(cls, m: models.StoredMeasurement) -> KpiMeasurement:
-        return cls(measured=m, record=m)
+        return cls(period=m.period_start, value=float(m.value), stored_id=m.id, record=m)
 
-    @classmethod
-    def computed(cls, m: models.ComputedMeasurement) -> KpiMeasurement:
-        return cls(measured=m, record=None)
-
-    @strawberry.field(description="First day of the cadence period.")
-    def period(self) -> date:
-        return self.measured.period_start
-
-    @strawberry.field
-    def value(self) -> float:
-        return float(self.measured.value)
+    def _stored(
+        self,
+    ) -> models.StoredMeasurement | Awaitable[models.StoredMeasurement | None] | None:
+        """The whole row: at hand after a write, else loaded (one statement for a list)."""
+        if self.record is not None or self.stored_id is None:
+            return self.record
+        return now_or_later(operation_context().loaders.measurement, self.stored_id)
 
     @strawberry.field
     def source(self) -> MeasurementSource:
-        return MeasurementSource(self.record.source) if self.record else MeasurementSource.COMPUTED
+        return shaped(
+            self._stored(),
+            lambda r: MeasurementSource(r.source) if r else MeasurementSource.COMPUTED,
+        )
 
     @strawberry.field
     def note(self) -> str:
-        return self.record.note if self.record else ""
+        return shaped(self._stored(), lambda r: r.note if r else "")
 
     @strawberry.field
     def version(self) -> int:
-        return self.record.version if self.record else 1
+        return shaped(self._stored(), lambda r: r.version if r else 1)
 
     @strawberry.field
     def recorded_at(self) -> datetime | None:
-        return self.record.updated_at if self.record else None
+        return shaped(self._stored(), lambda r: r.updated_at if r else None)
 
     @strawberry.field
     async def reported_by(self, info: Info[Context, None]) -> User | None:
-        if self.record is None or self.record.reported_by is None:
+        stored = self._stored()
+        record = await stored if inspect.isawaitable(stored) else stored
+        if record is None or record.reported_by is None:
             return None
-        user = await info.context.loaders.user.load(self.record.reported_by)
+        user = await info.context.loaders.user.load(record.reported_by)
         return User.from_model(user) if user else None
 
     @strawberry.field(description="Earlier values of a corrected measurement, oldest first.")
     async def revisions(self, info: Info[Context, None]) -> list[KpiMeasurementRevision]:
-        if self.record is None:
+        if self.stored_id is None:
             return []
-        rows = await info.context.loaders.revisions.load(self.record.id)
+        rows = await info.context.loaders.revisions.load(self.stored_id)
         return [
             KpiMeasurementRevision(
                 value=float(r.value),
@@ -202,9 +206,12 @@ class Kpi(Node):
         )
 
 
-def to_measurement(measured: models.Measured) -> KpiMeasurement:
-    stored = None if isinstance(measured, models.ComputedMeasurement) else measured
-    return KpiMeasurement(measured=measured, record=cast(models.StoredMeasurement | None, stored))
+def to_measurement(m: models.Measured) -> KpiMeasurement:
+    """A measurement of a trend: stored (read by a list) or computed (built-in KPIs)."""
+    stored_id = m.id if isinstance(m, models.LatestMeasurement) else None
+    return KpiMeasurement(
+        period=m.period_start, value=float(m.value), stored_id=stored_id, record=None
+    )
 
 
 @strawberry.type

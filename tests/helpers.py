@@ -6,10 +6,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import httpx
 from sqlalchemy import select
 from sqlalchemy.engine import URL
 
+from bench.generate import Shape, Side, fill_workspace
 from mutual.config import Settings
 from mutual.db import Database
 from mutual.graphql.ids import to_global_id
@@ -98,3 +100,14 @@ async def gql(
 
 def error_codes(body: dict[str, Any]) -> list[str]:
     return [e["extensions"]["code"] for e in body.get("errors", [])]
+
+
+async def fill_shape(owner: asyncpg.Connection, partnership: Partnership, shape: Shape) -> None:
+    """Bulk rows as the owner, each side's records authored by that side's members."""
+    rows = await owner.fetch(
+        "SELECT m.party_id, array_agg(m.user_id) AS users FROM workspace_member m "
+        "WHERE m.partnership_id = $1 GROUP BY m.party_id",
+        partnership.id,
+    )
+    sides = [Side(party_id=r["party_id"], user_ids=r["users"]) for r in rows]
+    await fill_workspace(owner, partnership.id, sides, shape)

@@ -9,24 +9,13 @@ import asyncpg
 import httpx
 
 from bench.dashboard import DASHBOARD
-from bench.generate import Shape, Side, fill_workspace
+from bench.generate import Shape
 from mutual.db import counting
 from mutual.tenancy.models import Partnership
-from tests.helpers import World, gql, login
+from tests.helpers import World, fill_shape, gql, login
 
 SMALL = Shape(milestones=5, commitments=5, kpis=5, measurements=3)
 LARGE = Shape(milestones=40, commitments=40, kpis=40, measurements=30)
-
-
-async def _fill(owner: asyncpg.Connection, partnership: Partnership, shape: Shape) -> None:
-    """Bulk rows as the owner, each side's records authored by that side's members."""
-    rows = await owner.fetch(
-        "SELECT m.party_id, array_agg(m.user_id) AS users FROM workspace_member m "
-        "WHERE m.partnership_id = $1 GROUP BY m.party_id",
-        partnership.id,
-    )
-    sides = [Side(party_id=r["party_id"], user_ids=r["users"]) for r in rows]
-    await fill_workspace(owner, partnership.id, sides, shape)
 
 
 async def _dashboard(
@@ -41,8 +30,8 @@ async def _dashboard(
 async def test_the_dashboard_takes_seven_statements_at_any_size(
     client: httpx.AsyncClient, world: World, owner: asyncpg.Connection
 ) -> None:
-    await _fill(owner, world.northwind_contoso, SMALL)
-    await _fill(owner, world.fabrikam_contoso, LARGE)
+    await fill_shape(owner, world.northwind_contoso, SMALL)
+    await fill_shape(owner, world.fabrikam_contoso, LARGE)
     await login(client, "lead@contoso.example")
 
     small, small_board = await _dashboard(client, world, world.northwind_contoso)
@@ -93,10 +82,10 @@ async def _ids_of(client: httpx.AsyncClient, world: World, partnership: Partners
 async def test_nodes_by_id_take_the_same_statements_for_3_or_90_ids(
     client: httpx.AsyncClient, world: World, owner: asyncpg.Connection
 ) -> None:
-    await _fill(
+    await fill_shape(
         owner, world.northwind_contoso, Shape(milestones=1, commitments=1, kpis=1, measurements=1)
     )
-    await _fill(owner, world.fabrikam_contoso, LARGE)
+    await fill_shape(owner, world.fabrikam_contoso, LARGE)
     await login(client, "lead@contoso.example")
     few = await _ids_of(client, world, world.northwind_contoso)
     many = await _ids_of(client, world, world.fabrikam_contoso)
@@ -148,8 +137,8 @@ async def _stored_details(
 async def test_measurement_details_take_one_statement_for_any_number_of_measurements(
     client: httpx.AsyncClient, world: World, owner: asyncpg.Connection
 ) -> None:
-    await _fill(owner, world.northwind_contoso, SMALL)
-    await _fill(owner, world.fabrikam_contoso, LARGE)
+    await fill_shape(owner, world.northwind_contoso, SMALL)
+    await fill_shape(owner, world.fabrikam_contoso, LARGE)
     await login(client, "lead@contoso.example")
 
     counted = []

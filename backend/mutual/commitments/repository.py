@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -24,7 +24,7 @@ from mutual.commitments.models import (
 )
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.records import Visibility
-from mutual.kit.repository import paginate
+from mutual.kit.repository import columns_of, paginate, read_only
 
 
 class CommitmentOrder(enum.StrEnum):
@@ -53,7 +53,7 @@ def _status_condition(status: CommitmentStatus, today: date) -> ColumnElement[bo
 
 # SHARED commitments and the viewer side's own INTERNAL ones (RLS is only the backstop); built
 # once, the filters of a request added to it.
-_PAGE = select(Commitment).where(
+_PAGE = select(*columns_of(Commitment)).where(
     col(Commitment.partnership_id) == bindparam("partnership_id", type_=UUID(as_uuid=True)),
     or_(
         col(Commitment.visibility) == Visibility.SHARED,
@@ -92,7 +92,8 @@ async def commitments_page(
     ordering = key.desc() if descending else key.asc()
     tie = col(Commitment.id).desc() if descending else col(Commitment.id).asc()
     params = {"partnership_id": partnership_id, "viewer_party_id": viewer_party_id}
-    return await paginate(session, stmt.order_by(ordering, tie), page, params=params)
+    rows = await paginate(session, stmt.order_by(ordering, tie), page, scalar=False, params=params)
+    return replace(rows, items=read_only(Commitment, rows.items))
 
 
 async def commitment(session: AsyncSession, commitment_id: uuid.UUID) -> Commitment | None:

@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Column, Select, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel
 
 from mutual.kit.pagination import Page, PageRequest
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def columns_of(model: type[SQLModel]) -> list[Column[Any]]:
+    """The model's table columns, in order: `select(*columns_of(M))` reads rows for
+    `read_only(M, rows)`."""
+    return list(inspect(model).columns)
+
+
+def read_only(model: type[M], rows: Iterable[Sequence[Any]]) -> list[M]:
+    """Rows of `select(*columns_of(model))` as instances of `model` that hold the row's columns
+    and nothing else: no session, identity map or change tracking.
+
+    On list reads, the ORM's bookkeeping cost more than the query: a dashboard builds a few
+    hundred objects. Nothing here changes a loaded object (every write is an INSERT or UPDATE
+    statement, see kit/records.update_versioned), so reads need none of it. A mapped attribute
+    reads the instance's dict first, so these read like any instance of the model; changing
+    one or adding it to a session fails loudly.
+    """
+    keys = [column.key for column in inspect(model).columns]
+    made = []
+    for row in rows:
+        instance = object.__new__(model)
+        instance.__dict__.update(zip(keys, row, strict=True))
+        made.append(instance)
+    return made
 
 
 def _shape(columns: Sequence[Any], scalar: bool) -> Any:

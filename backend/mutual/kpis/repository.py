@@ -11,11 +11,12 @@ from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from mutual.kit.repository import columns_of, read_only
 from mutual.kpis.models import Kpi, KpiMeasurement, KpiMeasurementRevision, LatestMeasurement
 
 # Built once: read on every KPI list.
 _KPIS = (
-    select(Kpi)
+    select(*columns_of(Kpi))
     .where(col(Kpi.partnership_id) == bindparam("partnership_id", type_=UUID(as_uuid=True)))
     .order_by(col(Kpi.name), col(Kpi.id))
 )
@@ -23,7 +24,7 @@ _KPIS = (
 
 async def kpis_of(session: AsyncSession, partnership_id: uuid.UUID) -> list[Kpi]:
     params = {"partnership_id": partnership_id}
-    return list((await session.execute(_KPIS, params)).scalars().all())
+    return read_only(Kpi, await session.execute(_KPIS, params))
 
 
 async def kpi(session: AsyncSession, kpi_id: uuid.UUID) -> Kpi | None:

@@ -13,6 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
 from mutual.kit.records import Visibility
+from mutual.kit.repository import columns_of, read_only
 from mutual.roadmap.models import Milestone
 
 
@@ -25,7 +26,7 @@ def _visible_to(party_id: uuid.UUID | ColumnElement[uuid.UUID]) -> ColumnElement
 
 # Built once: read on every roadmap, and building it cost more than running it.
 _ROADMAP = (
-    select(Milestone)
+    select(*columns_of(Milestone))
     .where(
         col(Milestone.partnership_id) == bindparam("partnership_id", type_=UUID(as_uuid=True)),
         _visible_to(bindparam("viewer_party_id", type_=UUID(as_uuid=True))),
@@ -38,7 +39,7 @@ async def milestones_of(
     session: AsyncSession, partnership_id: uuid.UUID, *, viewer_party_id: uuid.UUID
 ) -> list[Milestone]:
     params = {"partnership_id": partnership_id, "viewer_party_id": viewer_party_id}
-    return list((await session.execute(_ROADMAP, params)).scalars().all())
+    return read_only(Milestone, await session.execute(_ROADMAP, params))
 
 
 async def milestone(session: AsyncSession, milestone_id: uuid.UUID) -> Milestone | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -24,7 +24,7 @@ from mutual.commitments.models import (
 )
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.records import Visibility
-from mutual.kit.repository import columns_of, paginate, read_only
+from mutual.kit.repository import columns_of, paginate
 
 
 class CommitmentOrder(enum.StrEnum):
@@ -92,8 +92,9 @@ async def commitments_page(
     ordering = key.desc() if descending else key.asc()
     tie = col(Commitment.id).desc() if descending else col(Commitment.id).asc()
     params = {"partnership_id": partnership_id, "viewer_party_id": viewer_party_id}
-    rows = await paginate(session, stmt.order_by(ordering, tie), page, scalar=False, params=params)
-    return replace(rows, items=read_only(Commitment, rows.items))
+    return await paginate(
+        session, stmt.order_by(ordering, tie), page, model=Commitment, params=params
+    )
 
 
 async def commitment(session: AsyncSession, commitment_id: uuid.UUID) -> Commitment | None:

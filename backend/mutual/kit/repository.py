@@ -39,8 +39,20 @@ def read_only(model: type[M], rows: Iterable[Sequence[Any]]) -> list[M]:
     return made
 
 
-def _shape(columns: Sequence[Any], scalar: bool) -> Any:
-    return columns[0] if scalar else tuple(columns)
+async def read_rows(
+    session: AsyncSession, stmt: Select[Any], params: Mapping[str, Any] | None = None
+) -> Sequence[Any]:
+    """Plain rows through the session's connection (Core), for `read_only`: a select run by the
+    session itself goes through the ORM's loading even when it names only columns."""
+    connection = await session.connection()
+    rows: Sequence[Any] = (await connection.execute(stmt, params)).all()
+    return rows
+
+
+def _items(rows: Sequence[Any], cut: int | None, scalar: bool, model: Any) -> list[Any]:
+    if model is not None:
+        return read_only(model, (row[:cut] for row in rows))
+    return [row[0] if scalar else tuple(row[:cut]) for row in rows]
 
 
 async def paginate(
@@ -49,27 +61,33 @@ async def paginate(
     page: PageRequest,
     *,
     scalar: bool = True,
+    model: type[SQLModel] | None = None,
     params: Mapping[str, Any] | None = None,
 ) -> Page[Any]:
     """Run an ordered SELECT as a page; forward paging takes one statement (count over()).
 
-    With `scalar`, items are the first column (an entity); otherwise tuples of the columns.
+    With `scalar`, items are the first column (an entity); otherwise tuples of the columns;
+    with `model`, the statement selects `columns_of(model)` and items are `read_only` instances.
     `params` fill the statement's bind parameters (a statement built once has some).
     """
+    if model is not None:
+        connection = await session.connection()
+        execute: Any = connection.execute
+    else:
+        execute = session.execute
     window = page.simple_window
     if window is not None:
         offset, limit = window
         counted = stmt.add_columns(func.count().over()).offset(offset).limit(limit)
-        rows: Sequence[Any] = (await session.execute(counted, params)).all()
+        rows: Sequence[Any] = (await execute(counted, params)).all()
         # No row: the total is 0 only if the page started at the top and asked for something.
         if rows or (offset == 0 and limit > 0):
             total = int(rows[0][-1]) if rows else 0
-            items = [_shape(row[:-1], scalar) for row in rows]
-            return Page(items=items, offset=offset, total=total)
+            return Page(items=_items(rows, -1, scalar, model), offset=offset, total=total)
     total = await count(session, stmt, params)
     offset, limit = page.window(total)
-    rows = (await session.execute(stmt.offset(offset).limit(limit), params)).all()
-    return Page(items=[_shape(row, scalar) for row in rows], offset=offset, total=total)
+    rows = (await execute(stmt.offset(offset).limit(limit), params)).all()
+    return Page(items=_items(rows, None, scalar, model), offset=offset, total=total)
 
 
 async def count(

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from mutual.kit.repository import columns_of, read_only
+from mutual.kit.repository import columns_of, read_only, read_rows
 from mutual.kpis.models import Kpi, KpiMeasurement, KpiMeasurementRevision, LatestMeasurement
 
 # Built once: read on every KPI list.
@@ -24,7 +24,7 @@ _KPIS = (
 
 async def kpis_of(session: AsyncSession, partnership_id: uuid.UUID) -> list[Kpi]:
     params = {"partnership_id": partnership_id}
-    return read_only(Kpi, await session.execute(_KPIS, params))
+    return read_only(Kpi, await read_rows(session, _KPIS, params))
 
 
 async def kpi(session: AsyncSession, kpi_id: uuid.UUID) -> Kpi | None:

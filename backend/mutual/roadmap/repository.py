@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
 from mutual.kit.records import Visibility
-from mutual.kit.repository import columns_of, read_only
+from mutual.kit.repository import columns_of, read_only, read_rows
 from mutual.roadmap.models import Milestone
 
 
@@ -39,7 +39,7 @@ async def milestones_of(
     session: AsyncSession, partnership_id: uuid.UUID, *, viewer_party_id: uuid.UUID
 ) -> list[Milestone]:
     params = {"partnership_id": partnership_id, "viewer_party_id": viewer_party_id}
-    return read_only(Milestone, await session.execute(_ROADMAP, params))
+    return read_only(Milestone, await read_rows(session, _ROADMAP, params))
 
 
 async def milestone(session: AsyncSession, milestone_id: uuid.UUID) -> Milestone | None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
+from functools import partial
+from typing import Any, cast
 
 from sqlalchemy import bindparam, insert, select, text, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
@@ -71,6 +74,13 @@ _LATEST = text(
 ).bindparams(bindparam("kpi_ids", type_=ARRAY(UUID(as_uuid=True))))
 
 
+# LatestMeasurement._make without its Python frame per measurement: C calls all the way.
+_latest = cast(
+    Callable[[tuple[uuid.UUID, date, Decimal]], LatestMeasurement],
+    partial(tuple.__new__, LatestMeasurement),
+)
+
+
 async def latest_measurements(
     session: AsyncSession, kpi_ids: Sequence[uuid.UUID], *, per_kpi: int
 ) -> dict[uuid.UUID, list[LatestMeasurement]]:
@@ -79,7 +89,7 @@ async def latest_measurements(
     connection = await session.connection()
     result = await connection.execute(_LATEST, {"kpi_ids": list(kpi_ids), "per_kpi": per_kpi})
     return {
-        kpi_id: list(map(LatestMeasurement, ids, periods, values))
+        kpi_id: list(map(_latest, zip(ids, periods, values, strict=True)))
         for kpi_id, ids, periods, values in result
         if ids is not None
     }

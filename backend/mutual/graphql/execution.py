@@ -28,6 +28,7 @@ from graphql import (
     GraphQLEnumType,
     GraphQLField,
     GraphQLFloat,
+    GraphQLID,
     GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
@@ -46,8 +47,8 @@ Read = Callable[[Any], Any]
 
 # What a planned field is: a leaf (coerced), an object, or a list of non-null objects.
 LEAF, OBJECT, LIST = "leaf", "object", "list"
-# (kind, read, leaf coercion or object type, non-null)
-Plan = tuple[str, Read, Any, bool]
+# (kind, read, leaf coercion or object type, non-null, the leaf's own Python type or None)
+Plan = tuple[str, Read, Any, bool, type | None]
 # A field of a selection set: its response name, its field group and its plan (or None).
 Entry = tuple[str, Any, Plan | None]
 # An object whose selected fields are all planned: the entries, and the class and check that
@@ -60,6 +61,10 @@ FULL_PATH: Any = object()
 
 # Arguments passed straight through: graphql-core's coercion of these is strawberry's value.
 PLAIN_ARGUMENTS = (GraphQLInt, GraphQLFloat, GraphQLString, GraphQLBoolean)
+
+# Leaf types whose output coercion returns a value of exactly this Python type unchanged (a
+# str is a String or an ID as it is; an int needs its range checked, a float its finiteness).
+AS_IS: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 
 
 def _method(field: StrawberryField) -> Callable[..., Any] | None:
@@ -158,10 +163,11 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
         if kwargs is None:
             return None
         kind, detail, non_null = shape
+        as_is = AS_IS.get(detail) if kind == LEAF else None
         if kind == LEAF:
             detail = _coercer(detail)
         read = (lambda source: method(source, **kwargs)) if kwargs else method
-        return kind, read, detail, non_null
+        return kind, read, detail, non_null, as_is
 
     def _arguments(
         self, field_def: GraphQLField, field: StrawberryField, field_details: Any
@@ -227,12 +233,12 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
         return known[1]
 
     def _completes(self, plan: Plan, field_details_list: Any) -> bool:
-        kind, _, detail, _ = plan
+        kind, _, detail, _, _ = plan
         return kind == LEAF or self._object_plan(detail, field_details_list) is not None
 
     def _answer(self, plan: Plan, field_details_list: Any, source: Any) -> Any:
         """The field's completed value off `source`, or FULL_PATH."""
-        kind, read, detail, non_null = plan
+        kind, read, detail, non_null, as_is = plan
         object_plan = None
         if kind != LEAF:
             object_plan = self._object_plan(detail, field_details_list)
@@ -242,6 +248,8 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
             value = read(source)
         except Exception:  # the full path reports it, with its location
             return FULL_PATH
+        if type(value) is as_is:  # a string of a String, say: its own answer
+            return value
         if self.is_awaitable(value):
             _close(value)
             return FULL_PATH

@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 
 from bench.dashboard import DASHBOARD
 from bench.generate import Shape
@@ -27,12 +28,18 @@ async def _dashboard(
     return counter.statements, dashboard
 
 
-async def test_the_dashboard_takes_seven_statements_at_any_size(
-    client: httpx.AsyncClient, world: World, owner: asyncpg.Connection
-) -> None:
+@pytest.fixture
+async def two_sizes(client: httpx.AsyncClient, world: World, owner: asyncpg.Connection) -> None:
+    """Northwind and Contoso small, Fabrikam and Contoso large; the client is Contoso's lead."""
     await fill_shape(owner, world.northwind_contoso, SMALL)
     await fill_shape(owner, world.fabrikam_contoso, LARGE)
     await login(client, "lead@contoso.example")
+
+
+@pytest.mark.usefixtures("two_sizes")
+async def test_the_dashboard_takes_seven_statements_at_any_size(
+    client: httpx.AsyncClient, world: World
+) -> None:
 
     small, small_board = await _dashboard(client, world, world.northwind_contoso)
     large, large_board = await _dashboard(client, world, world.fabrikam_contoso)
@@ -134,12 +141,10 @@ async def _stored_details(
     }  # fmt: skip
 
 
+@pytest.mark.usefixtures("two_sizes")
 async def test_measurement_details_take_one_statement_for_any_number_of_measurements(
     client: httpx.AsyncClient, world: World, owner: asyncpg.Connection
 ) -> None:
-    await fill_shape(owner, world.northwind_contoso, SMALL)
-    await fill_shape(owner, world.fabrikam_contoso, LARGE)
-    await login(client, "lead@contoso.example")
 
     counted = []
     for partnership in (world.northwind_contoso, world.fabrikam_contoso):

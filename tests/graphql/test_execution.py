@@ -1,15 +1,26 @@
 """The leaf-first executor answers exactly as graphql-core's own: same data, same errors with
-the same paths, for plain attributes, `self`-only resolvers, enums, nulls and failures."""
+the same paths, for plain attributes, `self`-only resolvers, record fields (read through their
+attrgetter), enums, nulls and failures."""
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, cast
 
 import strawberry
 
 from mutual.graphql.execution import LeafFirstExecutor
+from mutual.graphql.records import record_field
+
+
+@dataclass
+class Row:
+    title: str | None
+    code: Any  # an int where a String is declared: coerced, not passed as it is
+    score: Decimal | None
 
 
 @strawberry.enum
@@ -34,6 +45,10 @@ class Item:
     due: date | None
     broken_name: str  # holds None on purpose: a non-null field without a value
     raw: strawberry.Private[int]
+    record: strawberry.Private[Row]
+    title: str = record_field("title", str)
+    code: str = record_field("code", str)
+    score: float | None = record_field("score", float | None, convert=float)
 
     @strawberry.field
     def doubled(self) -> int:
@@ -73,6 +88,7 @@ def _items() -> list[Item]:
             due=date(2026, 1, 2),
             broken_name="x",
             raw=1,
+            record=Row(title="First", code=7, score=Decimal("1.5")),
         ),
         Item(
             owner=bad,
@@ -82,6 +98,7 @@ def _items() -> list[Item]:
             due=None,
             broken_name=None,  # type: ignore[arg-type]
             raw=2,
+            record=Row(title=None, code="B-2", score=None),
         ),
     ]
 
@@ -110,6 +127,9 @@ QUERIES = [
     "{ items { name brokenName } }",
     "{ items { eventually scaled(by: 2) ownerAgain { label } } }",
     "query($by: Int!) { items { scaled(by: $by) owner { label } } }",
+    "{ items { code score } }",
+    "{ strictItems { title code score } }",
+    "{ items { name title } }",
 ]
 
 
@@ -158,3 +178,10 @@ async def test_a_list_of_leaf_objects_with_one_bad_item_errors_at_that_item() ->
 
     assert result["data"] is None  # [Item!]! all the way up
     assert [e["path"] for e in result["errors"]] == [["items", 1, "brokenName"]]
+
+
+async def test_record_fields_read_through_their_attrgetter_as_their_resolvers_do() -> None:
+    result = await _run(LeafFirstExecutor, "{ strictItems { title code score } }")
+
+    assert result["data"] == {"strictItems": [{"title": "First", "code": "7", "score": 1.5}, None]}
+    assert [e["path"] for e in result["errors"]] == [["strictItems", 1, "title"]]

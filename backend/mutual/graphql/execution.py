@@ -21,7 +21,8 @@ nullability its rules.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from operator import attrgetter
+from typing import Any, cast
 
 from graphql import (
     GraphQLBoolean,
@@ -43,6 +44,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
+from mutual.graphql.records import READER
+
 Read = Callable[[Any], Any]
 
 # What a planned field is: a leaf (coerced), an object, or a list of non-null objects.
@@ -53,7 +56,8 @@ Plan = tuple[str, Read, Any, bool, type | None]
 Entry = tuple[str, Any, Plan | None]
 # An object whose selected fields are all planned: the entries, and the class and check that
 # say a value is of the type.
-ObjectPlan = tuple[list[Entry], type | None, Any]
+PlannedEntry = tuple[str, Any, Plan]
+ObjectPlan = tuple[list[PlannedEntry], type | None, Any]
 
 # What an answer is when graphql-core's path must give it: a null in a non-null position, an
 # error, an awaitable, or a value this executor does not complete.
@@ -75,7 +79,7 @@ def _method(field: StrawberryField) -> Callable[..., Any] | None:
     resolver = field.base_resolver
     if resolver is None:
         default, name = field.default_resolver, field.python_name
-        return lambda source: default(source, name)
+        return attrgetter(name) if default is getattr else lambda source: default(source, name)
     if (
         resolver.is_async
         or resolver.info_parameter
@@ -85,7 +89,8 @@ def _method(field: StrawberryField) -> Callable[..., Any] | None:
     ):
         return None
     method: Callable[..., Any] = resolver.wrapped_func  # type: ignore[assignment]
-    return method
+    reader: Callable[..., Any] | None = getattr(method, READER, None)
+    return method if reader is None or resolver.arguments else reader
 
 
 def _coercer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
@@ -228,7 +233,11 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
                 plan is not None and self._completes(plan, children)
                 for _, children, plan in entries
             )
-            planned = (entries, _origin(object_type), object_type.is_type_of) if whole else None
+            planned = (
+                (cast(list[PlannedEntry], entries), _origin(object_type), object_type.is_type_of)
+                if whole
+                else None
+            )
             known = self._objects[key] = (field_details_list, planned)
         return known[1]
 
@@ -239,31 +248,42 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
     def _answer(self, plan: Plan, field_details_list: Any, source: Any) -> Any:
         """The field's completed value off `source`, or FULL_PATH."""
         kind, read, detail, non_null, as_is = plan
-        object_plan = None
-        if kind != LEAF:
-            object_plan = self._object_plan(detail, field_details_list)
-            if object_plan is None:
-                return FULL_PATH  # not read at all: graphql-core's path reads it once
+        if kind == LEAF:
+            try:
+                value = read(source)
+            except Exception:  # the full path reports it, with its location
+                return FULL_PATH
+            return value if type(value) is as_is else self._leaf(plan, value)
+        object_plan = self._object_plan(detail, field_details_list)
+        if object_plan is None:
+            return FULL_PATH  # not read at all: graphql-core's path reads it once
         try:
             value = read(source)
         except Exception:  # the full path reports it, with its location
             return FULL_PATH
-        if type(value) is as_is:  # a string of a String, say: its own answer
-            return value
         if self.is_awaitable(value):
             _close(value)
             return FULL_PATH
         if value is None:
             return FULL_PATH if non_null else None
-        if object_plan is None:
-            try:
-                coerced = detail(value)
-            except Exception:  # the full path reports it, with its location
-                return FULL_PATH
-            return FULL_PATH if coerced is None or coerced is Undefined else coerced
         if kind == OBJECT:
             return self._complete_planned(object_plan, None, value)
         return self._complete_planned_list(object_plan, None, value)
+
+    def _leaf(self, plan: Plan, value: Any) -> Any:
+        """A leaf's value as graphql-core would complete it, or FULL_PATH. (A value of the
+        leaf's own Python type, a str of a String say, is its own answer: see AS_IS.)"""
+        coerce, non_null = plan[2], plan[3]
+        if self.is_awaitable(value):
+            _close(value)
+            return FULL_PATH
+        if value is None:
+            return FULL_PATH if non_null else None
+        try:
+            coerced = coerce(value)
+        except Exception:  # the full path reports it, with its location
+            return FULL_PATH
+        return FULL_PATH if coerced is None or coerced is Undefined else coerced
 
     def _complete_planned(self, object_plan: ObjectPlan, info: Any, result: Any) -> Any:
         """The object's answer read in one loop, or FULL_PATH."""
@@ -276,7 +296,15 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
                 return FULL_PATH
         completed = {}
         for response_name, children, plan in entries:
-            value = self._answer(plan, children, result)  # type: ignore[arg-type]
+            if plan[0] == LEAF:  # _answer's leaf, without a call per field
+                try:
+                    value = plan[1](result)
+                except Exception:  # the full path reports it, with its location
+                    return FULL_PATH
+                if type(value) is not plan[4]:
+                    value = self._leaf(plan, value)
+            else:
+                value = self._answer(plan, children, result)
             if value is FULL_PATH:
                 return FULL_PATH
             completed[response_name] = value

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
@@ -43,6 +43,8 @@ class Item:
     name: str
     colour: Colour
     due: date | None
+    seen: datetime
+    ratio: float  # one is infinite: not a Float graphql-core will answer
     broken_name: str  # holds None on purpose: a non-null field without a value
     raw: strawberry.Private[int]
     record: strawberry.Private[Row]
@@ -86,6 +88,8 @@ def _items() -> list[Item]:
             name="a",
             colour=Colour.RED,
             due=date(2026, 1, 2),
+            seen=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+            ratio=0.25,
             broken_name="x",
             raw=1,
             record=Row(title="First", code=7, score=Decimal("1.5")),
@@ -96,6 +100,8 @@ def _items() -> list[Item]:
             name="b",
             colour=Colour.GREEN,
             due=None,
+            seen=datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC),
+            ratio=float("inf"),
             broken_name=None,  # type: ignore[arg-type]
             raw=2,
             record=Row(title=None, code="B-2", score=None),
@@ -130,6 +136,9 @@ QUERIES = [
     "{ items { code score } }",
     "{ strictItems { title code score } }",
     "{ items { name title } }",
+    "{ items { seen colour due } }",
+    "{ items { ratio } }",
+    "{ strictItems { name ratio } }",
 ]
 
 
@@ -185,3 +194,12 @@ async def test_record_fields_read_through_their_attrgetter_as_their_resolvers_do
 
     assert result["data"] == {"strictItems": [{"title": "First", "code": "7", "score": 1.5}, None]}
     assert [e["path"] for e in result["errors"]] == [["strictItems", 1, "title"]]
+
+
+async def test_leaves_answered_directly_are_what_graphql_core_answers() -> None:
+    result = await _run(LeafFirstExecutor, "{ strictItems { colour due seen ratio } }")
+
+    first = {"colour": "RED", "due": "2026-01-02", "seen": "2026-01-02T03:04:05+00:00"}
+    assert result["data"] == {"strictItems": [{**first, "ratio": 0.25}, None]}
+    # an infinite float is graphql-core's to refuse, at its path
+    assert [e["path"] for e in result["errors"]] == [["strictItems", 1, "ratio"]]

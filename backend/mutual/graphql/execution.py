@@ -20,7 +20,10 @@ nullability its rules.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
+from datetime import date, datetime
+from math import isfinite
 from operator import attrgetter
 from typing import Any, cast
 
@@ -42,6 +45,7 @@ from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.schema.types import base_scalars
 from strawberry.types.field import StrawberryField
 
 from mutual.graphql.records import READER
@@ -50,8 +54,9 @@ Read = Callable[[Any], Any]
 
 # What a planned field is: a leaf (coerced), an object, or a list of non-null objects.
 LEAF, OBJECT, LIST = "leaf", "object", "list"
-# (kind, read, leaf coercion or object type, non-null, the leaf's own Python type or None)
-Plan = tuple[str, Read, Any, bool, type | None]
+# (kind, read, leaf coercion or object type, non-null, and for a leaf the Python type it
+# answers directly with the conversion for it: see _direct)
+Plan = tuple[str, Read, Any, bool, type | None, Read | None]
 # A field of a selection set: its response name, its field group and its plan (or None).
 Entry = tuple[str, Any, Plan | None]
 # An object whose selected fields are all planned: the entries, and the class and check that
@@ -66,9 +71,44 @@ FULL_PATH: Any = object()
 # Arguments passed straight through: graphql-core's coercion of these is strawberry's value.
 PLAIN_ARGUMENTS = (GraphQLInt, GraphQLFloat, GraphQLString, GraphQLBoolean)
 
-# Leaf types whose output coercion returns a value of exactly this Python type unchanged (a
-# str is a String or an ID as it is; an int needs its range checked, a float its finiteness).
-AS_IS: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
+# strawberry's serializer of its Date and DateTime scalars.
+ISOFORMAT = getattr(base_scalars, "isoformat", None)
+ISO_TYPES = {"Date": date, "DateTime": datetime}
+
+
+class _Names(dict[Any, Any]):
+    """An enum's members and their names; anything else is left to graphql-core's path."""
+
+    def __missing__(self, key: Any) -> Any:
+        return FULL_PATH
+
+
+def _finite(value: float) -> Any:
+    return value if isfinite(value) else FULL_PATH
+
+
+def _direct(leaf: GraphQLScalarType | GraphQLEnumType) -> tuple[type | None, Read | None]:
+    """The Python type whose values of exactly that type the leaf answers directly, and the
+    conversion (None: the value as it is) that gives what graphql-core's coercion would, or
+    FULL_PATH for graphql-core's path to decide. A str is a String or an ID as it is, a bool a
+    Boolean; a float needs its finiteness checked (an int its range: not direct); a member of
+    a strawberry enum is its name; a date or datetime of strawberry's scalars its isoformat."""
+    if leaf is GraphQLString or leaf is GraphQLID:
+        return str, None
+    if leaf is GraphQLBoolean:
+        return bool, None
+    if leaf is GraphQLFloat:
+        return float, _finite
+    wrapped = getattr(leaf, "wrapped_cls", None)
+    if isinstance(leaf, GraphQLEnumType) and isinstance(wrapped, type):
+        names = {value.value: name for name, value in leaf.values.items()}
+        enum_class = cast(type[enum.Enum], wrapped)
+        members = _Names({m: names[m.value] for m in enum_class if m.value in names})
+        return wrapped, members.__getitem__
+    coerce = leaf.coerce_output_value
+    if ISOFORMAT is not None and coerce is ISOFORMAT and leaf.name in ISO_TYPES:
+        return ISO_TYPES[leaf.name], coerce
+    return None, None
 
 
 def _method(field: StrawberryField) -> Callable[..., Any] | None:
@@ -168,11 +208,11 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
         if kwargs is None:
             return None
         kind, detail, non_null = shape
-        as_is = AS_IS.get(detail) if kind == LEAF else None
+        exact, convert = _direct(detail) if kind == LEAF else (None, None)
         if kind == LEAF:
             detail = _coercer(detail)
         read = (lambda source: method(source, **kwargs)) if kwargs else method
-        return kind, read, detail, non_null, as_is
+        return kind, read, detail, non_null, exact, convert
 
     def _arguments(
         self, field_def: GraphQLField, field: StrawberryField, field_details: Any
@@ -242,18 +282,20 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
         return known[1]
 
     def _completes(self, plan: Plan, field_details_list: Any) -> bool:
-        kind, _, detail, _, _ = plan
+        kind, _, detail, _, _, _ = plan
         return kind == LEAF or self._object_plan(detail, field_details_list) is not None
 
     def _answer(self, plan: Plan, field_details_list: Any, source: Any) -> Any:
         """The field's completed value off `source`, or FULL_PATH."""
-        kind, read, detail, non_null, as_is = plan
+        kind, read, detail, non_null, exact, convert = plan
         if kind == LEAF:
             try:
                 value = read(source)
             except Exception:  # the full path reports it, with its location
                 return FULL_PATH
-            return value if type(value) is as_is else self._leaf(plan, value)
+            if type(value) is not exact:
+                return self._leaf(plan, value)
+            return value if convert is None else convert(value)
         object_plan = self._object_plan(detail, field_details_list)
         if object_plan is None:
             return FULL_PATH  # not read at all: graphql-core's path reads it once
@@ -271,8 +313,8 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
         return self._complete_planned_list(object_plan, None, value)
 
     def _leaf(self, plan: Plan, value: Any) -> Any:
-        """A leaf's value as graphql-core would complete it, or FULL_PATH. (A value of the
-        leaf's own Python type, a str of a String say, is its own answer: see AS_IS.)"""
+        """A leaf's value as graphql-core would complete it, or FULL_PATH. (A value of the type
+        the leaf answers directly, a str of a String say, does not come here: see _direct.)"""
         coerce, non_null = plan[2], plan[3]
         if self.is_awaitable(value):
             _close(value)
@@ -303,6 +345,8 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
                     return FULL_PATH
                 if type(value) is not plan[4]:
                     value = self._leaf(plan, value)
+                elif plan[5] is not None:
+                    value = plan[5](value)
             else:
                 value = self._answer(plan, children, result)
             if value is FULL_PATH:

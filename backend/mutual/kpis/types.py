@@ -6,6 +6,7 @@ import inspect
 import uuid
 from collections.abc import Awaitable, Sequence
 from datetime import date, datetime
+from typing import cast
 
 import strawberry
 from strawberry.types import Info
@@ -168,7 +169,7 @@ class Kpi(Node):
     def measurements(self, last: int = TREND_DEFAULT) -> list[KpiMeasurement]:
         return shaped(
             self._newest(max(1, min(last, TREND_MAX))),
-            lambda newest: [to_measurement(m) for m in reversed(newest)],
+            lambda newest: oldest_first(newest),
         )
 
     @strawberry.field
@@ -204,6 +205,18 @@ class Kpi(Node):
             progress_percent=chain.progress_percent,
             oldest_first=chain.trend,
         )
+
+
+def oldest_first(newest: Sequence[models.Measured]) -> list[KpiMeasurement]:
+    """A trend read newest first, as the measurements the API lists (oldest first)."""
+    if newest and isinstance(newest[0], models.LatestMeasurement):
+        # What a KPI list read: unpacked as tuples, without a call per measurement.
+        latest = cast(Sequence[models.LatestMeasurement], newest)
+        return [
+            KpiMeasurement(period=period, value=float(value), stored_id=id_, record=None)
+            for id_, period, value in reversed(latest)
+        ]
+    return [to_measurement(m) for m in reversed(newest)]
 
 
 def to_measurement(m: models.Measured) -> KpiMeasurement:

@@ -61,11 +61,12 @@ class Context:
 
     @property
     def loaders(self) -> Loaders:
-        from mutual.graphql.loaders import Loaders
+        loaders = self._loaders
+        if loaders is None:  # the import only once: a page asks this of every item
+            from mutual.graphql.loaders import Loaders
 
-        if self._loaders is None:
-            self._loaders = Loaders(self.db)
-        return self._loaders
+            loaders = self._loaders = Loaders(self.db)
+        return loaders
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[Any]:

@@ -557,6 +557,42 @@ COMMITMENTS = (
             Step(A.CONFIRM, -161),
         ),
     ),
+    # Contoso's recent ones: whatever the day of the month, one of them fell due in the last
+    # whole month, so Contoso's built-in on-time KPI has a figure for it (not STALE).
+    StoryCommitment(
+        "Share the peak-season demand forecast",
+        "Store-level weekly forecast for the peak season, so Northwind can plan its lines.",
+        CONTOSO,
+        NORTHWIND,
+        proposed=-60,
+        due=-46,
+        steps=(
+            Step(A.ACCEPT, -58),
+            Step(
+                A.DELIVER,
+                -49,
+                evidence=(_link(f"{CT_DOCS}/peak-forecast.xlsx", "Peak-season forecast by week"),),
+            ),
+            Step(A.CONFIRM, -47),
+        ),
+    ),
+    StoryCommitment(
+        "Reserve receiving slots for expedited loads",
+        "Two fixed slots a day at the central DC for Northwind's expedited trucks.",
+        CONTOSO,
+        NORTHWIND,
+        proposed=-40,
+        due=-24,
+        steps=(
+            Step(A.ACCEPT, -38),
+            Step(
+                A.DELIVER,
+                -27,
+                evidence=(_link(f"{CT_DOCS}/dc-receiving-slots.pdf", "Central DC slot plan"),),
+            ),
+            Step(A.CONFIRM, -25),
+        ),
+    ),
     # Kept, but late: confirmed, delivered after the due date.
     StoryCommitment(
         "Daily order-status report for Contoso's buyers",

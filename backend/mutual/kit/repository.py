@@ -7,8 +7,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Column, Select, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ClauseElement
 from sqlmodel import SQLModel
 
+from mutual.db import fetch_direct
 from mutual.kit.pagination import Page, PageRequest
 
 M = TypeVar("M", bound=SQLModel)
@@ -40,13 +42,12 @@ def read_only(model: type[M], rows: Iterable[Sequence[Any]]) -> list[M]:
 
 
 async def read_rows(
-    session: AsyncSession, stmt: Select[Any], params: Mapping[str, Any] | None = None
+    session: AsyncSession, stmt: ClauseElement, params: Mapping[str, Any] | None = None
 ) -> Sequence[Any]:
-    """Plain rows through the session's connection (Core), for `read_only`: a select run by the
-    session itself goes through the ORM's loading even when it names only columns."""
-    connection = await session.connection()
-    rows: Sequence[Any] = (await connection.execute(stmt, params)).all()
-    return rows
+    """Plain rows through the session's connection, for `read_only`: a select run by the session
+    itself goes through the ORM's loading even when it names only columns. Sent straight to
+    asyncpg (db.fetch_direct): rows are indexable like tuples, not named."""
+    return await fetch_direct(await session.connection(), stmt, params)
 
 
 async def _session_rows(

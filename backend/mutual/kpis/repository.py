@@ -86,8 +86,8 @@ async def latest_measurements(
 ) -> dict[uuid.UUID, list[LatestMeasurement]]:
     """The last `per_kpi` measurements of each KPI (by KPI id), newest first, in one statement.
     A KPI without any is missing from the answer."""
-    connection = await session.connection()
-    result = await connection.execute(_LATEST, {"kpi_ids": list(kpi_ids), "per_kpi": per_kpi})
+    params = {"kpi_ids": list(kpi_ids), "per_kpi": per_kpi}
+    result = await read_rows(session, _LATEST, params)
     return {
         kpi_id: list(map(_latest, zip(ids, periods, values, strict=True)))
         for kpi_id, ids, periods, values in result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -43,6 +44,12 @@ class Workspace:
     actor: Principal
     # Loaded with the workspace (same statement), so nested fields name a side without a query.
     counterparty: Party | None = None
+    # What callers derive from this workspace, by the id of what it shows, reused while the
+    # workspace lives (one request): the API's view of each side, which a list of a hundred
+    # records names a hundred times.
+    derived: dict[object, object] = dataclasses.field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     @property
     def id(self) -> uuid.UUID:

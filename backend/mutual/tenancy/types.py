@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 from strawberry.types import Info
@@ -113,8 +113,12 @@ class Party(Node):
 
 
 def party_of(workspace: Workspace, party_id: uuid.UUID) -> Party:
-    """A side of the partnership: both come with the workspace, so this is a plain read."""
-    return Party.from_model(workspace.party(party_id), workspace)
+    """A side of the partnership: both come with the workspace, so this is a plain read, made
+    once per side and workspace."""
+    made = workspace.derived.get(party_id)
+    if made is None:
+        made = workspace.derived[party_id] = Party.from_model(workspace.party(party_id), workspace)
+    return cast(Party, made)
 
 
 @strawberry.type

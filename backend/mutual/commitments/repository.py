@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, insert, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
@@ -24,7 +24,7 @@ from mutual.commitments.models import (
 )
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.records import Visibility
-from mutual.kit.repository import columns_of, paginate
+from mutual.kit.repository import columns_of, paginate, read_rows
 
 
 class CommitmentOrder(enum.StrEnum):
@@ -214,8 +214,15 @@ _MONTHLY = text(
 ).bindparams(bindparam("partnership_ids", type_=ARRAY(UUID(as_uuid=True))))
 
 
+class MonthOnTime(NamedTuple):
+    party_id: uuid.UUID
+    month: date
+    due: int
+    on_time: int
+
+
 async def monthly_on_time(
     session: AsyncSession, partnership_ids: Sequence[uuid.UUID], *, since: date, today: date
-) -> list[Any]:
+) -> list[MonthOnTime]:
     params = {"partnership_ids": list(partnership_ids), "since": since, "today": today}
-    return list((await session.execute(_MONTHLY, params)).all())
+    return [MonthOnTime._make(row) for row in await read_rows(session, _MONTHLY, params)]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from mutual.kit.pagination import Page, PageRequest
-from mutual.kit.repository import paginate
+from mutual.kit.repository import columns_of, paginate, read_only, read_rows
 from mutual.tenancy.models import (
     Invitation,
     InvitationStatus,
@@ -27,12 +27,22 @@ from mutual.tenancy.models import (
 )
 
 
-def _workspace_select(user_id: uuid.UUID, organization_id: uuid.UUID) -> Any:
+def _workspace_select(
+    user_id: uuid.UUID, organization_id: uuid.UUID, *, as_columns: bool = False
+) -> Any:
     """Partnership, the caller's own party, the caller's role (NULL for a non-member), and the
-    other party."""
+    other party: as entities, or `as_columns` as their columns in that order (for read_only)."""
     other = aliased(Party)
+    selected: list[Any] = [Partnership, Party, col(WorkspaceMember.role), other]
+    if as_columns:
+        selected = [
+            *columns_of(Partnership),
+            *columns_of(Party),
+            col(WorkspaceMember.role),
+            *(getattr(other, column.key) for column in columns_of(Party)),
+        ]
     return (
-        select(Partnership, Party, col(WorkspaceMember.role), other)
+        select(*selected)
         .join(
             Party,
             and_(
@@ -54,11 +64,15 @@ def _workspace_select(user_id: uuid.UUID, organization_id: uuid.UUID) -> Any:
     )
 
 
+_PARTNERSHIP_WIDTH = len(columns_of(Partnership))
+_PARTY_WIDTH = len(columns_of(Party))
+
 # Built once: almost every request opens a workspace, and building this join took longer than
 # running it.
 _WORKSPACE = _workspace_select(
     bindparam("user_id", type_=PgUUID(as_uuid=True)),  # type: ignore[arg-type]
     bindparam("organization_id", type_=PgUUID(as_uuid=True)),  # type: ignore[arg-type]
+    as_columns=True,
 ).where(col(Partnership.id) == bindparam("partnership_id", type_=PgUUID(as_uuid=True)))
 
 
@@ -74,7 +88,16 @@ async def workspace(
         "user_id": user_id,
         "organization_id": organization_id,
     }
-    return (await session.execute(_WORKSPACE, params)).first()
+    rows = await read_rows(session, _WORKSPACE, params)
+    if not rows:
+        return None
+    row = rows[0]
+    own_at, role_at = _PARTNERSHIP_WIDTH, _PARTNERSHIP_WIDTH + _PARTY_WIDTH
+    (partnership,) = read_only(Partnership, [row[:own_at]])
+    (own,) = read_only(Party, [row[own_at:role_at]])
+    other = row[role_at + 1 :]
+    counterparty = read_only(Party, [other])[0] if other[0] is not None else None  # outer join
+    return partnership, own, row[role_at], counterparty
 
 
 async def workspaces_page(

@@ -28,15 +28,21 @@ class Edge(Generic[NodeT]):
     cursor: str
 
 
+def _edges(root: Connection[NodeT]) -> list[Edge[NodeT]]:
+    # Made when asked for: most lists ask for nodes only, and a cursor each is not free.
+    return [
+        Edge(node=node, cursor=encode_cursor(root.offset + index))
+        for index, node in enumerate(root.nodes)
+    ]
+
+
 @strawberry.type
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]]
+    edges: list[Edge[NodeT]] = strawberry.field(resolver=_edges)
     page_info: PageInfo
     total_count: int
-
-    @strawberry.field
-    def nodes(self) -> list[NodeT]:
-        return [edge.node for edge in self.edges]
+    nodes: list[NodeT]
+    offset: strawberry.Private[int]
 
 
 def page_request(
@@ -57,18 +63,16 @@ def page_request(
 
 
 def to_connection(page: Page[ItemT], wrap: Callable[[ItemT], NodeT]) -> Connection[NodeT]:
-    edges = [
-        Edge(node=wrap(item), cursor=encode_cursor(page.offset + index))
-        for index, item in enumerate(page.items)
-    ]
-    end = page.offset + len(page.items)
+    nodes = [wrap(item) for item in page.items]
+    end = page.offset + len(nodes)
     return Connection(
-        edges=edges,
+        nodes=nodes,
         page_info=PageInfo(
             has_next_page=end < page.total,
             has_previous_page=page.offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            start_cursor=encode_cursor(page.offset) if nodes else None,
+            end_cursor=encode_cursor(end - 1) if nodes else None,
         ),
         total_count=page.total,
+        offset=page.offset,
     )

@@ -37,7 +37,7 @@ async def two_sizes(client: httpx.AsyncClient, world: World, owner: asyncpg.Conn
 
 
 @pytest.mark.usefixtures("two_sizes")
-async def test_the_dashboard_takes_seven_statements_at_any_size(
+async def test_the_dashboard_takes_six_statements_at_any_size(
     client: httpx.AsyncClient, world: World
 ) -> None:
 
@@ -53,9 +53,9 @@ async def test_the_dashboard_takes_seven_statements_at_any_size(
     for board in (small_board, large_board):  # so both sizes read the linked milestones
         assert any(c["milestone"] for c in board["commitments"]["nodes"])
     # identity, the workspace (with both parties), the roadmap (whose milestones also answer
-    # the commitments'), the commitments page, the KPIs, the built-in on-time KPIs, the latest
-    # measurements
-    assert len(small) == len(large) == 7, large
+    # the commitments'), the commitments page, the KPIs with their latest measurements, the
+    # built-in on-time KPIs
+    assert len(small) == len(large) == 6, large
 
 
 NODES = """
@@ -161,6 +161,6 @@ async def test_measurement_details_take_one_statement_for_any_number_of_measurem
         assert all(m["version"] >= 1 and m["recordedAt"] for m in measurements)
 
     assert len(shown) > 400  # 40 KPIs x 12 measurements
-    # identity, the workspace, the KPIs, their latest measurements (period and value), the
-    # rest of those measurements' rows, their reporters
-    assert len(counted[0]) == len(counted[1]) == 6, counted[1]
+    # identity, the workspace, the KPIs with their latest measurements (period and value),
+    # the rest of those measurements' rows, their reporters
+    assert len(counted[0]) == len(counted[1]) == 5, counted[1]

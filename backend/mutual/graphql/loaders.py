@@ -9,10 +9,10 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from typing import Any, TypeVar, cast
 
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
-from strawberry.types.nodes import Selection
 
 from mutual.auth import repository as auth_repository
 from mutual.auth.principal import Principal
@@ -83,16 +83,30 @@ def shaped(value: T | Awaitable[T], shape: Callable[[T], R]) -> R:
 
 
 def selects_any(info: Info[Any, Any], names: Iterable[str]) -> bool:
-    """Whether the current field's selection asks, at any depth, for one of `names`."""
+    """Whether the current field's selection asks, at any depth, for one of `names`. Read off
+    graphql-core's field nodes: strawberry's `selected_fields` converts the whole selection,
+    arguments and directives included, which cost more than the answer on a dashboard."""
     wanted = set(names)
+    raw = info._raw_info
+    fragments = raw.fragments
 
-    def walk(selections: list[Selection]) -> bool:
-        for selection in selections:
-            if getattr(selection, "name", None) in wanted or walk(selection.selections):
-                return True
+    def walk(selection_set: SelectionSetNode | None) -> bool:
+        if selection_set is None:
+            return False
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                if selection.name.value in wanted or walk(selection.selection_set):
+                    return True
+            elif isinstance(selection, InlineFragmentNode):
+                if walk(selection.selection_set):
+                    return True
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = fragments.get(selection.name.value)
+                if fragment is not None and walk(fragment.selection_set):
+                    return True
         return False
 
-    return walk([s for field in info.selected_fields for s in field.selections])
+    return any(walk(node.selection_set) for node in raw.field_nodes)
 
 
 def _once(

@@ -21,12 +21,15 @@ async def kpis_for(
     info: Info[Context, None], workspace: Workspace, *, include_builtin: bool
 ) -> list[Kpi]:
     db = info.context.db
-    stored = [Kpi.from_model(k, workspace) for k in await service.list_kpis(db, workspace)]
-    if stored and selects_any(info, MEASURED_FIELDS):
-        # One statement for the whole list, so each KPI's fields answer without an await.
-        await info.context.loaders.latest_measurements.load_many(
-            [(k.raw_id, TREND_DEFAULT) for k in stored]
+    if selects_any(info, MEASURED_FIELDS):
+        # Read with the list, so each KPI's fields answer without an await.
+        kpis, latest = await service.list_kpis_with_latest(db, workspace, per_kpi=TREND_DEFAULT)
+        info.context.loaders.latest_measurements.prime_many(
+            {(k.id, TREND_DEFAULT): latest.get(k.id, []) for k in kpis}
         )
+    else:
+        kpis = await service.list_kpis(db, workspace)
+    stored = [Kpi.from_model(k, workspace) for k in kpis]
     if not include_builtin:
         return stored
     builtin = [Kpi.from_model(k, workspace) for k in await service.builtin_kpis(db, workspace)]

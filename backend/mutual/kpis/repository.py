@@ -50,15 +50,13 @@ async def insert_kpi(session: AsyncSession, **values: Any) -> Kpi:
     return (await session.execute(insert(Kpi).values(**values).returning(Kpi))).scalar_one()
 
 
-# The last :per_kpi measurements of each KPI, newest first: a LATERAL subquery per KPI reads
+# The last :per_kpi measurements of each KPI `k`, newest first: a LATERAL subquery per KPI reads
 # just those rows backwards from the unique index (partnership_id, kpi_id, period_start), and
-# each KPI's come back as one row of arrays. Decoding arrays costs a fraction of decoding as
-# many rows, and a dashboard reads hundreds of measurements for two fields each.
-_LATEST = text(
-    """
-    SELECT k.id AS kpi_id, m.ids, m.periods, m.vals
-    FROM kpi k
-    CROSS JOIN LATERAL (
+# each KPI's come back as one row of arrays (NULL arrays for none). Decoding arrays costs a
+# fraction of decoding as many rows, and a dashboard reads hundreds of measurements for two
+# fields each.
+_LAST_MEASUREMENTS = """
+    LATERAL (
         SELECT array_agg(s.id ORDER BY s.period_start DESC) AS ids,
                array_agg(s.period_start ORDER BY s.period_start DESC) AS periods,
                array_agg(s.value ORDER BY s.period_start DESC) AS vals
@@ -69,9 +67,27 @@ _LATEST = text(
             LIMIT :per_kpi
         ) s
     ) m
+"""
+_LATEST = text(
+    f"""
+    SELECT k.id AS kpi_id, m.ids, m.periods, m.vals
+    FROM kpi k CROSS JOIN {_LAST_MEASUREMENTS}
     WHERE k.id = ANY (:kpi_ids)
     """
 ).bindparams(bindparam("kpi_ids", type_=ARRAY(UUID(as_uuid=True))))
+
+# A partnership's KPIs (as _KPIS reads them) with their last measurements: one statement, one
+# round trip, for a list that shows them.
+_KPI_WIDTH = len(columns_of(Kpi))
+_KPIS_WITH_LATEST = text(
+    f"""
+    SELECT {", ".join(f"k.{column.name}" for column in columns_of(Kpi))},
+           m.ids, m.periods, m.vals
+    FROM kpi k LEFT JOIN {_LAST_MEASUREMENTS} ON true
+    WHERE k.partnership_id = :partnership_id
+    ORDER BY k.name, k.id
+    """
+).bindparams(bindparam("partnership_id", type_=UUID(as_uuid=True)))
 
 
 # LatestMeasurement._make without its Python frame per measurement: C calls all the way.
@@ -93,6 +109,22 @@ async def latest_measurements(
         for kpi_id, ids, periods, values in result
         if ids is not None
     }
+
+
+async def kpis_with_latest(
+    session: AsyncSession, partnership_id: uuid.UUID, *, per_kpi: int
+) -> tuple[list[Kpi], dict[uuid.UUID, list[LatestMeasurement]]]:
+    """kpis_of, and latest_measurements of those KPIs, in one statement."""
+    rows = await read_rows(
+        session, _KPIS_WITH_LATEST, {"partnership_id": partnership_id, "per_kpi": per_kpi}
+    )
+    kpis = read_only(Kpi, (row[:_KPI_WIDTH] for row in rows))
+    latest = {
+        kpi.id: list(map(_latest, zip(*row[_KPI_WIDTH:], strict=True)))
+        for kpi, row in zip(kpis, rows, strict=True)
+        if row[_KPI_WIDTH] is not None
+    }
+    return kpis, latest
 
 
 async def measurements_by_id(

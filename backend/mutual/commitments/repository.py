@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, insert, or_, select, text
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
@@ -197,6 +197,8 @@ async def reliability(
 
 
 # On-time delivery rate per party and month (the built-in KPI, SHARED commitments), one statement.
+# One partnership, not a list: PostgreSQL then keeps a generic plan for it instead of planning
+# it again on every run (planning took longer than running it).
 _MONTHLY = text(
     """
     SELECT c.owner_party_id AS party_id,
@@ -205,13 +207,13 @@ _MONTHLY = text(
            count(*) FILTER (WHERE c.status = 'CONFIRMED'
                             AND (c.delivered_at AT TIME ZONE 'UTC')::date <= c.due_date) AS on_time
     FROM commitment c
-    WHERE c.partnership_id = ANY (:partnership_ids)
+    WHERE c.partnership_id = :partnership_id
       AND c.visibility = 'SHARED' AND c.status NOT IN ('PROPOSED', 'DECLINED')
       AND c.due_date BETWEEN :since AND :today
-    GROUP BY c.partnership_id, c.owner_party_id, month
+    GROUP BY c.owner_party_id, month
     ORDER BY month
     """
-).bindparams(bindparam("partnership_ids", type_=ARRAY(UUID(as_uuid=True))))
+).bindparams(bindparam("partnership_id", type_=UUID(as_uuid=True)))
 
 
 class MonthOnTime(NamedTuple):
@@ -222,7 +224,7 @@ class MonthOnTime(NamedTuple):
 
 
 async def monthly_on_time(
-    session: AsyncSession, partnership_ids: Sequence[uuid.UUID], *, since: date, today: date
+    session: AsyncSession, partnership_id: uuid.UUID, *, since: date, today: date
 ) -> list[MonthOnTime]:
-    params = {"partnership_ids": list(partnership_ids), "since": since, "today": today}
+    params = {"partnership_id": partnership_id, "since": since, "today": today}
     return [MonthOnTime._make(row) for row in await read_rows(session, _MONTHLY, params)]

@@ -415,7 +415,7 @@ async def builtin_kpis(session: AsyncSession, workspace: Workspace) -> list[Buil
     # Only months that are over: the current one would read 0 % for whatever is delivered but
     # not yet confirmed, or due later this month.
     rows = await commitment_repository.monthly_on_time(
-        session, [workspace.id], since=since, today=this_month - timedelta(days=1)
+        session, workspace.id, since=since, today=this_month - timedelta(days=1)
     )
     kpis = []
     for party in workspace.parties:

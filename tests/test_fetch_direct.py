@@ -3,6 +3,7 @@ request's transaction, counted, with SQLAlchemy's errors."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
@@ -148,3 +149,20 @@ async def test_paginate_reads_a_page_of_read_only_records(
     )
     assert [c.id for c in first.items] == ids[:3] and first.total == len(ids)
     assert all(type(c) is Commitment for c in first.items)
+
+
+async def test_concurrent_reads_on_one_session_each_get_their_own_rows(
+    session: AsyncSession,
+) -> None:
+    # They take turns on the connection (and each lets the next send its statement before
+    # handing back its rows): every one gets its own answer.
+    connection = await session.connection()
+    numbers = select(literal_column("n")).select_from(
+        text("generate_series(1, CAST(:count AS int)) AS n")
+    )
+    answers = await asyncio.gather(
+        *(fetch_direct(connection, numbers, {"count": count}) for count in range(1, 8))
+    )
+    assert [[row[0] for row in rows] for rows in answers] == [
+        list(range(1, count + 1)) for count in range(1, 8)
+    ]

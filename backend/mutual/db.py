@@ -6,6 +6,7 @@ role owns no table and lacks BYPASSRLS, so PostgreSQL row-level security applies
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import fcntl
 import logging
@@ -245,8 +246,12 @@ async def fetch_direct(
             rows: Sequence[Any] = await _translated(
                 adapted, direct.sql, args, driver.fetch(direct.sql, *args)
             )
-            return rows
-    return await _through_sqlalchemy(connection, stmt, params)
+    if direct is None:
+        return await _through_sqlalchemy(connection, stmt, params)
+    # The connection is free: one turn of the event loop lets a read waiting for it send its
+    # statement before these rows are turned into objects, so PostgreSQL runs it meanwhile.
+    await asyncio.sleep(0)
+    return rows
 
 
 async def _translated(adapted: Any, sql: str, args: Sequence[Any], awaitable: Awaitable[T]) -> T:

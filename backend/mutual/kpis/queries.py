@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from graphql.pyutils import gather_with_cancel
 from strawberry.types import Info
 
 from mutual.graphql.context import Context
@@ -20,6 +21,18 @@ MEASURED_FIELDS = ("measurements", "latestMeasurement", "status", "evidence")
 async def kpis_for(
     info: Info[Context, None], workspace: Workspace, *, include_builtin: bool
 ) -> list[Kpi]:
+    if not include_builtin:
+        return await _stored_kpis(info, workspace)
+    # Both statements at once: the built-in KPIs' waits for the connection while the stored
+    # ones are read, and PostgreSQL runs it while those rows are turned into objects.
+    stored, builtin = await gather_with_cancel(
+        _stored_kpis(info, workspace), service.builtin_kpis(info.context.db, workspace)
+    )
+    made: list[Kpi] = [Kpi.from_model(k, workspace) for k in builtin] + stored
+    return made
+
+
+async def _stored_kpis(info: Info[Context, None], workspace: Workspace) -> list[Kpi]:
     db = info.context.db
     if selects_any(info, MEASURED_FIELDS):
         # Read with the list, so each KPI's fields answer without an await.
@@ -29,11 +42,7 @@ async def kpis_for(
         )
     else:
         kpis = await service.list_kpis(db, workspace)
-    stored = [Kpi.from_model(k, workspace) for k in kpis]
-    if not include_builtin:
-        return stored
-    builtin = [Kpi.from_model(k, workspace) for k in await service.builtin_kpis(db, workspace)]
-    return builtin + stored
+    return [Kpi.from_model(k, workspace) for k in kpis]
 
 
 @node_resolver("Kpi")

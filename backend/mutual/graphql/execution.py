@@ -87,7 +87,7 @@ def _finite(value: float) -> Any:
     return value if isfinite(value) else FULL_PATH
 
 
-def _direct(leaf: GraphQLScalarType | GraphQLEnumType) -> tuple[type | None, Read | None]:
+def _make_direct(leaf: GraphQLScalarType | GraphQLEnumType) -> tuple[type | None, Read | None]:
     """The Python type whose values of exactly that type the leaf answers directly, and the
     conversion (None: the value as it is) that gives what graphql-core's coercion would, or
     FULL_PATH for graphql-core's path to decide. A str is a String or an ID as it is, a bool a
@@ -111,7 +111,7 @@ def _direct(leaf: GraphQLScalarType | GraphQLEnumType) -> tuple[type | None, Rea
     return None, None
 
 
-def _method(field: StrawberryField) -> Callable[..., Any] | None:
+def _make_method(field: StrawberryField) -> Callable[..., Any] | None:
     """How to read the field: the attribute of a basic field, or a synchronous resolver that
     takes `self` and no `info`, root or parent; None for anything else."""
     if field.extensions:
@@ -133,7 +133,7 @@ def _method(field: StrawberryField) -> Callable[..., Any] | None:
     return method if reader is None or resolver.arguments else reader
 
 
-def _coercer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
+def _make_coercer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
     """The leaf type's output coercion; for a strawberry enum, a dict lookup by member value
     instead of its scan over every value of the enum."""
     coerce = leaf.coerce_output_value
@@ -150,6 +150,35 @@ def _coercer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
         return coerce(member)
 
     return coerce_member
+
+
+# What the schema's own objects plan to, made once per process: the schema does not change.
+_MADE: dict[tuple[str, int], tuple[Any, Any]] = {}
+
+
+def _once_per(kind: str, subject: Any, make: Callable[[Any], Any]) -> Any:
+    key = (kind, id(subject))
+    known = _MADE.get(key)
+    if known is None or known[0] is not subject:
+        if len(_MADE) > 10_000:  # schemas built again and again (tests): start over
+            _MADE.clear()
+        known = _MADE[key] = (subject, make(subject))
+    return known[1]
+
+
+def _direct(leaf: GraphQLScalarType | GraphQLEnumType) -> tuple[type | None, Read | None]:
+    made: tuple[type | None, Read | None] = _once_per("direct", leaf, _make_direct)
+    return made
+
+
+def _method(field: StrawberryField) -> Callable[..., Any] | None:
+    made: Callable[..., Any] | None = _once_per("method", field, _make_method)
+    return made
+
+
+def _coercer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
+    made: Callable[[Any], Any] = _once_per("coercer", leaf, _make_coercer)
+    return made
 
 
 def _shape(return_type: GraphQLOutputType) -> tuple[str, Any, bool] | None:

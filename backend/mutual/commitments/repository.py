@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, insert, or_, select, text
+from sqlalchemy import Select, and_, bindparam, insert, or_, select, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -73,6 +73,10 @@ async def commitments_page(
     today: date,
     viewer_party_id: uuid.UUID,
 ) -> Page[Commitment]:
+    if where == CommitmentFilter():  # the usual list: its statement is built once
+        params = {"partnership_id": partnership_id, "viewer_party_id": viewer_party_id}
+        ordered = _ORDERED[(order, descending)]
+        return await paginate(session, ordered, page, model=Commitment, params=params)
     stmt = _PAGE
     if where.statuses:
         stmt = stmt.where(or_(*(_status_condition(s, today) for s in where.statuses)))
@@ -84,6 +88,12 @@ async def commitments_page(
         stmt = stmt.where(col(Commitment.due_date) <= where.due_to)
     if where.milestone_id is not None:
         stmt = stmt.where(col(Commitment.milestone_id) == where.milestone_id)
+    params = {"partnership_id": partnership_id, "viewer_party_id": viewer_party_id}
+    ordered = _ordered(stmt, order, descending)
+    return await paginate(session, ordered, page, model=Commitment, params=params)
+
+
+def _ordered(stmt: Select[Any], order: CommitmentOrder, descending: bool) -> Select[Any]:
     key = (
         col(Commitment.due_date)
         if order == CommitmentOrder.DUE_DATE
@@ -91,10 +101,14 @@ async def commitments_page(
     )
     ordering = key.desc() if descending else key.asc()
     tie = col(Commitment.id).desc() if descending else col(Commitment.id).asc()
-    params = {"partnership_id": partnership_id, "viewer_party_id": viewer_party_id}
-    return await paginate(
-        session, stmt.order_by(ordering, tie), page, model=Commitment, params=params
-    )
+    return stmt.order_by(ordering, tie)
+
+
+_ORDERED = {
+    (order, descending): _ordered(_PAGE, order, descending)
+    for order in CommitmentOrder
+    for descending in (False, True)
+}
 
 
 async def commitment(session: AsyncSession, commitment_id: uuid.UUID) -> Commitment | None:

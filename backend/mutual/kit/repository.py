@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, Select, func, inspect, select
+from sqlalchemy import Column, Select, bindparam, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ClauseElement
 from sqlmodel import SQLModel
@@ -84,8 +84,8 @@ async def paginate(
     window = page.simple_window
     if window is not None:
         offset, limit = window
-        counted = stmt.add_columns(func.count().over()).offset(offset).limit(limit)
-        rows = await fetch(session, counted, params)
+        window_params = {**(params or {}), "page_offset": offset, "page_limit": limit}
+        rows = await fetch(session, _counted(stmt), window_params)
         # No row: the total is 0 only if the page started at the top and asked for something.
         if rows or (offset == 0 and limit > 0):
             total = int(rows[0][-1]) if rows else 0
@@ -94,6 +94,25 @@ async def paginate(
     offset, limit = page.window(total)
     rows = await fetch(session, stmt.offset(offset).limit(limit), params)
     return Page(items=_items(rows, None, scalar, model), offset=offset, total=total)
+
+
+# Per statement built once (the caller keeps it): its page with the total, made once too, so
+# that neither it nor its cache key is built again for every page read.
+_COUNTED: dict[int, tuple[Select[Any], Select[Any]]] = {}
+
+
+def _counted(stmt: Select[Any]) -> Select[Any]:
+    known = _COUNTED.get(id(stmt))
+    if known is None or known[0] is not stmt:
+        if len(_COUNTED) >= 256:  # statements built per call, with filters: start over
+            _COUNTED.clear()
+        counted = (
+            stmt.add_columns(func.count().over())
+            .offset(bindparam("page_offset"))
+            .limit(bindparam("page_limit"))
+        )
+        known = _COUNTED[id(stmt)] = (stmt, counted)
+    return known[1]
 
 
 async def count(

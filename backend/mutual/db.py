@@ -143,19 +143,18 @@ async def counting() -> AsyncIterator[StatementCounter]:
         _counter.reset(token)
 
 
+def note_statement(statement: str) -> None:
+    """Counts a statement inside a `counting()` block; `fetch_direct` calls it for the
+    statements it sends past SQLAlchemy's execution."""
+    counter = _counter.get()
+    if counter is not None:
+        counter.statements.append(statement)
+
+
 def _count_statement(
     conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
 ) -> None:
-    counter = _counter.get()
-    if counter is not None:
-        counter.statements.append(statement)
-
-
-def note_statement(statement: str) -> None:
-    """Counts a statement sent past SQLAlchemy's execution (see `fetch_direct`)."""
-    counter = _counter.get()
-    if counter is not None:
-        counter.statements.append(statement)
+    note_statement(statement)
 
 
 @dataclass(frozen=True)

@@ -94,10 +94,6 @@ async def trail(
     )
 
 
-def _visible_to(event: AuditEvent, workspace: Workspace) -> bool:
-    return event.visibility == Visibility.SHARED or event.owner_party_id == workspace.own_party.id
-
-
 @dataclass(frozen=True)
 class ChainVerification:
     intact: bool
@@ -113,7 +109,7 @@ async def verify(session: AsyncSession, *, workspace: Workspace) -> ChainVerific
         if broken_seq is not None
         else None
     )
-    if broken is not None and not _visible_to(broken, workspace):
+    if broken is not None and not workspace.shows(broken):
         broken = None
     return ChainVerification(
         intact=broken_seq is None, checked=checked, first_broken_seq=broken_seq, first_broken=broken

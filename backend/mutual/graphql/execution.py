@@ -49,6 +49,7 @@ from strawberry.schema.types import base_scalars
 from strawberry.types.field import StrawberryField
 
 from mutual.graphql.records import READER
+from mutual.kit.memo import PerObject
 
 Read = Callable[[Any], Any]
 
@@ -153,32 +154,9 @@ def _make_coercer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], 
 
 
 # What the schema's own objects plan to, made once per process: the schema does not change.
-_MADE: dict[tuple[str, int], tuple[Any, Any]] = {}
-
-
-def _once_per(kind: str, subject: Any, make: Callable[[Any], Any]) -> Any:
-    key = (kind, id(subject))
-    known = _MADE.get(key)
-    if known is None or known[0] is not subject:
-        if len(_MADE) > 10_000:  # schemas built again and again (tests): start over
-            _MADE.clear()
-        known = _MADE[key] = (subject, make(subject))
-    return known[1]
-
-
-def _direct(leaf: GraphQLScalarType | GraphQLEnumType) -> tuple[type | None, Read | None]:
-    made: tuple[type | None, Read | None] = _once_per("direct", leaf, _make_direct)
-    return made
-
-
-def _method(field: StrawberryField) -> Callable[..., Any] | None:
-    made: Callable[..., Any] | None = _once_per("method", field, _make_method)
-    return made
-
-
-def _coercer(leaf: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
-    made: Callable[[Any], Any] = _once_per("coercer", leaf, _make_coercer)
-    return made
+_direct = PerObject(_make_direct, limit=10_000)
+_method = PerObject(_make_method, limit=10_000)
+_coercer = PerObject(_make_coercer, limit=10_000)
 
 
 def _shape(return_type: GraphQLOutputType) -> tuple[str, Any, bool] | None:

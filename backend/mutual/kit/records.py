@@ -6,7 +6,7 @@ import enum
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import DateTime, func, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +18,15 @@ from mutual.kit.errors import conflict
 class Visibility(enum.StrEnum):
     SHARED = "SHARED"
     INTERNAL = "INTERNAL"
+
+
+class Owned(Protocol):
+    """Anything with a visibility and an accountable party: records, audit events."""
+
+    @property
+    def visibility(self) -> str: ...
+    @property
+    def owner_party_id(self) -> uuid.UUID: ...
 
 
 def timestamp_field(*, nullable: bool = False) -> Any:

@@ -11,6 +11,7 @@ from sqlalchemy.sql.elements import ClauseElement
 from sqlmodel import SQLModel
 
 from mutual.db import fetch_direct
+from mutual.kit.memo import PerObject
 from mutual.kit.pagination import Page, PageRequest
 
 M = TypeVar("M", bound=SQLModel)
@@ -96,23 +97,18 @@ async def paginate(
     return Page(items=_items(rows, None, scalar, model), offset=offset, total=total)
 
 
+def _make_counted(stmt: Select[Any]) -> Select[Any]:
+    return (
+        stmt.add_columns(func.count().over())
+        .offset(bindparam("page_offset"))
+        .limit(bindparam("page_limit"))
+    )
+
+
 # Per statement built once (the caller keeps it): its page with the total, made once too, so
-# that neither it nor its cache key is built again for every page read.
-_COUNTED: dict[int, tuple[Select[Any], Select[Any]]] = {}
-
-
-def _counted(stmt: Select[Any]) -> Select[Any]:
-    known = _COUNTED.get(id(stmt))
-    if known is None or known[0] is not stmt:
-        if len(_COUNTED) >= 256:  # statements built per call, with filters: start over
-            _COUNTED.clear()
-        counted = (
-            stmt.add_columns(func.count().over())
-            .offset(bindparam("page_offset"))
-            .limit(bindparam("page_limit"))
-        )
-        known = _COUNTED[id(stmt)] = (stmt, counted)
-    return known[1]
+# that neither it nor its cache key is built again for every page read. Statements built per
+# call (with filters) pass through.
+_counted = PerObject(_make_counted, limit=256)
 
 
 async def count(

@@ -97,6 +97,13 @@ _latest = cast(
 )
 
 
+def _trend(
+    ids: Sequence[uuid.UUID], periods: Sequence[date], values: Sequence[Decimal]
+) -> list[LatestMeasurement]:
+    """One KPI's arrays (see _LAST_MEASUREMENTS) as its measurements, newest first."""
+    return list(map(_latest, zip(ids, periods, values, strict=True)))
+
+
 async def latest_measurements(
     session: AsyncSession, kpi_ids: Sequence[uuid.UUID], *, per_kpi: int
 ) -> dict[uuid.UUID, list[LatestMeasurement]]:
@@ -104,11 +111,7 @@ async def latest_measurements(
     A KPI without any is missing from the answer."""
     params = {"kpi_ids": list(kpi_ids), "per_kpi": per_kpi}
     result = await read_rows(session, _LATEST, params)
-    return {
-        kpi_id: list(map(_latest, zip(ids, periods, values, strict=True)))
-        for kpi_id, ids, periods, values in result
-        if ids is not None
-    }
+    return {kpi_id: _trend(*arrays) for kpi_id, *arrays in result if arrays[0] is not None}
 
 
 async def kpis_with_latest(
@@ -120,7 +123,7 @@ async def kpis_with_latest(
     )
     kpis = read_only(Kpi, (row[:_KPI_WIDTH] for row in rows))
     latest = {
-        kpi.id: list(map(_latest, zip(*row[_KPI_WIDTH:], strict=True)))
+        kpi.id: _trend(*row[_KPI_WIDTH:])
         for kpi, row in zip(kpis, rows, strict=True)
         if row[_KPI_WIDTH] is not None
     }

@@ -442,12 +442,8 @@ async def builtin_kpis(session: AsyncSession, workspace: Workspace) -> list[Buil
     return kpis
 
 
-def _shown(workspace: Workspace, kpi: Kpi) -> bool:
-    return kpi.visibility == Visibility.SHARED or kpi.owner_party_id == workspace.own_party.id
-
-
 async def list_kpis(session: AsyncSession, workspace: Workspace) -> list[Kpi]:
-    return [k for k in await repository.kpis_of(session, workspace.id) if _shown(workspace, k)]
+    return [k for k in await repository.kpis_of(session, workspace.id) if workspace.shows(k)]
 
 
 async def list_kpis_with_latest(
@@ -455,5 +451,5 @@ async def list_kpis_with_latest(
 ) -> tuple[list[Kpi], dict[uuid.UUID, list[LatestMeasurement]]]:
     """list_kpis, with the last `per_kpi` measurements of each (newest first) by KPI id."""
     kpis, latest = await repository.kpis_with_latest(session, workspace.id, per_kpi=per_kpi)
-    shown = [k for k in kpis if _shown(workspace, k)]
+    shown = [k for k in kpis if workspace.shows(k)]
     return shown, {k.id: latest[k.id] for k in shown if k.id in latest}

@@ -16,7 +16,7 @@ from mutual.auth.scopes import Scope
 from mutual.kit.clock import utcnow
 from mutual.kit.errors import DomainError, Forbidden, Invalid, NotFound
 from mutual.kit.pagination import Page, PageRequest
-from mutual.kit.records import OwnedRecord, Visibility
+from mutual.kit.records import Owned, OwnedRecord, Visibility
 from mutual.tenancy import repository
 from mutual.tenancy.errors import TenancyErrorCode as Code
 from mutual.tenancy.models import (
@@ -60,6 +60,10 @@ class Workspace:
         """Both sides, by label."""
         both = [self.own_party, *([self.counterparty] if self.counterparty else [])]
         return sorted(both, key=lambda party: party.label)
+
+    def shows(self, record: Owned) -> bool:
+        """Whether this side sees the record: SHARED, or INTERNAL to this side."""
+        return record.visibility == Visibility.SHARED or record.owner_party_id == self.own_party.id
 
     def party(self, party_id: uuid.UUID) -> Party:
         """One of the two sides of this partnership."""
@@ -503,6 +507,6 @@ async def record_workspace(
     workspace = await load_workspace(
         session, actor=actor, partnership_id=record.partnership_id, scope=scope
     )
-    if record.visibility == Visibility.INTERNAL and record.owner_party_id != workspace.own_party.id:
+    if not workspace.shows(record):
         raise NotFound(what, field=field)
     return workspace, record

@@ -45,7 +45,7 @@ from bench.common import (
 from mutual.config import Settings
 from mutual.db import connect_owner
 from mutual.graphql.ids import to_global_id
-from mutual.notify.hub import CHANNEL
+from mutual.kit.hub import CHANNEL
 from mutual.seed import DEMO_PASSWORD, seed_demo
 
 DATABASE = "mutual_bench_live"

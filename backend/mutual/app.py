@@ -18,10 +18,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mutual.auth.routes import routes as auth_routes
 from mutual.config import REPO_ROOT, Settings
 from mutual.db import Database
-from mutual.graphql.schema import build_schema
 from mutual.graphql.view import MutualGraphQL
+from mutual.kit.hub import EventHub
 from mutual.kit.request import new_request_id, request_id_var
-from mutual.notify.hub import EventHub
+from mutual.schema import build_schema
 
 log = logging.getLogger(__name__)
 

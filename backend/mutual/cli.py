@@ -95,7 +95,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def export_schema_sdl() -> str:
-    from mutual.graphql.schema import build_schema
+    from mutual.schema import build_schema
 
     # The development schema is the full one (introspection rules do not change the SDL).
     return build_schema(Settings(env="development")).as_str() + "\n"

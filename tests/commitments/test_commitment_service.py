@@ -9,7 +9,7 @@ from sqlalchemy.engine import URL
 from mutual.commitments import service as commitment_service
 from mutual.commitments.repository import CommitmentFilter, CommitmentOrder
 from mutual.kit.pagination import PageRequest
-from mutual.tenancy.service import load_workspace
+from mutual.tenancy.workspace import load_workspace
 from tests.commitments.factories import ClientFactory, owner_session, propose, signed_in
 from tests.helpers import World
 from tests.security.factories import principal_of

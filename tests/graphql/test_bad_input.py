@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 
 from mutual.config import Settings
 from mutual.graphql.ids import to_global_id
-from mutual.tenancy import service
+from mutual.membership import service
 from tests.graphql.conftest import NcObjects, SignIn, add_organization, add_user, database_rows
 from tests.helpers import JSON_HEADERS, World, error_codes, gql, login
 

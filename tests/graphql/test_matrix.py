@@ -36,7 +36,7 @@ from graphql.pyutils import Undefined
 
 from mutual.config import Settings
 from mutual.graphql.limits import operation_cost
-from mutual.graphql.schema import build_schema
+from mutual.schema import build_schema
 from tests.graphql.conftest import NcObjects, SignIn, audit_count, database_rows
 from tests.helpers import JSON_HEADERS, World, error_codes, gql
 

@@ -12,12 +12,11 @@ from sqlalchemy.engine import URL
 
 import mutual.roadmap.queries  # noqa: F401  (registers the Milestone node resolver)
 from mutual.graphql.context import Context
-from mutual.graphql.loaders import Loaders
 from mutual.graphql.node import NODE_RESOLVERS
 from mutual.kit.errors import DomainError
 from mutual.roadmap import service as roadmap_service
 from mutual.roadmap.models import Phase
-from mutual.tenancy.service import load_workspace
+from mutual.tenancy.workspace import load_workspace
 from tests.commitments.factories import ClientFactory, mutate, owner_session, raw_id, signed_in
 from tests.helpers import World
 from tests.security.factories import principal_of
@@ -59,8 +58,14 @@ async def test_the_roadmap_and_node_services_hide_the_other_sides_internal_miles
         workspace = await load_workspace(
             session, actor=contoso, partnership_id=world.northwind_contoso.id
         )
+        made: dict[Any, Any] = {}
         context = cast(
-            Context, SimpleNamespace(db=session, actor=contoso, loaders=Loaders(session))
+            Context,
+            SimpleNamespace(
+                db=session,
+                actor=contoso,
+                loaders=lambda kind: made.setdefault(kind, kind(session)),
+            ),
         )
 
         # when

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import httpx
 
-from mutual.auth.principal import Principal
 from mutual.auth.tokens import API_TOKEN_PREFIX, SESSION_PREFIX, new_secret, secret_hash
 from mutual.config import Settings
+from mutual.kit.principal import Principal
 from mutual.tenancy.models import User
 
 SESSION_COOKIE = Settings().session_cookie

@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mutual.audit import service as audit_service
 from mutual.auth import service as auth_service
-from mutual.auth.scopes import Scope
 from mutual.kit.errors import DomainError, Forbidden, NotFound
 from mutual.kit.pagination import PageRequest
-from mutual.tenancy import service as tenancy_service
+from mutual.kit.scopes import Scope
+from mutual.membership import service as membership_service
+from mutual.tenancy import workspace as tenancy_workspace
 from mutual.tenancy.models import WorkspaceRole
 from tests.commitments import factories
 from tests.helpers import World
@@ -72,14 +73,14 @@ async def test_a_fabrikam_user_gets_not_found_for_northwind_contoso_like_an_unkn
 
     # when
     with pytest.raises(NotFound) as foreign:
-        await tenancy_service.load_workspace(
+        await tenancy_workspace.load_workspace(
             owner_session, actor=fabrikam, partnership_id=world.northwind_contoso.id
         )
     with pytest.raises(NotFound) as unknown:
-        await tenancy_service.load_workspace(
+        await tenancy_workspace.load_workspace(
             owner_session, actor=fabrikam, partnership_id=uuid.uuid4()
         )
-    own = await tenancy_service.load_workspace(
+    own = await tenancy_workspace.load_workspace(
         owner_session, actor=fabrikam, partnership_id=world.fabrikam_contoso.id
     )
 
@@ -98,7 +99,7 @@ async def test_a_fabrikam_admin_cannot_add_a_member_to_northwind_contoso(
 
     # when
     with pytest.raises(NotFound):
-        await tenancy_service.add_member(
+        await membership_service.add_member(
             owner_session,
             actor=fabrikam,
             partnership_id=nc,
@@ -120,9 +121,9 @@ async def test_a_fabrikam_admin_cannot_remove_or_change_a_northwind_contoso_memb
 
     # when
     with pytest.raises(NotFound) as removal:
-        await tenancy_service.remove_member(owner_session, actor=fabrikam, member_id=target)
+        await membership_service.remove_member(owner_session, actor=fabrikam, member_id=target)
     with pytest.raises(NotFound) as change:
-        await tenancy_service.change_member_role(
+        await membership_service.change_member_role(
             owner_session, actor=fabrikam, member_id=target, role=WorkspaceRole.LEAD
         )
 
@@ -148,7 +149,7 @@ async def test_a_contoso_viewer_is_forbidden_to_add_a_member(
 
     # when
     with pytest.raises(Forbidden):
-        await tenancy_service.add_member(
+        await membership_service.add_member(
             owner_session,
             actor=viewer,
             partnership_id=nc,
@@ -170,7 +171,7 @@ async def test_a_northwind_lead_cannot_remove_a_contoso_member(
 
     # when
     with pytest.raises(Forbidden) as refused:
-        await tenancy_service.remove_member(
+        await membership_service.remove_member(
             owner_session, actor=northwind_lead, member_id=contoso_viewer
         )
 
@@ -187,7 +188,7 @@ async def test_an_org_member_cannot_invite_an_organization(
 
     # when
     with pytest.raises(Forbidden):
-        await tenancy_service.invite_organization(
+        await membership_service.invite_organization(
             owner_session,
             actor=editor,
             invitee_slug="fabrikam",
@@ -276,19 +277,19 @@ async def test_a_token_principal_stays_in_its_partnership_and_its_scopes(
     no_read = replace(token, scopes=frozenset({"kpi:write"}))
 
     # when
-    own = await tenancy_service.load_workspace(
+    own = await tenancy_workspace.load_workspace(
         owner_session, actor=token, partnership_id=world.northwind_contoso.id
     )
     with pytest.raises(NotFound):
-        await tenancy_service.load_workspace(
+        await tenancy_workspace.load_workspace(
             owner_session, actor=token, partnership_id=world.fabrikam_contoso.id
         )
     with pytest.raises(Forbidden):
-        await tenancy_service.load_workspace(
+        await tenancy_workspace.load_workspace(
             owner_session, actor=no_read, partnership_id=world.northwind_contoso.id
         )
     with pytest.raises(Forbidden):
-        await tenancy_service.add_member(
+        await membership_service.add_member(
             owner_session,
             actor=token,
             partnership_id=world.northwind_contoso.id,
@@ -312,10 +313,10 @@ async def test_the_audit_trail_service_hides_the_other_sides_internal_events(
         party_id=world.parties[("nc", "northwind")].id,
         actor_user_id=world.user_id("lead@northwind.example"),
     )
-    contoso = await tenancy_service.load_workspace(
+    contoso = await tenancy_workspace.load_workspace(
         owner_session, actor=principal_of(world.users["viewer@contoso.example"]), partnership_id=nc
     )
-    northwind = await tenancy_service.load_workspace(
+    northwind = await tenancy_workspace.load_workspace(
         owner_session,
         actor=principal_of(world.users["viewer@northwind.example"]),
         partnership_id=nc,

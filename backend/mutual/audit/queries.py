@@ -8,6 +8,7 @@ from mutual.audit import repository
 from mutual.audit.types import AuditEvent
 from mutual.graphql.context import Context
 from mutual.graphql.node import Node, node_resolver
+from mutual.tenancy.loaders import tenancy_loaders
 
 
 @node_resolver("AuditEvent")
@@ -15,5 +16,5 @@ async def _audit_event_node(context: Context, raw_id: uuid.UUID) -> Node | None:
     event = await repository.event_by_id(context.db, raw_id)
     if event is None:
         return None
-    workspace = await context.loaders.workspace(context.actor, event.partnership_id)
+    workspace = await tenancy_loaders(context).workspace(context.actor, event.partnership_id)
     return AuditEvent.from_model(event, workspace)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import insert, or_, select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from mutual.audit.models import AuditEvent
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.repository import paginate
+from mutual.kit.visibility import readable
 
 
 async def append(session: AsyncSession, **values: Any) -> None:
@@ -28,11 +29,7 @@ async def trail(
     object_id: uuid.UUID | None = None,
 ) -> Page[AuditEvent]:
     stmt = select(AuditEvent).where(
-        col(AuditEvent.partnership_id) == partnership_id,
-        or_(
-            col(AuditEvent.visibility) == "SHARED",
-            col(AuditEvent.owner_party_id) == viewer_party_id,
-        ),
+        readable(AuditEvent, partnership_id=partnership_id, viewer_party_id=viewer_party_id)
     )
     if object_type is not None:
         stmt = stmt.where(col(AuditEvent.object_type) == object_type)

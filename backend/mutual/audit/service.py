@@ -19,7 +19,7 @@ from mutual.kit.records import OwnedRecord, Visibility
 from mutual.kit.request import current_request_id
 
 if TYPE_CHECKING:
-    from mutual.tenancy.service import Workspace
+    from mutual.tenancy.workspace import Workspace
 
 
 def _plain(value: Any) -> Any:

@@ -12,8 +12,9 @@ from mutual.audit import models
 from mutual.audit.service import ChainVerification
 from mutual.graphql.context import Context
 from mutual.graphql.node import Node
-from mutual.tenancy.service import Workspace
+from mutual.tenancy.loaders import tenancy_loaders
 from mutual.tenancy.types import Party, User
+from mutual.tenancy.workspace import Workspace
 
 
 @strawberry.type
@@ -53,12 +54,12 @@ class AuditEvent(Node):
     async def actor(self, info: Info[Context, None]) -> User | None:
         if self.event.actor_user_id is None:
             return None
-        user = await info.context.loaders.user.load(self.event.actor_user_id)
+        user = await tenancy_loaders(info.context).user.load(self.event.actor_user_id)
         return User.from_model(user) if user else None
 
     @strawberry.field
     async def actor_party(self, info: Info[Context, None]) -> Party | None:
-        parties = await info.context.loaders.parties.load(self.workspace.id)
+        parties = await tenancy_loaders(info.context).parties.load(self.workspace.id)
         party = next((p for p in parties if p.id == self.event.actor_party_id), None)
         return Party.from_model(party, self.workspace) if party else None
 

@@ -10,6 +10,9 @@ from sqlmodel import Field, SQLModel
 
 from mutual.kit.columns import timestamp_column
 
+# An organization's SSO settings are tenancy's (its admins keep them); re-exported for auth.
+from mutual.tenancy.models import OidcProvider as OidcProvider
+
 
 class UserSession(SQLModel, table=True):
     __tablename__ = "user_session"
@@ -30,14 +33,6 @@ class LoginAttempt(SQLModel, table=True):
     created_at: datetime | None = Field(default=None, sa_column=timestamp_column())
 
 
-class OidcProvider(SQLModel, table=True):
-    __tablename__ = "oidc_provider"
-
-    organization_id: uuid.UUID = Field(primary_key=True)
-    issuer: str
-    client_id: str
-    client_secret: str
-    enabled: bool = True
 
 
 class ApiToken(SQLModel, table=True):

@@ -7,14 +7,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from mutual.auth import service
-from mutual.auth.principal import Principal
-from mutual.auth.scopes import Scope
 from mutual.auth.types import ApiToken, ApiTokenScope
 from mutual.graphql.context import Context
 from mutual.graphql.errors import attempt
 from mutual.graphql.ids import decode_id
-from mutual.tenancy.mutations import tenancy_user_errors
-from mutual.tenancy.types import TenancyError
+from mutual.kit.principal import Principal
+from mutual.kit.scopes import Scope
+from mutual.tenancy.types import TenancyError, tenancy_user_errors
 
 
 @strawberry.input

@@ -8,6 +8,7 @@ from mutual.auth import repository
 from mutual.auth.types import ApiToken
 from mutual.graphql.context import Context
 from mutual.graphql.node import Node, node_resolver
+from mutual.tenancy.loaders import tenancy_loaders
 
 
 @node_resolver("ApiToken")
@@ -15,7 +16,7 @@ async def _api_token_node(context: Context, raw_id: uuid.UUID) -> Node | None:
     token = await repository.api_token(context.db, raw_id)
     if token is None:
         return None
-    workspace = await context.loaders.workspace(context.actor, token.partnership_id)
+    workspace = await tenancy_loaders(context).workspace(context.actor, token.partnership_id)
     if not workspace.manages_members or token.party_id != workspace.own_party.id:
         return None
     return ApiToken.from_model(token)

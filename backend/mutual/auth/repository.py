@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from mutual.auth.models import ApiToken, LoginAttempt, OidcProvider, UserSession
+from mutual.kit.identity import set_user_identity as set_user_identity
 from mutual.tenancy.models import Organization, OrgRole, User
 
 # Authentication and identity in one round trip: the row is only produced for a live session,
@@ -44,12 +44,6 @@ async def identify_session(session: AsyncSession, token_hash: bytes) -> Any | No
 
 async def identify_token(session: AsyncSession, token_hash: bytes) -> Any | None:
     return (await session.execute(_TOKEN_IDENTITY, {"token_hash": token_hash})).first()
-
-
-async def set_user_identity(session: AsyncSession, user_id: uuid.UUID) -> None:
-    await session.execute(
-        text("SELECT set_config('mutual.user_id', :user_id, true)"), {"user_id": str(user_id)}
-    )
 
 
 async def user_by_email(session: AsyncSession, email: str) -> User | None:
@@ -88,14 +82,6 @@ async def delete_session(session: AsyncSession, token_hash: bytes) -> None:
     await session.execute(delete(UserSession).where(UserSession.token_hash == token_hash))  # type: ignore[arg-type]
 
 
-async def sso_organizations(
-    session: AsyncSession, organization_ids: Sequence[uuid.UUID]
-) -> list[uuid.UUID]:
-    stmt = select(col(OidcProvider.organization_id)).where(
-        col(OidcProvider.organization_id).in_(organization_ids),
-        col(OidcProvider.enabled).is_(True),
-    )
-    return list((await session.execute(stmt)).scalars().all())
 
 
 async def oidc_provider(session: AsyncSession, organization_id: uuid.UUID) -> OidcProvider | None:

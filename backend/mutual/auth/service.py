@@ -13,15 +13,15 @@ from mutual.audit import service as audit
 from mutual.auth import repository
 from mutual.auth.models import ApiToken
 from mutual.auth.passwords import verify_password
-from mutual.auth.principal import Principal
-from mutual.auth.scopes import Scope
 from mutual.auth.tokens import API_TOKEN_PREFIX, SESSION_PREFIX, new_secret, secret_hash
 from mutual.config import Settings
 from mutual.kit.clock import utcnow
 from mutual.kit.errors import Invalid, NotFound
+from mutual.kit.principal import Principal
 from mutual.kit.records import Visibility
+from mutual.kit.scopes import Scope
 from mutual.tenancy.models import User, WorkspaceRole
-from mutual.tenancy.service import Workspace, load_workspace
+from mutual.tenancy.workspace import Workspace, load_workspace
 
 GENERIC_LOGIN_ERROR = "Email or password is incorrect."
 

@@ -7,9 +7,9 @@ from datetime import datetime
 import strawberry
 
 from mutual.auth import models
-from mutual.auth.scopes import Scope
 from mutual.graphql.node import Node
 from mutual.kit.clock import utcnow
+from mutual.kit.scopes import Scope
 
 ApiTokenScope = Scope
 strawberry.enum(Scope, name="ApiTokenScope")

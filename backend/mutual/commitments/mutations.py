@@ -10,7 +10,6 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from mutual.auth.principal import Principal
 from mutual.commitments import models, service
 from mutual.commitments.errors import CommitmentErrorCode
 from mutual.commitments.models import CommitmentAction
@@ -19,8 +18,9 @@ from mutual.commitments.types import Commitment, CommitmentError
 from mutual.graphql.context import Context
 from mutual.graphql.errors import Outcome, attempt, to_user_errors
 from mutual.graphql.ids import decode_id
+from mutual.kit.principal import Principal
 from mutual.kit.records import Visibility
-from mutual.tenancy.service import Workspace
+from mutual.tenancy.workspace import Workspace
 
 Change = tuple[Workspace, models.Commitment]
 

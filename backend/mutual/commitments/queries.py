@@ -9,15 +9,18 @@ import strawberry
 from strawberry.types import Info
 
 from mutual.commitments import service
+from mutual.commitments.loaders import commitment_loaders
 from mutual.commitments.models import CommitmentStatus
 from mutual.commitments.repository import CommitmentFilter, CommitmentOrder
 from mutual.commitments.types import Commitment, PartyReliabilityFigures
 from mutual.graphql.context import Context
 from mutual.graphql.ids import decode_id
 from mutual.graphql.loaders import selects_any
-from mutual.graphql.node import Node, node_resolver, node_workspace
+from mutual.graphql.node import Node, node_resolver
 from mutual.graphql.pagination import Connection, page_request, to_connection
-from mutual.tenancy.service import Workspace
+from mutual.roadmap.loaders import roadmap_loaders
+from mutual.tenancy.loaders import node_workspace
+from mutual.tenancy.workspace import Workspace
 
 
 @strawberry.input
@@ -78,7 +81,7 @@ async def commitments_for(
     if any(c.milestone_id for c in result.items) and selects_any(info, ("milestone",)):
         # The roadmap's milestones (one statement, shared with a roadmap in the same query)
         # answer each commitment's milestone without an await.
-        await context.loaders.roadmap(workspace)
+        await roadmap_loaders(context).roadmap(workspace)
     return to_connection(result, lambda c: Commitment.from_model(c, workspace))
 
 
@@ -91,6 +94,6 @@ async def reliability_for(
 
 @node_resolver("Commitment")
 async def _commitment_node(context: Context, raw_id: uuid.UUID) -> Node | None:
-    commitment = await context.loaders.commitment.load(raw_id)
+    commitment = await commitment_loaders(context).commitment.load(raw_id)
     workspace = await node_workspace(context, commitment)
     return Commitment.from_model(commitment, workspace) if commitment and workspace else None

@@ -23,8 +23,8 @@ from mutual.commitments.models import (
     CommitmentTransition,
 )
 from mutual.kit.pagination import Page, PageRequest
-from mutual.kit.records import Visibility
 from mutual.kit.repository import columns_of, paginate, read_rows
+from mutual.kit.visibility import PARTNERSHIP, VIEWER_PARTY, readable_bound
 
 
 class CommitmentOrder(enum.StrEnum):
@@ -53,13 +53,7 @@ def _status_condition(status: CommitmentStatus, today: date) -> ColumnElement[bo
 
 # SHARED commitments and the viewer side's own INTERNAL ones (RLS is only the backstop); built
 # once, the filters of a request added to it.
-_PAGE = select(*columns_of(Commitment)).where(
-    col(Commitment.partnership_id) == bindparam("partnership_id", type_=UUID(as_uuid=True)),
-    or_(
-        col(Commitment.visibility) == Visibility.SHARED,
-        col(Commitment.owner_party_id) == bindparam("viewer_party_id", type_=UUID(as_uuid=True)),
-    ),
-)
+_PAGE = select(*columns_of(Commitment)).where(readable_bound(Commitment))
 
 
 async def commitments_page(
@@ -74,7 +68,7 @@ async def commitments_page(
     viewer_party_id: uuid.UUID,
 ) -> Page[Commitment]:
     if where == CommitmentFilter():  # the usual list: its statement is built once
-        params = {"partnership_id": partnership_id, "viewer_party_id": viewer_party_id}
+        params = {PARTNERSHIP: partnership_id, VIEWER_PARTY: viewer_party_id}
         ordered = _ORDERED[(order, descending)]
         return await paginate(session, ordered, page, model=Commitment, params=params)
     stmt = _PAGE
@@ -88,7 +82,7 @@ async def commitments_page(
         stmt = stmt.where(col(Commitment.due_date) <= where.due_to)
     if where.milestone_id is not None:
         stmt = stmt.where(col(Commitment.milestone_id) == where.milestone_id)
-    params = {"partnership_id": partnership_id, "viewer_party_id": viewer_party_id}
+    params = {PARTNERSHIP: partnership_id, VIEWER_PARTY: viewer_party_id}
     ordered = _ordered(stmt, order, descending)
     return await paginate(session, ordered, page, model=Commitment, params=params)
 

@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mutual.audit import service as audit
-from mutual.auth.principal import Principal
 from mutual.commitments import repository
 from mutual.commitments.errors import CommitmentErrorCode as Code
 from mutual.commitments.models import (
@@ -30,10 +29,11 @@ from mutual.commitments.repository import CommitmentFilter, CommitmentOrder
 from mutual.kit.clock import today, utcnow
 from mutual.kit.errors import DomainError, Invalid, conflict
 from mutual.kit.pagination import Page, PageRequest
+from mutual.kit.principal import Principal
 from mutual.kit.records import Visibility, apply_versioned
 from mutual.kpis import repository as kpi_repository
 from mutual.roadmap import repository as roadmap_repository
-from mutual.tenancy.service import (
+from mutual.tenancy.workspace import (
     EDIT_ROLES,
     Workspace,
     check_owner_party,

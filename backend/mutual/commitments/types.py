@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from mutual.commitments import models
 from mutual.commitments.errors import CommitmentErrorCode
+from mutual.commitments.loaders import commitment_loaders
 from mutual.commitments.models import CommitmentAction, CommitmentStatus
 from mutual.commitments.repository import CommitmentOrder
 from mutual.commitments.service import PartyReliability, available_actions
@@ -21,9 +22,12 @@ from mutual.graphql.node import Node
 from mutual.graphql.records import record_field
 from mutual.kit.clock import today
 from mutual.kit.records import Visibility
+from mutual.kpis.loaders import kpi_loaders
+from mutual.roadmap.loaders import roadmap_loaders
 from mutual.roadmap.types import Milestone
-from mutual.tenancy.service import Workspace
+from mutual.tenancy.loaders import tenancy_loaders
 from mutual.tenancy.types import Party, User, party_of
+from mutual.tenancy.workspace import Workspace
 
 if TYPE_CHECKING:
     from mutual.kpis.types import Kpi
@@ -60,7 +64,7 @@ class CommitmentTransition:
     async def actor(self, info: Info[Context, None]) -> User | None:
         if self.record.actor_user_id is None:
             return None
-        user = await info.context.loaders.user.load(self.record.actor_user_id)
+        user = await tenancy_loaders(info.context).user.load(self.record.actor_user_id)
         return User.from_model(user) if user else None
 
 
@@ -122,7 +126,7 @@ class Commitment(Node):
         if self.record.milestone_id is None:
             return None
         return shaped(
-            now_or_later(operation_context().loaders.milestone, self.record.milestone_id),
+            now_or_later(roadmap_loaders(operation_context()).milestone, self.record.milestone_id),
             lambda found: Milestone.from_model(found, self.workspace) if found else None,
         )
 
@@ -134,12 +138,12 @@ class Commitment(Node):
 
         if self.record.kpi_id is None:
             return None
-        found = await info.context.loaders.kpi.load(self.record.kpi_id)
+        found = await kpi_loaders(info.context).kpi.load(self.record.kpi_id)
         return Kpi.from_model(found, self.workspace) if found else None
 
     @strawberry.field
     async def evidence(self, info: Info[Context, None]) -> list[CommitmentEvidence]:
-        rows = await info.context.loaders.evidence.load(self.raw_id)
+        rows = await commitment_loaders(info.context).evidence.load(self.raw_id)
         return [
             CommitmentEvidence(url=e.url, title=e.title, note=e.note, created_at=e.created_at)
             for e in rows
@@ -147,7 +151,7 @@ class Commitment(Node):
 
     @strawberry.field(description="Every step, oldest first (dates of renegotiations included).")
     async def history(self, info: Info[Context, None]) -> list[CommitmentTransition]:
-        rows = await info.context.loaders.transitions.load(self.raw_id)
+        rows = await commitment_loaders(info.context).transitions.load(self.raw_id)
         return [
             CommitmentTransition(
                 action=CommitmentAction(t.action),
@@ -165,7 +169,7 @@ class Commitment(Node):
 
     @strawberry.field(description="Every due date agreed so far, oldest first.")
     async def due_dates(self, info: Info[Context, None]) -> list[date]:
-        rows = await info.context.loaders.transitions.load(self.raw_id)
+        rows = await commitment_loaders(info.context).transitions.load(self.raw_id)
         agreed = (CommitmentAction.PROPOSE, CommitmentAction.ACCEPT_RENEGOTIATION)
         return [t.due_date_after for t in rows if t.action in agreed and t.due_date_after]
 

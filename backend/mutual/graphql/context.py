@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
-from mutual.auth.principal import Principal
 from mutual.config import Settings
 from mutual.db import Database
 from mutual.kit.errors import Unauthenticated
-from mutual.notify.hub import EventHub
+from mutual.kit.hub import EventHub
+from mutual.kit.principal import Principal
 
-if TYPE_CHECKING:
-    from mutual.graphql.loaders import Loaders
+L = TypeVar("L")
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,8 @@ class Context:
     events: EventHub
     session: AsyncSession | None = None
     principal: Principal | None = None
-    _loaders: Loaders | None = field(default=None, repr=False)
+    # Per operation: each domain's data loaders, made when first asked for (see `loaders`).
+    _loaders: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def db(self) -> AsyncSession:
@@ -59,14 +59,13 @@ class Context:
             raise Unauthenticated("Sign in, or send a valid API token, to use this API.")
         return self.principal
 
-    @property
-    def loaders(self) -> Loaders:
-        loaders = self._loaders
-        if loaders is None:  # the import only once: a page asks this of every item
-            from mutual.graphql.loaders import Loaders
-
-            loaders = self._loaders = Loaders(self.db)
-        return loaders
+    def loaders(self, kind: Callable[[AsyncSession], L]) -> L:
+        """A domain's loaders for this operation (`kind(session)`, made once): every domain
+        keeps its own in its `loaders.py`, so the toolkit knows none of them."""
+        made = self._loaders.get(kind)
+        if made is None:
+            made = self._loaders[kind] = kind(self.db)
+        return made
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[Any]:

@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from mutual.auth.principal import Principal
 from mutual.graphql.context import Context
 from mutual.kit.errors import DomainError
+from mutual.kit.principal import Principal
 
 T = TypeVar("T")
 E = TypeVar("E", bound="UserError")

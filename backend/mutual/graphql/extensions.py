@@ -5,17 +5,18 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Protocol
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError, get_operation_ast
 from graphql.language import FragmentDefinitionNode
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import SchemaExtension
 
-from mutual.auth import service as auth_service
 from mutual.graphql.context import Context, enter_operation
 from mutual.graphql.limits import PrincipalBudget, operation_cost
 from mutual.kit.errors import DomainError, LimitExceeded, Unauthenticated
+from mutual.kit.principal import Principal
 from mutual.kit.request import request_id_var
 
 log = logging.getLogger("mutual.graphql")
@@ -65,18 +66,33 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
     return GraphQLError(error.message, nodes=error.nodes, path=error.path, extensions=extensions)
 
 
+class Authenticator(Protocol):
+    """Who presented these secrets (auth.service is one): the toolkit knows no domain."""
+
+    async def authenticate_bearer(self, session: AsyncSession, secret: str) -> Principal | None:
+        ...
+
+    async def authenticate_session(
+        self, session: AsyncSession, secret: str
+    ) -> Principal | None: ...
+
+
 class OperationLifecycle(SchemaExtension):
     """Opens the operation's transaction with the caller's identity, enforces the cost
     budgets, commits only when nothing unexpected failed, and shapes the errors."""
 
     budget = PrincipalBudget()
 
+    def __init__(self, *, authenticator: Authenticator) -> None:
+        super().__init__()
+        self.authenticator = authenticator
+
     async def on_operation(self) -> AsyncIterator[None]:
         shared: Context = self.execution_context.context
         # Operations on one WebSocket share the connection's context: each gets its own copy,
         # so concurrent operations never share a transaction, a principal or data loaders.
         session = shared.database.session()
-        context = dataclasses.replace(shared, session=session, principal=None, _loaders=None)
+        context = dataclasses.replace(shared, session=session, principal=None, _loaders={})
         self.execution_context.context = context
         enter_operation(context)
         self._finished = False
@@ -112,7 +128,7 @@ class OperationLifecycle(SchemaExtension):
         credentials = context.credentials
         session = context.db
         if credentials.bearer_secret:
-            context.principal = await auth_service.authenticate_bearer(
+            context.principal = await self.authenticator.authenticate_bearer(
                 session, credentials.bearer_secret
             )
             if context.principal is None:
@@ -121,7 +137,7 @@ class OperationLifecycle(SchemaExtension):
                     extensions={"code": "UNAUTHENTICATED"},
                 )
         elif credentials.session_secret:
-            context.principal = await auth_service.authenticate_session(
+            context.principal = await self.authenticator.authenticate_session(
                 session, credentials.session_secret
             )
 

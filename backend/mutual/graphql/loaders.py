@@ -1,4 +1,5 @@
-"""Per-operation data loaders: one statement per kind of object, however many are asked for."""
+"""Data loader toolkit: one statement per kind of object, however many are asked for. Each
+domain keeps its loaders in its own `loaders.py` and reaches them with `context.loaders(...)`."""
 
 from __future__ import annotations
 
@@ -13,19 +14,6 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, Selection
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
-
-from mutual.auth import repository as auth_repository
-from mutual.auth.principal import Principal
-from mutual.commitments import repository as commitment_repository
-from mutual.commitments.models import Commitment, CommitmentEvidence, CommitmentTransition
-from mutual.kpis import repository as kpi_repository
-from mutual.kpis.models import Kpi, KpiMeasurement, KpiMeasurementRevision, LatestMeasurement
-from mutual.roadmap import repository as roadmap_repository
-from mutual.roadmap import service as roadmap_service
-from mutual.roadmap.models import Milestone
-from mutual.tenancy import repository as tenancy_repository
-from mutual.tenancy.models import Organization, Party, User
-from mutual.tenancy.service import Workspace, load_workspace
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -109,7 +97,7 @@ def selects_any(info: Info[Any, Any], names: Iterable[str]) -> bool:
     return any(walk(node.selection_set) for node in raw.field_nodes)
 
 
-def _once(
+def once(
     started: dict[K, asyncio.Future[T]], key: K, start: Callable[[], Awaitable[T]]
 ) -> Awaitable[T]:
     """One load per key per operation, shared by everyone who asks while it runs or after."""
@@ -117,76 +105,3 @@ def _once(
     if pending is None:
         pending = started[key] = asyncio.ensure_future(start())
     return pending
-
-
-class Loaders:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-        self.user: DataLoader[uuid.UUID, User | None] = by_id(
-            session, tenancy_repository.users_by_id
-        )
-        self.organization: DataLoader[uuid.UUID, Organization | None] = by_id(
-            session, tenancy_repository.organizations_by_id
-        )
-        self.parties: DataLoader[uuid.UUID, list[Party]] = grouped(
-            session, tenancy_repository.parties_of, "partnership_id"
-        )
-        self.sso_enabled = DataLoader[uuid.UUID, bool](load_fn=self._sso_enabled)
-        self.milestone: DataLoader[uuid.UUID, Milestone | None] = by_id(
-            session, roadmap_repository.milestones_by_id
-        )
-        self.kpi: DataLoader[uuid.UUID, Kpi | None] = by_id(session, kpi_repository.kpis_by_id)
-        self.commitment: DataLoader[uuid.UUID, Commitment | None] = by_id(
-            session, commitment_repository.commitments_by_id
-        )
-        self._workspaces: dict[uuid.UUID, asyncio.Future[Workspace]] = {}
-        self._roadmaps: dict[uuid.UUID, asyncio.Future[list[Milestone]]] = {}
-        self.evidence: DataLoader[uuid.UUID, list[CommitmentEvidence]] = grouped(
-            session, commitment_repository.evidence_of, "commitment_id"
-        )
-        self.transitions: DataLoader[uuid.UUID, list[CommitmentTransition]] = grouped(
-            session, commitment_repository.transitions_of, "commitment_id"
-        )
-        self.revisions: DataLoader[uuid.UUID, list[KpiMeasurementRevision]] = grouped(
-            session, kpi_repository.revisions_of, "measurement_id"
-        )
-        self.latest_measurements = DataLoader[tuple[uuid.UUID, int], list[LatestMeasurement]](
-            load_fn=self._latest_measurements
-        )
-        self.measurement: DataLoader[uuid.UUID, KpiMeasurement | None] = by_id(
-            session, kpi_repository.measurements_by_id
-        )
-
-    def workspace(self, actor: Principal, partnership_id: uuid.UUID) -> Awaitable[Workspace]:
-        """The caller's workspace (read scope), loaded once per partnership per operation:
-        a hundred nodes of one partnership check it once. Its NOT_FOUND reaches every caller."""
-        return _once(
-            self._workspaces,
-            partnership_id,
-            lambda: load_workspace(self.session, actor=actor, partnership_id=partnership_id),
-        )
-
-    def roadmap(self, workspace: Workspace) -> Awaitable[list[Milestone]]:
-        """Every milestone of the partnership the caller sees, once per operation; each also
-        answers `milestone.load(id)`, so a roadmap and a page of commitments naming their
-        milestones share one statement."""
-        return _once(self._roadmaps, workspace.id, lambda: self._load_roadmap(workspace))
-
-    async def _load_roadmap(self, workspace: Workspace) -> list[Milestone]:
-        milestones = await roadmap_service.visible_milestones(self.session, workspace)
-        self.milestone.prime_many({m.id: m for m in milestones})
-        return milestones
-
-    async def _sso_enabled(self, organization_ids: Sequence[uuid.UUID]) -> list[bool]:
-        enabled = set(await auth_repository.sso_organizations(self.session, organization_ids))
-        return [i in enabled for i in organization_ids]
-
-    async def _latest_measurements(
-        self, keys: Sequence[tuple[uuid.UUID, int]]
-    ) -> list[list[LatestMeasurement]]:
-        """The last n measurements (newest first) per KPI; one statement for the largest n."""
-        most = max(n for _, n in keys)
-        latest = await kpi_repository.latest_measurements(
-            self.session, list({kpi_id for kpi_id, _ in keys}), per_kpi=most
-        )
-        return [latest.get(kpi_id, [])[:n] for kpi_id, n in keys]

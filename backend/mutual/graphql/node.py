@@ -9,9 +9,6 @@ import strawberry
 
 from mutual.graphql.context import Context
 from mutual.graphql.ids import to_global_id
-from mutual.kit.errors import DomainError
-from mutual.kit.records import OwnedRecord, Visibility
-from mutual.tenancy.service import Workspace
 
 
 @strawberry.interface(description="An object with an opaque global ID.")
@@ -37,17 +34,3 @@ def node_resolver(type_name: str) -> Callable[[NodeResolver], NodeResolver]:
     return register
 
 
-async def node_workspace(context: Context, record: OwnedRecord | None) -> Workspace | None:
-    """The caller's workspace of a record fetched as a node; None, all alike, when the record
-    is missing, in a partnership the caller cannot enter, or INTERNAL to the other side."""
-    if record is None:
-        return None
-    try:
-        workspace = await context.loaders.workspace(context.actor, record.partnership_id)
-    except DomainError as error:
-        if error.code == "NOT_FOUND":
-            return None
-        raise
-    if record.visibility == Visibility.INTERNAL and record.owner_party_id != workspace.own_party.id:
-        return None
-    return workspace

@@ -20,8 +20,8 @@ from mutual.config import Settings
 from mutual.db import Database
 from mutual.graphql.context import Context, Credentials
 from mutual.graphql.extensions import PRE_EXECUTION_CODES, error_code
+from mutual.kit.hub import EventHub
 from mutual.kit.request import current_request_id
-from mutual.notify.hub import EventHub
 
 
 def credentials_of(request: Request | WebSocket, settings: Settings) -> Credentials:

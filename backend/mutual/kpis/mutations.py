@@ -10,16 +10,16 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from mutual.auth.principal import Principal
 from mutual.graphql.context import Context
 from mutual.graphql.errors import Outcome, attempt, to_user_errors
 from mutual.graphql.ids import decode_id, parse_global_id
+from mutual.kit.principal import Principal
 from mutual.kit.records import Visibility
 from mutual.kpis import models, service
 from mutual.kpis.errors import KpiErrorCode
 from mutual.kpis.models import Cadence, Direction
 from mutual.kpis.types import Kpi, KpiError, KpiMeasurement
-from mutual.tenancy.service import Workspace
+from mutual.tenancy.workspace import Workspace
 
 Change = tuple[Workspace, models.Kpi]
 

@@ -9,10 +9,13 @@ from strawberry.types import Info
 
 from mutual.graphql.context import Context
 from mutual.graphql.loaders import selects_any
-from mutual.graphql.node import Node, node_resolver, node_workspace
+from mutual.graphql.node import Node, node_resolver
 from mutual.kpis import service
+from mutual.kpis.builtin import builtin_kpis
+from mutual.kpis.loaders import kpi_loaders
 from mutual.kpis.types import TREND_DEFAULT, Kpi
-from mutual.tenancy.service import Workspace
+from mutual.tenancy.loaders import node_workspace
+from mutual.tenancy.workspace import Workspace
 
 # Fields that read the latest measurements (with their default window).
 MEASURED_FIELDS = ("measurements", "latestMeasurement", "status", "evidence")
@@ -26,7 +29,7 @@ async def kpis_for(
     # Both statements at once: the built-in KPIs' waits for the connection while the stored
     # ones are read, and PostgreSQL runs it while those rows are turned into objects.
     stored, builtin = await gather_with_cancel(
-        _stored_kpis(info, workspace), service.builtin_kpis(info.context.db, workspace)
+        _stored_kpis(info, workspace), builtin_kpis(info.context.db, workspace)
     )
     made: list[Kpi] = [Kpi.from_model(k, workspace) for k in builtin] + stored
     return made
@@ -37,7 +40,7 @@ async def _stored_kpis(info: Info[Context, None], workspace: Workspace) -> list[
     if selects_any(info, MEASURED_FIELDS):
         # Read with the list, so each KPI's fields answer without an await.
         kpis, latest = await service.list_kpis_with_latest(db, workspace, per_kpi=TREND_DEFAULT)
-        info.context.loaders.latest_measurements.prime_many(
+        kpi_loaders(info.context).latest_measurements.prime_many(
             {(k.id, TREND_DEFAULT): latest.get(k.id, []) for k in kpis}
         )
     else:
@@ -47,6 +50,6 @@ async def _stored_kpis(info: Info[Context, None], workspace: Workspace) -> list[
 
 @node_resolver("Kpi")
 async def _kpi_node(context: Context, raw_id: uuid.UUID) -> Node | None:
-    kpi = await context.loaders.kpi.load(raw_id)
+    kpi = await kpi_loaders(context).kpi.load(raw_id)
     workspace = await node_workspace(context, kpi)
     return Kpi.from_model(kpi, workspace) if kpi and workspace else None

@@ -7,25 +7,23 @@ import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mutual.audit import service as audit
-from mutual.auth.principal import Principal
-from mutual.auth.scopes import Scope
-from mutual.commitments import repository as commitment_repository
 from mutual.kit.clock import today
 from mutual.kit.errors import DomainError, Invalid, conflict
+from mutual.kit.principal import Principal
 from mutual.kit.records import Visibility, apply_versioned, update_versioned
+from mutual.kit.scopes import Scope
 from mutual.kpis import repository
 from mutual.kpis.errors import KpiErrorCode as Code
 from mutual.kpis.models import (
     BuiltinKpi,
     Cadence,
-    ComputedMeasurement,
     Direction,
     Kpi,
     KpiMeasurement,
@@ -33,7 +31,7 @@ from mutual.kpis.models import (
     Measured,
     MeasurementSource,
 )
-from mutual.tenancy.service import (
+from mutual.tenancy.workspace import (
     EDIT_ROLES,
     Workspace,
     check_owner_party,
@@ -402,44 +400,8 @@ def evidence(kpi: Kpi | BuiltinKpi, newest_first: Sequence[Measured]) -> Evidenc
     )
 
 
-BUILTIN_NAMESPACE = uuid.UUID("6f1c2d7e-6a53-4b7e-9a43-2d0c1f3e8b11")
-BUILTIN_MONTHS = 12
 
 
-async def builtin_kpis(session: AsyncSession, workspace: Workspace) -> list[BuiltinKpi]:
-    """Each party's monthly on-time delivery rate, computed from commitments (one statement)."""
-    now = today()
-    this_month = now.replace(day=1)
-    year, month = divmod(this_month.year * 12 + this_month.month - 1 - BUILTIN_MONTHS, 12)
-    since = date(year, month + 1, 1)  # the first of the last BUILTIN_MONTHS whole months
-    # Only months that are over: the current one would read 0 % for whatever is delivered but
-    # not yet confirmed, or due later this month.
-    rows = await commitment_repository.monthly_on_time(
-        session, workspace.id, since=since, today=this_month - timedelta(days=1)
-    )
-    kpis = []
-    for party in workspace.parties:
-        months = [
-            ComputedMeasurement(
-                period_start=r.month,
-                value=(Decimal(r.on_time) * 100 / Decimal(r.due)).quantize(Decimal("0.1")),
-            )
-            for r in rows
-            if r.party_id == party.id and r.due
-        ]
-        kpis.append(
-            BuiltinKpi(
-                id=uuid.uuid5(BUILTIN_NAMESPACE, f"on-time:{party.id}"),
-                partnership_id=workspace.id,
-                owner_party_id=party.id,
-                name=f"On-time delivery ({party.label})",
-                baseline_value=months[0].value if months else Decimal(0),
-                baseline_date=months[0].period_start if months else since,
-                target_date=now.replace(day=1) + timedelta(days=180),
-                measurements=tuple(reversed(months)),
-            )
-        )
-    return kpis
 
 
 async def list_kpis(session: AsyncSession, workspace: Workspace) -> list[Kpi]:

@@ -20,9 +20,11 @@ from mutual.kit.clock import today
 from mutual.kit.records import Visibility
 from mutual.kpis import models, service
 from mutual.kpis.errors import KpiErrorCode
+from mutual.kpis.loaders import kpi_loaders
 from mutual.kpis.models import Cadence, Direction, KpiStatus, MeasurementSource, status_of
-from mutual.tenancy.service import Workspace
+from mutual.tenancy.loaders import tenancy_loaders
 from mutual.tenancy.types import Party, User, party_of
+from mutual.tenancy.workspace import Workspace
 
 for _enum in (Cadence, Direction, KpiStatus, MeasurementSource, KpiErrorCode):
     strawberry.enum(_enum)
@@ -59,7 +61,7 @@ class KpiMeasurement:
         """The whole row: at hand after a write, else loaded (one statement for a list)."""
         if self.record is not None or self.stored_id is None:
             return self.record
-        return now_or_later(operation_context().loaders.measurement, self.stored_id)
+        return now_or_later(kpi_loaders(operation_context()).measurement, self.stored_id)
 
     @strawberry.field
     def source(self) -> MeasurementSource:
@@ -86,14 +88,14 @@ class KpiMeasurement:
         record = await stored if inspect.isawaitable(stored) else stored
         if record is None or record.reported_by is None:
             return None
-        user = await info.context.loaders.user.load(record.reported_by)
+        user = await tenancy_loaders(info.context).user.load(record.reported_by)
         return User.from_model(user) if user else None
 
     @strawberry.field(description="Earlier values of a corrected measurement, oldest first.")
     async def revisions(self, info: Info[Context, None]) -> list[KpiMeasurementRevision]:
         if self.stored_id is None:
             return []
-        rows = await info.context.loaders.revisions.load(self.stored_id)
+        rows = await kpi_loaders(info.context).revisions.load(self.stored_id)
         return [
             KpiMeasurementRevision(
                 value=float(r.value),
@@ -162,7 +164,7 @@ class Kpi(Node):
         them (kpis_for), else through the loader."""
         if isinstance(self.record, models.BuiltinKpi):
             return self.record.measurements[:count]
-        loaders = operation_context().loaders
+        loaders = kpi_loaders(operation_context())
         return now_or_later(loaders.latest_measurements, (self.raw_id, count))
 
     @strawberry.field(description="The latest measurements, oldest first (at most 104).")

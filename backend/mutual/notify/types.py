@@ -11,9 +11,9 @@ from strawberry.types import Info
 from mutual.graphql.context import Context
 from mutual.graphql.ids import decode_id, to_global_id
 from mutual.kit.errors import DomainError
+from mutual.kit.hub import WorkspaceEvent
 from mutual.kit.records import Visibility
-from mutual.notify.hub import WorkspaceEvent
-from mutual.tenancy.service import load_workspace
+from mutual.tenancy.workspace import load_workspace
 
 
 @strawberry.type(description="One committed change in a partnership (refetch what you show).")

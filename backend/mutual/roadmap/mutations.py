@@ -10,16 +10,16 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from mutual.auth.principal import Principal
 from mutual.graphql.context import Context
 from mutual.graphql.errors import Outcome, attempt, to_user_errors
 from mutual.graphql.ids import decode_id
+from mutual.kit.principal import Principal
 from mutual.kit.records import Visibility
 from mutual.roadmap import models, service
 from mutual.roadmap.errors import RoadmapErrorCode
 from mutual.roadmap.models import MilestoneStatus, Phase
 from mutual.roadmap.types import Milestone, RoadmapError
-from mutual.tenancy.service import Workspace
+from mutual.tenancy.workspace import Workspace
 
 Change = tuple[Workspace, models.Milestone]
 

@@ -7,14 +7,16 @@ import uuid
 from strawberry.types import Info
 
 from mutual.graphql.context import Context
-from mutual.graphql.node import Node, node_resolver, node_workspace
+from mutual.graphql.node import Node, node_resolver
 from mutual.roadmap import service
+from mutual.roadmap.loaders import roadmap_loaders
 from mutual.roadmap.types import Milestone, Roadmap, RoadmapPhase
-from mutual.tenancy.service import Workspace
+from mutual.tenancy.loaders import node_workspace
+from mutual.tenancy.workspace import Workspace
 
 
 async def roadmap_for(info: Info[Context, None], workspace: Workspace) -> Roadmap:
-    phases = service.grouped_by_phase(await info.context.loaders.roadmap(workspace))
+    phases = service.grouped_by_phase(await roadmap_loaders(info.context).roadmap(workspace))
     return Roadmap(
         phases=[
             RoadmapPhase(phase=phase, milestones=[Milestone.from_model(m, workspace) for m in ms])
@@ -25,6 +27,6 @@ async def roadmap_for(info: Info[Context, None], workspace: Workspace) -> Roadma
 
 @node_resolver("Milestone")
 async def _milestone_node(context: Context, raw_id: uuid.UUID) -> Node | None:
-    milestone = await context.loaders.milestone.load(raw_id)
+    milestone = await roadmap_loaders(context).milestone.load(raw_id)
     workspace = await node_workspace(context, milestone)
     return Milestone.from_model(milestone, workspace) if milestone and workspace else None

@@ -6,31 +6,19 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, text
+from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, INTEGER, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
-from mutual.kit.records import Visibility
 from mutual.kit.repository import columns_of, read_only, read_rows
+from mutual.kit.visibility import PARTNERSHIP, VIEWER_PARTY, readable, readable_bound
 from mutual.roadmap.models import Milestone
-
-
-def _visible_to(party_id: uuid.UUID | ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
-    """SHARED milestones and the viewer side's own INTERNAL ones (RLS is only the backstop)."""
-    return or_(
-        col(Milestone.visibility) == Visibility.SHARED, col(Milestone.owner_party_id) == party_id
-    )
-
 
 # Built once: read on every roadmap, and building it cost more than running it.
 _ROADMAP = (
     select(*columns_of(Milestone))
-    .where(
-        col(Milestone.partnership_id) == bindparam("partnership_id", type_=UUID(as_uuid=True)),
-        _visible_to(bindparam("viewer_party_id", type_=UUID(as_uuid=True))),
-    )
+    .where(readable_bound(Milestone))
     .order_by(col(Milestone.phase), col(Milestone.rank), col(Milestone.id))
 )
 
@@ -38,7 +26,7 @@ _ROADMAP = (
 async def milestones_of(
     session: AsyncSession, partnership_id: uuid.UUID, *, viewer_party_id: uuid.UUID
 ) -> list[Milestone]:
-    params = {"partnership_id": partnership_id, "viewer_party_id": viewer_party_id}
+    params = {PARTNERSHIP: partnership_id, VIEWER_PARTY: viewer_party_id}
     return read_only(Milestone, await read_rows(session, _ROADMAP, params))
 
 
@@ -67,9 +55,8 @@ async def phase_ids(
     stmt = (
         select(col(Milestone.id))
         .where(
-            col(Milestone.partnership_id) == partnership_id,
+            readable(Milestone, partnership_id=partnership_id, viewer_party_id=viewer_party_id),
             col(Milestone.phase) == phase,
-            _visible_to(viewer_party_id),
         )
         .order_by(col(Milestone.rank), col(Milestone.id))
     )

@@ -10,13 +10,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mutual.audit import service as audit
-from mutual.auth.principal import Principal
 from mutual.kit.errors import DomainError, Invalid, conflict
+from mutual.kit.principal import Principal
 from mutual.kit.records import Visibility, apply_versioned
 from mutual.roadmap import repository
 from mutual.roadmap.errors import RoadmapErrorCode as Code
 from mutual.roadmap.models import PHASE_ORDER, Milestone, MilestoneStatus, Phase
-from mutual.tenancy.service import (
+from mutual.tenancy.workspace import (
     Workspace,
     check_owner_party,
     load_workspace,

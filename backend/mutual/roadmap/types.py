@@ -18,8 +18,8 @@ from mutual.kit.records import Visibility
 from mutual.roadmap import models
 from mutual.roadmap.errors import RoadmapErrorCode
 from mutual.roadmap.models import MilestoneStatus, Phase
-from mutual.tenancy.service import Workspace
 from mutual.tenancy.types import Party, party_of
+from mutual.tenancy.workspace import Workspace
 
 if TYPE_CHECKING:
     from mutual.audit.types import AuditEvent

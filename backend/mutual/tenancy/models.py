@@ -108,3 +108,15 @@ class Invitation(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=timestamp_column())
     decided_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
     decided_by: uuid.UUID | None = None
+
+
+class OidcProvider(SQLModel, table=True):
+    """An organization's OpenID Connect provider, kept by its admins (auth signs in with it)."""
+
+    __tablename__ = "oidc_provider"
+
+    organization_id: uuid.UUID = Field(primary_key=True)
+    issuer: str
+    client_id: str
+    client_secret: str
+    enabled: bool = True

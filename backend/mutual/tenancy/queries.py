@@ -4,29 +4,39 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
 
+from mutual.graphql.composed import COMPOSED, composed
 from mutual.graphql.context import Context
 from mutual.graphql.ids import decode_id, parse_global_id
 from mutual.graphql.node import NODE_RESOLVERS, Node, node_resolver
 from mutual.graphql.pagination import Connection, page_request, to_connection
 from mutual.kit.errors import DomainError, LimitExceeded, NotFound
-from mutual.tenancy import repository, service
+from mutual.tenancy import repository
+from mutual.tenancy.loaders import tenancy_loaders
 from mutual.tenancy.types import (
-    Invitation,
     Organization,
-    Partnership,
+    PartnershipBase,
     Party,
     User,
-    WorkspaceMember,
     organization_of,
+    partnership_of,
 )
+from mutual.tenancy.workspace import list_workspaces
+
+if TYPE_CHECKING:
+    # For mypy only: at run time the names stay free, so strawberry resolves them lazily to the
+    # composed types (graphql/composed.py).
+    Partnership = PartnershipBase
 
 
-@strawberry.type(description="The signed-in user and what they can reach.")
-class Viewer:
+@strawberry.type(name="ViewerBase")
+class ViewerBase:
+    """The base of the hub type `Viewer` (composed with the domains' fields, like Partnership)."""
+
     user: User
     organization_id: strawberry.Private[uuid.UUID]
 
@@ -42,25 +52,20 @@ class Viewer:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[Partnership]:
+    ) -> Connection[Annotated[Partnership, COMPOSED]]:
         context = info.context
         page = page_request(context, first=first, after=after, last=last, before=before)
-        result = await service.list_workspaces(context.db, actor=context.actor, page=page)
-        return to_connection(result, Partnership.from_workspace)
-
-    @strawberry.field(description="Pending invitations sent or received (org admins).")
-    async def pending_invitations(self, info: Info[Context, None]) -> list[Invitation]:
-        context = info.context
-        rows = await service.list_invitations(context.db, actor=context.actor)
-        return [
-            Invitation.from_model(i, partnership_name=name, viewer_org=self.organization_id)
-            for i, name in rows
-        ]
+        result = await list_workspaces(context.db, actor=context.actor, page=page)
+        return to_connection(result, partnership_of)
 
 
-async def _partnership(context: Context, partnership_id: uuid.UUID) -> Partnership:
-    workspace = await context.loaders.workspace(context.actor, partnership_id)
-    return Partnership.from_workspace(workspace)
+if TYPE_CHECKING:
+    Viewer = ViewerBase
+
+
+async def _partnership(context: Context, partnership_id: uuid.UUID) -> PartnershipBase:
+    workspace = await tenancy_loaders(context).workspace(context.actor, partnership_id)
+    return partnership_of(workspace)
 
 
 @node_resolver("Partnership")
@@ -68,13 +73,6 @@ async def _partnership_node(context: Context, raw_id: uuid.UUID) -> Node | None:
     return await _partnership(context, raw_id)
 
 
-@node_resolver("WorkspaceMember")
-async def _member_node(context: Context, raw_id: uuid.UUID) -> Node | None:
-    member = await repository.member(context.db, raw_id)
-    if member is None:
-        return None
-    workspace = await context.loaders.workspace(context.actor, member.partnership_id)
-    return WorkspaceMember.from_model(member, workspace)
 
 
 @node_resolver("Party")
@@ -82,14 +80,14 @@ async def _party_node(context: Context, raw_id: uuid.UUID) -> Node | None:
     parties = await repository.parties_by_id(context.db, [raw_id])
     if not parties:
         return None
-    workspace = await context.loaders.workspace(context.actor, parties[0].partnership_id)
+    workspace = await tenancy_loaders(context).workspace(context.actor, parties[0].partnership_id)
     return Party.from_model(parties[0], workspace)
 
 
 @node_resolver("User")
 async def _user_node(context: Context, raw_id: uuid.UUID) -> Node | None:
     # Users are visible within their organization; partners meet them through members.
-    user = await context.loaders.user.load(raw_id)
+    user = await tenancy_loaders(context).user.load(raw_id)
     if user is None or user.organization_id != context.actor.organization_id:
         return None
     return User.from_model(user)
@@ -99,21 +97,10 @@ async def _user_node(context: Context, raw_id: uuid.UUID) -> Node | None:
 async def _organization_node(context: Context, raw_id: uuid.UUID) -> Node | None:
     if raw_id != context.actor.organization_id:
         return None
-    org = await context.loaders.organization.load(raw_id)
+    org = await tenancy_loaders(context).organization.load(raw_id)
     return Organization.from_model(org) if org else None
 
 
-@node_resolver("Invitation")
-async def _invitation_node(context: Context, raw_id: uuid.UUID) -> Node | None:
-    actor = context.actor
-    for invitation, name in await service.list_invitations(
-        context.db, actor=actor, pending_only=False
-    ):
-        if invitation.id == raw_id:
-            return Invitation.from_model(
-                invitation, partnership_name=name, viewer_org=actor.organization_id
-            )
-    return None
 
 
 async def resolve_node(context: Context, global_id: str) -> Node:
@@ -134,8 +121,10 @@ async def resolve_node(context: Context, global_id: str) -> Node:
 
 @strawberry.type
 class TenancyQuery:
+    """The root fields: viewer, partnership, node, nodes."""
+
     @strawberry.field
-    def viewer(self, info: Info[Context, None]) -> Viewer:
+    def viewer(self, info: Info[Context, None]) -> Annotated[Viewer, COMPOSED]:
         actor = info.context.actor
         user = User(
             raw_id=actor.user_id,
@@ -144,10 +133,15 @@ class TenancyQuery:
             org_role=actor.org_role,  # type: ignore[arg-type]
             organization_id=actor.organization_id,
         )
-        return Viewer(user=user, organization_id=actor.organization_id)
+        viewer: ViewerBase = composed("Viewer")(user=user, organization_id=actor.organization_id)
+        return viewer
 
     @strawberry.field(description="A partnership you may enter; NOT_FOUND otherwise.")
-    async def partnership(self, info: Info[Context, None], id: strawberry.ID) -> Partnership | None:  # noqa: A002
+    async def partnership(
+        self,
+        info: Info[Context, None],
+        id: strawberry.ID,  # noqa: A002
+    ) -> Annotated[Partnership, COMPOSED] | None:
         context = info.context
         context.actor  # noqa: B018 - unauthenticated callers get UNAUTHENTICATED, not NOT_FOUND
         try:

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, cast
+from datetime import datetime
+from typing import cast
 
 import strawberry
 from strawberry.types import Info
 
-from mutual.audit import service as audit_service
+from mutual.graphql.composed import composed
 from mutual.graphql.context import Context
-from mutual.graphql.errors import UserError
+from mutual.graphql.errors import UserError, to_user_errors
 from mutual.graphql.node import Node
-from mutual.graphql.pagination import Connection, page_request, to_connection
-from mutual.tenancy import models, service
+from mutual.kit.errors import DomainError
+from mutual.tenancy import models
 from mutual.tenancy.errors import TenancyErrorCode
+from mutual.tenancy.loaders import tenancy_loaders
 from mutual.tenancy.models import (
     InvitationStatus,
     OrgRole,
@@ -23,15 +24,7 @@ from mutual.tenancy.models import (
     Visibility,
     WorkspaceRole,
 )
-from mutual.tenancy.service import Workspace
-
-if TYPE_CHECKING:
-    from mutual.audit.types import AuditChainVerification, AuditEvent
-    from mutual.auth.types import ApiToken
-    from mutual.commitments.queries import CommitmentFilterInput, CommitmentOrderInput
-    from mutual.commitments.types import Commitment, PartyReliabilityFigures
-    from mutual.kpis.types import Kpi
-    from mutual.roadmap.types import Roadmap
+from mutual.tenancy.workspace import Workspace
 
 # strawberry.enum registers the domain enums as GraphQL enums and returns them unchanged.
 for _enum in (
@@ -61,11 +54,11 @@ class Organization(Node):
 
     @strawberry.field(description="Whether this organization's users sign in through OIDC SSO.")
     async def has_sso(self, info: Info[Context, None]) -> bool:
-        return await info.context.loaders.sso_enabled.load(self.raw_id)
+        return await tenancy_loaders(info.context).sso_enabled.load(self.raw_id)
 
 
 async def organization_of(info: Info[Context, None], organization_id: uuid.UUID) -> Organization:
-    org = await info.context.loaders.organization.load(organization_id)
+    org = await tenancy_loaders(info.context).organization.load(organization_id)
     assert org is not None, "every user, party and invitation belongs to an organization"
     return Organization.from_model(org)
 
@@ -121,38 +114,14 @@ def party_of(workspace: Workspace, party_id: uuid.UUID) -> Party:
     return cast(Party, made)
 
 
-@strawberry.type
-class WorkspaceMember(Node):
-    role: WorkspaceRole
-    created_at: datetime
-    member: strawberry.Private[models.WorkspaceMember]
-    workspace: strawberry.Private[Workspace]
-
-    @classmethod
-    def from_model(cls, member: models.WorkspaceMember, workspace: Workspace) -> WorkspaceMember:
-        return cls(
-            raw_id=member.id,
-            role=models.WorkspaceRole(member.role),
-            created_at=member.created_at,
-            member=member,
-            workspace=workspace,
-        )
-
-    @strawberry.field
-    async def user(self, info: Info[Context, None]) -> User:
-        user = await info.context.loaders.user.load(self.member.user_id)
-        assert user is not None
-        return User.from_model(user)
-
-    @strawberry.field
-    async def party(self, info: Info[Context, None]) -> Party:
-        parties = await info.context.loaders.parties.load(self.workspace.id)
-        party = next(p for p in parties if p.id == self.member.party_id)
-        return Party.from_model(party, self.workspace)
 
 
-@strawberry.type
-class Partnership(Node):
+@strawberry.type(name="PartnershipBase")
+class PartnershipBase(Node):
+    """The base of the hub type `Partnership`: what tenancy knows of a partnership. The schema
+    composes the GraphQL type from it and every domain's fields (`<domain>/partnership.py`);
+    make one with `partnership_of(workspace)`."""
+
     name: str
     status: PartnershipStatus
     created_at: datetime
@@ -163,7 +132,7 @@ class Partnership(Node):
     workspace: strawberry.Private[Workspace]
 
     @classmethod
-    def from_workspace(cls, workspace: Workspace) -> Partnership:
+    def from_workspace(cls, workspace: Workspace) -> PartnershipBase:
         p = workspace.partnership
         return cls(
             raw_id=p.id,
@@ -177,7 +146,7 @@ class Partnership(Node):
 
     @strawberry.field
     async def parties(self, info: Info[Context, None]) -> list[Party]:
-        parties = await info.context.loaders.parties.load(self.workspace.id)
+        parties = await tenancy_loaders(info.context).parties.load(self.workspace.id)
         return [Party.from_model(p, self.workspace) for p in parties]
 
     @strawberry.field
@@ -186,150 +155,17 @@ class Partnership(Node):
 
     @strawberry.field
     async def counterparty(self, info: Info[Context, None]) -> Party:
-        parties = await info.context.loaders.parties.load(self.workspace.id)
+        parties = await tenancy_loaders(info.context).parties.load(self.workspace.id)
         other = next(p for p in parties if p.id != self.workspace.own_party.id)
         return Party.from_model(other, self.workspace)
 
-    @strawberry.field
-    async def members(
-        self,
-        info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        own_side_only: bool = False,
-    ) -> Connection[WorkspaceMember]:
-        page = page_request(info.context, first=first, after=after, last=last, before=before)
-        result = await service.list_members(
-            info.context.db,
-            self.workspace,
-            page=page,
-            party_id=self.workspace.own_party.id if own_side_only else None,
-        )
-        return to_connection(result, lambda m: WorkspaceMember.from_model(m, self.workspace))
 
-    @strawberry.field(description="Every write in this partnership, newest first.")
-    async def audit_trail(
-        self,
-        info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Annotated[AuditEvent, strawberry.lazy("mutual.audit.types")]]:
-        from mutual.audit.types import AuditEvent
-
-        page = page_request(info.context, first=first, after=after, last=last, before=before)
-        result = await audit_service.trail(info.context.db, workspace=self.workspace, page=page)
-        return to_connection(result, lambda e: AuditEvent.from_model(e, self.workspace))
-
-    @strawberry.field(description="Recompute the audit hash chain and report the first break.")
-    async def verify_audit_chain(
-        self, info: Info[Context, None]
-    ) -> Annotated[AuditChainVerification, strawberry.lazy("mutual.audit.types")]:
-        from mutual.audit.types import AuditChainVerification
-
-        result = await audit_service.verify(info.context.db, workspace=self.workspace)
-        return AuditChainVerification.from_result(result, self.workspace)
-
-    @strawberry.field(description="Your side's API tokens (leads and org admins only).")
-    async def api_tokens(
-        self, info: Info[Context, None]
-    ) -> list[Annotated[ApiToken, strawberry.lazy("mutual.auth.types")]]:
-        from mutual.auth import service as auth_service
-        from mutual.auth.types import ApiToken
-
-        tokens = await auth_service.list_api_tokens(
-            info.context.db, actor=info.context.actor, partnership_id=self.workspace.id
-        )
-        return [ApiToken.from_model(t) for t in tokens]
-
-    @strawberry.field(description="The co-edited recovery roadmap.")
-    async def roadmap(
-        self, info: Info[Context, None]
-    ) -> Annotated[Roadmap, strawberry.lazy("mutual.roadmap.types")]:
-        from mutual.roadmap.queries import roadmap_for
-
-        return await roadmap_for(info, self.workspace)
-
-    @strawberry.field(description="Commitments, filtered and sorted (MISSED is derived).")
-    async def commitments(
-        self,
-        info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: Annotated[  # noqa: A002
-            CommitmentFilterInput, strawberry.lazy("mutual.commitments.queries")
-        ]
-        | None = None,
-        order_by: Annotated[CommitmentOrderInput, strawberry.lazy("mutual.commitments.queries")]
-        | None = None,
-    ) -> Connection[Annotated[Commitment, strawberry.lazy("mutual.commitments.types")]]:
-        from mutual.commitments.queries import commitments_for
-
-        return await commitments_for(
-            info,
-            self.workspace,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            filter=filter,
-            order_by=order_by,
-        )
-
-    @strawberry.field(description="Per party: on-time delivery rate, renegotiations, disputes.")
-    async def commitment_reliability(
-        self,
-        info: Info[Context, None],
-        from_: Annotated[date, strawberry.argument(name="from")],
-        to: date,
-    ) -> list[Annotated[PartyReliabilityFigures, strawberry.lazy("mutual.commitments.types")]]:
-        from mutual.commitments.queries import reliability_for
-
-        return await reliability_for(info, self.workspace, start=from_, end=to)
-
-    @strawberry.field(description="KPIs with status and evidence; built-in ones first.")
-    async def kpis(
-        self, info: Info[Context, None], include_builtin: bool = True
-    ) -> list[Annotated[Kpi, strawberry.lazy("mutual.kpis.types")]]:
-        from mutual.kpis.queries import kpis_for
-
-        return await kpis_for(info, self.workspace, include_builtin=include_builtin)
+def partnership_of(workspace: Workspace) -> PartnershipBase:
+    """The composed `Partnership` (every domain's fields) of a workspace."""
+    made = cast(type[PartnershipBase], composed("Partnership")).from_workspace(workspace)
+    return made
 
 
-@strawberry.type
-class Invitation(Node):
-    status: InvitationStatus
-    message: str
-    created_at: datetime
-    expires_at: datetime
-    partnership_name: str
-    direction: str = strawberry.field(description="SENT by your organization, or RECEIVED.")
-    invitation: strawberry.Private[models.Invitation]
-
-    @classmethod
-    def from_model(
-        cls, invitation: models.Invitation, *, partnership_name: str, viewer_org: object
-    ) -> Invitation:
-        return cls(
-            raw_id=invitation.id,
-            status=models.InvitationStatus(invitation.status),
-            message=invitation.message,
-            created_at=invitation.created_at,
-            expires_at=invitation.expires_at,
-            partnership_name=partnership_name,
-            direction="SENT" if invitation.inviter_organization_id == viewer_org else "RECEIVED",
-            invitation=invitation,
-        )
-
-    @strawberry.field
-    async def inviter_organization(self, info: Info[Context, None]) -> Organization:
-        return await organization_of(info, self.invitation.inviter_organization_id)
-
-    @strawberry.field
-    async def invitee_organization(self, info: Info[Context, None]) -> Organization:
-        return await organization_of(info, self.invitation.invitee_organization_id)
+def tenancy_user_errors(errors: list[DomainError]) -> list[TenancyError]:
+    """Tenancy's userErrors; API token mutations answer with the same codes."""
+    return to_user_errors(TenancyError, TenancyErrorCode, errors)

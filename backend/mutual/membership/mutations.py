@@ -1,33 +1,28 @@
-"""Tenancy mutations: members and invitations. Thin: parse, call the service, shape the payload."""
+"""Members and invitations mutations. Thin: parse, call the service, shape the payload."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from mutual.auth.principal import Principal
+from mutual.graphql.composed import COMPOSED
 from mutual.graphql.context import Context
-from mutual.graphql.errors import attempt, to_user_errors
+from mutual.graphql.errors import attempt
 from mutual.graphql.ids import decode_id
-from mutual.kit.errors import DomainError
-from mutual.tenancy import models, service
-from mutual.tenancy.errors import TenancyErrorCode as Code
+from mutual.kit.principal import Principal
+from mutual.membership import service
+from mutual.membership.types import Invitation, WorkspaceMember
+from mutual.tenancy import models
 from mutual.tenancy.models import WorkspaceRole
-from mutual.tenancy.types import (
-    Invitation,
-    Partnership,
-    TenancyError,
-    WorkspaceMember,
-)
+from mutual.tenancy.types import TenancyError, partnership_of, tenancy_user_errors
+from mutual.tenancy.workspace import Workspace, load_workspace
 
-
-def tenancy_user_errors(errors: list[DomainError]) -> list[TenancyError]:
-    """Tenancy's userErrors; API token mutations answer with the same codes."""
-    return to_user_errors(TenancyError, Code, errors)
+if TYPE_CHECKING:  # the composed type, resolved lazily at run time (graphql/composed.py)
+    from mutual.tenancy.types import PartnershipBase as Partnership
 
 
 @strawberry.input
@@ -89,11 +84,11 @@ class DecideInvitationInput:
 @strawberry.type
 class DecideInvitationPayload:
     invitation: Invitation | None
-    partnership: Partnership | None
+    partnership: Annotated[Partnership, COMPOSED] | None
     user_errors: list[TenancyError]
 
 
-MemberChange = tuple[service.Workspace, models.WorkspaceMember]
+MemberChange = tuple[Workspace, models.WorkspaceMember]
 MemberPayload = TypeVar(
     "MemberPayload", AddWorkspaceMemberPayload, ChangeWorkspaceMemberRolePayload
 )
@@ -123,10 +118,10 @@ async def _decide(
         )
         partnership = None
         if accept:
-            workspace = await service.load_workspace(
+            workspace = await load_workspace(
                 session, actor=actor, partnership_id=invitation.partnership_id
             )
-            partnership = Partnership.from_workspace(workspace)
+            partnership = partnership_of(workspace)
         shaped = Invitation.from_model(
             invitation, partnership_name=name, viewer_org=actor.organization_id
         )
@@ -154,7 +149,7 @@ def _decision(*, accept: bool, description: str) -> Any:
 
 
 @strawberry.type
-class TenancyMutation:
+class MembershipMutation:
     @strawberry.mutation(description="A LEAD (or org admin) adds a user of their own organization.")
     async def add_workspace_member(
         self,

@@ -1,0 +1,35 @@
+"""What the audit trail adds to `Partnership`: `auditTrail`, `verifyAuditChain`."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from mutual.audit import service
+from mutual.audit.types import AuditChainVerification, AuditEvent
+from mutual.graphql.context import Context
+from mutual.graphql.pagination import Connection, page_request, to_connection
+from mutual.tenancy.workspace import Workspace
+
+
+@strawberry.type(name="AuditPartnershipFields")
+class PartnershipFields:
+    workspace: strawberry.Private[Workspace]
+
+    @strawberry.field(description="Every write in this partnership, newest first.")
+    async def audit_trail(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AuditEvent]:
+        page = page_request(info.context, first=first, after=after, last=last, before=before)
+        result = await service.trail(info.context.db, workspace=self.workspace, page=page)
+        return to_connection(result, lambda e: AuditEvent.from_model(e, self.workspace))
+
+    @strawberry.field(description="Recompute the audit hash chain and report the first break.")
+    async def verify_audit_chain(self, info: Info[Context, None]) -> AuditChainVerification:
+        result = await service.verify(info.context.db, workspace=self.workspace)
+        return AuditChainVerification.from_result(result, self.workspace)

@@ -1,0 +1,19 @@
+"""Sign-in, sessions and API tokens (their GraphQL part; the HTTP routes are auth/routes.py)."""
+
+from mutual.auth import (
+    demo,
+    queries,  # noqa: F401  (registers the node resolver)
+)
+from mutual.auth.mutations import AuthMutation
+from mutual.auth.partnership import PartnershipFields
+from mutual.auth.types import ApiToken
+from mutual.kit.domain import Domain
+
+DOMAIN = Domain(
+    name="auth",
+    mutation=AuthMutation,
+    partnership=PartnershipFields,
+    node_types=(ApiToken,),
+    event_kinds={"ApiToken": "ApiToken"},
+    demo_world=demo.seed_world,
+)

@@ -1,0 +1,16 @@
+"""KPIs with baselines and targets, and their measurements."""
+
+from mutual.kit.domain import Domain
+from mutual.kpis import demo
+from mutual.kpis.mutations import KpiMutation
+from mutual.kpis.partnership import PartnershipFields
+from mutual.kpis.types import Kpi
+
+DOMAIN = Domain(
+    name="kpis",
+    mutation=KpiMutation,
+    partnership=PartnershipFields,
+    node_types=(Kpi,),
+    event_kinds={"Kpi": "Kpi", "KpiMeasurement": "Kpi"},
+    demo_story=demo.seed_story,
+)

@@ -1,0 +1,16 @@
+"""The co-edited recovery roadmap: phases and milestones."""
+
+from mutual.kit.domain import Domain
+from mutual.roadmap import demo
+from mutual.roadmap.mutations import RoadmapMutation
+from mutual.roadmap.partnership import PartnershipFields
+from mutual.roadmap.types import Milestone
+
+DOMAIN = Domain(
+    name="roadmap",
+    mutation=RoadmapMutation,
+    partnership=PartnershipFields,
+    node_types=(Milestone,),
+    event_kinds={"Milestone": "Milestone"},
+    demo_story=demo.seed_story,
+)

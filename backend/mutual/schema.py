@@ -1,0 +1,103 @@
+"""The GraphQL schema, composed from the list of domains: each adds its root fields, its fields on
+the hub types (Partnership, Viewer), its node types and built-in KPIs. A new domain is its
+folder plus one name here (see docs/adding-a-domain.md)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from mutual.auth import service as auth_service
+from mutual.config import Settings
+from mutual.graphql.composed import compose
+from mutual.graphql.execution import LeafFirstExecutor
+from mutual.graphql.extensions import OperationLifecycle
+from mutual.graphql.schema import MutualSchema
+from mutual.kit.domain import Domain
+from mutual.kpis import builtin
+from mutual.tenancy.queries import ViewerBase
+from mutual.tenancy.types import PartnershipBase
+
+# In order: a domain may build on those before it; hub fields appear in this order.
+DOMAIN_NAMES = (
+    "tenancy",
+    "membership",
+    "audit",
+    "auth",
+    "roadmap",
+    "commitments",
+    "kpis",
+    "notify",
+)
+
+
+def load_domains(names: Sequence[str] = DOMAIN_NAMES) -> tuple[Domain, ...]:
+    domains = []
+    for name in names:
+        domain = importlib.import_module(f"mutual.{name}.domain").DOMAIN
+        assert isinstance(domain, Domain) and domain.name == name, name
+        domains.append(domain)
+    return tuple(domains)
+
+
+DOMAINS = load_domains()
+
+# Parsed and validated documents kept per process; bounded, since clients choose the texts.
+DOCUMENT_CACHE_SIZE = 256
+
+
+def _parts(attribute: str) -> list[type]:
+    return [part for d in DOMAINS if (part := getattr(d, attribute)) is not None]
+
+
+# The hub types and the roots, composed once per process.
+PARTNERSHIP = compose("Partnership", [PartnershipBase, *_parts("partnership")])
+VIEWER = compose(
+    "Viewer",
+    [ViewerBase, *_parts("viewer")],
+    description="The signed-in user and what they can reach.",
+)
+QUERY = compose("Query", _parts("query"))
+MUTATION = compose("Mutation", _parts("mutation"))
+SUBSCRIPTION = compose("Subscription", _parts("subscription"))
+builtin.use([source for d in DOMAINS for source in d.builtin_kpis])
+
+
+def build_schema(settings: Settings) -> MutualSchema:
+    # The rules are built once, not per request, so a document's validation can be cached.
+    rules: list[type[ASTValidationRule]] = [
+        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
+    if not settings.is_development:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: OperationLifecycle(authenticator=auth_service),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+    ]
+    types: list[Any] = [PARTNERSHIP, *(t for d in DOMAINS for t in d.node_types)]
+    return MutualSchema(
+        query=QUERY,
+        mutation=MUTATION,
+        subscription=SUBSCRIPTION,
+        types=types,
+        extensions=extensions,
+        config=StrawberryConfig(auto_camel_case=True),
+        execution_context_class=LeafFirstExecutor,
+    )

@@ -1,29 +1,66 @@
-"""Alembic environment: migrations run as the owner (DATABASE_URL user), never as the app role."""
+"""Alembic environment: migrations run as the owner (DATABASE_URL user), never as the app role.
+
+`target_metadata` is the models' (every `mutual.<domain>.models` module), for `alembic check`
+and autogenerate only; the revisions themselves import nothing from `mutual`.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import importlib
+import importlib.util
+import os
+import pkgutil
 
 from alembic import context
-from sqlalchemy import pool
-from sqlalchemy.engine import Connection
+from sqlalchemy import MetaData, pool
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel import SQLModel
 
-url: str = context.config.attributes["owner_url"]
+import mutual
+
+
+def _url() -> str:
+    url = context.config.attributes.get("owner_url")
+    if url is None:  # the alembic command line: `alembic -c migrations/alembic.ini check`
+        url = make_url(os.environ["DATABASE_URL"]).set(drivername="postgresql+asyncpg")
+        return url.render_as_string(hide_password=False)
+    return str(url)
+
+
+def target_metadata() -> MetaData:
+    """SQLModel's metadata with the models of every domain imported."""
+    for module in pkgutil.iter_modules(mutual.__path__):
+        name = f"mutual.{module.name}.models"
+        if module.ispkg and importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+    return SQLModel.metadata
 
 
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, transaction_per_migration=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata(),
+        transaction_per_migration=True,
+        compare_type=True,
+        compare_server_default=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
 
 async def _run_async() -> None:
-    engine = create_async_engine(url, poolclass=pool.NullPool)
+    engine = create_async_engine(_url(), poolclass=pool.NullPool)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
         await connection.commit()
     await engine.dispose()
 
 
-asyncio.run(_run_async())
+# A caller may lend its own connection (tests compare inside a transaction they roll back).
+_lent: Connection | None = context.config.attributes.get("connection")
+if _lent is None:
+    asyncio.run(_run_async())
+else:
+    _run(_lent)

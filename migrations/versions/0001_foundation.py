@@ -6,8 +6,8 @@ Revises:
 
 from alembic import op
 
-from mutual.kit.rls import APP_ROLE, SHARED_OR_OWN, VISIBLE, policies
-from mutual.kit.rls import execute_script as _execute_script
+from migrations.helpers.rls_v1 import APP_ROLE, SHARED_OR_OWN, VISIBLE, policies
+from migrations.helpers.rls_v1 import execute_script as _execute_script
 
 revision = "0001"
 down_revision = None

@@ -6,7 +6,7 @@ Revises: 0001
 
 from alembic import op
 
-from mutual.kit.rls import APP_ROLE, SHARED_OR_OWN, execute_script, policies
+from migrations.helpers.rls_v1 import APP_ROLE, SHARED_OR_OWN, execute_script, policies
 
 revision = "0002"
 down_revision = "0001"

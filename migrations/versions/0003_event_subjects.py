@@ -6,7 +6,7 @@ Revises: 0002
 
 from alembic import op
 
-from mutual.kit.rls import execute_script
+from migrations.helpers.rls_v1 import execute_script
 
 revision = "0003"
 down_revision = "0002"

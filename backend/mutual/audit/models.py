@@ -6,29 +6,37 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, FetchedValue
+from sqlalchemy import BigInteger, Column, FetchedValue, Index, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-from mutual.kit.columns import timestamp_column
+from mutual.kit.columns import text_field, timestamp_column, uuid_key
 
 
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
+    __table_args__ = (
+        UniqueConstraint("id", name="audit_event_id_key"),
+        Index("audit_event_object_idx", "partnership_id", "object_type", "object_id"),
+    )
 
-    partnership_id: uuid.UUID = Field(primary_key=True)
+    partnership_id: uuid.UUID = Field(primary_key=True, foreign_key="partnership.id")
     # Set by the chain trigger in the database.
-    seq: int = Field(primary_key=True, sa_column_kwargs={"server_default": FetchedValue()})
-    id: uuid.UUID = Field(default_factory=uuid.uuid4)
-    actor_user_id: uuid.UUID | None = None
+    seq: int = Field(
+        primary_key=True, sa_type=BigInteger, sa_column_kwargs={"server_default": FetchedValue()}
+    )
+    id: uuid.UUID = uuid_key()
+    actor_user_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
     actor_party_id: uuid.UUID | None = None
-    action: str
-    object_type: str
+    action: str = text_field()
+    object_type: str = text_field()
     object_id: uuid.UUID
-    changes: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
-    visibility: str
+    changes: dict[str, Any] = Field(
+        sa_column=Column(JSONB, nullable=False, server_default=text("'{}'::jsonb"))
+    )
+    visibility: str = text_field()
     owner_party_id: uuid.UUID
-    request_id: str
+    request_id: str = text_field()
     created_at: datetime = Field(sa_column=timestamp_column())
-    prev_hash: str
-    hash: str
+    prev_hash: str = text_field()
+    hash: str = text_field()

@@ -5,10 +5,21 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ARRAY, Column, LargeBinary, String
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Column,
+    ForeignKeyConstraint,
+    Identity,
+    Index,
+    LargeBinary,
+    Text,
+    func,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
-from mutual.kit.columns import timestamp_column
+from mutual.kit.columns import text_field, timestamp_column, uuid_key
 
 # An organization's SSO settings are tenancy's (its admins keep them); re-exported for auth.
 from mutual.tenancy.models import OidcProvider as OidcProvider
@@ -16,19 +27,26 @@ from mutual.tenancy.models import OidcProvider as OidcProvider
 
 class UserSession(SQLModel, table=True):
     __tablename__ = "user_session"
+    __table_args__ = (Index("user_session_user_idx", "user_id"),)
 
     token_hash: bytes = Field(sa_column=Column(LargeBinary, primary_key=True))
-    user_id: uuid.UUID
+    user_id: uuid.UUID = Field(foreign_key="app_user.id", ondelete="CASCADE")
     created_at: datetime = Field(sa_column=timestamp_column())
-    expires_at: datetime = Field(sa_column=timestamp_column())
+    expires_at: datetime = Field(sa_column=timestamp_column(server_default=None))
 
 
 class LoginAttempt(SQLModel, table=True):
     __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("login_attempt_email_idx", func.lower(text("email")), "created_at"),
+        Index("login_attempt_ip_idx", "ip", "created_at"),
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
-    email: str
-    ip: str
+    id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, Identity(always=True), primary_key=True)
+    )
+    email: str = text_field()
+    ip: str = text_field()
     succeeded: bool
     created_at: datetime | None = Field(default=None, sa_column=timestamp_column())
 
@@ -37,14 +55,21 @@ class LoginAttempt(SQLModel, table=True):
 
 class ApiToken(SQLModel, table=True):
     __tablename__ = "api_token"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["partnership_id", "party_id"],
+            ["party.partnership_id", "party.id"],
+            name="api_token_partnership_id_party_id_fkey",
+        ),
+    )
 
-    partnership_id: uuid.UUID = Field(primary_key=True)
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    partnership_id: uuid.UUID = Field(primary_key=True, foreign_key="partnership.id")
+    id: uuid.UUID = uuid_key(primary_key=True)
     party_id: uuid.UUID
-    user_id: uuid.UUID
-    name: str
+    user_id: uuid.UUID = Field(foreign_key="app_user.id")
+    name: str = text_field()
     token_hash: bytes = Field(sa_column=Column(LargeBinary, nullable=False, unique=True))
-    scopes: list[str] = Field(sa_column=Column(ARRAY(String), nullable=False))
+    scopes: list[str] = Field(sa_column=Column(ARRAY(Text), nullable=False))
     created_at: datetime = Field(sa_column=timestamp_column())
-    expires_at: datetime = Field(sa_column=timestamp_column())
+    expires_at: datetime = Field(sa_column=timestamp_column(server_default=None))
     revoked_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))

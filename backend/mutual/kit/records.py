@@ -8,10 +8,11 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import DateTime, func, update
+from sqlalchemy import DateTime, func, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
+from mutual.kit.columns import server_default, text_field, uuid_key
 from mutual.kit.errors import conflict
 
 
@@ -29,23 +30,27 @@ class Owned(Protocol):
     def owner_party_id(self) -> uuid.UUID: ...
 
 
-def timestamp_field(*, nullable: bool = False) -> Any:
-    """A timestamptz field for inheritable models; NOT NULL ones default to now()."""
-    kwargs = {} if nullable else {"server_default": func.now()}
+def timestamp_field(*, nullable: bool = False, server_default: str | None = "now()") -> Any:
+    """A timestamptz field for inheritable models; NOT NULL ones default to `server_default`
+    (SQL: now() unless told otherwise, None for no default) in the database."""
+    kwargs = {} if nullable or server_default is None else {"server_default": text(server_default)}
     return Field(
         default=None, sa_type=DateTime(timezone=True), nullable=nullable, sa_column_kwargs=kwargs
     )
 
 
 class OwnedRecord(SQLModel):
-    """partnership_id and id (the key), the accountable party, visibility and version."""
+    """partnership_id and id (the key), the accountable party, visibility and version.
 
-    partnership_id: uuid.UUID = Field(primary_key=True)
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    Each table also declares, in its __table_args__, the foreign key (partnership_id,
+    owner_party_id) -> party and the UNIQUE (id) its migration has."""
+
+    partnership_id: uuid.UUID = Field(primary_key=True, foreign_key="partnership.id")
+    id: uuid.UUID = uuid_key(primary_key=True)
     owner_party_id: uuid.UUID
-    visibility: str = Visibility.SHARED
-    version: int = 1
-    created_by: uuid.UUID | None = None
+    visibility: str = text_field(Visibility.SHARED)
+    version: int = Field(default=1, sa_column_kwargs=server_default("1"))
+    created_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
 

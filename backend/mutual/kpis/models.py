@@ -9,8 +9,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple, Protocol
 
+from sqlalchemy import ForeignKeyConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from mutual.kit.columns import text_field, uuid_key
 from mutual.kit.records import OwnedRecord, timestamp_field
 
 
@@ -53,44 +55,88 @@ class MeasurementSource(enum.StrEnum):
 
 class Kpi(OwnedRecord, table=True):
     __tablename__ = "kpi"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["partnership_id", "owner_party_id"],
+            ["party.partnership_id", "party.id"],
+            name="kpi_partnership_id_owner_party_id_fkey",
+        ),
+        UniqueConstraint("id", name="kpi_id_key"),
+        # Names are unique among SHARED KPIs and within a side.
+        Index(
+            "kpi_shared_name_key",
+            "partnership_id",
+            "name",
+            unique=True,
+            postgresql_where=text("visibility = 'SHARED'"),
+        ),
+        Index("kpi_party_name_key", "partnership_id", "owner_party_id", "name", unique=True),
+    )
 
-    name: str
-    unit: str = ""
-    direction: str
+    name: str = text_field()
+    unit: str = text_field("", server_default="''")
+    direction: str = text_field()
     baseline_value: Decimal
     baseline_date: date
     target_value: Decimal
     target_date: date
     warning_threshold: Decimal
     critical_threshold: Decimal
-    cadence: str
+    cadence: str = text_field()
 
 
 class KpiMeasurement(OwnedRecord, table=True):
     __tablename__ = "kpi_measurement"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["partnership_id", "owner_party_id"],
+            ["party.partnership_id", "party.id"],
+            name="kpi_measurement_partnership_id_owner_party_id_fkey",
+        ),
+        UniqueConstraint("id", name="kpi_measurement_id_key"),
+        UniqueConstraint(
+            "partnership_id",
+            "kpi_id",
+            "period_start",
+            name="kpi_measurement_partnership_id_kpi_id_period_start_key",
+        ),
+        ForeignKeyConstraint(
+            ["partnership_id", "kpi_id"],
+            ["kpi.partnership_id", "kpi.id"],
+            name="kpi_measurement_partnership_id_kpi_id_fkey",
+        ),
+    )
 
     kpi_id: uuid.UUID
     period_start: date
     value: Decimal
-    source: str = MeasurementSource.MANUAL
-    note: str = ""
-    reported_by: uuid.UUID | None = None
+    source: str = text_field(MeasurementSource.MANUAL)
+    note: str = text_field("", server_default="''")
+    reported_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
 
 
 class KpiMeasurementRevision(SQLModel, table=True):
     __tablename__ = "kpi_measurement_revision"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["partnership_id", "measurement_id"],
+            ["kpi_measurement.partnership_id", "kpi_measurement.id"],
+            name="kpi_measurement_revision_partnership_id_measurement_id_fkey",
+        ),
+        Index("kpi_measurement_revision_idx", "partnership_id", "measurement_id"),
+    )
 
-    partnership_id: uuid.UUID = Field(primary_key=True)
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    partnership_id: uuid.UUID = Field(primary_key=True, foreign_key="partnership.id")
+    id: uuid.UUID = uuid_key(primary_key=True)
     measurement_id: uuid.UUID
     value: Decimal
-    source: str
-    note: str
-    reported_by: uuid.UUID | None = None
-    reported_at: datetime = timestamp_field()
+    source: str = text_field()
+    note: str = text_field()
+    reported_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    reported_at: datetime = timestamp_field(server_default=None)
     replaced_at: datetime = timestamp_field()
     owner_party_id: uuid.UUID
-    visibility: str
+    visibility: str = text_field()
 
 
 class Measured(Protocol):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import enum
 from datetime import date
 
+from sqlalchemy import ForeignKeyConstraint, Index, UniqueConstraint
+
+from mutual.kit.columns import text_field
 from mutual.kit.records import OwnedRecord
 
 
@@ -27,10 +30,19 @@ class MilestoneStatus(enum.StrEnum):
 
 class Milestone(OwnedRecord, table=True):
     __tablename__ = "milestone"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["partnership_id", "owner_party_id"],
+            ["party.partnership_id", "party.id"],
+            name="milestone_partnership_id_owner_party_id_fkey",
+        ),
+        UniqueConstraint("id", name="milestone_id_key"),
+        Index("milestone_phase_rank_idx", "partnership_id", "phase", "rank"),
+    )
 
-    title: str
-    description: str = ""
+    title: str = text_field()
+    description: str = text_field("", server_default="''")
     target_date: date | None = None
-    phase: str
-    status: str = MilestoneStatus.PLANNED
+    phase: str = text_field()
+    status: str = text_field(MilestoneStatus.PLANNED)
     rank: int = 0

@@ -6,9 +6,10 @@ import enum
 import uuid
 from datetime import datetime
 
+from sqlalchemy import ForeignKeyConstraint, Index, UniqueConstraint, func, text
 from sqlmodel import Field, SQLModel
 
-from mutual.kit.columns import timestamp_column
+from mutual.kit.columns import server_default, text_field, timestamp_column, uuid_key
 from mutual.kit.records import Visibility as Visibility
 
 
@@ -41,73 +42,106 @@ class InvitationStatus(enum.StrEnum):
 class Organization(SQLModel, table=True):
     __tablename__ = "organization"
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    name: str
-    slug: str
-    email_domain: str | None = None
+    id: uuid.UUID = uuid_key(primary_key=True)
+    name: str = text_field()
+    slug: str = text_field(unique=True)
+    email_domain: str | None = text_field(None, unique=True)
     created_at: datetime = Field(sa_column=timestamp_column())
 
 
 class User(SQLModel, table=True):
     __tablename__ = "app_user"
+    __table_args__ = (
+        Index("app_user_email_key", func.lower(text("email")), unique=True),
+        Index("app_user_organization_idx", "organization_id"),
+    )
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    organization_id: uuid.UUID
-    email: str
-    display_name: str
-    password_hash: str | None = None
-    org_role: str = OrgRole.MEMBER
-    is_active: bool = True
+    id: uuid.UUID = uuid_key(primary_key=True)
+    organization_id: uuid.UUID = Field(foreign_key="organization.id")
+    email: str = text_field()
+    display_name: str = text_field()
+    password_hash: str | None = text_field(None)
+    org_role: str = text_field(OrgRole.MEMBER)
+    is_active: bool = Field(default=True, sa_column_kwargs=server_default("true"))
     created_at: datetime = Field(sa_column=timestamp_column())
 
 
 class Partnership(SQLModel, table=True):
     __tablename__ = "partnership"
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    name: str
-    status: str
-    created_by: uuid.UUID
+    id: uuid.UUID = uuid_key(primary_key=True)
+    name: str = text_field()
+    status: str = text_field()
+    created_by: uuid.UUID = Field(foreign_key="app_user.id")
     created_at: datetime = Field(sa_column=timestamp_column())
     updated_at: datetime = Field(sa_column=timestamp_column())
     activated_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
-    version: int = 1
+    version: int = Field(default=1, sa_column_kwargs=server_default("1"))
 
 
 class Party(SQLModel, table=True):
     __tablename__ = "party"
+    __table_args__ = (
+        UniqueConstraint("id", name="party_id_key"),
+        UniqueConstraint(
+            "partnership_id", "organization_id", name="party_partnership_id_organization_id_key"
+        ),
+        Index("party_organization_idx", "organization_id", "partnership_id"),
+    )
 
-    partnership_id: uuid.UUID = Field(primary_key=True)
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    organization_id: uuid.UUID
-    label: str
+    partnership_id: uuid.UUID = Field(primary_key=True, foreign_key="partnership.id")
+    id: uuid.UUID = uuid_key(primary_key=True)
+    organization_id: uuid.UUID = Field(foreign_key="organization.id")
+    label: str = text_field()
 
 
 class WorkspaceMember(SQLModel, table=True):
     __tablename__ = "workspace_member"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["partnership_id", "party_id"],
+            ["party.partnership_id", "party.id"],
+            name="workspace_member_partnership_id_party_id_fkey",
+        ),
+        UniqueConstraint(
+            "partnership_id", "user_id", name="workspace_member_partnership_id_user_id_key"
+        ),
+        Index("workspace_member_user_idx", "user_id", "partnership_id"),
+    )
 
-    partnership_id: uuid.UUID = Field(primary_key=True)
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    partnership_id: uuid.UUID = Field(primary_key=True, foreign_key="partnership.id")
+    id: uuid.UUID = uuid_key(primary_key=True)
     party_id: uuid.UUID
-    user_id: uuid.UUID
-    role: str
+    user_id: uuid.UUID = Field(foreign_key="app_user.id")
+    role: str = text_field()
     created_at: datetime = Field(sa_column=timestamp_column())
 
 
 class Invitation(SQLModel, table=True):
     __tablename__ = "invitation"
+    __table_args__ = (
+        # One pending invitation per pair of organizations, whichever side invited.
+        Index(
+            "invitation_one_pending",
+            func.least(text("inviter_organization_id"), text("invitee_organization_id")),
+            func.greatest(text("inviter_organization_id"), text("invitee_organization_id")),
+            unique=True,
+            postgresql_where=text("status = 'PENDING'"),
+        ),
+        Index("invitation_invitee_idx", "invitee_organization_id", "status"),
+    )
 
-    partnership_id: uuid.UUID = Field(primary_key=True)
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    inviter_organization_id: uuid.UUID
-    invitee_organization_id: uuid.UUID
-    invited_by: uuid.UUID
-    message: str = ""
-    status: str = InvitationStatus.PENDING
+    partnership_id: uuid.UUID = Field(primary_key=True, foreign_key="partnership.id")
+    id: uuid.UUID = uuid_key(primary_key=True)
+    inviter_organization_id: uuid.UUID = Field(foreign_key="organization.id")
+    invitee_organization_id: uuid.UUID = Field(foreign_key="organization.id")
+    invited_by: uuid.UUID = Field(foreign_key="app_user.id")
+    message: str = text_field("", server_default="''")
+    status: str = text_field(InvitationStatus.PENDING)
     created_at: datetime = Field(sa_column=timestamp_column())
-    expires_at: datetime = Field(sa_column=timestamp_column())
+    expires_at: datetime = Field(sa_column=timestamp_column(server_default=None))
     decided_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
-    decided_by: uuid.UUID | None = None
+    decided_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
 
 
 class OidcProvider(SQLModel, table=True):
@@ -115,8 +149,10 @@ class OidcProvider(SQLModel, table=True):
 
     __tablename__ = "oidc_provider"
 
-    organization_id: uuid.UUID = Field(primary_key=True)
-    issuer: str
-    client_id: str
-    client_secret: str
-    enabled: bool = True
+    organization_id: uuid.UUID = Field(
+        primary_key=True, foreign_key="organization.id", ondelete="CASCADE"
+    )
+    issuer: str = text_field()
+    client_id: str = text_field()
+    client_secret: str = text_field()
+    enabled: bool = Field(default=True, sa_column_kwargs=server_default("true"))

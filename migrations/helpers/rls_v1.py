@@ -1,4 +1,4 @@
-"""SQL for row-level security, shared by the migrations.
+"""Row-level security SQL of the first revisions (frozen: see migrations/helpers/__init__.py).
 
 Every workspace table carries partnership_id; rows with a visibility are INTERNAL to their
 owner party. The predicates call the SECURITY DEFINER functions of migration 0001 once per

@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mutual.auth.routes import routes as auth_routes
+from mutual.auth.sso import routes as sso_routes
 from mutual.config import REPO_ROOT, Settings
 from mutual.db import Database
 from mutual.graphql.view import MutualGraphQL
@@ -134,8 +135,6 @@ def create_app(settings: Settings, *, app_database_url: URL) -> Starlette:
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_app),
     ]
-    from mutual.auth.sso import routes as sso_routes
-
     routes.extend(sso_routes)
     if FRONTEND_DIR.is_dir():
         routes.append(Mount("/", StaticFiles(directory=FRONTEND_DIR, html=True), name="portal"))

@@ -10,10 +10,15 @@ import os
 import sys
 from pathlib import Path
 
+import uvicorn
 from sqlalchemy.engine import URL
 
+from mutual.app import create_app
+from mutual.auth.sso_service import ConfigurationError, configure_provider
 from mutual.config import REPO_ROOT, Settings, get_settings
-from mutual.db import app_url, ensure_database, owner_url, run_migrations
+from mutual.db import Database, app_url, ensure_database, owner_url, run_migrations
+from mutual.schema import build_schema
+from mutual.seed import DEMO_PASSWORD, demo_logins, is_seeded, seed_demo, seed_story
 
 SCHEMA_FILE = REPO_ROOT / "schema" / "schema.graphql"
 SSO_SECRET_ENV = "MUTUAL_SSO_CLIENT_SECRET"
@@ -28,7 +33,6 @@ def prepare_database(settings: Settings) -> URL:
 
 
 def seed_if_empty(owner: URL, settings: Settings) -> bool:
-    from mutual.seed import is_seeded, seed_demo, seed_story
 
     if asyncio.run(is_seeded(owner)):
         return False
@@ -49,10 +53,7 @@ def tune_garbage_collector() -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
 
-    from mutual.app import create_app
-    from mutual.seed import DEMO_PASSWORD, demo_logins
 
     settings = get_settings()
     owner = prepare_database(settings)
@@ -95,7 +96,6 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def export_schema_sdl() -> str:
-    from mutual.schema import build_schema
 
     # The development schema is the full one (introspection rules do not change the SDL).
     return build_schema(Settings(env="development")).as_str() + "\n"
@@ -116,8 +116,6 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
 
 
 async def _configure_sso(owner: URL, args: argparse.Namespace) -> str:
-    from mutual.auth.sso_service import configure_provider
-    from mutual.db import Database
 
     database = Database(owner, pool_size=1)
     try:
@@ -138,7 +136,6 @@ async def _configure_sso(owner: URL, args: argparse.Namespace) -> str:
 
 
 def cmd_sso_configure(args: argparse.Namespace) -> int:
-    from mutual.auth.sso_service import ConfigurationError
 
     owner = prepare_database(get_settings())
     try:

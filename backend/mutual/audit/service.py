@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,9 +17,7 @@ from mutual.audit.models import AuditEvent
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.records import OwnedRecord, Visibility
 from mutual.kit.request import current_request_id
-
-if TYPE_CHECKING:
-    from mutual.tenancy.workspace import Workspace
+from mutual.tenancy.workspace import Workspace
 
 
 def _plain(value: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -23,14 +23,12 @@ from mutual.graphql.records import record_field
 from mutual.kit.clock import today
 from mutual.kit.records import Visibility
 from mutual.kpis.loaders import kpi_loaders
+from mutual.kpis.types import Kpi
 from mutual.roadmap.loaders import roadmap_loaders
 from mutual.roadmap.types import Milestone
 from mutual.tenancy.loaders import tenancy_loaders
 from mutual.tenancy.types import Party, User, party_of
 from mutual.tenancy.workspace import Workspace
-
-if TYPE_CHECKING:
-    from mutual.kpis.types import Kpi
 
 for _enum in (CommitmentStatus, CommitmentAction, CommitmentErrorCode, CommitmentOrder):
     strawberry.enum(_enum)
@@ -133,9 +131,7 @@ class Commitment(Node):
     @strawberry.field
     async def kpi(
         self, info: Info[Context, None]
-    ) -> Annotated[Kpi, strawberry.lazy("mutual.kpis.types")] | None:
-        from mutual.kpis.types import Kpi
-
+    ) -> Kpi | None:
         if self.record.kpi_id is None:
             return None
         found = await kpi_loaders(info.context).kpi.load(self.record.kpi_id)

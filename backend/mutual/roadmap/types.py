@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from mutual.audit import service as audit_service
+from mutual.audit.types import AuditEvent
 from mutual.graphql.context import Context
 from mutual.graphql.errors import UserError
 from mutual.graphql.node import Node
@@ -20,9 +20,6 @@ from mutual.roadmap.errors import RoadmapErrorCode
 from mutual.roadmap.models import MilestoneStatus, Phase
 from mutual.tenancy.types import Party, party_of
 from mutual.tenancy.workspace import Workspace
-
-if TYPE_CHECKING:
-    from mutual.audit.types import AuditEvent
 
 for _enum in (Phase, MilestoneStatus, RoadmapErrorCode):
     strawberry.enum(_enum)
@@ -58,9 +55,7 @@ class Milestone(Node):
         info: Info[Context, None],
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Annotated[AuditEvent, strawberry.lazy("mutual.audit.types")]]:
-        from mutual.audit.types import AuditEvent
-
+    ) -> Connection[AuditEvent]:
         page = page_request(info.context, first=first, after=after, last=None, before=None)
         events = await audit_service.trail(
             info.context.db,

@@ -16,7 +16,7 @@ from mutual.commitments.models import CommitmentAction
 from mutual.commitments.service import EvidenceLink
 from mutual.commitments.types import Commitment, CommitmentError
 from mutual.graphql.context import Context
-from mutual.graphql.errors import Outcome, attempt, to_user_errors
+from mutual.graphql.errors import MutationAnswer
 from mutual.graphql.ids import decode_id
 from mutual.kit.principal import Principal
 from mutual.kit.records import Visibility
@@ -76,8 +76,14 @@ class CommitmentPayload:
     user_errors: list[CommitmentError]
 
 
-def _current(current: Change) -> Commitment:
-    return Commitment.from_model(current[1], current[0])
+COMMITMENT: MutationAnswer[Change, CommitmentPayload] = MutationAnswer(
+    CommitmentPayload,
+    field="commitment",
+    shape=lambda change: Commitment.from_model(change[1], change[0]),
+    error=CommitmentError,
+    codes=CommitmentErrorCode,
+    with_current=True,
+)
 
 
 async def _run(
@@ -102,17 +108,7 @@ async def _run(
             new_due_date=new_due_date,
         )
 
-    return _payload(await attempt(info, call, shape_current=_current))
-
-
-def _payload(outcome: Outcome[Change]) -> CommitmentPayload:
-    value = outcome.value
-    return CommitmentPayload(
-        commitment=Commitment.from_model(value[1], value[0]) if value else None,
-        user_errors=to_user_errors(
-            CommitmentError, CommitmentErrorCode, outcome.errors, with_current=True
-        ),
-    )
+    return await COMMITMENT.run(info, call)
 
 
 def _action(action: CommitmentAction, description: str) -> Any:
@@ -160,7 +156,7 @@ class CommitmentMutation:
                 visibility=input.visibility,
             )
 
-        return _payload(await attempt(info, call))
+        return await COMMITMENT.run(info, call)
 
     accept_commitment = _action(A.ACCEPT, "The side that did not propose it agrees.")
     decline_commitment = _action(A.DECLINE, "The side that did not propose it declines.")

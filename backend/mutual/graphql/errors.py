@@ -17,7 +17,22 @@ from mutual.kit.errors import DomainError
 from mutual.kit.principal import Principal
 
 T = TypeVar("T")
+P = TypeVar("P")
 E = TypeVar("E", bound="UserError")
+
+# Every domain's code enum has these (kit/errors.py raises them for any domain).
+SHARED_CODES = frozenset({"NOT_FOUND", "CONFLICT", "INVALID", "FORBIDDEN"})
+
+
+class UnknownErrorCode(Exception):
+    """A DomainError whose code its domain's enum lacks: a bug, never a silent INVALID."""
+
+
+def check_codes(code_enum: type[enum.Enum]) -> None:
+    """A domain's code enum names the shared codes (checked when its mutations are defined)."""
+    missing = SHARED_CODES - set(code_enum.__members__)
+    if missing:
+        raise TypeError(f"{code_enum.__name__} lacks {sorted(missing)}")
 
 
 @strawberry.interface(description="An expected failure of a mutation; nothing was changed.")
@@ -38,12 +53,12 @@ def to_user_errors(
     shaped = []
     for error in errors:
         extra = {"current": error.current} if with_current else {}
+        code = members.get(str(error.code))
+        if code is None:
+            raise UnknownErrorCode(f"{code_enum.__name__} has no code {error.code!r}")
         shaped.append(
             error_type(  # type: ignore[call-arg]
-                field=error.field,
-                message=error.message,
-                code=members.get(error.code, members["INVALID"]),
-                **extra,
+                field=error.field, message=error.message, code=code, **extra
             )
         )
     return shaped
@@ -84,3 +99,44 @@ async def attempt(
             errors=[DomainError("CONFLICT", "This changed at the same time; try again.")]
         )
     return Outcome(value=value)
+
+
+class MutationAnswer(Generic[T, P]):
+    """The plumbing of one kind of mutation payload, written once per domain: run the service
+    call in a savepoint (`attempt`), shape its result into the payload's object field, and its
+    DomainErrors into the domain's userErrors (a CONFLICT's record shaped the same way).
+
+        MILESTONE = MutationAnswer(MilestonePayload, field="milestone", shape=..., ...)
+        return await MILESTONE.run(info, call)
+    """
+
+    def __init__(
+        self,
+        payload: Callable[..., P],
+        *,
+        field: str,
+        shape: Callable[[T], Any],
+        error: type[UserError],
+        codes: type[enum.Enum],
+        with_current: bool = False,
+    ) -> None:
+        check_codes(codes)
+        self.payload = payload
+        self.field = field
+        self.shape = shape
+        self.error = error
+        self.codes = codes
+        self.with_current = with_current
+
+    async def run(
+        self,
+        info: Info[Context, None],
+        call: Callable[[AsyncSession, Principal], Awaitable[T]],
+    ) -> P:
+        shape_current = self.shape if self.with_current else None
+        outcome = await attempt(info, call, shape_current=shape_current)
+        shaped = self.shape(outcome.value) if outcome.value is not None else None
+        errors = to_user_errors(
+            self.error, self.codes, outcome.errors, with_current=self.with_current
+        )
+        return self.payload(**{self.field: shaped, "user_errors": errors})

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from mutual.graphql.context import Context
-from mutual.graphql.errors import Outcome, attempt, to_user_errors
+from mutual.graphql.errors import MutationAnswer, attempt, to_user_errors
 from mutual.graphql.ids import decode_id, parse_global_id
 from mutual.kit.principal import Principal
 from mutual.kit.records import Visibility
@@ -91,16 +91,14 @@ def _decimal(value: float | None) -> Any:
     return None if value is None else Decimal(str(value))
 
 
-def _current(current: Change) -> Kpi:
-    return Kpi.from_model(current[1], current[0])
-
-
-def _payload(outcome: Outcome[Change]) -> KpiPayload:
-    value = outcome.value
-    return KpiPayload(
-        kpi=Kpi.from_model(value[1], value[0]) if value else None,
-        user_errors=to_user_errors(KpiError, KpiErrorCode, outcome.errors, with_current=True),
-    )
+KPI: MutationAnswer[Change, KpiPayload] = MutationAnswer(
+    KpiPayload,
+    field="kpi",
+    shape=lambda change: Kpi.from_model(change[1], change[0]),
+    error=KpiError,
+    codes=KpiErrorCode,
+    with_current=True,
+)
 
 
 @strawberry.type
@@ -137,7 +135,7 @@ class KpiMutation:
                 visibility=input.visibility,
             )
 
-        return _payload(await attempt(info, call))
+        return await KPI.run(info, call)
 
     @strawberry.mutation(description="Edit a KPI's definition (owner side); versions guard it.")
     async def update_kpi(
@@ -165,7 +163,7 @@ class KpiMutation:
                 changes={k: v for k, v in raw.items() if v is not None},
             )
 
-        return _payload(await attempt(info, call, shape_current=_current))
+        return await KPI.run(info, call)
 
     @strawberry.mutation(
         description="Record measurements atomically (API tokens need kpi:write); re-sending a "

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from mutual.graphql.context import Context
-from mutual.graphql.errors import Outcome, attempt, to_user_errors
+from mutual.graphql.errors import MutationAnswer
 from mutual.graphql.ids import decode_id
 from mutual.kit.principal import Principal
 from mutual.kit.records import Visibility
@@ -69,14 +69,14 @@ class MilestonePayload:
     user_errors: list[RoadmapError]
 
 
-def _current(current: tuple[Workspace, models.Milestone]) -> Milestone:
-    return Milestone.from_model(current[1], current[0])
-
-
-def _payload(outcome: Outcome[Change]) -> MilestonePayload:
-    milestone = Milestone.from_model(outcome.value[1], outcome.value[0]) if outcome.value else None
-    errors = to_user_errors(RoadmapError, RoadmapErrorCode, outcome.errors, with_current=True)
-    return MilestonePayload(milestone=milestone, user_errors=errors)
+MILESTONE: MutationAnswer[Change, MilestonePayload] = MutationAnswer(
+    MilestonePayload,
+    field="milestone",
+    shape=lambda change: Milestone.from_model(change[1], change[0]),
+    error=RoadmapError,
+    codes=RoadmapErrorCode,
+    with_current=True,
+)
 
 
 def _party_id(value: strawberry.ID | None) -> Any:
@@ -101,7 +101,7 @@ async def _edit(
             **arguments,
         )
 
-    return _payload(await attempt(info, call, shape_current=_current))
+    return await MILESTONE.run(info, call)
 
 
 @strawberry.type
@@ -128,7 +128,7 @@ class RoadmapMutation:
                 status=input.status,
             )
 
-        return _payload(await attempt(info, call, shape_current=_current))
+        return await MILESTONE.run(info, call)
 
     @strawberry.mutation(description="Edit a milestone; a stale expectedVersion is a CONFLICT.")
     async def update_milestone(
@@ -157,7 +157,7 @@ class RoadmapMutation:
                 changes=changes,
             )
 
-        return _payload(await attempt(info, call, shape_current=_current))
+        return await MILESTONE.run(info, call)
 
     @strawberry.mutation(description="Move a milestone to a phase and position (drag or keys).")
     async def move_milestone(

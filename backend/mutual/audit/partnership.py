@@ -8,7 +8,8 @@ from strawberry.types import Info
 from mutual.audit import service
 from mutual.audit.types import AuditChainVerification, AuditEvent
 from mutual.graphql.context import Context
-from mutual.graphql.pagination import Connection, page_request, to_connection
+from mutual.graphql.pagination import Connection, connection, to_connection
+from mutual.kit.pagination import PageRequest
 from mutual.tenancy.workspace import Workspace
 
 
@@ -17,15 +18,10 @@ class PartnershipFields:
     workspace: strawberry.Private[Workspace]
 
     @strawberry.field(description="Every write in this partnership, newest first.")
+    @connection
     async def audit_trail(
-        self,
-        info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        self, info: Info[Context, None], page: PageRequest
     ) -> Connection[AuditEvent]:
-        page = page_request(info.context, first=first, after=after, last=last, before=before)
         result = await service.trail(info.context.db, workspace=self.workspace, page=page)
         return to_connection(result, lambda e: AuditEvent.from_model(e, self.workspace))
 

@@ -16,7 +16,8 @@ from mutual.commitments.queries import (
 )
 from mutual.commitments.types import Commitment, PartyReliabilityFigures
 from mutual.graphql.context import Context
-from mutual.graphql.pagination import Connection
+from mutual.graphql.pagination import Connection, connection
+from mutual.kit.pagination import PageRequest
 from mutual.tenancy.workspace import Workspace
 
 
@@ -25,25 +26,16 @@ class PartnershipFields:
     workspace: strawberry.Private[Workspace]
 
     @strawberry.field(description="Commitments, filtered and sorted (MISSED is derived).")
+    @connection
     async def commitments(
         self,
         info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: PageRequest,
         filter: CommitmentFilterInput | None = None,  # noqa: A002
         order_by: CommitmentOrderInput | None = None,
     ) -> Connection[Commitment]:
         return await commitments_for(
-            info,
-            self.workspace,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            filter=filter,
-            order_by=order_by,
+            info, self.workspace, page=page, filter=filter, order_by=order_by
         )
 
     @strawberry.field(description="Per party: on-time delivery rate, renegotiations, disputes.")

@@ -17,7 +17,8 @@ from mutual.graphql.context import Context
 from mutual.graphql.ids import decode_id
 from mutual.graphql.loaders import selects_any
 from mutual.graphql.node import Node, node_resolver
-from mutual.graphql.pagination import Connection, page_request, to_connection
+from mutual.graphql.pagination import Connection, to_connection
+from mutual.kit.pagination import PageRequest
 from mutual.roadmap.loaders import roadmap_loaders
 from mutual.tenancy.loaders import node_workspace
 from mutual.tenancy.workspace import Workspace
@@ -60,15 +61,11 @@ async def commitments_for(
     info: Info[Context, None],
     workspace: Workspace,
     *,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
+    page: PageRequest,
     filter: CommitmentFilterInput | None,  # noqa: A002
     order_by: CommitmentOrderInput | None,
 ) -> Connection[Commitment]:
     context = info.context
-    page = page_request(context, first=first, after=after, last=last, before=before)
     order = order_by or CommitmentOrderInput()
     result = await service.list_commitments(
         context.db,

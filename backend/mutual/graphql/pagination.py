@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Generic, TypeVar
+import functools
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar
 
 import strawberry
 
@@ -76,3 +78,49 @@ def to_connection(page: Page[ItemT], wrap: Callable[[ItemT], NodeT]) -> Connecti
         total_count=page.total,
         offset=page.offset,
     )
+
+
+# The Relay arguments every connection field takes, declared here once.
+_PAGE_PARAMETERS = [
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
+    for name, annotation in (
+        ("first", "int | None"),
+        ("after", "str | None"),
+        ("last", "int | None"),
+        ("before", "str | None"),
+    )
+]
+
+
+def connection(resolver: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """A connection field's resolver `(self, info, page: PageRequest, ...)`: the field takes
+    `first`, `after`, `last` and `before` (declared once, here), parsed and size-checked into
+    `page`. Put it under `@strawberry.field`."""
+    signature = inspect.signature(resolver)
+    names = list(signature.parameters)
+    if names[:3] != ["self", "info", "page"]:
+        raise TypeError(f"{resolver.__qualname__} must take (self, info, page, ...)")
+    rest = [
+        p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+        for p in list(signature.parameters.values())[3:]
+    ]
+
+    @functools.wraps(resolver)
+    async def resolve(
+        self: Any,
+        info: Any,
+        *,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        **arguments: Any,
+    ) -> Any:
+        page = page_request(info.context, first=first, after=after, last=last, before=before)
+        return await resolver(self, info, page, **arguments)
+
+    parameters = [*list(signature.parameters.values())[:2], *_PAGE_PARAMETERS, *rest]
+    resolve.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    annotations = {k: v for k, v in resolver.__annotations__.items() if k != "page"}
+    resolve.__annotations__ = {**{p.name: p.annotation for p in _PAGE_PARAMETERS}, **annotations}
+    return resolve

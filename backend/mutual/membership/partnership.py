@@ -9,7 +9,8 @@ import strawberry
 from strawberry.types import Info
 
 from mutual.graphql.context import Context
-from mutual.graphql.pagination import Connection, page_request, to_connection
+from mutual.graphql.pagination import Connection, connection, to_connection
+from mutual.kit.pagination import PageRequest
 from mutual.membership import service
 from mutual.membership.types import Invitation, WorkspaceMember
 from mutual.tenancy.workspace import Workspace
@@ -20,16 +21,10 @@ class PartnershipFields:
     workspace: strawberry.Private[Workspace]
 
     @strawberry.field
+    @connection
     async def members(
-        self,
-        info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        own_side_only: bool = False,
+        self, info: Info[Context, None], page: PageRequest, own_side_only: bool = False
     ) -> Connection[WorkspaceMember]:
-        page = page_request(info.context, first=first, after=after, last=last, before=before)
         result = await service.list_members(
             info.context.db,
             self.workspace,

@@ -13,8 +13,9 @@ from mutual.graphql.composed import COMPOSED, composed
 from mutual.graphql.context import Context
 from mutual.graphql.ids import decode_id, parse_global_id
 from mutual.graphql.node import NODE_RESOLVERS, Node, node_resolver
-from mutual.graphql.pagination import Connection, page_request, to_connection
+from mutual.graphql.pagination import Connection, connection, to_connection
 from mutual.kit.errors import DomainError, LimitExceeded, NotFound
+from mutual.kit.pagination import PageRequest
 from mutual.tenancy import repository
 from mutual.tenancy.loaders import tenancy_loaders
 from mutual.tenancy.types import (
@@ -45,16 +46,11 @@ class ViewerBase:
         return await organization_of(info, self.organization_id)
 
     @strawberry.field(description="Partnerships you are a member of (or administer), by name.")
+    @connection
     async def partnerships(
-        self,
-        info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        self, info: Info[Context, None], page: PageRequest
     ) -> Connection[Annotated[Partnership, COMPOSED]]:
         context = info.context
-        page = page_request(context, first=first, after=after, last=last, before=before)
         result = await list_workspaces(context.db, actor=context.actor, page=page)
         return to_connection(result, partnership_of)
 

@@ -17,7 +17,7 @@ from mutual.auth.tokens import API_TOKEN_PREFIX, SESSION_PREFIX, new_secret, sec
 from mutual.config import Settings
 from mutual.kit.clock import utcnow
 from mutual.kit.errors import Invalid, NotFound
-from mutual.kit.principal import Principal
+from mutual.kit.principal import Principal, user_principal
 from mutual.kit.records import Visibility
 from mutual.kit.scopes import Scope
 from mutual.tenancy.models import User, WorkspaceRole
@@ -78,21 +78,10 @@ async def logout(session: AsyncSession, *, secret: str) -> None:
     await repository.delete_session(session, secret_hash(secret))
 
 
-def _user_principal(row: Any) -> Principal:
-    # Both identity queries select the same user columns; a token adds its own on top.
-    return Principal(
-        user_id=row.id,
-        organization_id=row.organization_id,
-        org_role=row.org_role,
-        email=row.email,
-        display_name=row.display_name,
-    )
-
-
 async def authenticate_session(session: AsyncSession, secret: str) -> Principal | None:
     """Resolve a session cookie and set the caller's identity in the transaction (one statement)."""
     row = await repository.identify_session(session, secret_hash(secret))
-    return None if row is None else _user_principal(row)
+    return None if row is None else user_principal(row)
 
 
 async def authenticate_bearer(session: AsyncSession, secret: str) -> Principal | None:
@@ -101,7 +90,7 @@ async def authenticate_bearer(session: AsyncSession, secret: str) -> Principal |
     if row is None:
         return None
     return replace(
-        _user_principal(row),
+        user_principal(row),
         token_id=row.token_id,
         token_partnership_id=row.partnership_id,
         scopes=frozenset(row.scopes),

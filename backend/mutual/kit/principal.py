@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from mutual.kit.errors import Forbidden
 
@@ -40,3 +41,14 @@ class Principal:
     def require_session(self, action: str) -> None:
         if self.token_id is not None:
             raise Forbidden(f"{action} needs a signed-in user, not an API token.")
+
+
+def user_principal(user: Any) -> Principal:
+    """A signed-in user's principal, from anything with the user's columns (a User, a row)."""
+    return Principal(
+        user_id=user.id,
+        organization_id=user.organization_id,
+        org_role=user.org_role,
+        email=user.email,
+        display_name=user.display_name,
+    )

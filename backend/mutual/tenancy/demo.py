@@ -10,7 +10,7 @@ from sqlmodel import col
 
 from mutual.db import Database
 from mutual.kit.demo import CONTOSO, NORTHWIND, STORY_PARTNERSHIP, Story, World
-from mutual.kit.principal import Principal
+from mutual.kit.principal import user_principal
 from mutual.tenancy.models import Organization, OrgRole, Partnership, Party, User
 
 # (the local part of the email, the workspace role on their side, the organization role)
@@ -41,16 +41,6 @@ def demo_logins() -> list[str]:
     return [f"{local}@{org.domain}" for org in DEMO_ORGS for local, _role, _org_role in org.people]
 
 
-def principal_of(user: User) -> Principal:
-    return Principal(
-        user_id=user.id,
-        organization_id=user.organization_id,
-        org_role=user.org_role,
-        email=user.email,
-        display_name=user.display_name,
-    )
-
-
 async def seed_world(world: World) -> None:
     """The organizations and their people, as the owner (no one may sign up in the demo)."""
     owner_db = Database(world.owner, pool_size=1)
@@ -78,7 +68,7 @@ async def seed_world(world: World) -> None:
                             .returning(User)
                         )
                     ).scalar_one()
-                    world.people[email] = principal_of(user)
+                    world.people[email] = user_principal(user)
     finally:
         await owner_db.dispose()
 
@@ -106,5 +96,5 @@ async def load_story(owner_db: Database, app_db: Database) -> Story:
             database=app_db,
             partnership_id=partnership.id,
             parties={slug: party_id for slug, party_id in parties},
-            people={u.email: principal_of(u) for u in users},
+            people={u.email: user_principal(u) for u in users},
         )

@@ -1,5 +1,7 @@
 // Small DOM helpers. Text always goes in through textContent/append, never innerHTML.
 
+import { unmount } from './ui/html.js';
+
 const PROPERTIES = new Set(['value', 'checked', 'selected', 'disabled', 'hidden']);
 
 /** Create an element: h('a', {href: '#/', class: 'x', onclick: fn}, 'text', child, [more]). */
@@ -31,6 +33,8 @@ export function append(el, children) {
 }
 
 export function clear(el, ...children) {
+  // A container a component view filled (ui/html.js show) is unmounted first.
+  unmount(el);
   el.replaceChildren();
   return append(el, children);
 }

@@ -2,23 +2,23 @@
 // two-sided actions the viewer may take now (Commitment.viewerActions).
 
 import {
-  busy, clear, emptyState, field, h, hideMessage, loading, messageBox, showMessage,
+  busy, clear, field, h, hideMessage, loading, messageBox, showMessage,
 } from '../dom.js';
 import { byOtherSide, onLiveChange } from '../live.js';
 import { gql } from '../api.js';
 import {
-  canEdit, dayEl, formatDay, isIsoDay, keepingFocus, liveNotice, otherParty, ownParty,
-  partnerName, select, sideChip, statusBadge, statusName,
+  canEdit, isIsoDay, keepingFocus, liveNotice, otherParty, ownParty, partnerName, select,
+  statusName,
 } from '../pages/common.js';
 import { partnershipHref } from '../pages/partnerships.js';
 import { sectionError } from '../pages/section.js';
 import { ACTIONS, CHOICES_QUERY, isCommitmentEvent, LIST_QUERY, sendStep } from './api.js';
-import { commitmentHref } from './links.js';
-import { milestoneHref } from '../roadmap/links.js';
 import { actionForm, buildProposeForm } from './forms.js';
 import { renderReliability } from './reliability.js';
 import { html, show } from '../ui/html.js';
 import { Pager } from '../ui/pager.js';
+import { CommitmentRows } from './row.js';
+import { Empty } from '../ui/states.js';
 
 const PAGE_SIZE = 20;
 const STATUSES = ['PROPOSED', 'AGREED', 'IN_PROGRESS', 'DELIVERED', 'CONFIRMED', 'DISPUTED', 'MISSED', 'DECLINED'];
@@ -151,19 +151,19 @@ export function renderCommitmentList(content, args) {
       : `${count} ${count === 1 ? 'commitment' : 'commitments'}.`;
     if (rows.length === 0) {
       openForms.clear();
-      clear(body, filtersActive()
-        ? emptyState('No commitments match these filters', 'Change or clear the filters to see more.')
-        : emptyState('No commitments yet', editable
+      show(body, filtersActive()
+        ? html`<${Empty} title="No commitments match these filters" text="Change or clear the filters to see more." />`
+        : html`<${Empty} title="No commitments yet" text=${editable
           ? 'Propose the first one: what your side (or the partner) will deliver, and by when.'
-          : 'Commitments appear here once a Lead or an Editor of either side proposes one.'));
+          : 'Commitments appear here once a Lead or an Editor of either side proposes one.'} />`);
     } else {
-      const list = h('ul', { class: 'cm-list', 'aria-labelledby': listHeading.id }, rows.map((c) => row(c)));
       // Forms whose commitment left the page, or whose action is no longer possible, close.
       for (const [id, open] of openForms) {
         const c = rows.find((x) => x.id === id);
         if (!c || !c.viewerActions.includes(open.action)) openForms.delete(id);
       }
-      clear(body, list);
+      show(body, html`<${CommitmentRows} rows=${rows} partnershipId=${partnership.id} labelledBy=${listHeading.id}
+        openForms=${openForms} onAction=${onAction} />`);
     }
     const { pageInfo } = connection;
     show(pager, html`<${Pager} label="Pages of commitments" pageInfo=${pageInfo}
@@ -177,69 +177,10 @@ export function renderCommitmentList(content, args) {
     listHeading.focus();
   }
 
-  function row(c) {
-    const titleId = `cm-title-${c.id}`;
-    const formHost = h('div', { class: 'cm-form-host' });
-    const open = openForms.get(c.id);
-    if (open) formHost.append(open.el);
-    return h('li', { class: `cm-item cm-${c.status.toLowerCase()}`, dataset: { id: c.id } },
-      h('div', { class: 'cm-main' },
-        h('h4', { class: 'cm-title', id: titleId },
-          h('a', { href: commitmentHref(partnership.id, c.id), 'data-key': `cm-${c.id}` }, c.title),
-          c.visibility === 'INTERNAL' ? h('span', { class: 'badge badge-internal', title: 'Only your side sees this commitment' }, 'Internal') : null),
-        summary(c)),
-      actionButtons(c, titleId, formHost),
-      formHost);
-  }
-
-  function summary(c) {
-    const renegotiated = c.dueDates.length > 1;
-    return [
-      h('p', { class: 'cm-meta' },
-        statusBadge(c.status, 'cm'),
-        h('span', {}, 'Accountable: ', sideChip(c.ownerParty)),
-        h('span', { class: c.status === 'MISSED' ? 'cm-due overdue' : 'cm-due' }, 'Due ', dayEl(c.dueDate),
-          renegotiated ? h('span', { class: 'muted' }, ` (was ${formatDay(c.dueDates[c.dueDates.length - 2])})`) : null),
-        c.milestone ? h('span', {}, 'Milestone: ', h('a', { href: milestoneHref(partnership.id, c.milestone.id) }, c.milestone.title)) : null),
-      c.pendingRenegotiation
-        ? h('p', { class: 'cm-note cm-renegotiation' },
-          `${sideName(c.ownerParty)} asks to move the due date to `, dayEl(c.pendingRenegotiation.proposedDueDate),
-          `: “${c.pendingRenegotiation.reason}”`)
-        : null,
-      c.status === 'DISPUTED' && c.disputeReason
-        ? h('p', { class: 'cm-note cm-dispute' }, 'Disputed: “', c.disputeReason, '”')
-        : null,
-      c.evidence.length
-        ? h('p', { class: 'cm-evidence' }, 'Evidence: ', c.evidence.map((e, i) => [
-          i ? ', ' : '', h('a', { href: e.url, target: '_blank', rel: 'noopener noreferrer' }, e.title)]))
-        : null,
-    ];
-  }
-
-  function sideName(party) {
-    return party.isOwn ? 'Your side' : party.organization.name;
-  }
-
-  function actionButtons(c, titleId, formHost) {
-    if (c.viewerActions.length === 0) return null;
-    return h('div', { class: 'cm-actions', role: 'group', 'aria-label': `Actions on ${c.title}` },
-      Object.keys(ACTIONS).filter((a) => c.viewerActions.includes(a)).map((action) => {
-        const spec = ACTIONS[action];
-        const button = h('button', {
-          type: 'button',
-          class: `button button-small${spec.kind ? ` button-${spec.kind}` : ''}`,
-          'aria-describedby': titleId,
-          'data-key': `act-${action}-${c.id}`,
-        }, spec.label);
-        button.addEventListener('click', () => {
-          if (spec.form) {
-            openActionForm(c, action, formHost);
-          } else {
-            runAction(c, action, {}, button);
-          }
-        });
-        return button;
-      }));
+  /** A step's button was pressed: a step that needs input opens its form under the row. */
+  function onAction(c, action, button) {
+    if (ACTIONS[action].form) openActionForm(c, action, button.closest('li').querySelector('.cm-form-host'));
+    else runAction(c, action, {}, button);
   }
 
   function openActionForm(c, action, formHost) {

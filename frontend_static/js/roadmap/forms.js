@@ -1,11 +1,11 @@
 // Roadmap forms: adding a milestone, and the choices the edit form shares.
 
+import { busy, clearFieldErrors, hideMessage, showMessage, showUserErrors } from '../dom.js';
 import {
-  busy, clearFieldErrors, field, h, hideMessage, messageBox, showMessage, showUserErrors,
-} from '../dom.js';
-import {
-  isIsoDay, mutate, ownParty, phaseName, PHASES, select, sideOptions, statusName,
+  isIsoDay, mutate, ownParty, phaseName, PHASES, sideOptions, statusName,
 } from '../pages/common.js';
+import { Field, MessageBox, Select } from '../ui/field.js';
+import { element, html } from '../ui/html.js';
 import { CREATE } from './api.js';
 
 export const STATUSES = ['PLANNED', 'IN_PROGRESS', 'AT_RISK', 'DONE'];
@@ -14,30 +14,42 @@ export const VISIBILITY_OPTIONS = [
   { value: 'SHARED', label: 'Shared — both sides see it' },
   { value: 'INTERNAL', label: 'Internal — only your side sees it' },
 ];
+
+function NewMilestoneForm({ partnership }) {
+  const phases = PHASES.map((p) => ({ value: p.value, label: `${p.name} (${p.term.toLowerCase()})` }));
+  return html`<form class="form card new-milestone" id="new-milestone" novalidate aria-labelledby="new-milestone-heading">
+    <h3 id="new-milestone-heading">New milestone</h3>
+    <${MessageBox} kind="error" name="errors" />
+    <${MessageBox} kind="success" name="done" />
+    <${Field} label="Title" name="title"><input type="text" maxlength="200" required autocomplete="off" /><//>
+    <div class="form-row">
+      <${Field} label="Phase" name="phase"><${Select} options=${phases} value="STABILIZE" /><//>
+      <${Field} label="Status" name="status"><${Select} options=${STATUS_OPTIONS} value="PLANNED" /><//>
+      <${Field} label="Target date" name="targetDate" hint="Optional."><input type="date" /><//>
+    </div>
+    <div class="form-row">
+      <${Field} label="Accountable side" name="ownerPartyId">
+        <${Select} options=${sideOptions(partnership)} value=${ownParty(partnership)?.id} />
+      <//>
+      <${Field} label="Visibility" name="visibility"><${Select} options=${VISIBILITY_OPTIONS} value="SHARED" /><//>
+    </div>
+    <${Field} label="Description" name="description" hint="What done looks like, and who is involved.">
+      <textarea rows="3" maxlength="5000"></textarea>
+    <//>
+    <div><button type="submit" class="button button-primary">Add milestone</button></div>
+  </form>`;
+}
+
+/** The new-milestone form: markup from the component above, submitted by hand. */
 export function createForm(partnership, ctx, onCreated) {
-  const title = h('input', { type: 'text', maxlength: '200', required: true, autocomplete: 'off' });
-  const phase = select({}, PHASES.map((p) => ({ value: p.value, label: `${p.name} (${p.term.toLowerCase()})` })), 'STABILIZE');
-  const status = select({}, STATUS_OPTIONS, 'PLANNED');
-  const targetDate = h('input', { type: 'date' });
-  const owner = select({}, sideOptions(partnership), ownParty(partnership)?.id);
-  const visibility = select({}, VISIBILITY_OPTIONS, 'SHARED');
-  const description = h('textarea', { rows: '3', maxlength: '5000' });
-  const errors = messageBox('error');
-  const done = messageBox('success');
-  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Add milestone');
-  const form = h('form', { class: 'form card new-milestone', id: 'new-milestone', novalidate: true, 'aria-labelledby': 'new-milestone-heading' },
-    h('h3', { id: 'new-milestone-heading' }, 'New milestone'),
-    errors, done,
-    field({ label: 'Title', control: title, name: 'title' }),
-    h('div', { class: 'form-row' },
-      field({ label: 'Phase', control: phase, name: 'phase' }),
-      field({ label: 'Status', control: status, name: 'status' }),
-      field({ label: 'Target date', control: targetDate, name: 'targetDate', hint: 'Optional.' })),
-    h('div', { class: 'form-row' },
-      field({ label: 'Accountable side', control: owner, name: 'ownerPartyId' }),
-      field({ label: 'Visibility', control: visibility, name: 'visibility' })),
-    field({ label: 'Description', control: description, name: 'description', hint: 'What done looks like, and who is involved.' }),
-    h('div', {}, submit));
+  const form = element(html`<${NewMilestoneForm} partnership=${partnership} />`);
+  const control = (name) => form.elements.namedItem(name);
+  const [title, phase, status, targetDate, owner, visibility, description] = [
+    'title', 'phase', 'status', 'targetDate', 'ownerPartyId', 'visibility', 'description',
+  ].map(control);
+  const errors = form.querySelector('[data-box="errors"]');
+  const done = form.querySelector('[data-box="done"]');
+  const submit = form.querySelector('button[type="submit"]');
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

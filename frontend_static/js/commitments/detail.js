@@ -16,6 +16,7 @@ import { milestoneHref } from '../roadmap/links.js';
 import { actionForm } from './forms.js';
 import { EvidenceAndDueDates, History } from './record.js';
 import { element, html } from '../ui/html.js';
+import { Facts } from '../ui/facts.js';
 
 export function renderCommitment(content, args, commitmentId) {
   const { partnership, ctx, live } = args;
@@ -52,10 +53,6 @@ export function renderCommitment(content, args, commitmentId) {
     }
   }
 
-  function fact(label, value) {
-    return h('div', { class: 'fact' }, h('dt', {}, label), h('dd', {}, value));
-  }
-
   function render(c) {
     const formHost = h('div', { class: 'cm-form-host' });
     if (openForm) formHost.append(openForm.el);
@@ -65,14 +62,14 @@ export function renderCommitment(content, args, commitmentId) {
         h('h3', { class: 'detail-title', id: titleId, tabindex: '-1', 'data-key': 'commitment-heading' }, c.title),
         statusBadge(c.status, 'cm'),
         c.visibility === 'INTERNAL' ? h('span', { class: 'badge badge-internal' }, 'Internal') : null),
-      h('dl', { class: 'facts' },
-        fact('Accountable side', sideChip(c.ownerParty)),
-        fact('Proposed by', sideChip(c.proposedByParty)),
-        fact('Due date', h('span', { class: c.status === 'MISSED' ? 'overdue' : null }, dayEl(c.dueDate))),
-        fact('Milestone', c.milestone ? h('a', { href: milestoneHref(partnership.id, c.milestone.id) }, c.milestone.title) : 'None'),
-        fact('KPI', c.kpi ? h('a', { href: `${partnershipHref(partnership.id, 'kpis')}/${encodeURIComponent(c.kpi.id)}` }, c.kpi.name) : 'None'),
-        fact('Delivered', c.deliveredAt ? timeEl(c.deliveredAt) : 'Not yet'),
-        fact('Confirmed', c.confirmedAt ? timeEl(c.confirmedAt) : 'Not yet')),
+      element(html`<${Facts} items=${[
+        ['Accountable side', sideChip(c.ownerParty)],
+        ['Proposed by', sideChip(c.proposedByParty)],
+        ['Due date', h('span', { class: c.status === 'MISSED' ? 'overdue' : null }, dayEl(c.dueDate))],
+        ['Milestone', c.milestone ? h('a', { href: milestoneHref(partnership.id, c.milestone.id) }, c.milestone.title) : 'None'],
+        ['KPI', c.kpi ? h('a', { href: `${partnershipHref(partnership.id, 'kpis')}/${encodeURIComponent(c.kpi.id)}` }, c.kpi.name) : 'None'],
+        ['Delivered', c.deliveredAt ? timeEl(c.deliveredAt) : 'Not yet'],
+        ['Confirmed', c.confirmedAt ? timeEl(c.confirmedAt) : 'Not yet']]} />`),
       c.description ? h('p', { class: 'detail-description' }, c.description) : null,
       c.pendingRenegotiation
         ? h('p', { class: 'message message-warning' }, `${c.ownerParty.isOwn ? 'Your side asks' : `${c.ownerParty.organization.name} asks`} to move the due date to `,

@@ -16,6 +16,7 @@ import { sectionError } from '../pages/section.js';
 import { progressBar } from '../pages/overview.js';
 import { BUILTIN_QUERY, KPI_QUERY, RECORD, UPDATE } from './api.js';
 import { element, html } from '../ui/html.js';
+import { Facts } from '../ui/facts.js';
 import { Table } from '../ui/table.js';
 import { Moment } from '../ui/time.js';
 import { axisPeriod, canReport, periodName, progressOf, trendText } from './model.js';
@@ -66,10 +67,6 @@ export function renderKpi(content, args, kpiId) {
     }
   }
 
-  function fact(label, value) {
-    return h('div', { class: 'fact' }, h('dt', {}, label), h('dd', {}, value));
-  }
-
   function render(kpi) {
     const fmt = (v) => withUnit(v, kpi.unit);
     const ev = kpi.evidence;
@@ -99,12 +96,12 @@ export function renderKpi(content, args, kpiId) {
         h('figcaption', { class: 'chart-legend' },
           legend('series', 'Measurements'), legend('target', 'Target'), legend('warning', 'Warning'),
           legend('critical', 'Critical'), legend('baseline', 'Baseline'))),
-      h('dl', { class: 'facts' },
-        fact('Owner side', sideChip(kpi.ownerParty)),
-        fact('Direction', kpi.direction === 'HIGHER_IS_BETTER' ? 'Higher is better' : 'Lower is better'),
-        fact('Cadence', CADENCES.find((c) => c.value === kpi.cadence)?.label ?? kpi.cadence),
-        fact('Warning threshold', fmt(kpi.warningThreshold)),
-        fact('Critical threshold', fmt(kpi.criticalThreshold))));
+      element(html`<${Facts} items=${[
+        ['Owner side', sideChip(kpi.ownerParty)],
+        ['Direction', kpi.direction === 'HIGHER_IS_BETTER' ? 'Higher is better' : 'Lower is better'],
+        ['Cadence', CADENCES.find((c) => c.value === kpi.cadence)?.label ?? kpi.cadence],
+        ['Warning threshold', fmt(kpi.warningThreshold)],
+        ['Critical threshold', fmt(kpi.criticalThreshold)]]} />`));
     const points = kpi.measurements.map((m) => ({ period: m.period, value: m.value }));
     chart?.disconnect();
     chart = timeSeriesChart(chartBox, {

@@ -16,6 +16,7 @@ import { sectionError } from '../pages/section.js';
 import { DROP, MILESTONE_QUERY, UPDATE } from './api.js';
 import { FIELD_LABELS, MilestoneHistory } from './history.js';
 import { element, html } from '../ui/html.js';
+import { Facts } from '../ui/facts.js';
 import { STATUS_OPTIONS } from './forms.js';
 
 /** Party global id → raw uuid, to name the sides the audit trail refers to by uuid. */
@@ -78,14 +79,14 @@ export function renderMilestone(content, args, milestoneId) {
 
   function render(m, keepForm) {
     const heading = h('h3', { class: 'detail-title', id: 'milestone-heading', tabindex: '-1', 'data-key': 'milestone-heading' }, m.title);
-    const facts = h('dl', { class: 'facts' },
-      fact('Status', statusBadge(m.status, 'ms')),
-      fact('Phase', phaseName(m.phase)),
-      fact('Position', `${m.rank + 1} in ${phaseName(m.phase)}`),
-      fact('Accountable side', sideChip(m.ownerParty)),
-      fact('Target date', m.targetDate ? dayEl(m.targetDate) : 'None'),
-      fact('Visibility', m.visibility === 'INTERNAL' ? h('span', { class: 'badge badge-internal' }, 'Internal') : 'Shared with the partner'),
-      fact('Last changed', timeEl(m.updatedAt)));
+    const facts = element(html`<${Facts} items=${[
+      ['Status', statusBadge(m.status, 'ms')],
+      ['Phase', phaseName(m.phase)],
+      ['Position', `${m.rank + 1} in ${phaseName(m.phase)}`],
+      ['Accountable side', sideChip(m.ownerParty)],
+      ['Target date', m.targetDate ? dayEl(m.targetDate) : 'None'],
+      ['Visibility', m.visibility === 'INTERNAL' ? h('span', { class: 'badge badge-internal' }, 'Internal') : 'Shared with the partner'],
+      ['Last changed', timeEl(m.updatedAt)]]} />`);
     const description = m.description
       ? h('p', { class: 'detail-description' }, m.description)
       : h('p', { class: 'muted' }, 'No description.');
@@ -101,10 +102,6 @@ export function renderMilestone(content, args, milestoneId) {
       facts, description,
       editor ? editor.el : null,
       history);
-  }
-
-  function fact(label, value) {
-    return h('div', { class: 'fact' }, h('dt', {}, label), h('dd', {}, value));
   }
 
   /** The edit form; its version is the one the user started from until they re-apply. */

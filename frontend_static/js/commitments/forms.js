@@ -5,9 +5,11 @@ import {
   showUserErrors,
 } from '../dom.js';
 import {
-  addDaysIso, dayEl, isIsoDay, mutate, ownParty, select, sideOptions, todayIso,
+  addDaysIso, dayEl, isIsoDay, mutate, ownParty, sideOptions, todayIso,
 } from '../pages/common.js';
 import { ACTIONS, PROPOSE } from './api.js';
+import { Field, MessageBox, Select } from '../ui/field.js';
+import { element, html } from '../ui/html.js';
 
 /** The form of an action that needs input: evidence links, a reason, or a new due date. */
 export function actionForm(c, action, { onSubmit, onCancel }) {
@@ -114,32 +116,44 @@ export function actionForm(c, action, { onSubmit, onCancel }) {
   return form;
 }
 
+const PROPOSE_VISIBILITY = [
+  { value: 'SHARED', label: 'Shared — the other side accepts it' },
+  { value: 'INTERNAL', label: 'Internal — your side\'s own plan' },
+];
+const NONE = [{ value: '', label: 'None' }];
+
+function ProposeForm({ partnership }) {
+  return html`<form class="form card" id="propose-commitment" novalidate aria-labelledby="propose-heading">
+    <h3 id="propose-heading">Propose a commitment</h3>
+    <${MessageBox} kind="error" name="errors" />
+    <${Field} label="What will be delivered" name="title"
+      hint="Concrete and checkable, e.g. “Weekly order-status report every Monday”.">
+      <input type="text" maxlength="200" autocomplete="off" />
+    <//>
+    <div class="form-row">
+      <${Field} label="Due date" name="dueDate"><input type="date" value=${addDaysIso(todayIso(), 30)} /><//>
+      <${Field} label="Accountable side" name="ownerPartyId" hint="The side that delivers.">
+        <${Select} options=${sideOptions(partnership)} value=${ownParty(partnership)?.id} />
+      <//>
+      <${Field} label="Visibility" name="visibility"><${Select} options=${PROPOSE_VISIBILITY} value="SHARED" /><//>
+    </div>
+    <div class="form-row">
+      <${Field} label="Milestone (optional)" name="milestoneId"><${Select} options=${NONE} value="" /><//>
+      <${Field} label="KPI it moves (optional)" name="kpiId"><${Select} options=${NONE} value="" /><//>
+    </div>
+    <${Field} label="Description (optional)" name="description"><textarea rows="3" maxlength="5000"></textarea><//>
+    <div><button type="submit" class="button button-primary">Propose commitment</button></div>
+  </form>`;
+}
+
+/** The propose form: markup from the component above, submitted by hand. */
 export function buildProposeForm(partnership, ctx, onCreated) {
-  const title = h('input', { type: 'text', maxlength: '200', autocomplete: 'off' });
-  const due = h('input', { type: 'date', value: addDaysIso(todayIso(), 30) });
-  const owner = select({}, sideOptions(partnership), ownParty(partnership)?.id);
-  const visibility = select({}, [
-    { value: 'SHARED', label: 'Shared — the other side accepts it' },
-    { value: 'INTERNAL', label: 'Internal — your side\'s own plan' },
-  ], 'SHARED');
-  const milestone = select({}, [{ value: '', label: 'None' }], '');
-  const kpi = select({}, [{ value: '', label: 'None' }], '');
-  const description = h('textarea', { rows: '3', maxlength: '5000' });
-  const errors = messageBox('error');
-  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Propose commitment');
-  const form = h('form', { class: 'form card', id: 'propose-commitment', novalidate: true, 'aria-labelledby': 'propose-heading' },
-    h('h3', { id: 'propose-heading' }, 'Propose a commitment'),
-    errors,
-    field({ label: 'What will be delivered', control: title, name: 'title', hint: 'Concrete and checkable, e.g. “Weekly order-status report every Monday”.' }),
-    h('div', { class: 'form-row' },
-      field({ label: 'Due date', control: due, name: 'dueDate' }),
-      field({ label: 'Accountable side', control: owner, name: 'ownerPartyId', hint: 'The side that delivers.' }),
-      field({ label: 'Visibility', control: visibility, name: 'visibility' })),
-    h('div', { class: 'form-row' },
-      field({ label: 'Milestone (optional)', control: milestone, name: 'milestoneId' }),
-      field({ label: 'KPI it moves (optional)', control: kpi, name: 'kpiId' })),
-    field({ label: 'Description (optional)', control: description, name: 'description' }),
-    h('div', {}, submit));
+  const form = element(html`<${ProposeForm} partnership=${partnership} />`);
+  const [title, due, owner, visibility, milestone, kpi, description] = [
+    'title', 'dueDate', 'ownerPartyId', 'visibility', 'milestoneId', 'kpiId', 'description',
+  ].map((name) => form.elements.namedItem(name));
+  const errors = form.querySelector('[data-box="errors"]');
+  const submit = form.querySelector('button[type="submit"]');
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

@@ -1,6 +1,9 @@
 // Talking to the server: GraphQL over POST and the JSON /auth endpoints.
 // Every POST carries the CSRF header; cookies are same-origin only.
 
+import { withFragments } from './graphql.js';
+import './fragments.js';
+
 const HEADERS = { 'content-type': 'application/json', 'x-mutual-csrf': '1' };
 
 export class ApiError extends Error {
@@ -40,7 +43,7 @@ export async function gql(query, variables = {}, { quietAuth = false } = {}) {
       method: 'POST',
       headers: HEADERS,
       credentials: 'same-origin',
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: withFragments(query), variables }),
     });
   } catch {
     throw new ApiError('NETWORK', NETWORK_MESSAGE);

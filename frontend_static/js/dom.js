@@ -1,5 +1,8 @@
 // Small DOM helpers. Text always goes in through textContent/append, never innerHTML.
 
+import { element, html, unmount } from './ui/html.js';
+import { Failed, Loading } from './ui/states.js';
+
 const PROPERTIES = new Set(['value', 'checked', 'selected', 'disabled', 'hidden']);
 
 /** Create an element: h('a', {href: '#/', class: 'x', onclick: fn}, 'text', child, [more]). */
@@ -31,6 +34,8 @@ export function append(el, children) {
 }
 
 export function clear(el, ...children) {
+  // A container a component view filled (ui/html.js show) is unmounted first.
+  unmount(el);
   el.replaceChildren();
   return append(el, children);
 }
@@ -49,8 +54,7 @@ export function srOnly(text) {
 
 /** A loading state announced politely. */
 export function loading(text) {
-  return h('p', { class: 'state state-loading', role: 'status' },
-    h('span', { class: 'spinner', 'aria-hidden': 'true' }), text);
+  return element(html`<${Loading} text=${text} />`);
 }
 
 /** An empty state: a short title, an explanation and optional actions. */
@@ -63,11 +67,7 @@ export function emptyState(title, text, ...actions) {
 
 /** An error state with the server's message and a retry button. */
 export function errorState(error, retry) {
-  return h('div', { class: 'state state-error', role: 'alert' },
-    h('p', { class: 'state-title' }, 'Something went wrong'),
-    h('p', {}, error?.message || 'An unexpected error occurred.'),
-    retry ? h('p', { class: 'state-actions' },
-      h('button', { type: 'button', class: 'button', onclick: retry }, 'Try again')) : null);
+  return element(html`<${Failed} error=${error} onRetry=${retry} />`);
 }
 
 /** A field: label, control, optional hint and an error slot, wired with aria-describedby. */

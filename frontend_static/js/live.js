@@ -3,7 +3,9 @@
 // no data, only what changed). The socket reconnects with backoff; after a reconnect every
 // listener is told to re-fetch, since events may have been missed while it was down.
 
-const SUBSCRIPTION = `subscription PortalLive($id: ID!) {
+import { graphql } from './graphql.js';
+
+const SUBSCRIPTION = graphql`subscription PortalLive($id: ID!) {
   partnershipEvents(partnershipId: $id) { seq action objectType objectId subjectId visibility byOwnSide at }
 }`;
 

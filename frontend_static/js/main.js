@@ -1,5 +1,6 @@
 // The portal: session, shell and a small hash router (#/path?query).
 
+import { graphql } from './graphql.js';
 import { gql, postJson, setUnauthenticatedHandler } from './api.js';
 import { clear, errorState, h } from './dom.js';
 import { renderLogin } from './pages/login.js';
@@ -8,7 +9,7 @@ import { renderInvitations } from './pages/invitations.js';
 import { forgetWorkspaces, renderWorkspace } from './pages/workspace.js';
 import { closeLive } from './live.js';
 
-const VIEWER_QUERY = `query PortalViewer {
+const VIEWER_QUERY = graphql`query PortalViewer {
   viewer { user { email displayName orgRole } organization { name slug } }
 }`;
 

@@ -1,25 +1,28 @@
 // The audit trail: every write in the partnership, newest first, and the chain check.
 
+import { graphql } from '../graphql.js';
 import { gql } from '../api.js';
 import { busy, clear, emptyState, h, loading } from '../dom.js';
 import { timeEl } from '../format.js';
 import { sectionError } from './section.js';
 
-export const AUDIT_EVENT_FIELDS = `id seq action objectType objectId changes createdAt
-  actor { displayName email } actorParty { label isOwn organization { name } }`;
+graphql`fragment PortalAuditEvent on AuditEvent {
+  id seq action objectType objectId changes createdAt
+  actor { displayName email } actorParty { label isOwn organization { name } }
+}`;
 
-const TRAIL_QUERY = `query PortalAuditTrail($id: ID!, $after: String) {
+const TRAIL_QUERY = graphql`query PortalAuditTrail($id: ID!, $after: String) {
   partnership(id: $id) {
     id
     auditTrail(first: 25, after: $after) {
       totalCount
-      edges { node { ${AUDIT_EVENT_FIELDS} } }
+      edges { node { ...PortalAuditEvent } }
       pageInfo { hasNextPage endCursor }
     }
   }
 }`;
 
-const VERIFY_QUERY = `query PortalVerifyAudit($id: ID!) {
+const VERIFY_QUERY = graphql`query PortalVerifyAudit($id: ID!) {
   partnership(id: $id) { id verifyAuditChain { intact checkedEvents firstBrokenSeq } }
 }`;
 

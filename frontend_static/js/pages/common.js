@@ -4,9 +4,6 @@
 import { gql } from '../api.js';
 import { h } from '../dom.js';
 
-export const ERRORS = 'userErrors { field code message }';
-export const PARTY_FIELDS = 'id label isOwn organization { name }';
-
 const EDIT_ROLES = new Set(['LEAD', 'EDITOR']);
 
 /** Leads and editors change the roadmap, commitments and KPIs; governance and viewers read. */

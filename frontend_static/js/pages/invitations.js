@@ -1,5 +1,6 @@
 // Invitations (org admins): received ones to accept or decline, sent ones, and a form to invite.
 
+import { graphql } from '../graphql.js';
 import { gql } from '../api.js';
 import {
   busy, clear, clearFieldErrors, emptyState, errorState, field, h, hideMessage, loading,
@@ -8,7 +9,7 @@ import {
 import { timeEl } from '../format.js';
 import { partnershipHref } from './partnerships.js';
 
-const INVITATIONS_QUERY = `query PortalInvitations {
+const INVITATIONS_QUERY = graphql`query PortalInvitations {
   viewer {
     organization { name slug }
     pendingInvitations {
@@ -18,20 +19,19 @@ const INVITATIONS_QUERY = `query PortalInvitations {
   }
 }`;
 
-const ERRORS = 'userErrors { field code message }';
 
-const ACCEPT = `mutation PortalAcceptInvitation($input: DecideInvitationInput!) {
-  acceptInvitation(input: $input) { invitation { id status } partnership { id name } ${ERRORS} }
+const ACCEPT = graphql`mutation PortalAcceptInvitation($input: DecideInvitationInput!) {
+  acceptInvitation(input: $input) { invitation { id status } partnership { id name } userErrors { field code message } }
 }`;
 
-const DECLINE = `mutation PortalDeclineInvitation($input: DecideInvitationInput!) {
-  declineInvitation(input: $input) { invitation { id status } ${ERRORS} }
+const DECLINE = graphql`mutation PortalDeclineInvitation($input: DecideInvitationInput!) {
+  declineInvitation(input: $input) { invitation { id status } userErrors { field code message } }
 }`;
 
-const INVITE = `mutation PortalInviteOrganization($input: InviteOrganizationInput!) {
+const INVITE = graphql`mutation PortalInviteOrganization($input: InviteOrganizationInput!) {
   inviteOrganization(input: $input) {
     invitation { id partnershipName inviteeOrganization { name } }
-    ${ERRORS}
+    userErrors { field code message }
   }
 }`;
 

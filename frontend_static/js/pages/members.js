@@ -1,5 +1,6 @@
 // Members of both sides; a side's LEAD (or org admin) manages its own side here.
 
+import { graphql } from '../graphql.js';
 import { gql } from '../api.js';
 import {
   busy, clear, clearFieldErrors, emptyState, field, h, hideMessage, loading, messageBox,
@@ -8,7 +9,7 @@ import {
 import { ROLE_HELP, ROLES, roleName } from '../format.js';
 import { sectionError } from './section.js';
 
-const MEMBERS_QUERY = `query PortalMembers($id: ID!) {
+const MEMBERS_QUERY = graphql`query PortalMembers($id: ID!) {
   partnership(id: $id) {
     id viewerCanManageMembers
     members(first: 100) {
@@ -18,18 +19,17 @@ const MEMBERS_QUERY = `query PortalMembers($id: ID!) {
   }
 }`;
 
-const ERRORS = 'userErrors { field code message }';
 
-const ADD_MEMBER = `mutation PortalAddMember($input: AddWorkspaceMemberInput!) {
-  addWorkspaceMember(input: $input) { member { id role user { email displayName } } ${ERRORS} }
+const ADD_MEMBER = graphql`mutation PortalAddMember($input: AddWorkspaceMemberInput!) {
+  addWorkspaceMember(input: $input) { member { id role user { email displayName } } userErrors { field code message } }
 }`;
 
-const CHANGE_ROLE = `mutation PortalChangeRole($input: ChangeWorkspaceMemberRoleInput!) {
-  changeWorkspaceMemberRole(input: $input) { member { id role } ${ERRORS} }
+const CHANGE_ROLE = graphql`mutation PortalChangeRole($input: ChangeWorkspaceMemberRoleInput!) {
+  changeWorkspaceMemberRole(input: $input) { member { id role } userErrors { field code message } }
 }`;
 
-const REMOVE_MEMBER = `mutation PortalRemoveMember($input: RemoveWorkspaceMemberInput!) {
-  removeWorkspaceMember(input: $input) { removedMemberId ${ERRORS} }
+const REMOVE_MEMBER = graphql`mutation PortalRemoveMember($input: RemoveWorkspaceMemberInput!) {
+  removeWorkspaceMember(input: $input) { removedMemberId userErrors { field code message } }
 }`;
 
 function roleSelect(attrs, selected, { withHelp = false } = {}) {

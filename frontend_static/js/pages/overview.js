@@ -1,11 +1,12 @@
 // The workspace overview: roadmap progress, open commitments, KPI statuses, members and the
 // latest activity — all from the partnership's real records, refreshed live.
 
+import { graphql } from '../graphql.js';
 import { gql } from '../api.js';
 import { clear, h, loading } from '../dom.js';
 import { timeEl, titleCase } from '../format.js';
 import { byOtherSide, onLiveChange } from '../live.js';
-import { AUDIT_EVENT_FIELDS, eventSummary } from './audit.js';
+import { eventSummary } from './audit.js';
 import {
   keepingFocus, liveNotice, otherParty, ownParty, partnerName, PHASES, statusBadge, statusName,
   withUnit,
@@ -16,12 +17,12 @@ import { sectionError } from './section.js';
 const OPEN_STATUSES = ['PROPOSED', 'AGREED', 'IN_PROGRESS', 'DELIVERED', 'DISPUTED', 'MISSED'];
 const KPI_STATUSES = ['ON_TRACK', 'AT_RISK', 'OFF_TRACK', 'STALE'];
 
-const OVERVIEW_QUERY = `query PortalOverview($id: ID!, $open: [CommitmentStatus!]) {
+const OVERVIEW_QUERY = graphql`query PortalOverview($id: ID!, $open: [CommitmentStatus!]) {
   partnership(id: $id) {
     id
     everyone: members(first: 1) { totalCount }
     ownSide: members(first: 1, ownSideOnly: true) { totalCount }
-    auditTrail(first: 5) { totalCount nodes { ${AUDIT_EVENT_FIELDS} } }
+    auditTrail(first: 5) { totalCount nodes { ...PortalAuditEvent } }
     roadmap { phases { phase milestones { id status } } }
     open: commitments(first: 100, filter: { status: $open }) {
       totalCount

@@ -1,12 +1,13 @@
 // The partnership list, paged with the connection's cursors.
 
+import { graphql } from '../graphql.js';
 import { gql } from '../api.js';
 import { clear, emptyState, errorState, h, loading } from '../dom.js';
 import { badge, roleName } from '../format.js';
 
 export const PAGE_SIZE = 20;
 
-const PARTNERSHIPS_QUERY = `query PortalPartnerships($first: Int, $after: String, $last: Int, $before: String) {
+const PARTNERSHIPS_QUERY = graphql`query PortalPartnerships($first: Int, $after: String, $last: Int, $before: String) {
   viewer {
     user { email displayName }
     organization { name }

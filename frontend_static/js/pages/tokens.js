@@ -1,5 +1,6 @@
 // API tokens of the viewer's side: list, create (the secret is shown once), revoke.
 
+import { graphql } from '../graphql.js';
 import { gql } from '../api.js';
 import {
   busy, clear, clearFieldErrors, emptyState, field, h, hideMessage, loading, messageBox,
@@ -8,21 +9,20 @@ import {
 import { badge, timeEl } from '../format.js';
 import { sectionError } from './section.js';
 
-const TOKENS_QUERY = `query PortalApiTokens($id: ID!) {
+const TOKENS_QUERY = graphql`query PortalApiTokens($id: ID!) {
   partnership(id: $id) {
     id
     apiTokens { id name scopes createdAt expiresAt revokedAt isActive }
   }
 }`;
 
-const ERRORS = 'userErrors { field code message }';
 
-const CREATE_TOKEN = `mutation PortalCreateToken($input: CreateApiTokenInput!) {
-  createApiToken(input: $input) { apiToken { id name } secret ${ERRORS} }
+const CREATE_TOKEN = graphql`mutation PortalCreateToken($input: CreateApiTokenInput!) {
+  createApiToken(input: $input) { apiToken { id name } secret userErrors { field code message } }
 }`;
 
-const REVOKE_TOKEN = `mutation PortalRevokeToken($input: RevokeApiTokenInput!) {
-  revokeApiToken(input: $input) { apiToken { id isActive revokedAt } ${ERRORS} }
+const REVOKE_TOKEN = graphql`mutation PortalRevokeToken($input: RevokeApiTokenInput!) {
+  revokeApiToken(input: $input) { apiToken { id isActive revokedAt } userErrors { field code message } }
 }`;
 
 const SCOPES = [

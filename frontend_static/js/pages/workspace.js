@@ -1,29 +1,22 @@
 // One partnership's workspace: header with both parties, the domain navigation, and a section.
 
+import { graphql } from '../graphql.js';
 import { gql } from '../api.js';
 import { clear, emptyState, errorState, h, loading, srOnly } from '../dom.js';
 import { badge, roleName } from '../format.js';
-import { renderAudit } from './audit.js';
-import { renderMembers } from './members.js';
-import { renderTokens } from './tokens.js';
-import { renderRoadmap } from './roadmap.js';
-import { renderCommitments } from './commitments.js';
-import { renderKpis } from './kpis.js';
-import { renderOverview } from './overview.js';
 import { connectLive } from '../live.js';
 import { partnershipHref } from './partnerships.js';
 import { headers } from './section.js';
+import { SECTIONS } from '../domains.js';
 
 export { forgetWorkspaces } from './section.js';
 
-const WORKSPACE_QUERY = `query PortalWorkspace($id: ID!) {
+const WORKSPACE_QUERY = graphql`query PortalWorkspace($id: ID!) {
   partnership(id: $id) {
     id name status createdAt viewerRole viewerCanManageMembers
     parties { id label isOwn organization { name } }
   }
 }`;
-
-const SOON = 'soon';
 
 // The header's live indicator of the page on screen (the previous page's stops watching).
 let stopWatchingLive = null;
@@ -34,27 +27,6 @@ const LIVE_TEXT = {
   reconnecting: 'Reconnecting live updates…',
   offline: 'Live updates off — reload to see new changes',
 };
-
-export const SECTIONS = [
-  { slug: 'overview', name: 'Overview', render: renderOverview },
-  { slug: 'roadmap', name: 'Roadmap', render: renderRoadmap, hasItems: true },
-  { slug: 'commitments', name: 'Commitments', render: renderCommitments, hasItems: true },
-  { slug: 'kpis', name: 'KPIs', render: renderKpis, hasItems: true },
-  { slug: 'risks', name: 'Risks', render: SOON,
-    about: 'The joint risk register: likelihood × impact, treatments, reviews, and how each side scores a risk.' },
-  { slug: 'governance', name: 'Governance', render: SOON,
-    about: 'Disclosures, the decision log, and published risk and compliance reports the partner acknowledges.' },
-  { slug: 'feedback', name: 'Feedback', render: SOON,
-    about: 'Feedback from either side, answered within the agreed times and followed to closure.' },
-  { slug: 'contingency', name: 'Contingency', render: SOON,
-    about: 'Joint contingency plans with triggers and playbooks, their activations and drills.' },
-  { slug: 'health', name: 'Health', render: SOON,
-    about: 'The trust health index, what it is built from, the early-warning signals and pulse surveys.' },
-  { slug: 'members', name: 'Members', render: renderMembers },
-  { slug: 'audit', name: 'Audit trail', render: renderAudit },
-  { slug: 'tokens', name: 'API tokens', render: renderTokens },
-];
-
 
 export function renderWorkspace(view, ctx) {
   const [id, slug = 'overview', itemId] = ctx.match;
@@ -134,16 +106,16 @@ function renderShell(view, ctx, partnership, section, fromCache, itemId) {
         SECTIONS.map((s) => h('li', {}, h('a', {
           href: partnershipHref(partnership.id, s.slug === 'overview' ? null : s.slug),
           'aria-current': s.slug === section.slug ? 'page' : null,
-          class: s.render === SOON ? 'is-soon' : null,
-        }, s.name, s.render === SOON
+          class: s.soon ? 'is-soon' : null,
+        }, s.name, s.soon
           ? [h('span', { class: 'soon-tag', 'aria-hidden': 'true' }, 'soon'), srOnly('(not available yet)')]
           : null))))),
       content));
 
   ctx.focus(section.slug === 'overview' ? title : sectionHeading);
-  if (section.render === SOON) {
+  if (section.soon) {
     content.append(emptyState(`${section.name} is not available yet`,
-      `${section.about} This part of Mutual has not been built yet, so there is nothing to show here.`));
+      `${section.soon} This part of Mutual has not been built yet, so there is nothing to show here.`));
   } else {
     section.render(content, { partnership, ctx, fromCache, live, itemId });
   }

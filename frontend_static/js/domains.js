@@ -1,0 +1,26 @@
+// The workspace's sections, in the order of its navigation: one line per domain. A domain
+// with a portal is its folder js/<domain>/ (an index.js exporting its render) plus its line
+// here; `soon` marks a domain whose portal is not built yet (the section explains it).
+
+import { renderAudit } from './pages/audit.js';
+import { renderCommitments } from './commitments/index.js';
+import { renderKpis } from './kpis/index.js';
+import { renderMembers } from './pages/members.js';
+import { renderOverview } from './pages/overview.js';
+import { renderRoadmap } from './roadmap/index.js';
+import { renderTokens } from './pages/tokens.js';
+
+export const SECTIONS = [
+  { slug: 'overview', name: 'Overview', render: renderOverview },
+  { slug: 'roadmap', name: 'Roadmap', render: renderRoadmap, hasItems: true },
+  { slug: 'commitments', name: 'Commitments', render: renderCommitments, hasItems: true },
+  { slug: 'kpis', name: 'KPIs', render: renderKpis, hasItems: true },
+  { slug: 'risks', name: 'Risks', soon: 'The joint risk register: likelihood × impact, treatments, reviews, and how each side scores a risk.' },
+  { slug: 'governance', name: 'Governance', soon: 'Disclosures, the decision log, and published risk and compliance reports the partner acknowledges.' },
+  { slug: 'feedback', name: 'Feedback', soon: 'Feedback from either side, answered within the agreed times and followed to closure.' },
+  { slug: 'contingency', name: 'Contingency', soon: 'Joint contingency plans with triggers and playbooks, their activations and drills.' },
+  { slug: 'health', name: 'Health', soon: 'The trust health index, what it is built from, the early-warning signals and pulse surveys.' },
+  { slug: 'members', name: 'Members', render: renderMembers },
+  { slug: 'audit', name: 'Audit trail', render: renderAudit },
+  { slug: 'tokens', name: 'API tokens', render: renderTokens },
+];

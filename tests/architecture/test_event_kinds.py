@@ -30,9 +30,12 @@ def _written_literals() -> set[str]:
     found = set()
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.keyword) and node.arg == "object_type":
-                if isinstance(node.value, ast.Constant):
-                    found.add(str(node.value.value))
+            if (
+                isinstance(node, ast.keyword)
+                and node.arg == "object_type"
+                and isinstance(node.value, ast.Constant)
+            ):
+                found.add(str(node.value.value))
     return found
 
 

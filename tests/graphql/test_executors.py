@@ -58,7 +58,9 @@ query($ids: [ID!]!) {
   nodes(ids: $ids) {
     __typename id
     ... on Milestone { title phase status targetDate rank visibility version ownerParty { label } }
-    ... on Commitment { title commitmentStatus: status dueDate ownerParty { label } milestone { title } }
+    ... on Commitment {
+      title commitmentStatus: status dueDate ownerParty { label } milestone { title }
+    }
     ... on Kpi { name unit kpiStatus: status measurements(last: 3) { period value } }
     ... on Party { label isOwn organization { name } }
   }

@@ -153,8 +153,9 @@ async def test_both_executors_give_byte_identical_answers(
         (
             UPDATE_MILESTONE,
             {"input": {**stale, "title": "Renamed"}},
-            lambda b: [e["code"] for e in b["data"]["updateMilestone"]["userErrors"]]
-            == ["CONFLICT"],
+            lambda b: (
+                [e["code"] for e in b["data"]["updateMilestone"]["userErrors"]] == ["CONFLICT"]
+            ),
         ),
     ]
     for query, variables, expected in operations:
@@ -166,9 +167,7 @@ async def test_both_executors_give_byte_identical_answers(
 
 
 @contextmanager
-def _executed_fields(
-    monkeypatch: pytest.MonkeyPatch, leaves: set[str]
-) -> Iterator[Counter[str]]:
+def _executed_fields(monkeypatch: pytest.MonkeyPatch, leaves: set[str]) -> Iterator[Counter[str]]:
     """Every field graphql-core's own path executes (Executor.execute_field), by Type.field;
     `leaves` gathers those of a scalar or enum type."""
     executed: Counter[str] = Counter()
@@ -293,4 +292,3 @@ async def test_a_field_hook_reaching_the_fast_executor_fails_the_operation() -> 
     assert result.errors is not None
     assert "MUTUAL_EXECUTOR=standard" in result.errors[0].message
     assert Tracing.seen == []
-

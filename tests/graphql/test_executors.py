@@ -4,6 +4,7 @@ extension that hooks field resolution is refused by the fast one, not silently b
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack, contextmanager
@@ -227,6 +228,15 @@ def test_mutual_executor_standard_is_graphql_cores_execution(
     chosen = build_schema(settings).execution_context_class
     assert chosen is StrawberryGraphQLCoreExecutionContext
     assert not issubclass(chosen, LeafFirstExecutor)
+
+
+def test_the_harness_runs_the_executor_the_environment_names(app: Starlette) -> None:
+    """quickstart's second run (MUTUAL_EXECUTOR=standard) reaches every app the tests build."""
+    expected = {"fast": LeafFirstExecutor, "standard": StrawberryGraphQLCoreExecutionContext}
+
+    chosen = app.state.schema.execution_context_class
+
+    assert chosen is expected[os.environ.get("MUTUAL_EXECUTOR", "fast")]
 
 
 class Tracing(SchemaExtension):

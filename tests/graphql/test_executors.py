@@ -244,6 +244,8 @@ def test_mutual_executor_standard_is_graphql_cores_execution(
     chosen = build_schema(settings).execution_context_class
     assert chosen is StrawberryGraphQLCoreExecutionContext
     assert not issubclass(chosen, LeafFirstExecutor)
+    # what strawberry runs when given no class (the name is not in strawberry's public API)
+    assert strawberry.Schema(Query).execution_context_class is chosen
 
 
 def test_the_harness_runs_the_executor_the_environment_names(app: Starlette) -> None:

@@ -28,8 +28,11 @@ BIN = VENV / "bin"
 CHROMIUM = Path("/usr/bin/chromium")
 LOCKS = ROOT / "requirements"
 # The tests run again with graphql-core's standard executor (MUTUAL_EXECUTOR=standard): the API
-# tests, i.e. tests/graphql, tests/security, tests/perf and the tests of every domain.
+# tests, i.e. tests/graphql, tests/security, tests/perf and the tests of every domain, but for
+# those of sign-in (password, SSO) and the SDL file, which answer no GraphQL of their own.
 API_TESTS = ("graphql", "security", "perf")
+NOT_API = ("auth/test_login.py", "auth/test_sso.py", "auth/test_sso_tokens.py")
+NOT_API += ("graphql/test_schema_file.py",)
 
 
 def step(message: str) -> None:
@@ -142,10 +145,12 @@ def test(args: list[str]) -> int:
 
 
 def api_tests() -> list[str]:
-    """tests/graphql, tests/security, tests/perf, and tests/<domain> for every domain."""
+    """pytest's arguments for the API tests: tests/graphql, tests/security, tests/perf and
+    tests/<domain> for every domain, less NOT_API."""
     domains = {p.name for p in (ROOT / "backend" / "mutual").iterdir() if p.is_dir()}
     folders = [p for p in sorted((ROOT / "tests").iterdir()) if (p / "__init__.py").exists()]
-    return [f"tests/{p.name}" for p in folders if p.name in domains or p.name in API_TESTS]
+    chosen = [f"tests/{p.name}" for p in folders if p.name in domains or p.name in API_TESTS]
+    return [*chosen, *(f"--ignore=tests/{path}" for path in NOT_API)]
 
 
 def main() -> int:

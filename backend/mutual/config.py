@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     principal_cost_per_minute: int = 60000
     max_page_size: int = 100
 
+    # GraphQL execution: `fast` answers plain fields in one loop (graphql/execution.py);
+    # `standard` is graphql-core's own, as strawberry runs it (to compare, or to trace fields).
+    executor: Literal["fast", "standard"] = "fast"
+
     @property
     def is_development(self) -> bool:
         return self.env == "development"

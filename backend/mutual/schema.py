@@ -99,5 +99,5 @@ def build_schema(settings: Settings) -> MutualSchema:
         types=types,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
-        execution_context_class=LeafFirstExecutor,
+        execution_context_class=LeafFirstExecutor.for_setting(settings.executor, extensions),
     )

@@ -12,10 +12,16 @@ field strawberry calls "basic" (a plain attribute), or one whose synchronous res
 object type whose selected fields are all answerable so, or a list of such objects. It reads
 those in one loop and coerces leaves as graphql-core would.
 
-Anything else takes graphql-core's own path: a resolver that needs `info`, middleware, a
-deferred fragment, and every null in a non-null position, error or awaitable met on the way.
-That path then answers the whole field again, so errors keep their locations and paths, and
-nullability its rules.
+Anything else takes graphql-core's own path: a resolver that needs `info`, a deferred
+fragment, and every null in a non-null position, error or awaitable met on the way. That path
+then answers the whole field again, so errors keep their locations and paths, and nullability
+its rules.
+
+Fields answered in the loop pass no middleware, so a schema extension that hooks field
+resolution (`SchemaExtension.resolve`, as tracing does) would miss them: the executor refuses
+such a schema, when it is built and at execution, rather than answer without the hook.
+`MUTUAL_EXECUTOR=standard` runs graphql-core's own execution instead, where the hook sees
+every field.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from math import isfinite
 from operator import attrgetter
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from graphql import (
     GraphQLBoolean,
@@ -41,8 +47,10 @@ from graphql import (
     GraphQLScalarType,
     GraphQLString,
 )
+from graphql.execution import Executor
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.schema.types import base_scalars
@@ -75,6 +83,25 @@ PLAIN_ARGUMENTS = (GraphQLInt, GraphQLFloat, GraphQLString, GraphQLBoolean)
 # strawberry's serializer of its Date and DateTime scalars.
 ISOFORMAT = getattr(base_scalars, "isoformat", None)
 ISO_TYPES = {"Date": date, "DateTime": datetime}
+
+
+class FieldHookError(TypeError):
+    """A field-resolution hook (middleware) where the fast executor would bypass it."""
+
+
+def _hooks_fields(extension: Any) -> bool:
+    """Whether a schema's extension (a class, an instance or a factory) overrides `resolve`."""
+    if not isinstance(extension, type | SchemaExtension):
+        extension = extension()  # a factory: what it makes per operation
+    made = extension if isinstance(extension, type) else type(extension)
+    return issubclass(made, SchemaExtension) and made.resolve is not SchemaExtension.resolve
+
+
+def _hook_error(hooks: str) -> FieldHookError:
+    return FieldHookError(
+        f"{hooks} hook field resolution, which the fast executor bypasses for plain fields: "
+        "set MUTUAL_EXECUTOR=standard to run them on every field"
+    )
 
 
 class _Names(dict[Any, Any]):
@@ -190,19 +217,37 @@ def _close(value: Any) -> None:
 class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's execution, with the fields it can answer read in one loop."""
 
+    @classmethod
+    def for_setting(
+        cls, executor: Literal["fast", "standard"], extensions: list[Any]
+    ) -> type[Executor[Any]]:
+        """The execution context class of a schema with these extensions: this one (`fast`),
+        or graphql-core's as strawberry runs it (`standard`). A fast schema whose extensions
+        hook field resolution is refused (FieldHookError), not silently run without it."""
+        if executor == "standard":
+            return StrawberryGraphQLCoreExecutionContext
+        hooking = [e for e in extensions if _hooks_fields(e)]
+        if hooking:
+            raise _hook_error(f"the schema extensions {hooking!r}")
+        return cls
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Middleware that reaches this far (strawberry's directives, say) would miss the fields
+        # answered in the loop: the operation fails instead.
+        middlewares = self.middleware_manager.middlewares if self.middleware_manager else None
+        if middlewares:
+            raise _hook_error(f"the middlewares {list(middlewares)!r}")
         # Per selection set of this operation: each field with its plan. The grouped field
         # set is kept with its entry, so its id is not reused meanwhile.
         self._selection_plans: dict[int, tuple[Any, list[Entry]]] = {}
         # Per (object type, field group): the entries when every selected field is planned.
         self._objects: dict[tuple[str, int], tuple[Any, ObjectPlan | None]] = {}
-        self._plain = not (self.middleware_manager and self.middleware_manager.middlewares)
 
     def _plan(self, parent_type: GraphQLObjectType, field_details_list: Any) -> Plan | None:
         node = field_details_list[0].node
         field_def = parent_type.fields.get(node.name.value)
-        if field_def is None or not self._plain:
+        if field_def is None:
             return None
         field = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
         if not isinstance(field, StrawberryField):

@@ -10,16 +10,15 @@ import asyncio
 import contextvars
 import fcntl
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import asyncpg
-from sqlalchemy import event
-from sqlalchemy.engine import URL, Dialect, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Executable, event
+from sqlalchemy.engine import URL, Row, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -27,15 +26,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.sql.cache_key import CacheKey
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import ClauseElement
 
 from mutual.config import REPO_ROOT, Settings
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 MIGRATIONS_INI = REPO_ROOT / "migrations" / "alembic.ini"
 
@@ -144,8 +138,8 @@ async def counting() -> AsyncIterator[StatementCounter]:
 
 
 def note_statement(statement: str) -> None:
-    """Counts a statement inside a `counting()` block; `fetch_direct` calls it for the
-    statements it sends past SQLAlchemy's execution."""
+    """Counts a statement inside a `counting()` block (every statement SQLAlchemy sends, through
+    its `before_cursor_execute` event)."""
     counter = _counter.get()
     if counter is not None:
         counter.statements.append(statement)
@@ -157,120 +151,18 @@ def _count_statement(
     note_statement(statement)
 
 
-@dataclass(frozen=True)
-class _Direct:
-    """A statement compiled once for asyncpg: its SQL and the order of its parameters."""
-
-    sql: str
-    names: tuple[str, ...]
-    processors: Mapping[str, Callable[[Any], Any]]
-    compiled: SQLCompiler
-
-
-# By statement shape (SQLAlchemy's cache key): a few dozen in practice. None marks a shape that
-# goes through SQLAlchemy.
-_DIRECT: dict[Any, _Direct | None] = {}
-_DIRECT_MAX = 512
-
-
-async def _direct(
-    driver: asyncpg.Connection, stmt: ClauseElement, key: CacheKey, dialect: Dialect
-) -> _Direct | None:
-    # Compiled with its cache key, as SQLAlchemy's own cache does, so that a later statement of
-    # the same shape fills it with its own values (construct_params' extracted_parameters).
-    compiled = stmt.compile(dialect=dialect, cache_key=key)
-    if (
-        not isinstance(compiled, SQLCompiler)
-        or compiled.positiontup is None
-        or compiled.literal_execute_params
-        or compiled.post_compile_params  # expanding IN lists: SQL made per execution
-    ):
-        return None
-    # Column types that convert what asyncpg returns, as SQLAlchemy decides it: by the type
-    # PostgreSQL describes for each column.
-    described = (await driver.prepare(compiled.string)).get_attributes()
-    typed = compiled._result_columns
-    if typed and (
-        len(typed) != len(described)
-        or any(
-            column[3]._cached_result_processor(dialect, attribute.type.oid) is not None
-            for column, attribute in zip(typed, described, strict=True)
-        )
-    ):
-        return None
-    return _Direct(
-        sql=compiled.string,
-        names=tuple(compiled.positiontup),
-        processors=cast(Mapping[str, Callable[[Any], Any]], compiled._bind_processors),
-        compiled=compiled,
-    )
-
-
-async def fetch_direct(
-    connection: AsyncConnection, stmt: ClauseElement, params: Mapping[str, Any] | None = None
-) -> Sequence[Any]:
-    """The rows of a read-only statement, sent straight to asyncpg inside the connection's
-    transaction: compiled once per statement shape, without SQLAlchemy's per-execution work
-    (execution context, cursor adaptation, result metadata, row objects), which on the
-    dashboard's list reads cost more than the round trip. Rows are asyncpg records, indexable
-    like tuples. A statement this cannot send exactly as SQLAlchemy would (expanding IN lists,
-    column types that convert results) goes through SQLAlchemy instead."""
-    key = stmt._generate_cache_key()
-    dialect = connection.dialect
-    raw = await connection.get_raw_connection()
-    adapted = raw.dbapi_connection
-    if key is None or adapted is None:
-        return await _through_sqlalchemy(connection, stmt, params)
-    # The adapter's own lock and lazy BEGIN, as its cursor's execute does: the statement runs in
-    # the request's transaction, where the caller's identity is set for row-level security.
-    async with adapted._execute_mutex:
-        if adapted._transaction is None:
-            await adapted._start_transaction()
-        driver: asyncpg.Connection = adapted._connection
-        if key.key not in _DIRECT:
-            if len(_DIRECT) >= _DIRECT_MAX:
-                _DIRECT.clear()
-            _DIRECT[key.key] = await _translated(
-                adapted, "", (), _direct(driver, stmt, key, dialect)
-            )
-        direct = _DIRECT[key.key]
-        if direct is not None:
-            values = direct.compiled.construct_params(params, extracted_parameters=key.bindparams)
-            processors = direct.processors
-            args = [
-                processors[name](values[name]) if name in processors else values[name]
-                for name in direct.names
-            ]
-            note_statement(direct.sql)
-            rows: Sequence[Any] = await _translated(
-                adapted, direct.sql, args, driver.fetch(direct.sql, *args)
-            )
-    if direct is None:
-        return await _through_sqlalchemy(connection, stmt, params)
+async def fetch_rows(
+    connection: AsyncConnection, stmt: Executable, params: Mapping[str, Any] | None = None
+) -> Sequence[Row[*tuple[Any, ...]]]:
+    """The rows of a read-only statement as SQLAlchemy Core gives them (`Row`s, tuples), on the
+    connection of the request's transaction: no ORM loading, identity map or change tracking,
+    which on the dashboard's list reads cost more than the round trip. Its execution is
+    SQLAlchemy's own: compiled once per statement shape (the compiled cache), its events fire
+    (the statement counter, tracing), its errors are SQLAlchemy's."""
+    rows = (await connection.execute(stmt, params)).all()
     # The connection is free: one turn of the event loop lets a read waiting for it send its
     # statement before these rows are turned into objects, so PostgreSQL runs it meanwhile.
     await asyncio.sleep(0)
-    return rows
-
-
-async def _translated(adapted: Any, sql: str, args: Sequence[Any], awaitable: Awaitable[T]) -> T:
-    """asyncpg's errors as SQLAlchemy's execute raises them: the adapter's DBAPI error (with
-    asyncpg's as its cause), wrapped in sqlalchemy.exc.DBAPIError with the statement."""
-    try:
-        return await awaitable
-    except Exception as error:
-        dbapi_error = adapted.dbapi.Error
-        try:
-            adapted._handle_exception(error)  # raises the DBAPI error for it
-        except dbapi_error as translated:
-            raise DBAPIError.instance(sql, list(args), translated, dbapi_error) from translated
-        raise
-
-
-async def _through_sqlalchemy(
-    connection: AsyncConnection, stmt: ClauseElement, params: Mapping[str, Any] | None
-) -> Sequence[Any]:
-    rows: Sequence[Any] = (await connection.execute(cast(Any, stmt), params)).all()
     return rows
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, Select, bindparam, func, inspect, select
+from sqlalchemy import Column, Executable, Row, Select, bindparam, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ClauseElement
 from sqlmodel import SQLModel
 
-from mutual.db import fetch_direct
+from mutual.db import fetch_rows
 from mutual.kit.memo import PerObject
 from mutual.kit.pagination import Page, PageRequest
 
@@ -43,12 +42,12 @@ def read_only(model: type[M], rows: Iterable[Sequence[Any]]) -> list[M]:
 
 
 async def read_rows(
-    session: AsyncSession, stmt: ClauseElement, params: Mapping[str, Any] | None = None
-) -> Sequence[Any]:
+    session: AsyncSession, stmt: Executable, params: Mapping[str, Any] | None = None
+) -> Sequence[Row[*tuple[Any, ...]]]:
     """Plain rows through the session's connection, for `read_only`: a select run by the session
-    itself goes through the ORM's loading even when it names only columns. Sent straight to
-    asyncpg (db.fetch_direct): rows are indexable like tuples, not named."""
-    return await fetch_direct(await session.connection(), stmt, params)
+    itself goes through the ORM's loading even when it names only columns. SQLAlchemy Core's
+    rows (db.fetch_rows), in the session's transaction."""
+    return await fetch_rows(await session.connection(), stmt, params)
 
 
 async def _session_rows(

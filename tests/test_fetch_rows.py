@@ -1,5 +1,5 @@
-"""db.fetch_direct: list reads sent straight to asyncpg give what SQLAlchemy gives, inside the
-request's transaction, counted, with SQLAlchemy's errors."""
+"""db.fetch_rows: list reads as SQLAlchemy Core rows give what the ORM's session gives, inside
+the request's transaction, counted and seen by SQLAlchemy's events, with SQLAlchemy's errors."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from decimal import Decimal
 
 import asyncpg
 import pytest
-from sqlalchemy import Date, Numeric, bindparam, literal_column, select, text
+from sqlalchemy import Date, Numeric, bindparam, event, literal_column, select, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.generate import Shape
 from mutual.commitments.models import Commitment
-from mutual.db import Database, counting, fetch_direct
+from mutual.db import Database, counting, fetch_rows
 from mutual.kit.pagination import PageRequest
 from mutual.kit.records import Visibility
 from mutual.kit.repository import columns_of, paginate
@@ -37,9 +37,11 @@ async def session(owner_url: URL) -> AsyncIterator[AsyncSession]:
 
 
 async def _both(session: AsyncSession, stmt: object, params: dict[str, object] | None = None):
+    """The rows of fetch_rows, and those of the same statement run by the session (the ORM's
+    execution)."""
     connection = await session.connection()
-    direct = [tuple(row) for row in await fetch_direct(connection, stmt, params)]  # type: ignore[arg-type]
-    through = [tuple(row) for row in (await connection.execute(stmt, params)).all()]  # type: ignore[call-overload]
+    direct = [tuple(row) for row in await fetch_rows(connection, stmt, params)]  # type: ignore[arg-type]
+    through = [tuple(row) for row in (await session.execute(stmt, params)).all()]  # type: ignore[call-overload]
     return direct, through
 
 
@@ -77,7 +79,9 @@ async def test_rows_match_sqlalchemy_for_each_shape_and_its_own_values(
         assert [(m.period_start, m.value) for m in latest.get(kpi_id, [])] == expected[:2]
 
 
-async def test_what_it_cannot_send_exactly_goes_through_sqlalchemy(session: AsyncSession) -> None:
+async def test_expanding_lists_and_converting_types_read_as_sqlalchemy_reads_them(
+    session: AsyncSession,
+) -> None:
     # An expanding IN list (SQL made per execution).
     in_list = (
         select(literal_column("x", type_=Numeric))
@@ -95,24 +99,35 @@ async def test_what_it_cannot_send_exactly_goes_through_sqlalchemy(session: Asyn
 
 async def test_it_runs_in_the_sessions_transaction_and_is_counted(session: AsyncSession) -> None:
     connection = await session.connection()
+    seen_by_events: list[str] = []
+
+    def before_cursor_execute(*args: object) -> None:
+        seen_by_events.append(str(args[2]))
+
     # First statement of the session: it begins the transaction itself.
-    async with counting() as counter:
-        rows = await fetch_direct(
-            connection, select(literal_column("set_config('mutual.probe', 'seen', true)"))
-        )
+    event.listen(connection.sync_engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        async with counting() as counter:
+            rows = await fetch_rows(
+                connection, select(literal_column("set_config('mutual.probe', 'seen', true)"))
+            )
+    finally:
+        event.remove(connection.sync_engine, "before_cursor_execute", before_cursor_execute)
     assert rows[0][0] == "seen"
     assert len(counter.statements) == 1 and "set_config" in counter.statements[0]
+    # SQLAlchemy's own statement events see it (tracing does).
+    assert seen_by_events == counter.statements
     # A transaction-local setting made directly is seen by SQLAlchemy's next statement, and
     # the other way round: one transaction.
     seen = await connection.execute(text("SELECT current_setting('mutual.probe', true)"))
     assert seen.scalar_one() == "seen"
     await connection.execute(text("SELECT set_config('mutual.probe', 'again', true)"))
-    rows = await fetch_direct(
+    rows = await fetch_rows(
         connection, select(literal_column("current_setting('mutual.probe', true)"))
     )
     assert rows[0][0] == "again"
     await session.rollback()
-    after = await fetch_direct(
+    after = await fetch_rows(
         await session.connection(), select(literal_column("current_setting('mutual.probe', true)"))
     )
     assert after[0][0] in (None, "")
@@ -121,7 +136,7 @@ async def test_it_runs_in_the_sessions_transaction_and_is_counted(session: Async
 async def test_errors_are_sqlalchemys_and_the_session_recovers(session: AsyncSession) -> None:
     failing = select(literal_column("1 / 0"))
     with pytest.raises(DBAPIError) as direct:
-        await fetch_direct(await session.connection(), failing)
+        await fetch_rows(await session.connection(), failing)
     await session.rollback()
     with pytest.raises(DBAPIError) as through:
         await (await session.connection()).execute(failing)
@@ -132,7 +147,7 @@ async def test_errors_are_sqlalchemys_and_the_session_recovers(session: AsyncSes
     assert isinstance(direct.value.orig.__cause__, asyncpg.DivisionByZeroError)
     assert "1 / 0" in str(direct.value)
     later = select(bindparam("d", type_=Date) + 1)
-    rows = await fetch_direct(await session.connection(), later, {"d": date(2026, 1, 2)})
+    rows = await fetch_rows(await session.connection(), later, {"d": date(2026, 1, 2)})
     assert [tuple(row) for row in rows] == [(date(2026, 1, 3),)]
 
 
@@ -161,7 +176,7 @@ async def test_concurrent_reads_on_one_session_each_get_their_own_rows(
         text("generate_series(1, CAST(:count AS int)) AS n")
     )
     answers = await asyncio.gather(
-        *(fetch_direct(connection, numbers, {"count": count}) for count in range(1, 8))
+        *(fetch_rows(connection, numbers, {"count": count}) for count in range(1, 8))
     )
     assert [[row[0] for row in rows] for rows in answers] == [
         list(range(1, count + 1)) for count in range(1, 8)

@@ -1,0 +1,144 @@
+"""Guards for the names of strawberry and graphql-core outside their public API that the speed
+layer relies on: each test fails when the name changes or stops behaving as it is used, instead
+of the code silently taking its slower path.
+
+- graphql/loaders.py `selects_any`: strawberry's `Info._raw_info` (graphql-core's resolve info:
+  `field_nodes`, `fragments`).
+- graphql/extensions.py (cost limit): strawberry's `Schema._schema` (the GraphQLSchema).
+- graphql/execution.py: graphql-core's ExecutionContext methods it overrides or calls
+  (`execute_fields`, `complete_value`, `execute_field`, `collect_subfields`), strawberry's
+  `StrawberryGraphQLCoreExecutionContext`, `GraphQLCoreConverter.DEFINITION_BACKREF`,
+  `base_scalars.isoformat` and the `wrapped_cls` of its enum types.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+from graphql import GraphQLEnumType, GraphQLResolveInfo, GraphQLScalarType, GraphQLSchema
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
+
+from mutual.graphql.execution import ISOFORMAT, LeafFirstExecutor, _direct
+from mutual.graphql.loaders import selects_any
+from tests.graphql.test_execution import Colour
+from tests.graphql.test_execution import Query as ItemsQuery
+
+ANSWERS: list[bool] = []
+
+
+@strawberry.type
+class Leaf:
+    name: str
+    status: str
+
+
+@strawberry.type
+class Board:
+    leaves: list[Leaf]
+    title: str
+
+
+@strawberry.type
+class SelectsQuery:
+    @strawberry.field
+    def board(self, info: strawberry.Info) -> Board:
+        ANSWERS.append(selects_any(info, ("status",)))
+        return Board(leaves=[Leaf(name="a", status="ok")], title="t")
+
+
+async def test_selects_any_reads_strawberrys_raw_info_of_a_real_resolver() -> None:
+    schema = strawberry.Schema(SelectsQuery)
+    documents = {
+        "{ board { title } }": False,
+        "{ board { leaves { name status } } }": True,
+        "{ board { ...F } } fragment F on Board { leaves { ... on Leaf { status } } }": True,
+        "{ board { ...F } } fragment F on Board { leaves { name } }": False,
+    }
+    for document, expected in documents.items():
+        ANSWERS.clear()
+        result = await schema.execute(document)
+        assert result.errors is None, result.errors
+        assert [expected] == ANSWERS, document
+
+
+async def test_strawberrys_info_wraps_graphql_cores_resolve_info() -> None:
+    seen: list[Any] = []
+
+    @strawberry.type
+    class Probe:
+        @strawberry.field
+        def here(self, info: strawberry.Info) -> int:
+            seen.append(info._raw_info)
+            return 1
+
+    result = await strawberry.Schema(Probe).execute("{ here }")
+    assert result.errors is None
+    (raw,) = seen
+    # graphql-core's resolve info (strawberry's own variant of it): what selects_any reads.
+    assert set(GraphQLResolveInfo._fields) <= set(type(raw)._fields)
+    assert [node.name.value for node in raw.field_nodes] == ["here"]
+    assert raw.fragments == {}
+
+
+def test_strawberrys_schema_holds_the_graphql_core_schema_the_cost_limit_walks() -> None:
+    schema = strawberry.Schema(ItemsQuery)
+    core = schema._schema
+    assert isinstance(core, GraphQLSchema)
+    assert core.query_type is not None and "items" in core.query_type.fields
+
+
+FULL_PATH_FIELDS: list[str] = []
+
+
+class CountingExecutor(LeafFirstExecutor):
+    """Counts the fields that take graphql-core's own per-field path."""
+
+    def execute_field(self, *args: Any, **kwargs: Any) -> Any:
+        FULL_PATH_FIELDS.append("leaf-first")
+        return super().execute_field(*args, **kwargs)
+
+
+class CountingCoreExecutor(StrawberryGraphQLCoreExecutionContext):
+    def execute_field(self, *args: Any, **kwargs: Any) -> Any:
+        FULL_PATH_FIELDS.append("graphql-core")
+        return super().execute_field(*args, **kwargs)
+
+
+async def test_planned_fields_skip_graphql_cores_per_field_path() -> None:
+    query = "{ items { name colour due seen doubled owner { label } } }"
+    answers = []
+    for executor in (CountingExecutor, CountingCoreExecutor):
+        schema = strawberry.Schema(ItemsQuery, execution_context_class=executor)
+        result = await schema.execute(query)
+        assert result.errors is None
+        answers.append(result.data)
+    assert answers[0] == answers[1]
+    # graphql-core's own execution takes its per-field path for every field (the root, then 7
+    # per item); the leaf-first executor, called through the execute_fields and complete_value
+    # it overrides, answers them all in its loop.
+    assert FULL_PATH_FIELDS.count("graphql-core") == 1 + 2 * 7
+    assert FULL_PATH_FIELDS.count("leaf-first") == 0
+
+
+def test_leaf_conversions_find_strawberrys_scalars_and_enums() -> None:
+    core = strawberry.Schema(ItemsQuery)._schema
+    item = core.get_type("Item")
+    assert item is not None
+    due = core.get_type("Date")
+    colour = core.get_type("Colour")
+    assert isinstance(due, GraphQLScalarType) and isinstance(colour, GraphQLEnumType)
+    # strawberry's serializer of Date and DateTime, answered directly as their isoformat.
+    assert ISOFORMAT is not None and due.coerce_output_value is ISOFORMAT
+    assert _direct(due)[0] is date
+    # strawberry's enum type keeps its Python enum: members answer by a dict lookup.
+    assert getattr(colour, "wrapped_cls", None) is Colour
+    exact, convert = _direct(colour)
+    assert exact is Colour and convert is not None and convert(Colour.GREEN) == "GREEN"
+    # Each GraphQL field leads back to strawberry's field through the converter's backref.
+    name_field = item.fields["name"]  # type: ignore[attr-defined]
+    backref = name_field.extensions[GraphQLCoreConverter.DEFINITION_BACKREF]
+    assert isinstance(backref, StrawberryField) and backref.python_name == "name"

@@ -109,7 +109,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "workspace_member": ("partnership_id", "id", "party_id", "user_id", "role"),
     "milestone": (
         "partnership_id", "id", "title", "description", "target_date", "phase", "status",
-        "rank", "owner_party_id", "visibility", "created_by",
+        "sort_key", "owner_party_id", "visibility", "created_by",
     ),
     "kpi": (
         "partnership_id", "id", "name", "unit", "direction", "baseline_value", "baseline_date",
@@ -195,7 +195,7 @@ class Rows:
             return side, "INTERNAL" if rng.random() < shape.internal_share else "SHARED"
 
         shared_milestones: list[uuid.UUID] = []
-        ranks = dict.fromkeys(PHASES, 0)
+        sort_keys = dict.fromkeys(PHASES, Decimal(0))
         for index in range(shape.milestones):
             side, visibility = owner_and_visibility()
             phase = PHASES[min(2, index * 3 // max(1, shape.milestones))]
@@ -204,11 +204,11 @@ class Rows:
                 (
                     partnership_id, milestone_id, f"Milestone {index + 1}: {phase.lower()} step",
                     "Generated for the benchmark.", day + timedelta(days=rng.randint(-150, 200)),
-                    phase, rng.choices(MILESTONE_STATUSES, MILESTONE_WEIGHTS)[0], ranks[phase],
+                    phase, rng.choices(MILESTONE_STATUSES, MILESTONE_WEIGHTS)[0], sort_keys[phase],
                     side.party_id, visibility, rng.choice(side.user_ids),
                 )
             )  # fmt: skip
-            ranks[phase] += 1
+            sort_keys[phase] += 1
             if visibility == "SHARED":
                 shared_milestones.append(milestone_id)
 

@@ -176,7 +176,7 @@ async def test_contoso_cannot_write_an_internal_row_in_northwinds_name(
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
         async with acting_as(app_conn, northwind_rows.user_id("lead@contoso.example")):
             await app_conn.execute(
-                "INSERT INTO milestone (partnership_id, title, phase, status, rank, "
+                "INSERT INTO milestone (partnership_id, title, phase, status, sort_key, "
                 "owner_party_id, visibility) VALUES ($1, 'Planted', 'DEEPEN', 'PLANNED', 0, $2, "
                 "'INTERNAL')",
                 northwind_rows.northwind_contoso.id,

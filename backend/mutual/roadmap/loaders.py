@@ -23,12 +23,21 @@ class RoadmapLoaders:
             session, repository.milestones_by_id
         )
         self._roadmaps: dict[uuid.UUID, asyncio.Future[list[Milestone]]] = {}
+        self._positions: dict[uuid.UUID, asyncio.Future[dict[uuid.UUID, int]]] = {}
 
     def roadmap(self, workspace: Workspace) -> Awaitable[list[Milestone]]:
         """Every milestone of the partnership the caller sees, once per operation; each also
         answers `milestone.load(id)`, so a roadmap and a page of commitments naming their
         milestones share one statement."""
         return once(self._roadmaps, workspace.id, lambda: self._load_roadmap(workspace))
+
+    def positions(self, workspace: Workspace) -> Awaitable[dict[uuid.UUID, int]]:
+        """Each milestone's position in its phase among those the caller sees, from the
+        roadmap: a roadmap's positions cost nothing more, a lone milestone's one statement."""
+        return once(self._positions, workspace.id, lambda: self._load_positions(workspace))
+
+    async def _load_positions(self, workspace: Workspace) -> dict[uuid.UUID, int]:
+        return service.positions(await self.roadmap(workspace))
 
     async def _load_roadmap(self, workspace: Workspace) -> list[Milestone]:
         milestones = await service.visible_milestones(self.session, workspace)

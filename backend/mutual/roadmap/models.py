@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import ForeignKeyConstraint, Index, UniqueConstraint
 
@@ -37,7 +38,7 @@ class Milestone(OwnedRecord, table=True):
             name="milestone_partnership_id_owner_party_id_fkey",
         ),
         UniqueConstraint("id", name="milestone_id_key"),
-        Index("milestone_phase_rank_idx", "partnership_id", "phase", "rank"),
+        Index("milestone_phase_order_idx", "partnership_id", "phase", "sort_key"),
     )
 
     title: str = text_field()
@@ -45,4 +46,6 @@ class Milestone(OwnedRecord, table=True):
     target_date: date | None = None
     phase: str = text_field()
     status: str = text_field(MilestoneStatus.PLANNED)
-    rank: int = 0
+    # The order within the phase, over every milestone of it (see migration 0006); clients read
+    # a position computed over what their side sees (service.positions), never this key.
+    sort_key: Decimal

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text
-from sqlalchemy.dialects.postgresql import ARRAY, INTEGER, UUID
+from sqlalchemy import ColumnElement, Numeric, cast, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -19,7 +19,7 @@ from mutual.roadmap.models import Milestone
 _ROADMAP = (
     select(*columns_of(Milestone))
     .where(readable_bound(Milestone))
-    .order_by(col(Milestone.phase), col(Milestone.rank), col(Milestone.id))
+    .order_by(col(Milestone.phase), col(Milestone.sort_key), col(Milestone.id))
 )
 
 
@@ -41,52 +41,26 @@ async def milestones_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> l
     return list((await session.execute(stmt)).scalars().all())
 
 
-async def next_rank(session: AsyncSession, partnership_id: uuid.UUID, phase: str) -> int:
-    stmt = select(func.coalesce(func.max(Milestone.rank) + 1, 0)).where(
-        col(Milestone.partnership_id) == partnership_id, col(Milestone.phase) == phase
-    )
-    return int((await session.execute(stmt)).scalar_one())
+# Keys at the ends of a phase, from the database's clock: after (or before) every milestone
+# of the phase, also those the caller cannot see, without reading them (migration 0006).
+_CLOCK = func.extract("epoch", func.clock_timestamp()) * 1_000_000
+LAST_KEY: ColumnElement[Decimal] = cast(_CLOCK, Numeric)
+FIRST_KEY: ColumnElement[Decimal] = cast(-_CLOCK, Numeric)
 
 
-async def phase_ids(
+async def phase_keys(
     session: AsyncSession, partnership_id: uuid.UUID, phase: str, *, viewer_party_id: uuid.UUID
-) -> list[uuid.UUID]:
-    """Ids of a phase's milestones in rank order (those the caller can see)."""
+) -> list[tuple[uuid.UUID, Decimal]]:
+    """(id, sort key) of the phase's milestones the caller can see, in order."""
     stmt = (
-        select(col(Milestone.id))
+        select(col(Milestone.id), col(Milestone.sort_key))
         .where(
             readable(Milestone, partnership_id=partnership_id, viewer_party_id=viewer_party_id),
             col(Milestone.phase) == phase,
         )
-        .order_by(col(Milestone.rank), col(Milestone.id))
+        .order_by(col(Milestone.sort_key), col(Milestone.id))
     )
-    return list((await session.execute(stmt)).scalars().all())
-
-
-_RERANK = text(
-    """
-    UPDATE milestone m SET rank = v.rank
-    FROM unnest(:ids, :ranks) AS v(id, rank)
-    WHERE m.partnership_id = :partnership_id AND m.id = v.id AND m.rank <> v.rank
-    """
-).bindparams(
-    bindparam("ids", type_=ARRAY(UUID(as_uuid=True))),
-    bindparam("ranks", type_=ARRAY(INTEGER)),
-)
-
-
-async def rerank(
-    session: AsyncSession, partnership_id: uuid.UUID, ordered_ids: Sequence[uuid.UUID]
-) -> None:
-    """Give the milestones ranks 0..n-1 in this order, in one statement."""
-    await session.execute(
-        _RERANK,
-        {
-            "ids": list(ordered_ids),
-            "ranks": list(range(len(ordered_ids))),
-            "partnership_id": partnership_id,
-        },
-    )
+    return [(row[0], row[1]) for row in (await session.execute(stmt)).all()]
 
 
 async def insert_milestone(session: AsyncSession, **values: Any) -> Milestone:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal, localcontext
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mutual.audit import service as audit
@@ -40,7 +42,7 @@ def grouped_by_phase(milestones: list[Milestone]) -> list[tuple[Phase, list[Mile
 
 
 async def visible_milestones(session: AsyncSession, workspace: Workspace) -> list[Milestone]:
-    """The partnership's milestones the caller's side sees, by phase and rank."""
+    """The partnership's milestones the caller's side sees, by phase, in order."""
     return await repository.milestones_of(
         session, workspace.id, viewer_party_id=workspace.own_party.id
     )
@@ -77,7 +79,7 @@ async def create_milestone(
         target_date=target_date,
         phase=phase,
         status=status,
-        rank=await repository.next_rank(session, workspace.id, phase),
+        sort_key=repository.LAST_KEY,
         owner_party_id=owner,
         visibility=visibility,
         created_by=actor.user_id,
@@ -88,7 +90,7 @@ async def create_milestone(
         target=milestone,
         action="milestone.created",
         changes=audit.created(
-            {"title": milestone.title, "phase": phase, "status": status, "rank": milestone.rank}
+            {"title": milestone.title, "phase": phase, "status": status}
         ),
     )
     return workspace, milestone
@@ -177,6 +179,29 @@ async def update_milestone(
     return workspace, updated
 
 
+def positions(milestones: list[Milestone]) -> dict[uuid.UUID, int]:
+    """Each milestone's position (0 first) in its phase among `milestones`: what one side sees,
+    in order, so the positions have no gaps where the other side's INTERNAL ones sit."""
+    seen: dict[str, int] = {}
+    placed: dict[uuid.UUID, int] = {}
+    for milestone in milestones:
+        placed[milestone.id] = seen.get(milestone.phase, 0)
+        seen[milestone.phase] = placed[milestone.id] + 1
+    return placed
+
+
+def _key_between(before: Decimal | None, after: Decimal | None) -> Decimal | ColumnElement[Decimal]:
+    """A sort key between two neighbours' keys; at an end of the phase, the database clock
+    puts it past every milestone there, seen or not (repository.LAST_KEY / FIRST_KEY)."""
+    if after is None:
+        return repository.LAST_KEY
+    if before is None:
+        return repository.FIRST_KEY
+    # Exact: halving a decimal adds at most one digit (numeric has no fixed scale).
+    with localcontext(prec=len(str(before)) + len(str(after)) + 2):
+        return (before + after) / 2
+
+
 async def move_milestone(
     session: AsyncSession,
     *,
@@ -186,35 +211,38 @@ async def move_milestone(
     phase: Phase,
     position: int,
 ) -> tuple[Workspace, Milestone]:
-    """Move to `position` (0 = first) within `phase`; the phase's ranks are renumbered."""
+    """Move to `position` (0 = first) among the milestones of `phase` the caller sees: between
+    the two it then sits between, in the one order both sides share."""
     workspace, milestone = await _editable(session, actor, milestone_id)
-    left_phase = Phase(milestone.phase)
-    own = workspace.own_party.id
     siblings = [
-        i
-        for i in await repository.phase_ids(session, workspace.id, phase, viewer_party_id=own)
+        key
+        for i, key in await repository.phase_keys(
+            session, workspace.id, phase, viewer_party_id=workspace.own_party.id
+        )
         if i != milestone.id
     ]
     if not 0 <= position <= len(siblings):
         raise Invalid(f"Position must be between 0 and {len(siblings)}.", field="position")
-    ordered = [*siblings[:position], milestone.id, *siblings[position:]]
-    values: dict[str, Any] = {"phase": phase, "rank": position}
-    updated = await _apply(
+    before = siblings[position - 1] if position > 0 else None
+    after = siblings[position] if position < len(siblings) else None
+    key = _key_between(before, after)
+    left = {"phase": milestone.phase}  # read before the update refreshes the loaded record
+    updated = await apply_versioned(
         session,
         workspace,
         milestone,
         expected_version=expected_version,
-        values=values,
-        action="milestone.moved",
+        values={"phase": phase, "sort_key": key},
+        refetch=repository.milestone,
     )
-    await repository.rerank(session, workspace.id, ordered)
-    if left_phase != phase:
-        # Close the gap the milestone leaves behind in its former phase.
-        remaining = await repository.phase_ids(
-            session, workspace.id, left_phase, viewer_party_id=own
-        )
-        await repository.rerank(session, workspace.id, remaining)
-    updated.rank = position
+    # The audit names the phase; a position would count what the other side cannot see.
+    await audit.workspace_change(
+        session,
+        workspace,
+        target=updated,
+        action="milestone.moved",
+        changes=audit.diff(left, {"phase": phase}),
+    )
     return workspace, updated
 
 

@@ -17,6 +17,7 @@ from mutual.graphql.records import record_field
 from mutual.kit.records import Visibility
 from mutual.roadmap import models
 from mutual.roadmap.errors import RoadmapErrorCode
+from mutual.roadmap.loaders import roadmap_loaders
 from mutual.roadmap.models import MilestoneStatus, Phase
 from mutual.tenancy.types import Party, party_of
 from mutual.tenancy.workspace import Workspace
@@ -32,7 +33,6 @@ class Milestone(Node):
     target_date: date | None = record_field("target_date", date | None)
     phase: Phase = record_field("phase", Phase, convert=Phase)
     status: MilestoneStatus = record_field("status", MilestoneStatus, convert=MilestoneStatus)
-    rank: int = record_field("rank", int, description="Position within its phase, 0 first.")
     visibility: Visibility = record_field("visibility", Visibility, convert=Visibility)
     version: int = record_field("version", int)
     created_at: datetime = record_field("created_at", datetime)
@@ -43,6 +43,13 @@ class Milestone(Node):
     @classmethod
     def from_model(cls, milestone: models.Milestone, workspace: Workspace) -> Milestone:
         return cls(raw_id=milestone.id, record=milestone, workspace=workspace)
+
+    @strawberry.field(
+        description="Position within its phase among the milestones your side sees, 0 first."
+    )
+    async def rank(self, info: Info[Context, None]) -> int:
+        positions = await roadmap_loaders(info.context).positions(self.workspace)
+        return positions[self.raw_id]
 
     @strawberry.field(description="The side accountable for this milestone.")
     def owner_party(self) -> Party:

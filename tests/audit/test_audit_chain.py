@@ -168,9 +168,12 @@ async def test_the_trail_shows_the_event_to_members_of_both_sides(
     assert northwind["actorParty"] == {"label": "Supplier", "isOwn": True}
     assert contoso["actorParty"] == {"label": "Supplier", "isOwn": False}
     assert northwind["changes"]["role"] == {"from": None, "to": "VIEWER"}
-    assert {k: v for k, v in contoso.items() if k != "actorParty"} == {
-        k: v for k, v in northwind.items() if k != "actorParty"
+    # each side's view chains it with its own links
+    own_links = {"actorParty", "prevHash", "hash"}
+    assert {k: v for k, v in contoso.items() if k not in own_links} == {
+        k: v for k, v in northwind.items() if k not in own_links
     }
+    assert contoso["hash"] != northwind["hash"]
 
 
 async def test_a_refused_mutation_appends_nothing(
@@ -244,31 +247,40 @@ async def test_an_event_altered_in_sql_is_reported_as_the_first_break(
     other_side = await _verify(client, world.nc_id)
     untouched = await _verify(client, world.fc_id)
 
-    # then
-    assert result == {
-        "intact": False,
-        "checkedEvents": 3,
-        "firstBrokenSeq": 3,
-        "firstBrokenEvent": {
-            "id": to_global_id("AuditEvent", tampered["id"]),
-            "seq": 3,
-            "action": tampered["action"],
-            "hash": tampered["hash"],
-        },
-    }
-    assert other_side == result
+    # then: both sides' views hold it (SHARED), at number 3, and report it there
+    for side, verified in (("northwind", result), ("contoso", other_side)):
+        link_hash = await owner.fetchval(
+            "SELECT hash FROM audit_link WHERE partnership_id = $1 AND party_id = $2 "
+            "AND event_seq = 3",
+            nc,
+            world.parties[("nc", side)].id,
+        )
+        assert verified == {
+            "intact": False,
+            "checkedEvents": 3,
+            "firstBrokenSeq": 3,
+            "firstBrokenEvent": {
+                "id": to_global_id("AuditEvent", tampered["id"]),
+                "seq": 3,
+                "action": tampered["action"],
+                "hash": link_hash,
+            },
+        }
     assert untouched["intact"] is True
 
 
 async def test_a_deleted_event_is_reported_at_the_next_seq(
     client: httpx.AsyncClient, world: World, owner: asyncpg.Connection
 ) -> None:
-    # given: seq 4 vanishes
+    # given: seq 4 vanishes, with its links in both views (they hold it by a foreign key)
     nc = world.northwind_contoso.id
+    links = await owner.execute(
+        "DELETE FROM audit_link WHERE partnership_id = $1 AND event_seq = 4", nc
+    )
     status = await owner.execute(
         "DELETE FROM audit_event WHERE partnership_id = $1 AND seq = 4", nc
     )
-    assert status == "DELETE 1"
+    assert (links, status) == ("DELETE 2", "DELETE 1")
     await sign_in(client, owner, world.user_id("lead@northwind.example"))
 
     # when

@@ -327,8 +327,8 @@ async def test_the_audit_trail_service_hides_the_other_sides_internal_events(
     northwind_trail = await audit_service.trail(owner_session, workspace=northwind, page=ALL_EVENTS)
 
     # then
-    contoso_ids = {e.id for e in contoso_trail.items}
-    northwind_ids = {e.id for e in northwind_trail.items}
+    contoso_ids = {e.event.id for e in contoso_trail.items}
+    northwind_ids = {e.event.id for e in northwind_trail.items}
     assert internal not in contoso_ids
     assert northwind_ids - contoso_ids == {internal}
     assert contoso_trail.total == northwind_trail.total - 1

@@ -6,7 +6,15 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, FetchedValue, Index, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    FetchedValue,
+    ForeignKeyConstraint,
+    Index,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -38,5 +46,32 @@ class AuditEvent(SQLModel, table=True):
     owner_party_id: uuid.UUID
     request_id: str = text_field()
     created_at: datetime = Field(sa_column=timestamp_column())
+    prev_hash: str = text_field()
+    hash: str = text_field()
+
+
+class AuditLink(SQLModel, table=True):
+    """An event as one side sees it: numbered 1..n in that side's view, chained to the view's
+    previous link (migration 0007). Written by a trigger; each side reads only its own."""
+
+    __tablename__ = "audit_link"
+    __table_args__ = (
+        UniqueConstraint("partnership_id", "party_id", "event_seq", name="audit_link_event_key"),
+        ForeignKeyConstraint(
+            ["partnership_id", "party_id"],
+            ["party.partnership_id", "party.id"],
+            name="audit_link_partnership_id_party_id_fkey",
+        ),
+        ForeignKeyConstraint(
+            ["partnership_id", "event_seq"],
+            ["audit_event.partnership_id", "audit_event.seq"],
+            name="audit_link_partnership_id_event_seq_fkey",
+        ),
+    )
+
+    partnership_id: uuid.UUID = Field(primary_key=True)
+    party_id: uuid.UUID = Field(primary_key=True)
+    seq: int = Field(primary_key=True, sa_type=BigInteger)
+    event_seq: int = Field(sa_type=BigInteger)
     prev_hash: str = text_field()
     hash: str = text_field()

@@ -17,4 +17,5 @@ async def _audit_event_node(context: Context, raw_id: uuid.UUID) -> Node | None:
     if event is None:
         return None
     workspace = await tenancy_loaders(context).workspace(context.actor, event.partnership_id)
-    return AuditEvent.from_model(event, workspace)
+    seen = await repository.seen_by_id(context.db, workspace.id, workspace.own_party.id, raw_id)
+    return AuditEvent.from_model(seen, workspace) if seen is not None else None

@@ -3,20 +3,58 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Select, and_, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from mutual.audit.models import AuditEvent
+from mutual.audit.models import AuditEvent, AuditLink
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.repository import paginate
-from mutual.kit.visibility import readable
 
 
 async def append(session: AsyncSession, **values: Any) -> None:
     await session.execute(insert(AuditEvent).values(**values))
+
+
+@dataclass(frozen=True)
+class SeenEvent:
+    """An event as one side sees it: its number and links in that side's view."""
+
+    event: AuditEvent
+    seq: int
+    prev_hash: str
+    hash: str
+
+
+_VIEW_JOIN = and_(
+    col(AuditLink.partnership_id) == col(AuditEvent.partnership_id),
+    col(AuditLink.event_seq) == col(AuditEvent.seq),
+)
+
+
+# The event, then its number and links in the viewer's view (read by _as_seen).
+_SEEN_COLUMNS: tuple[Any, ...] = (
+    AuditEvent,
+    col(AuditLink.seq),
+    col(AuditLink.prev_hash),
+    col(AuditLink.hash),
+)
+
+
+def _seen(partnership_id: uuid.UUID, viewer_party_id: uuid.UUID) -> Select[Any]:
+    """Events joined to the viewer's side's view of them: a side has a link for exactly the
+    events it may read (SHARED and its own INTERNAL ones), so the join is the visibility."""
+    return select(*_SEEN_COLUMNS).join(AuditLink, _VIEW_JOIN).where(
+        col(AuditLink.partnership_id) == partnership_id,
+        col(AuditLink.party_id) == viewer_party_id,
+    )
+
+
+def _as_seen(row: Any) -> SeenEvent:
+    return SeenEvent(event=row[0], seq=row[1], prev_hash=row[2], hash=row[3])
 
 
 async def trail(
@@ -27,22 +65,22 @@ async def trail(
     viewer_party_id: uuid.UUID,
     object_type: str | None = None,
     object_id: uuid.UUID | None = None,
-) -> Page[AuditEvent]:
-    stmt = select(AuditEvent).where(
-        readable(AuditEvent, partnership_id=partnership_id, viewer_party_id=viewer_party_id)
-    )
+) -> Page[SeenEvent]:
+    stmt = _seen(partnership_id, viewer_party_id)
     if object_type is not None:
         stmt = stmt.where(col(AuditEvent.object_type) == object_type)
     if object_id is not None:
         stmt = stmt.where(col(AuditEvent.object_id) == object_id)
-    stmt = stmt.order_by(col(AuditEvent.seq).desc())
-    return await paginate(session, stmt, page)
+    stmt = stmt.order_by(col(AuditLink.seq).desc())
+    rows = await paginate(session, stmt, page, scalar=False)
+    return Page(items=[_as_seen(row) for row in rows.items], offset=rows.offset, total=rows.total)
 
 
-async def verify_chain(session: AsyncSession, partnership_id: uuid.UUID) -> tuple[int, int | None]:
+async def verify_view(session: AsyncSession, partnership_id: uuid.UUID) -> tuple[int, int | None]:
+    """(links checked, first broken number) of the caller's side's view."""
     row = (
         await session.execute(
-            text("SELECT checked, first_broken_seq FROM mutual_verify_audit_chain(:p)"),
+            text("SELECT checked, first_broken_seq FROM mutual_verify_audit_view(:p)"),
             {"p": partnership_id},
         )
     ).first()
@@ -51,10 +89,28 @@ async def verify_chain(session: AsyncSession, partnership_id: uuid.UUID) -> tupl
     return int(row.checked), row.first_broken_seq
 
 
-async def event_by_seq(
-    session: AsyncSession, partnership_id: uuid.UUID, seq: int
-) -> AuditEvent | None:
-    return await session.get(AuditEvent, (partnership_id, seq))
+async def seen_at(
+    session: AsyncSession, partnership_id: uuid.UUID, viewer_party_id: uuid.UUID, seq: int
+) -> SeenEvent | None:
+    """The event numbered `seq` in the viewer's side's view."""
+    stmt = _seen(partnership_id, viewer_party_id).where(
+        col(AuditLink.seq) == seq
+    )
+    row = (await session.execute(stmt)).first()
+    return _as_seen(row) if row is not None else None
+
+
+async def seen_by_id(
+    session: AsyncSession,
+    partnership_id: uuid.UUID,
+    viewer_party_id: uuid.UUID,
+    event_id: uuid.UUID,
+) -> SeenEvent | None:
+    stmt = _seen(partnership_id, viewer_party_id).where(
+        col(AuditEvent.id) == event_id
+    )
+    row = (await session.execute(stmt)).first()
+    return _as_seen(row) if row is not None else None
 
 
 async def event_by_id(session: AsyncSession, event_id: uuid.UUID) -> AuditEvent | None:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mutual.audit import repository
-from mutual.audit.models import AuditEvent
+from mutual.audit.repository import SeenEvent
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.records import OwnedRecord, Visibility
 from mutual.kit.request import current_request_id
@@ -80,8 +80,9 @@ async def trail(
     page: PageRequest,
     object_type: str | None = None,
     object_id: uuid.UUID | None = None,
-) -> Page[AuditEvent]:
-    """The events this side may see: SHARED ones and its own INTERNAL ones (not only by RLS)."""
+) -> Page[SeenEvent]:
+    """The events this side may see (SHARED ones and its own INTERNAL ones), as its view
+    numbers and chains them (not only by RLS: the view holds just those)."""
     return await repository.trail(
         session,
         workspace.id,
@@ -97,18 +98,18 @@ class ChainVerification:
     intact: bool
     checked: int
     first_broken_seq: int | None
-    first_broken: AuditEvent | None
+    first_broken: SeenEvent | None
 
 
 async def verify(session: AsyncSession, *, workspace: Workspace) -> ChainVerification:
-    checked, broken_seq = await repository.verify_chain(session, workspace.id)
+    """Check the caller's side's view from its first link: it counts what this side may read,
+    and nothing of the other side's INTERNAL events."""
+    checked, broken_seq = await repository.verify_view(session, workspace.id)
     broken = (
-        await repository.event_by_seq(session, workspace.id, broken_seq)
+        await repository.seen_at(session, workspace.id, workspace.own_party.id, broken_seq)
         if broken_seq is not None
         else None
     )
-    if broken is not None and not workspace.shows(broken):
-        broken = None
     return ChainVerification(
         intact=broken_seq is None, checked=checked, first_broken_seq=broken_seq, first_broken=broken
     )

@@ -9,6 +9,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from mutual.audit import models
+from mutual.audit.repository import SeenEvent
 from mutual.audit.service import ChainVerification
 from mutual.graphql.context import Context
 from mutual.graphql.node import Node
@@ -19,7 +20,9 @@ from mutual.tenancy.workspace import Workspace
 
 @strawberry.type
 class AuditEvent(Node):
-    seq: int
+    seq: int = strawberry.field(
+        description="Its number in your side's view of the trail (1, 2, … with no gaps)."
+    )
     action: str
     object_type: str
     object_id: str = strawberry.field(description="The changed object's internal id.")
@@ -27,16 +30,20 @@ class AuditEvent(Node):
     visibility: str
     created_at: datetime
     request_id: str
-    prev_hash: str
-    hash: str
+    prev_hash: str = strawberry.field(description="The hash of the previous event in your view.")
+    hash: str = strawberry.field(
+        description="sha256 of prevHash and the canonical JSON of the event as your side sees it."
+    )
     event: strawberry.Private[models.AuditEvent]
     workspace: strawberry.Private[Workspace]
 
     @classmethod
-    def from_model(cls, event: models.AuditEvent, workspace: Workspace) -> AuditEvent:
+    def from_model(cls, seen: SeenEvent, workspace: Workspace) -> AuditEvent:
+        """An event as the workspace's side sees it: numbered and chained in its own view."""
+        event = seen.event
         return cls(
             raw_id=event.id,
-            seq=event.seq,
+            seq=seen.seq,
             action=event.action,
             object_type=event.object_type,
             object_id=str(event.object_id),
@@ -44,8 +51,8 @@ class AuditEvent(Node):
             visibility=event.visibility,
             created_at=event.created_at,
             request_id=event.request_id,
-            prev_hash=event.prev_hash,
-            hash=event.hash,
+            prev_hash=seen.prev_hash,
+            hash=seen.hash,
             event=event,
             workspace=workspace,
         )
@@ -67,7 +74,9 @@ class AuditEvent(Node):
 @strawberry.type
 class AuditChainVerification:
     intact: bool
-    checked_events: int
+    checked_events: int = strawberry.field(
+        description="The events of your side's view checked: the ones you can read."
+    )
     first_broken_seq: int | None
     first_broken_event: AuditEvent | None = strawberry.field(
         description="The first event whose link or hash does not match (if visible to you)."

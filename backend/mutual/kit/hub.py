@@ -29,7 +29,7 @@ QUEUE_SIZE = 1000
 @dataclass(frozen=True)
 class WorkspaceEvent:
     partnership_id: uuid.UUID
-    seq: int
+    seq: int  # in the partnership's chain, which counts both sides' INTERNAL events
     action: str
     object_type: str
     object_id: uuid.UUID
@@ -41,6 +41,12 @@ class WorkspaceEvent:
     # The Node a client refetches: the object itself, or a measurement's KPI.
     subject_type: str
     subject_id: uuid.UUID
+    # The event's number in the view of each side that may read it (migration 0007).
+    view_seqs: dict[uuid.UUID, int]
+
+    def seq_seen_by(self, party_id: uuid.UUID) -> int | None:
+        """The event's number in that side's view of the trail; None if it may not read it."""
+        return self.view_seqs.get(party_id)
 
     @classmethod
     def from_payload(cls, payload: str) -> WorkspaceEvent:
@@ -60,6 +66,7 @@ class WorkspaceEvent:
             created_at=datetime.fromisoformat(data["created_at"]),
             subject_type=data.get("subject_type") or data["object_type"],
             subject_id=uuid.UUID(data.get("subject_id") or data["object_id"]),
+            view_seqs={uuid.UUID(k): int(v) for k, v in data["view_seqs"].items()},
             **optional,
         )
 

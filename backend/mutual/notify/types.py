@@ -18,7 +18,9 @@ from mutual.tenancy.workspace import load_workspace
 
 @strawberry.type(description="One committed change in a partnership (refetch what you show).")
 class PartnershipEvent:
-    seq: int = strawberry.field(description="Position in the partnership's audit trail.")
+    seq: int = strawberry.field(
+        description="Its number in your side's view of the audit trail (AuditEvent.seq)."
+    )
     action: str = strawberry.field(description="e.g. milestone.updated, commitment.confirm")
     object_type: str
     object_id: strawberry.ID = strawberry.field(description="Global ID of the changed object.")
@@ -31,9 +33,9 @@ class PartnershipEvent:
     by_own_side: bool = strawberry.field(description="Whether your side made the change.")
 
     @classmethod
-    def from_event(cls, event: WorkspaceEvent, own_party_id: object) -> PartnershipEvent:
+    def from_event(cls, event: WorkspaceEvent, seq: int, own_party_id: object) -> PartnershipEvent:
         return cls(
-            seq=event.seq,
+            seq=seq,
             action=event.action,
             object_type=event.object_type,
             object_id=strawberry.ID(to_global_id(event.object_type, event.object_id)),
@@ -69,4 +71,8 @@ class Subscription:
                 event = await queue.get()
                 if event.visibility == Visibility.INTERNAL and event.owner_party_id != own_party:
                     continue
-                yield PartnershipEvent.from_event(event, own_party)
+                # A side's view holds exactly the events it may read: a second check.
+                seq = event.seq_seen_by(own_party)
+                if seq is None:
+                    continue
+                yield PartnershipEvent.from_event(event, seq, own_party)

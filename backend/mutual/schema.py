@@ -28,6 +28,7 @@ from mutual.graphql.extensions import OperationLifecycle
 from mutual.graphql.schema import MutualSchema
 from mutual.kit.domain import Domain
 from mutual.kpis import builtin
+from mutual.search import sources as search_sources
 from mutual.tenancy.queries import ViewerBase
 from mutual.tenancy.types import PartnershipBase
 
@@ -40,6 +41,7 @@ DOMAIN_NAMES = (
     "roadmap",
     "commitments",
     "kpis",
+    "search",
     "notify",
 )
 
@@ -74,6 +76,10 @@ QUERY = compose("Query", _parts("query"))
 MUTATION = compose("Mutation", _parts("mutation"))
 SUBSCRIPTION = compose("Subscription", _parts("subscription"))
 builtin.use([source for d in DOMAINS for source in d.builtin_kpis])
+search_sources.use(
+    [source for d in DOMAINS for source in d.search],
+    [source for d in DOMAINS for source in d.waiting],
+)
 
 
 def build_schema(settings: Settings) -> MutualSchema:

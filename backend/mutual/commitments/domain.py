@@ -1,11 +1,14 @@
 """Commitments each side makes, and whether they were kept."""
 
 from mutual.commitments import demo
+from mutual.commitments.models import Commitment as CommitmentRecord
 from mutual.commitments.mutations import CommitmentMutation
 from mutual.commitments.ontime import on_time_kpis
 from mutual.commitments.partnership import PartnershipFields
 from mutual.commitments.types import Commitment
+from mutual.commitments.waiting import waiting_on_side
 from mutual.kit.domain import Domain
+from mutual.kit.search import SearchSource
 
 DOMAIN = Domain(
     name="commitments",
@@ -14,6 +17,8 @@ DOMAIN = Domain(
     node_types=(Commitment,),
     event_kinds={"Commitment": "Commitment"},
     builtin_kpis=(on_time_kpis,),
+    search=(SearchSource("Commitment", CommitmentRecord),),
+    waiting=(waiting_on_side,),
     demo_story=demo.seed_story,
     demo_after=("roadmap", "kpis"),
 )

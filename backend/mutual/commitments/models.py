@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from mutual.kit.columns import text_field, uuid_key
 from mutual.kit.records import OwnedRecord, timestamp_field
+from mutual.kit.search import search_index
 
 
 class CommitmentStatus(enum.StrEnum):
@@ -50,6 +51,7 @@ class Commitment(OwnedRecord, table=True):
             name="commitment_partnership_id_owner_party_id_fkey",
         ),
         UniqueConstraint("id", name="commitment_id_key"),
+        search_index("commitment"),
         ForeignKeyConstraint(
             ["partnership_id", "proposed_by_party_id"],
             ["party.partnership_id", "party.id"],

@@ -23,7 +23,7 @@ from mutual.commitments.models import (
     CommitmentTransition,
 )
 from mutual.kit.pagination import Page, PageRequest
-from mutual.kit.repository import columns_of, paginate, read_rows
+from mutual.kit.repository import columns_of, paginate, read_only, read_rows
 from mutual.kit.visibility import PARTNERSHIP, VIEWER_PARTY, readable_bound
 
 
@@ -236,3 +236,28 @@ async def monthly_on_time(
 ) -> list[MonthOnTime]:
     params = {"partnership_id": partnership_id, "since": since, "today": today}
     return [MonthOnTime._make(row) for row in await read_rows(session, _MONTHLY, params)]
+
+
+# Commitments that may wait for an answer (commitments/waiting.py decides whose): proposed,
+# delivered, or with a new due date asked for.
+_AWAITING = (
+    select(*columns_of(Commitment))
+    .where(
+        readable_bound(Commitment),
+        or_(
+            col(Commitment.status).in_([CommitmentStatus.PROPOSED, CommitmentStatus.DELIVERED]),
+            and_(
+                col(Commitment.status).in_(OPEN_STATUSES),
+                col(Commitment.renegotiation_due_date).is_not(None),
+            ),
+        ),
+    )
+    .order_by(col(Commitment.updated_at))
+)
+
+
+async def awaiting_answer(
+    session: AsyncSession, partnership_id: uuid.UUID, *, viewer_party_id: uuid.UUID
+) -> list[Commitment]:
+    params = {PARTNERSHIP: partnership_id, VIEWER_PARTY: viewer_party_id}
+    return read_only(Commitment, await read_rows(session, _AWAITING, params))

@@ -71,7 +71,7 @@ class EvidenceLink:
     note: str = ""
 
 
-def _acting_side(commitment: Commitment, workspace: Workspace, who: str) -> bool:
+def acting_side(commitment: Commitment, workspace: Workspace, who: str) -> bool:
     own = workspace.own_party.id
     if commitment.visibility == Visibility.INTERNAL:
         return commitment.owner_party_id == own
@@ -92,7 +92,7 @@ def available_actions(
     pending = commitment.renegotiation_due_date is not None
     actions = []
     for action, (sources, _target, who) in RULES.items():
-        if status not in sources or not _acting_side(commitment, workspace, who):
+        if status not in sources or not acting_side(commitment, workspace, who):
             continue
         if action == A.REQUEST_RENEGOTIATION and pending:
             continue
@@ -250,7 +250,7 @@ async def _for_action(
             f"(only from {allowed}).",
             field="commitmentId",
         )
-    if not _acting_side(commitment, workspace, who):
+    if not acting_side(commitment, workspace, who):
         raise DomainError(
             Code.WRONG_SIDE,
             f"Only {ROLE_OF[who]} may {action.lower().replace('_', ' ')} this commitment.",

@@ -29,6 +29,10 @@ class Domain:
     event_kinds: Mapping[str, str] = field(default_factory=dict)
     # Computed KPIs the domain adds to every partnership's KPI list (kpis/builtin.py).
     builtin_kpis: Sequence[Callable[..., Awaitable[Sequence[Any]]]] = ()
+    # Its records found by the partnership's search, and its items that can wait for a side
+    # to act (kit/search.py; the search domain gathers them).
+    search: Sequence[Any] = ()
+    waiting: Sequence[Callable[[Any, Any], Awaitable[Sequence[Any]]]] = ()
     demo_world: DemoStep | None = None  # the minimal world every test starts from
     demo_story: DemoStep | None = None  # the recovery story of `mutual serve`
     # Domains whose demo parts must run before this one's (what they made, it links to).

@@ -1,7 +1,9 @@
 """The co-edited recovery roadmap: phases and milestones."""
 
 from mutual.kit.domain import Domain
+from mutual.kit.search import SearchSource
 from mutual.roadmap import demo
+from mutual.roadmap.models import Milestone as MilestoneRecord
 from mutual.roadmap.mutations import RoadmapMutation
 from mutual.roadmap.partnership import PartnershipFields
 from mutual.roadmap.types import Milestone
@@ -12,5 +14,6 @@ DOMAIN = Domain(
     partnership=PartnershipFields,
     node_types=(Milestone,),
     event_kinds={"Milestone": "Milestone"},
+    search=(SearchSource("Milestone", MilestoneRecord),),
     demo_story=demo.seed_story,
 )

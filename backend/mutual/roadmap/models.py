@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKeyConstraint, Index, UniqueConstraint
 
 from mutual.kit.columns import text_field
 from mutual.kit.records import OwnedRecord
+from mutual.kit.search import search_index
 
 
 class Phase(enum.StrEnum):
@@ -39,6 +40,7 @@ class Milestone(OwnedRecord, table=True):
         ),
         UniqueConstraint("id", name="milestone_id_key"),
         Index("milestone_phase_order_idx", "partnership_id", "phase", "sort_key"),
+        search_index("milestone"),
     )
 
     title: str = text_field()

@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from mutual.kit.clock import stopped_at
 from tests.commitments.factories import (
     CONFIRM,
     ClientFactory,
@@ -220,14 +221,16 @@ async def test_the_builtin_kpi_measures_only_months_that_are_over(
     this_month = date.today().replace(day=1)
     last_month = (this_month - timedelta(days=1)).replace(day=10)
     async with both_sides(make_client, owner, world) as (northwind, contoso):
-        kept = await delivered(northwind, contoso, world, "Kept", last_month.isoformat())
-        await step(contoso, CONFIRM, kept)
+        # both made at the start of last month, when their dates were ahead
+        with stopped_at(datetime.combine(last_month.replace(day=1), time(9), UTC)):
+            kept = await delivered(northwind, contoso, world, "Kept", last_month.isoformat())
+            await step(contoso, CONFIRM, kept)
+            await agreed(northwind, contoso, world, "Open", this_month.isoformat())
         await owner.execute(
             "UPDATE commitment SET delivered_at = $2 WHERE id = $1",
             raw_id(kept["id"]),
             datetime.combine(last_month, time(12), UTC),
         )
-        await agreed(northwind, contoso, world, "Open", this_month.isoformat())
 
         # when
         body = await gql(northwind, BUILTIN, {"id": world.nc_id})

@@ -164,7 +164,7 @@ async def test_one_bad_row_rejects_the_whole_batch(client: httpx.AsyncClient, wo
     assert payload["userErrors"][0]["field"] == "measurements[1].kpiId"
     kpi = await _kpi(client, world, "On-time delivery")
     assert kpi["measurements"] == []
-    assert kpi["status"] == "STALE"
+    assert kpi["status"] == "OFF_TRACK"  # new: its baseline, 55 %, not yet STALE
 
 
 async def test_the_other_side_cannot_report_a_kpi_it_does_not_own(
@@ -200,8 +200,8 @@ async def test_builtin_on_time_delivery_kpi_per_party(
 
     builtin = [k for k in body["data"]["partnership"]["kpis"] if k["builtin"]]
     assert sorted(k["name"] for k in builtin) == [
-        "On-time delivery (Customer)",
-        "On-time delivery (Supplier)",
+        "On-time delivery — Contoso Retail (from commitments)",
+        "On-time delivery — Northwind Components (from commitments)",
     ]
 
 

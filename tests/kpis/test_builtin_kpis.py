@@ -1,6 +1,7 @@
 """The built-in on-time KPIs read as evidence: named for whose rate it is and where it comes
 from, a baseline from the side's first five commitments due, a fixed 95 % target a year after
-it, progress between 0 and 100, and no STALE on a new partnership's first day."""
+it, progress between 0 and 100; no built-in KPI for a side with nothing due yet, and STALE
+only once a whole month has passed since the partnership started."""
 
 from __future__ import annotations
 
@@ -92,9 +93,10 @@ async def test_the_baseline_is_the_first_five_commitments_due_and_the_target_is_
         seen_by_northwind = await _builtins(northwind, world)
         seen_by_contoso = await _builtins(contoso, world)
 
-    # then: both sides read the same figures, named for whose rate each is
+    # then: both sides read the same figures, named for whose rate it is; Contoso has had
+    # nothing due, so no figure and no built-in KPI of its own yet
     assert seen_by_contoso == seen_by_northwind
-    assert list(seen_by_northwind) == [CONTOSO, NORTHWIND]  # by side label: Customer, Supplier
+    assert list(seen_by_northwind) == [NORTHWIND]
     ours = seen_by_northwind[NORTHWIND]
     assert ours["ownerParty"] == {"label": "Supplier"}
     assert (ours["baselineValue"], ours["baselineDate"]) == (60.0, str(_month(9, 1)))
@@ -107,34 +109,30 @@ async def test_the_baseline_is_the_first_five_commitments_due_and_the_target_is_
     # last month 0 %, below the 60 % baseline: no progress, not "171.4 % behind the baseline"
     assert ours["evidence"] == {"latestValue": 0.0, "progressPercent": 0.0}
     assert ours["status"] == "OFF_TRACK"
-    # Contoso has had nothing due: nothing was late, so the baseline is the target, dated the
-    # partnership's start (today), and on its first day the KPI is not STALE
-    theirs = seen_by_northwind[CONTOSO]
-    assert (theirs["baselineValue"], theirs["baselineDate"]) == (95.0, str(today()))
-    assert theirs["targetDate"] == str(today().replace(year=today().year + 1))
-    assert theirs["measurements"] == []
-    assert theirs["evidence"] == {"latestValue": None, "progressPercent": None}
-    assert theirs["status"] == "ON_TRACK"
 
 
-async def test_a_partnership_without_commitments_due_goes_stale_after_a_whole_month(
+async def test_a_side_whose_commitments_fell_due_over_a_year_ago_reads_stale(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    async with both_sides(make_client, owner, world) as (northwind, _contoso):
-        # given: active for a day short of a month, then for a whole month
-        short = (await _builtins_after(northwind, owner, world, days=27))[NORTHWIND]["status"]
-        whole = (await _builtins_after(northwind, owner, world, days=31))[NORTHWIND]["status"]
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
+        # given: Contoso kept one commitment, due fourteen months ago (the last twelve are
+        # measured); the partnership started two years ago, or (as the world has it) today
+        with stopped_at(datetime.combine(_month(15, 1), time(9), UTC)):
+            kept = await delivered(contoso, northwind, world, "Long ago", str(_month(14)))
+            await step(northwind, CONFIRM, kept)
+        started_today = (await _builtins(northwind, world))[CONTOSO]
+        await owner.execute(
+            "UPDATE partnership SET activated_at = now() - interval '2 years' WHERE id = $1",
+            world.northwind_contoso.id,
+        )
 
-    # then
-    assert (short, whole) == ("ON_TRACK", "STALE")
+        # when
+        theirs = (await _builtins(northwind, world))[CONTOSO]
 
-
-async def _builtins_after(
-    client: httpx.AsyncClient, owner: asyncpg.Connection, world: World, *, days: int
-) -> dict[str, dict[str, Any]]:
-    await owner.execute(
-        "UPDATE partnership SET activated_at = $2 WHERE id = $1",
-        world.northwind_contoso.id,
-        datetime.combine(today() - timedelta(days=days), time(12), UTC),
-    )
-    return await _builtins(client, world)
+    # then: its baseline stays, no month of the last twelve is measured
+    assert (theirs["baselineValue"], theirs["baselineDate"]) == (100.0, str(_month(14, 1)))
+    assert theirs["measurements"] == []
+    assert theirs["evidence"] == {"latestValue": None, "progressPercent": None}
+    assert theirs["status"] == "STALE"
+    # while the partnership was less than a month old, its baseline (100 %) read on track
+    assert started_today["status"] == "ON_TRACK"

@@ -16,6 +16,7 @@ from tests.commitments.factories import (
     both_sides,
     delivered,
     raw_id,
+    signed_in,
     step,
 )
 from tests.helpers import World, gql, login
@@ -192,12 +193,24 @@ async def test_the_other_side_cannot_report_a_kpi_it_does_not_own(
 
 
 async def test_builtin_on_time_delivery_kpi_per_party(
-    client: httpx.AsyncClient, world: World
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    await login(client, "viewer@contoso.example")
+    # given: nothing due yet; then each side with a commitment due last month
+    last_month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=10)
+    async with (
+        both_sides(make_client, owner, world) as (northwind, contoso),
+        signed_in(make_client, owner, world, "viewer@contoso.example") as viewer,
+    ):
+        before = await gql(viewer, KPIS, {"id": world.nc_id})
+        with stopped_at(datetime.combine(last_month.replace(day=1), time(9), UTC)):
+            await agreed(northwind, contoso, world, "Northwind's", last_month.isoformat())
+            await agreed(contoso, northwind, world, "Contoso's", last_month.isoformat())
 
-    body = await gql(client, KPIS, {"id": world.nc_id})
+        # when
+        body = await gql(viewer, KPIS, {"id": world.nc_id})
 
+    # then: a side's built-in KPI appears with its first figure, named for the side
+    assert [k for k in before["data"]["partnership"]["kpis"] if k["builtin"]] == []
     builtin = [k for k in body["data"]["partnership"]["kpis"] if k["builtin"]]
     assert sorted(k["name"] for k in builtin) == [
         "On-time delivery — Contoso Retail (from commitments)",

@@ -7,8 +7,8 @@ Their figures are defined the same way for every partnership, so they read as ev
   on or before the due date); a month with nothing due has no measurement;
 - the baseline: the same share over the party's first BASELINE_COMMITMENTS commitments ever
   due (over fewer while it has had fewer), dated the first day of the month the first of them
-  fell due. Until one falls due nothing was late: the baseline reads the target, dated the
-  partnership's start;
+  fell due. A party with no commitment due in a month that is over has no figure at all, and
+  no built-in KPI until it has one (rather than a card with nothing to show);
 - the target: TARGET % a year after the baseline date; warning and critical thresholds below
   it (`BuiltinKpi`: 90 % and 75 %);
 - the name says whose rate it is and where it comes from: "On-time delivery — <organization>
@@ -72,17 +72,15 @@ async def on_time_kpis(session: AsyncSession, workspace: Workspace) -> list[Buil
     kpis = []
     for party in parties:
         if party.baseline_since is None:
-            baseline_value, baseline_date = TARGET, started_on
-        else:
-            baseline_value = _rate(party.baseline_on_time, party.baseline_due)
-            baseline_date = party.baseline_since.replace(day=1)
+            continue
+        baseline_date = party.baseline_since.replace(day=1)
         kpis.append(
             BuiltinKpi(
                 id=uuid.uuid5(BUILTIN_NAMESPACE, f"on-time:{party.party_id}"),
                 partnership_id=workspace.id,
                 owner_party_id=party.party_id,
                 name=builtin_name(party.organization),
-                baseline_value=baseline_value,
+                baseline_value=_rate(party.baseline_on_time, party.baseline_due),
                 baseline_date=baseline_date,
                 target_value=TARGET,
                 target_date=_a_year_after(baseline_date),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -35,7 +35,10 @@ query($id: ID!) {
       name cadence status visibility
       measurements(last: 104) { period value revisions { value } }
     }
-    builtins: kpis { name builtin status }
+    builtins: kpis {
+      name builtin status baselineValue baselineDate targetValue
+      evidence { latestValue progressPercent }
+    }
     verifyAuditChain { intact checkedEvents }
   }
 }
@@ -65,14 +68,31 @@ async def test_the_first_seed_tells_the_recovery_story(
 
     assert seeded is True
     kpis = {k["name"]: k for k in contoso["kpis"]}
-    on_time = kpis["On-time delivery"]
+    on_time = kpis["Order lines delivered on time"]
     assert on_time["cadence"] == "MONTHLY"
     assert [m["value"] for m in on_time["measurements"]] == [55, 61.5, 68, 74.5, 80.1, 85.2]
     assert on_time["status"] == "ON_TRACK"
     # Each side's on-time rate, computed from the story's commitments, has a figure for the
     # last whole month, whatever the day the story is seeded on.
-    builtin = {k["name"]: k["status"] for k in contoso["builtins"] if k["builtin"]}
-    assert len(builtin) == 2 and "STALE" not in builtin.values(), builtin
+    builtin = {k["name"]: k for k in contoso["builtins"] if k["builtin"]}
+    assert len(builtin) == 2 and "STALE" not in {k["status"] for k in builtin.values()}, builtin
+    # ... named for whose rate it is, measured against a baseline from the side's first five
+    # commitments due (Northwind: four of them kept on time) and the 95 % target, with a
+    # progress figure between 0 and 100
+    assert set(builtin) == {
+        "On-time delivery — Northwind Components (from commitments)",
+        "On-time delivery — Contoso Retail (from commitments)",
+    }
+    northwind_rate = builtin["On-time delivery — Northwind Components (from commitments)"]
+    assert northwind_rate["baselineValue"] == 80
+    assert (
+        northwind_rate["baselineDate"]
+        == (datetime.now(UTC).date() - timedelta(days=150)).replace(day=1).isoformat()
+    )
+    for rate in builtin.values():
+        assert rate["targetValue"] == 95
+        assert 0 <= rate["evidence"]["progressPercent"] <= 100, rate
+    assert len({k["name"] for k in northwind["builtins"]}) == len(northwind["builtins"])
     assert len(kpis["Mean response time"]["measurements"]) == 26
     assert [
         r["value"]

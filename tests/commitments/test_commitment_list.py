@@ -3,11 +3,13 @@ milestone), sorting by due date and update time, and stable pagination."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import httpx
 
+from mutual.kit.clock import stopped_at
 from tests.commitments.factories import (
     ACCEPT,
     START,
@@ -34,6 +36,8 @@ query($id: ID!, $first: Int, $after: String, $filter: CommitmentFilterInput,
   }
 }
 """
+
+IN_2020 = datetime(2020, 1, 2, 9, tzinfo=UTC)
 
 PARTIES = """
 query($id: ID!) { partnership(id: $id) { ownParty { id } counterparty { id } } }
@@ -76,8 +80,10 @@ async def test_an_agreed_commitment_past_its_due_date_is_missed(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
     async with both_sides(make_client, owner, world) as (northwind, contoso):
-        # given: agreed ones past due (one created late, one whose date passed) and current ones
-        await agreed(northwind, contoso, world, "Late from the start", "2020-01-10")
+        # given: agreed ones past due (one made in 2020, one whose date passed) and current ones
+        with stopped_at(IN_2020):  # a due date in the past is refused: they were made then
+            await agreed(northwind, contoso, world, "Late from the start", "2020-01-10")
+            await delivered(northwind, contoso, world, "Delivered late", "2020-03-10")
         passed = await agreed(northwind, contoso, world, "Date passed", "2099-01-10")
         await owner.execute(
             "UPDATE commitment SET due_date = current_date - 1 WHERE title = 'Date passed'"
@@ -89,7 +95,6 @@ async def test_an_agreed_commitment_past_its_due_date_is_missed(
             "UPDATE commitment SET due_date = DATE '2020-02-10' WHERE title = 'Started'"
         )
         await agreed(northwind, contoso, world, "Still open", "2099-03-10")
-        await delivered(northwind, contoso, world, "Delivered late", "2020-03-10")
 
         # when
         missed = await _list(northwind, world, filter={"status": ["MISSED"]})

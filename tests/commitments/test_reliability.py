@@ -1,13 +1,16 @@
 """Reliability per party and period, from the stored history: a small history built through
-the API, with the dates that matter moved into the past by the table owner."""
+the API in 2001 (the clock stopped then: a due date in the past is refused), with the dates
+that matter moved by the table owner, and read today."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import httpx
 
+from mutual.kit.clock import stopped_at
 from tests.commitments.factories import (
     ACCEPT_RENEGOTIATION,
     CONFIRM,
@@ -39,6 +42,7 @@ query($id: ID!, $from: Date!, $to: Date!) {
 """
 
 YEAR_2001 = {"from": "2001-01-01", "to": "2001-12-31"}
+NEW_YEAR_2001 = datetime(2001, 1, 1, 9, tzinfo=UTC)
 
 
 async def _set_delivered_at(owner: asyncpg.Connection, commitment: dict[str, Any], at: str) -> None:
@@ -90,89 +94,90 @@ async def test_reliability_per_party_counts_only_what_falls_in_the_period(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
     async with both_sides(make_client, owner, world) as (northwind, contoso):
-        # given: Northwind (Supplier) owns N1..N9, Contoso (Customer) owns C1..C4
-        # N1 on time, N2 late, N3 delivered on the due date itself: confirmed
-        await _confirmed_on(
-            northwind,
-            contoso,
-            owner,
-            world,
-            "N1",
-            due="2001-03-31",
-            delivered_at="2001-03-30T10:00Z",
-        )
-        await _confirmed_on(
-            northwind,
-            contoso,
-            owner,
-            world,
-            "N2",
-            due="2001-04-30",
-            delivered_at="2001-05-02T09:00Z",
-        )
-        await _confirmed_on(
-            northwind,
-            contoso,
-            owner,
-            world,
-            "N3",
-            due="2001-05-31",
-            delivered_at="2001-05-31T23:30Z",
-        )
-        # N4 agreed and never delivered: missed
-        await agreed(northwind, contoso, world, "N4", "2001-06-30")
-        # N5 delivered and disputed inside the period
-        n5 = await step(
-            contoso,
-            DISPUTE,
-            await delivered(northwind, contoso, world, "N5", "2001-07-31"),
-            reason="Half the parts were missing",
-        )
-        await _set_step_at(owner, n5, "DISPUTE", "2001-07-15T12:00Z")
-        # N6 due after the period: renegotiated inside it, disputed after it, then confirmed
-        n6 = await step(
-            northwind,
-            RENEGOTIATE,
-            await agreed(northwind, contoso, world, "N6", "2002-01-15"),
-            newDueDate="2002-02-01",
-            reason="Supplier plant audit",
-        )
-        n6 = await step(contoso, ACCEPT_RENEGOTIATION, n6)
-        n6 = await step(northwind, DELIVER, n6, evidence=EVIDENCE)
-        n6 = await step(contoso, DISPUTE, n6, reason="Wrong labels")
-        n6 = await step(contoso, CONFIRM, await step(northwind, DELIVER, n6))
-        await _set_delivered_at(owner, n6, "2002-01-30T08:00Z")
-        await _set_step_at(owner, n6, "ACCEPT_RENEGOTIATION", "2001-06-01T09:00Z")
-        await _set_step_at(owner, n6, "DISPUTE", "2002-01-20T09:00Z")
-        # N7 only proposed, N8 declined: never agreed, so never due
-        await propose(northwind, world, "N7", "2001-08-15")
-        await step(contoso, DECLINE, await propose(northwind, world, "N8", "2001-08-20"))
-        # N9 is Northwind's INTERNAL plan, missed: not a commitment to the partner
-        await propose(northwind, world, "N9", "2001-09-01", visibility="INTERNAL")
-        # C1 on time; C2 started and missed; C3 renegotiated before the period, late
-        await _confirmed_on(
-            contoso,
-            northwind,
-            owner,
-            world,
-            "C1",
-            due="2001-02-28",
-            delivered_at="2001-02-01T08:00Z",
-        )
-        await step(contoso, START, await agreed(contoso, northwind, world, "C2", "2001-09-30"))
-        c3 = await step(
-            contoso,
-            RENEGOTIATE,
-            await agreed(contoso, northwind, world, "C3", "2001-10-31"),
-            newDueDate="2001-11-30",
-            reason="Peak season",
-        )
-        c3 = await step(northwind, ACCEPT_RENEGOTIATION, c3)
-        await step(northwind, CONFIRM, await step(contoso, DELIVER, c3, evidence=EVIDENCE))
-        await _set_delivered_at(owner, c3, "2001-12-05T08:00Z")
-        await _set_step_at(owner, c3, "ACCEPT_RENEGOTIATION", "2000-12-15T08:00Z")
-        # C4 delivered, not yet confirmed
-        await delivered(contoso, northwind, world, "C4", "2001-10-31")
+        with stopped_at(NEW_YEAR_2001):
+            # given: Northwind (Supplier) owns N1..N9, Contoso (Customer) owns C1..C4
+            # N1 on time, N2 late, N3 delivered on the due date itself: confirmed
+            await _confirmed_on(
+                northwind,
+                contoso,
+                owner,
+                world,
+                "N1",
+                due="2001-03-31",
+                delivered_at="2001-03-30T10:00Z",
+            )
+            await _confirmed_on(
+                northwind,
+                contoso,
+                owner,
+                world,
+                "N2",
+                due="2001-04-30",
+                delivered_at="2001-05-02T09:00Z",
+            )
+            await _confirmed_on(
+                northwind,
+                contoso,
+                owner,
+                world,
+                "N3",
+                due="2001-05-31",
+                delivered_at="2001-05-31T23:30Z",
+            )
+            # N4 agreed and never delivered: missed
+            await agreed(northwind, contoso, world, "N4", "2001-06-30")
+            # N5 delivered and disputed inside the period
+            n5 = await step(
+                contoso,
+                DISPUTE,
+                await delivered(northwind, contoso, world, "N5", "2001-07-31"),
+                reason="Half the parts were missing",
+            )
+            await _set_step_at(owner, n5, "DISPUTE", "2001-07-15T12:00Z")
+            # N6 due after the period: renegotiated inside it, disputed after it, then confirmed
+            n6 = await step(
+                northwind,
+                RENEGOTIATE,
+                await agreed(northwind, contoso, world, "N6", "2002-01-15"),
+                newDueDate="2002-02-01",
+                reason="Supplier plant audit",
+            )
+            n6 = await step(contoso, ACCEPT_RENEGOTIATION, n6)
+            n6 = await step(northwind, DELIVER, n6, evidence=EVIDENCE)
+            n6 = await step(contoso, DISPUTE, n6, reason="Wrong labels")
+            n6 = await step(contoso, CONFIRM, await step(northwind, DELIVER, n6))
+            await _set_delivered_at(owner, n6, "2002-01-30T08:00Z")
+            await _set_step_at(owner, n6, "ACCEPT_RENEGOTIATION", "2001-06-01T09:00Z")
+            await _set_step_at(owner, n6, "DISPUTE", "2002-01-20T09:00Z")
+            # N7 only proposed, N8 declined: never agreed, so never due
+            await propose(northwind, world, "N7", "2001-08-15")
+            await step(contoso, DECLINE, await propose(northwind, world, "N8", "2001-08-20"))
+            # N9 is Northwind's INTERNAL plan, missed: not a commitment to the partner
+            await propose(northwind, world, "N9", "2001-09-01", visibility="INTERNAL")
+            # C1 on time; C2 started and missed; C3 renegotiated before the period, late
+            await _confirmed_on(
+                contoso,
+                northwind,
+                owner,
+                world,
+                "C1",
+                due="2001-02-28",
+                delivered_at="2001-02-01T08:00Z",
+            )
+            await step(contoso, START, await agreed(contoso, northwind, world, "C2", "2001-09-30"))
+            c3 = await step(
+                contoso,
+                RENEGOTIATE,
+                await agreed(contoso, northwind, world, "C3", "2001-10-31"),
+                newDueDate="2001-11-30",
+                reason="Peak season",
+            )
+            c3 = await step(northwind, ACCEPT_RENEGOTIATION, c3)
+            await step(northwind, CONFIRM, await step(contoso, DELIVER, c3, evidence=EVIDENCE))
+            await _set_delivered_at(owner, c3, "2001-12-05T08:00Z")
+            await _set_step_at(owner, c3, "ACCEPT_RENEGOTIATION", "2000-12-15T08:00Z")
+            # C4 delivered, not yet confirmed
+            await delivered(contoso, northwind, world, "C4", "2001-10-31")
 
         # when
         seen_by_northwind = await _figures(northwind, world)

@@ -1,17 +1,18 @@
-"""KPI status from thresholds in both directions, STALE per cadence, period normalisation, and
-corrections that keep every earlier value."""
+"""KPI status from thresholds in both directions, STALE per cadence (never before a whole
+period has passed since the KPI started), period normalisation, and corrections that keep
+every earlier value."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import asyncpg
 import httpx
 
-from tests.commitments.factories import ClientFactory, signed_in
+from tests.commitments.factories import ClientFactory, raw_id, signed_in
 from tests.helpers import World, gql
-from tests.kpis.factories import create_kpi, periods_ago, record
+from tests.kpis.factories import create_kpi, periods_ago, record, today
 
 STATUS = """
 query($id: ID!) {
@@ -87,7 +88,7 @@ async def test_stale_once_the_last_full_period_has_no_measurement(
 ) -> None:
     async with signed_in(make_client, owner, world, "editor@northwind.example") as northwind:
         # given: per cadence, a KPI measured this period, one last period, one the period
-        # before, and one never measured; every value is on track
+        # before, and one never measured, all defined a year ago; every value is on track
         rows, names = [], {}
         for cadence in ("WEEKLY", "MONTHLY", "QUARTERLY"):
             for ago in (0, 1, 2, None):
@@ -99,6 +100,7 @@ async def test_stale_once_the_last_full_period_has_no_measurement(
                         {"kpiId": kpi["id"], "period": str(periods_ago(cadence, ago)), "value": 90}
                     )
         recorded = await record(northwind, world, rows)
+        await owner.execute("UPDATE kpi SET created_at = now() - interval '1 year'")
 
         # when
         statuses = {names[i]: (await _read(northwind, i))["status"] for i in names}
@@ -110,6 +112,76 @@ async def test_stale_once_the_last_full_period_has_no_measurement(
         for cadence in ("WEEKLY", "MONTHLY", "QUARTERLY")
         for ago in (0, 1, 2, None)
     }
+
+
+async def _defined_on(owner: asyncpg.Connection, kpi: dict[str, Any], day: date) -> None:
+    """As if the KPI had been defined at noon (UTC) on `day`."""
+    await owner.execute(
+        "UPDATE kpi SET created_at = $2 WHERE id = $1",
+        raw_id(kpi["id"]),
+        datetime.combine(day, time(12), UTC),
+    )
+
+
+async def test_a_kpi_is_stale_only_once_a_whole_period_has_passed_since_it_started(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    async with signed_in(make_client, owner, world, "editor@northwind.example") as northwind:
+        # given: none measured; per cadence one defined today, one defined a day short of a
+        # whole period ago and one a whole period ago (a quarter: from 92 days on), and one
+        # defined long ago whose baseline date (its start) is a day ahead
+        now = today()
+        ages = {"WEEKLY": (6, 7), "MONTHLY": (27, 31), "QUARTERLY": (88, 92)}
+        kpis: dict[str, dict[str, Any]] = {}
+        for cadence, (short, whole) in ages.items():
+            for age, days in (("today", 0), ("short", short), ("whole", whole)):
+                kpi = await create_kpi(
+                    northwind, world, f"{cadence} {age}", cadence=cadence, baselineValue=90
+                )
+                await _defined_on(owner, kpi, now - timedelta(days=days))
+                kpis[f"{cadence} {age}"] = kpi
+            later = await create_kpi(
+                northwind,
+                world,
+                f"{cadence} later",
+                cadence=cadence,
+                baselineValue=90,
+                baselineDate=str(now + timedelta(days=1)),
+            )
+            await _defined_on(owner, later, now - timedelta(days=400))
+            kpis[f"{cadence} later"] = later
+        # and: a monthly one defined today, its baseline (the last value known) off track
+        off = await create_kpi(northwind, world, "Off from the start", baselineValue=60)
+
+        # when
+        statuses = {name: (await _read(northwind, k["id"]))["status"] for name, k in kpis.items()}
+        new_and_off = (await _read(northwind, off["id"]))["status"]
+
+    # then: thresholds on the baseline (90: on track) until a whole period has passed
+    assert statuses == {
+        f"{cadence} {age}": "STALE" if age == "whole" else "ON_TRACK"
+        for cadence in ages
+        for age in ("today", "short", "whole", "later")
+    }
+    assert new_and_off == "OFF_TRACK"
+
+
+async def test_a_kpi_defined_today_with_an_old_measurement_is_not_stale_yet(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    async with signed_in(make_client, owner, world, "editor@northwind.example") as northwind:
+        # given: defined today, its history reported from three months back only
+        kpi = await create_kpi(northwind, world, "Backfilled")
+        period = str(periods_ago("MONTHLY", 3))
+        await record(northwind, world, [{"kpiId": kpi["id"], "period": period, "value": 90}])
+
+        # when
+        fresh = (await _read(northwind, kpi["id"]))["status"]
+        await _defined_on(owner, kpi, today() - timedelta(days=40))
+        later = (await _read(northwind, kpi["id"]))["status"]
+
+    # then
+    assert (fresh, later) == ("ON_TRACK", "STALE")
 
 
 async def test_any_day_of_a_period_maps_to_its_first_day(

@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from mutual.kit.clock import stopped_at
 from tests.commitments.factories import (
     CONFIRM,
     ClientFactory,
@@ -15,6 +16,7 @@ from tests.commitments.factories import (
     both_sides,
     delivered,
     raw_id,
+    signed_in,
     step,
 )
 from tests.helpers import World, gql, login
@@ -163,7 +165,7 @@ async def test_one_bad_row_rejects_the_whole_batch(client: httpx.AsyncClient, wo
     assert payload["userErrors"][0]["field"] == "measurements[1].kpiId"
     kpi = await _kpi(client, world, "On-time delivery")
     assert kpi["measurements"] == []
-    assert kpi["status"] == "STALE"
+    assert kpi["status"] == "OFF_TRACK"  # new: its baseline, 55 %, not yet STALE
 
 
 async def test_the_other_side_cannot_report_a_kpi_it_does_not_own(
@@ -191,16 +193,28 @@ async def test_the_other_side_cannot_report_a_kpi_it_does_not_own(
 
 
 async def test_builtin_on_time_delivery_kpi_per_party(
-    client: httpx.AsyncClient, world: World
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
 ) -> None:
-    await login(client, "viewer@contoso.example")
+    # given: nothing due yet; then each side with a commitment due last month
+    last_month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=10)
+    async with (
+        both_sides(make_client, owner, world) as (northwind, contoso),
+        signed_in(make_client, owner, world, "viewer@contoso.example") as viewer,
+    ):
+        before = await gql(viewer, KPIS, {"id": world.nc_id})
+        with stopped_at(datetime.combine(last_month.replace(day=1), time(9), UTC)):
+            await agreed(northwind, contoso, world, "Northwind's", last_month.isoformat())
+            await agreed(contoso, northwind, world, "Contoso's", last_month.isoformat())
 
-    body = await gql(client, KPIS, {"id": world.nc_id})
+        # when
+        body = await gql(viewer, KPIS, {"id": world.nc_id})
 
+    # then: a side's built-in KPI appears with its first figure, named for the side
+    assert [k for k in before["data"]["partnership"]["kpis"] if k["builtin"]] == []
     builtin = [k for k in body["data"]["partnership"]["kpis"] if k["builtin"]]
     assert sorted(k["name"] for k in builtin) == [
-        "On-time delivery (Customer)",
-        "On-time delivery (Supplier)",
+        "On-time delivery — Contoso Retail (from commitments)",
+        "On-time delivery — Northwind Components (from commitments)",
     ]
 
 
@@ -220,14 +234,16 @@ async def test_the_builtin_kpi_measures_only_months_that_are_over(
     this_month = date.today().replace(day=1)
     last_month = (this_month - timedelta(days=1)).replace(day=10)
     async with both_sides(make_client, owner, world) as (northwind, contoso):
-        kept = await delivered(northwind, contoso, world, "Kept", last_month.isoformat())
-        await step(contoso, CONFIRM, kept)
+        # both made at the start of last month, when their dates were ahead
+        with stopped_at(datetime.combine(last_month.replace(day=1), time(9), UTC)):
+            kept = await delivered(northwind, contoso, world, "Kept", last_month.isoformat())
+            await step(contoso, CONFIRM, kept)
+            await agreed(northwind, contoso, world, "Open", this_month.isoformat())
         await owner.execute(
             "UPDATE commitment SET delivered_at = $2 WHERE id = $1",
             raw_id(kept["id"]),
             datetime.combine(last_month, time(12), UTC),
         )
-        await agreed(northwind, contoso, world, "Open", this_month.isoformat())
 
         # when
         body = await gql(northwind, BUILTIN, {"id": world.nc_id})

@@ -169,7 +169,8 @@ async def test_a_kpi_defined_by_contoso_appears_live_on_northwinds_list(
     card = northwind.get_by_role("listitem").filter(
         has=northwind.get_by_role("heading", name="Customer satisfaction (CSAT)")
     )
-    await expect(card).to_contain_text("Stale")
+    # New: not stale before a whole month has passed; its baseline 7.5 reads at risk.
+    await expect(card).to_contain_text("At risk")
     await expect(card).to_contain_text("Contoso Retail")
     await expect(card).to_contain_text("Baseline 7.5 /10 → target 8.8 /10")
     await card.get_by_role("link", name="Customer satisfaction (CSAT)").click()

@@ -460,27 +460,30 @@ def _actor_of(action: CommitmentAction, c: StoryCommitment) -> tuple[str, str]:
 
 
 async def seed_story(story: Story) -> None:
-    """Commitments kept, missed, renegotiated and disputed, each step by the side whose it is."""
+    """Commitments kept, missed, renegotiated and disputed, each step by the side whose it is,
+    on the story's day of that step (`at`): a commitment due 150 days ago was proposed 172 days
+    ago, when its date was still ahead, as the rules ask of anyone proposing one today."""
     milestones, kpis = story.made["milestones"], story.made["kpis"]
+    day_zero = today()  # the story's days count from here (inside a step, today() is its day)
     times: dict[uuid.UUID, tuple[datetime, datetime, datetime | None, datetime | None]] = {}
     transitions: list[tuple[uuid.UUID, int, datetime]] = []
     evidence: list[tuple[uuid.UUID, str, datetime]] = []
     for c in COMMITMENTS:
         proposer = story.principal(c.proposer, "editor")
-        async with story.acting(proposer) as session:
+        created = moment(c.proposed)
+        async with story.acting(proposer, at=created) as session:
             _workspace, commitment = await commitment_service.propose(
                 session,
                 actor=proposer,
                 partnership_id=story.partnership_id,
                 title=c.title,
-                due_date=today() + timedelta(days=c.due),
+                due_date=day_zero + timedelta(days=c.due),
                 owner_party_id=story.parties[c.side],
                 description=c.description,
                 milestone_id=milestones[c.milestone] if c.milestone else None,
                 kpi_id=kpis[c.kpi] if c.kpi else None,
                 visibility=Visibility.INTERNAL if c.internal else Visibility.SHARED,
             )
-        created = moment(c.proposed)
         transitions.append((commitment.id, 1, created))
         delivered: datetime | None = None
         confirmed: datetime | None = None
@@ -488,7 +491,8 @@ async def seed_story(story: Story) -> None:
         for order, step in enumerate(c.steps, start=1):
             side, role = _actor_of(step.action, c)
             actor = story.principal(side, role)
-            async with story.acting(actor) as session:
+            last = moment(step.day, order)
+            async with story.acting(actor, at=last) as session:
                 _workspace, commitment = await commitment_service.transition(
                     session,
                     actor=actor,
@@ -497,11 +501,10 @@ async def seed_story(story: Story) -> None:
                     action=step.action,
                     reason=step.reason,
                     evidence=step.evidence,
-                    new_due_date=today() + timedelta(days=step.new_due)
+                    new_due_date=day_zero + timedelta(days=step.new_due)
                     if step.new_due is not None
                     else None,
                 )
-            last = moment(step.day, order)
             transitions.append((commitment.id, order + 1, last))
             evidence.extend((commitment.id, link.url, last) for link in step.evidence)
             if step.action == A.DELIVER:

@@ -29,7 +29,9 @@ Change = tuple[Workspace, models.Commitment]
 class ProposeCommitmentInput:
     partnership_id: strawberry.ID
     title: str
-    due_date: date
+    due_date: date = strawberry.field(
+        description="Today (UTC) or later; a date in the past is refused (DUE_DATE_IN_PAST)."
+    )
     description: str = ""
     owner_party_id: strawberry.ID | None = strawberry.field(
         default=None, description="The accountable side; yours when omitted."
@@ -66,7 +68,9 @@ class DeliverCommitmentInput:
 class RequestRenegotiationInput:
     commitment_id: strawberry.ID
     expected_version: int
-    new_due_date: date
+    new_due_date: date = strawberry.field(
+        description="Today (UTC) or later; a date in the past is refused (DUE_DATE_IN_PAST)."
+    )
     reason: str
 
 

@@ -1,9 +1,24 @@
-"""The built-in on-time delivery KPIs: each party's monthly on-time rate, from its commitments."""
+"""The built-in on-time delivery KPIs: each party's monthly on-time rate, from its commitments.
+
+Their figures are defined the same way for every partnership, so they read as evidence:
+
+- a measurement, for each month that is over (of the last BUILTIN_MONTHS): the share of the
+  party's SHARED commitments due that month that were kept on time (confirmed, and delivered
+  on or before the due date); a month with nothing due has no measurement;
+- the baseline: the same share over the party's first BASELINE_COMMITMENTS commitments ever
+  due (over fewer while it has had fewer), dated the first day of the month the first of them
+  fell due. A party with no commitment due in a month that is over has no figure at all, and
+  no built-in KPI until it has one (rather than a card with nothing to show);
+- the target: TARGET % a year after the baseline date; warning and critical thresholds below
+  it (`BuiltinKpi`: 90 % and 75 %);
+- the name says whose rate it is and where it comes from: "On-time delivery — <organization>
+  (from commitments)".
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,39 +37,58 @@ BUILTIN_NAMESPACE = uuid.UUID("6f1c2d7e-6a53-4b7e-9a43-2d0c1f3e8b11")
 
 
 BUILTIN_MONTHS = 12
+BASELINE_COMMITMENTS = 5
+TARGET = Decimal(95)
+
+
+def builtin_name(organization: str) -> str:
+    return f"On-time delivery — {organization} (from commitments)"
+
+
+def _rate(on_time: int, due: int) -> Decimal:
+    return (Decimal(on_time) * 100 / Decimal(due)).quantize(Decimal("0.1"))
+
+
+def _a_year_after(day: date) -> date:
+    return day.replace(year=day.year + 1, day=28 if (day.month, day.day) == (2, 29) else day.day)
 
 
 async def on_time_kpis(session: AsyncSession, workspace: Workspace) -> list[BuiltinKpi]:
-    """Each party's monthly on-time delivery rate, computed from commitments (one statement)."""
-    now = today()
-    this_month = now.replace(day=1)
+    """Each party's on-time delivery KPI, computed from commitments (one statement)."""
+    this_month = today().replace(day=1)
     year, month = divmod(this_month.year * 12 + this_month.month - 1 - BUILTIN_MONTHS, 12)
     since = date(year, month + 1, 1)  # the first of the last BUILTIN_MONTHS whole months
     # Only months that are over: the current one would read 0 % for whatever is delivered but
-    # not yet confirmed, or due later this month.
-    rows = await repository.monthly_on_time(
-        session, workspace.id, since=since, today=this_month - timedelta(days=1)
+    # not yet confirmed, or due later this month. The baseline counts the same commitments.
+    parties = await repository.on_time_figures(
+        session,
+        workspace.id,
+        since=since,
+        until=this_month - timedelta(days=1),
+        baseline_count=BASELINE_COMMITMENTS,
     )
+    partnership = workspace.partnership
+    started_on = (partnership.activated_at or partnership.created_at).astimezone(UTC).date()
     kpis = []
-    for party in workspace.parties:
-        months = [
-            ComputedMeasurement(
-                period_start=r.month,
-                value=(Decimal(r.on_time) * 100 / Decimal(r.due)).quantize(Decimal("0.1")),
-            )
-            for r in rows
-            if r.party_id == party.id and r.due
-        ]
+    for party in parties:
+        if party.baseline_since is None:
+            continue
+        baseline_date = party.baseline_since.replace(day=1)
         kpis.append(
             BuiltinKpi(
-                id=uuid.uuid5(BUILTIN_NAMESPACE, f"on-time:{party.id}"),
+                id=uuid.uuid5(BUILTIN_NAMESPACE, f"on-time:{party.party_id}"),
                 partnership_id=workspace.id,
-                owner_party_id=party.id,
-                name=f"On-time delivery ({party.label})",
-                baseline_value=months[0].value if months else Decimal(0),
-                baseline_date=months[0].period_start if months else since,
-                target_date=now.replace(day=1) + timedelta(days=180),
-                measurements=tuple(reversed(months)),
+                owner_party_id=party.party_id,
+                name=builtin_name(party.organization),
+                baseline_value=_rate(party.baseline_on_time, party.baseline_due),
+                baseline_date=baseline_date,
+                target_value=TARGET,
+                target_date=_a_year_after(baseline_date),
+                measurements=tuple(
+                    ComputedMeasurement(period_start=m.month, value=_rate(m.on_time, m.due))
+                    for m in reversed(party.months)
+                ),
+                started_on=started_on,
             )
         )
     return kpis

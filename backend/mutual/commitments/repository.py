@@ -204,38 +204,106 @@ async def reliability(
     return list((await session.execute(_STATS, params)).all())
 
 
-# On-time delivery rate per party and month (the built-in KPI, SHARED commitments), one statement.
+# The built-in on-time KPIs' figures (SHARED commitments agreed at some point, due on or before
+# :until), per party of the partnership, in one statement:
+#   organization   the party's organization's name, which names its KPI
+#   baseline_*     over the party's first :baseline_count commitments ever due (by due date):
+#                  how many, how many kept on time, the first one's due date
+#   months, due, on_time   per month from :since, oldest first: due and kept on time
+# Kept on time: CONFIRMED, with the (confirmed) delivery on or before the due date.
 # One partnership, not a list: PostgreSQL then keeps a generic plan for it instead of planning
 # it again on every run (planning took longer than running it).
-_MONTHLY = text(
+_ON_TIME = text(
     """
-    SELECT c.owner_party_id AS party_id,
-           date_trunc('month', c.due_date)::date AS month,
-           count(*) AS due,
-           count(*) FILTER (WHERE c.status = 'CONFIRMED'
-                            AND (c.delivered_at AT TIME ZONE 'UTC')::date <= c.due_date) AS on_time
-    FROM commitment c
-    WHERE c.partnership_id = :partnership_id
-      AND c.visibility = 'SHARED' AND c.status NOT IN ('PROPOSED', 'DECLINED')
-      AND c.due_date BETWEEN :since AND :today
-    GROUP BY c.owner_party_id, month
-    ORDER BY month
+    WITH due AS (
+        SELECT c.owner_party_id AS party_id, c.due_date,
+               (c.status = 'CONFIRMED'
+                AND (c.delivered_at AT TIME ZONE 'UTC')::date <= c.due_date) AS kept,
+               row_number() OVER (PARTITION BY c.owner_party_id ORDER BY c.due_date, c.id) AS nth
+        FROM commitment c
+        WHERE c.partnership_id = :partnership_id
+          AND c.visibility = 'SHARED' AND c.status NOT IN ('PROPOSED', 'DECLINED')
+          AND c.due_date <= :until
+    )
+    SELECT p.id AS party_id, o.name AS organization,
+           b.due AS baseline_due, b.on_time AS baseline_on_time, b.since AS baseline_since,
+           m.months, m.due, m.on_time
+    FROM party p
+    JOIN organization o ON o.id = p.organization_id
+    CROSS JOIN LATERAL (
+        SELECT count(*) AS due, count(*) FILTER (WHERE d.kept) AS on_time,
+               min(d.due_date) AS since
+        FROM due d WHERE d.party_id = p.id AND d.nth <= :baseline_count
+    ) b
+    CROSS JOIN LATERAL (
+        SELECT array_agg(x.month ORDER BY x.month) AS months,
+               array_agg(x.due ORDER BY x.month) AS due,
+               array_agg(x.on_time ORDER BY x.month) AS on_time
+        FROM (
+            SELECT date_trunc('month', d.due_date)::date AS month, count(*) AS due,
+                   count(*) FILTER (WHERE d.kept) AS on_time
+            FROM due d WHERE d.party_id = p.id AND d.due_date >= :since
+            GROUP BY 1
+        ) x
+    ) m
+    WHERE p.partnership_id = :partnership_id
+    ORDER BY p.label, p.id
     """
 ).bindparams(bindparam("partnership_id", type_=UUID(as_uuid=True)))
 
 
 class MonthOnTime(NamedTuple):
-    party_id: uuid.UUID
     month: date
     due: int
     on_time: int
 
 
-async def monthly_on_time(
-    session: AsyncSession, partnership_id: uuid.UUID, *, since: date, today: date
-) -> list[MonthOnTime]:
-    params = {"partnership_id": partnership_id, "since": since, "today": today}
-    return [MonthOnTime._make(row) for row in await read_rows(session, _MONTHLY, params)]
+class PartyOnTime(NamedTuple):
+    party_id: uuid.UUID
+    organization: str
+    baseline_due: int
+    baseline_on_time: int
+    baseline_since: date | None  # None: nothing due yet
+    months: list[MonthOnTime]  # oldest first
+
+
+async def on_time_figures(
+    session: AsyncSession,
+    partnership_id: uuid.UUID,
+    *,
+    since: date,
+    until: date,
+    baseline_count: int,
+) -> list[PartyOnTime]:
+    params = {
+        "partnership_id": partnership_id,
+        "since": since,
+        "until": until,
+        "baseline_count": baseline_count,
+    }
+    return [
+        PartyOnTime(
+            party_id=party_id,
+            organization=organization,
+            baseline_due=baseline_due,
+            baseline_on_time=baseline_on_time,
+            baseline_since=baseline_since,
+            months=[
+                MonthOnTime(*month)
+                for month in zip(months or (), due or (), on_time or (), strict=True)
+            ],
+        )
+        for (
+            party_id,
+            organization,
+            baseline_due,
+            baseline_on_time,
+            baseline_since,
+            months,
+            due,
+            on_time,
+        ) in await read_rows(session, _ON_TIME, params)
+    ]
 
 
 # Commitments that may wait for an answer (commitments/waiting.py decides whose): proposed,

@@ -5,6 +5,10 @@ DELIVERED (owner side, with evidence) → CONFIRMED or DISPUTED (the counterpart
 a dispute; a disputed commitment can be delivered again). A renegotiation (new due date and a
 reason, asked by the owner side) takes effect when the counterparty agrees. MISSED is read
 from the clock. INTERNAL commitments are one side's own plans: that side plays both roles.
+
+A due date is never set in the past (today in UTC is the earliest, `kit.clock.today`): proposed,
+asked for in a renegotiation, or agreed to by accepting either. Else a commitment would be
+MISSED the moment it is agreed and land in a month already measured by the on-time KPIs.
 """
 
 from __future__ import annotations
@@ -98,8 +102,25 @@ def available_actions(
             continue
         if action in (A.ACCEPT_RENEGOTIATION, A.DECLINE_RENEGOTIATION) and not pending:
             continue
+        # What the service would refuse as DUE_DATE_IN_PAST; declining stays open.
+        if action == A.ACCEPT and commitment.due_date < on:
+            continue
+        if action == A.ACCEPT_RENEGOTIATION and (commitment.renegotiation_due_date or on) < on:
+            continue
         actions.append(action)
     return actions
+
+
+def _check_due_date(due_date: date, *, field: str, what: str = "The due date") -> None:
+    """A due date is today (UTC) or later."""
+    now = today()
+    if due_date < now:
+        raise DomainError(
+            Code.DUE_DATE_IN_PAST,
+            f"{what} {due_date.isoformat()} is in the past: give today "
+            f"({now.isoformat()}, UTC) or a later date.",
+            field=field,
+        )
 
 
 def _check_text(value: str, field: str, limit: int = 200) -> str:
@@ -171,6 +192,7 @@ async def propose(
     workspace.require_editor("Proposing a commitment")
     owner = owner_party_id or workspace.own_party.id
     await check_owner_party(session, workspace, owner, visibility, what="commitment")
+    _check_due_date(due_date, field="dueDate")
     await _check_links(
         session, workspace, milestone_id=milestone_id, kpi_id=kpi_id, visibility=visibility
     )
@@ -325,6 +347,13 @@ def _plan(
     elif action == A.DISPUTE:
         values["dispute_reason"] = _require_reason(reason)
         log["reason"] = values["dispute_reason"]
+    elif action == A.ACCEPT:
+        # A proposal left waiting past its date is declined and proposed again, not agreed late.
+        _check_due_date(
+            commitment.due_date,
+            field="commitmentId",
+            what="This proposal's due date",
+        )
     elif action == A.DECLINE:
         log["reason"] = reason.strip()[:2000]
     elif action == A.REQUEST_RENEGOTIATION:
@@ -336,6 +365,7 @@ def _plan(
             )
         if new_due_date is None or new_due_date == commitment.due_date:
             raise Invalid("Give a new due date different from the current one.", field="newDueDate")
+        _check_due_date(new_due_date, field="newDueDate", what="The new due date")
         values.update(
             renegotiation_due_date=new_due_date, renegotiation_reason=_require_reason(reason)
         )
@@ -352,6 +382,11 @@ def _plan(
         values.update(renegotiation_due_date=None, renegotiation_reason=None)
         log.update(due_before=commitment.due_date, reason=commitment.renegotiation_reason or "")
         if action == A.ACCEPT_RENEGOTIATION:
+            _check_due_date(
+                commitment.renegotiation_due_date,
+                field="commitmentId",
+                what="The renegotiated due date",
+            )
             values["due_date"] = commitment.renegotiation_due_date
             log["due_after"] = commitment.renegotiation_due_date
     return values, log

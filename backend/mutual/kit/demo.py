@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mutual.config import Settings
 from mutual.db import Database
-from mutual.kit.clock import today, utcnow
+from mutual.kit.clock import stopped_at, today, utcnow
 from mutual.kit.identity import set_user_identity
 from mutual.kit.principal import Principal
 
@@ -43,11 +43,17 @@ def moment(day: int, order: int = 0) -> datetime:
 
 
 @asynccontextmanager
-async def acting(database: Database, actor: Principal) -> AsyncIterator[AsyncSession]:
-    """One transaction as `actor`, as one request of theirs would be."""
-    async with database.session() as session, session.begin():
-        await set_user_identity(session, actor.user_id)
-        yield session
+async def acting(
+    database: Database, actor: Principal, *, at: datetime | None = None
+) -> AsyncIterator[AsyncSession]:
+    """One transaction as `actor`, as one request of theirs would be; `at` (a `moment`) is when
+    the story says it happened: the services' clock reads it, so their rules about dates (a
+    due date must not be in the past...) judge the step on that day. The database's own
+    timestamps still say now; `Story.backdate` moves them."""
+    with stopped_at(at) if at is not None else nullcontext():
+        async with database.session() as session, session.begin():
+            await set_user_identity(session, actor.user_id)
+            yield session
 
 
 @dataclass
@@ -76,8 +82,8 @@ class Story:
     def principal(self, side: str, role: str) -> Principal:
         return self.people[f"{role}@{side}.example"]
 
-    def acting(self, actor: Principal) -> Any:
-        return acting(self.database, actor)
+    def acting(self, actor: Principal, *, at: datetime | None = None) -> Any:
+        return acting(self.database, actor, at=at)
 
     def backdate(self, sql: str, *args: Any) -> None:
         """An owner-role statement, run after every domain's part; `$1`.. are `args` and the

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 import uuid
+from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple, Protocol
 
@@ -37,6 +38,15 @@ class Cadence(enum.StrEnum):
     def previous_period_start(self, day: date) -> date:
         start = self.period_start(day)
         return self.period_start(start - timedelta(days=1))
+
+    def one_period_after(self, day: date) -> date:
+        """The same day one whole period later (a week, a month, three months; the 31st of
+        January gives the last day of February)."""
+        if self == Cadence.WEEKLY:
+            return day + timedelta(days=7)
+        months = day.year * 12 + day.month - 1 + (1 if self == Cadence.MONTHLY else 3)
+        year, month = divmod(months, 12)
+        return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 class KpiStatus(enum.StrEnum):
@@ -83,6 +93,12 @@ class Kpi(OwnedRecord, table=True):
     warning_threshold: Decimal
     critical_threshold: Decimal
     cadence: str = text_field()
+
+    @property
+    def started_on(self) -> date:
+        """From when it is expected to report: the day it was defined (UTC), or its baseline
+        date when that is later."""
+        return max(self.created_at.astimezone(UTC).date(), self.baseline_date)
 
 
 class KpiMeasurement(OwnedRecord, table=True):
@@ -178,6 +194,10 @@ class Judged(Protocol):
     @property
     def cadence(self) -> str: ...
     @property
+    def started_on(self) -> date: ...
+    @property
+    def baseline_value(self) -> Decimal: ...
+    @property
     def direction(self) -> str: ...
     @property
     def warning_threshold(self) -> Decimal: ...
@@ -192,11 +212,14 @@ class ComputedMeasurement:
 
 
 def status_of(kpi: Judged, latest: Measured | None, *, today: date) -> KpiStatus:
-    """Thresholds on the latest value; STALE once a whole period passed without one."""
+    """Thresholds on the latest value, or on the baseline (the last value known) until the
+    first measurement. STALE when the last whole period has no measurement, but only once a
+    whole period has passed since the KPI started: one defined today is not stale."""
     cadence = Cadence(kpi.cadence)
-    if latest is None or latest.period_start < cadence.previous_period_start(today):
+    reported = latest is not None and latest.period_start >= cadence.previous_period_start(today)
+    if not reported and today >= cadence.one_period_after(kpi.started_on):
         return KpiStatus.STALE
-    value = latest.value
+    value = latest.value if latest is not None else kpi.baseline_value
     if kpi.direction == Direction.HIGHER_IS_BETTER:
         if value >= kpi.warning_threshold:
             return KpiStatus.ON_TRACK
@@ -217,7 +240,8 @@ class BuiltinKpi:
     baseline_value: Decimal
     baseline_date: date
     target_date: date
-    measurements: tuple[ComputedMeasurement, ...]
+    measurements: tuple[ComputedMeasurement, ...]  # newest first
+    started_on: date  # the partnership's start: not STALE within a period of it
     unit: str = "%"
     direction: str = Direction.HIGHER_IS_BETTER
     target_value: Decimal = Decimal(95)

@@ -15,6 +15,9 @@ from mutual.tenancy.workspace import Workspace
 class PartnershipFields:
     workspace: strawberry.Private[Workspace]
 
-    @strawberry.field(description="KPIs with status and evidence; built-in ones first.")
+    @strawberry.field(
+        description="The KPIs the caller may see, with status and evidence; built-in ones "
+        "first (a side's once a commitment of its fell due in a month that is over)."
+    )
     async def kpis(self, info: Info[Context, None], include_builtin: bool = True) -> list[Kpi]:
         return await kpis_for(info, self.workspace, include_builtin=include_builtin)

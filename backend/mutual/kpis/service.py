@@ -378,14 +378,23 @@ class Evidence:
 
     @property
     def progress_percent(self) -> float | None:
-        """How much of the way from baseline to target the latest value has come; None with no
-        measurement, or when the baseline already meets the target (no way to cover: a
-        built-in on-time KPI whose first month was already on target, say)."""
-        span = self.target_value - self.baseline_value
-        towards_target = span > 0 if self.direction == Direction.HIGHER_IS_BETTER else span < 0
-        if self.latest is None or not towards_target:
+        """How much of the way from baseline to target the latest value has come, clamped to
+        0..100: a bar, never a ratio such as "-236 %" when one month of a few commitments
+        falls far below a baseline close to its target. 100 only once the target is met.
+        With a baseline that already meets the target there is no way to cover: 100 while
+        the latest value still meets it, else 0. None without a measurement."""
+        if self.latest is None:
             return None
-        return round(float((self.latest.value - self.baseline_value) / span * 100), 1)
+        higher = self.direction == Direction.HIGHER_IS_BETTER
+        sign = 1 if higher else -1
+        if sign * (self.latest.value - self.target_value) >= 0:
+            return 100.0
+        way = sign * (self.target_value - self.baseline_value)
+        if way <= 0:
+            return 0.0
+        covered = sign * (self.latest.value - self.baseline_value)
+        # Short of the target: at most 99.9, so rounding never reads as reached.
+        return min(max(round(float(covered / way * 100), 1), 0.0), 99.9)
 
 
 def evidence(kpi: Kpi | BuiltinKpi, newest_first: Sequence[Measured]) -> Evidence:

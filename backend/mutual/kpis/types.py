@@ -117,8 +117,10 @@ class KpiEvidence:
     target_value: float
     target_date: date
     progress_percent: float | None = strawberry.field(
-        description="How far from baseline towards target the latest value is (0 to 100+); "
-        "null without a measurement or when the baseline already meets the target."
+        description="How much of the way from baseline to target the latest value has come, "
+        "0 to 100: 0 at or behind the baseline, 100 once the target is met (when the "
+        "baseline already met it: 100 while the latest value still does, else 0); null "
+        "without a measurement."
     )
     oldest_first: strawberry.Private[list[models.Measured]]
 
@@ -142,7 +144,10 @@ class Kpi(Node):
     cadence: Cadence = record_field("cadence", Cadence, convert=Cadence)
     visibility: Visibility = record_field("visibility", Visibility, convert=Visibility)
     version: int = record_field("version", int)
-    builtin: bool = strawberry.field(description="Computed from commitments, not typed in.")
+    builtin: bool = strawberry.field(
+        description="Computed from commitments, not typed in: a side's share of commitments "
+        "kept on time per month; baseline its first five commitments due, target 95 %."
+    )
     record: strawberry.Private[models.Kpi | models.BuiltinKpi]
     workspace: strawberry.Private[Workspace]
 
@@ -182,8 +187,10 @@ class Kpi(Node):
         )
 
     @strawberry.field(
-        description="From the latest measurement and the thresholds; STALE when a whole "
-        "cadence period passed without one."
+        description="From the latest measurement (the baseline before the first one) and the "
+        "thresholds; STALE when the last whole cadence period has no measurement, once a "
+        "whole period has passed since the KPI started (its creation, or its baseline date "
+        "if later; a built-in one: the partnership's start)."
     )
     def status(self) -> KpiStatus:
         return shaped(

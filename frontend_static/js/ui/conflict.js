@@ -1,10 +1,7 @@
 // Someone saved first: what is saved now next to what the user changed, and the ways on.
 
-import {
-  html, useLayoutEffect, useRef, useState,
-} from './html.js';
-
-let uid = 0;
+import { html, useLayoutEffect, useRef } from './html.js';
+import { useUid } from './hooks.js';
 
 /**
  * rows: [{ key, label, mine, theirs }] (content), shown as a table when given; the children are
@@ -12,10 +9,7 @@ let uid = 0;
  */
 export function Conflict({ title, text, rows, mineLabel = 'Your change', children }) {
   const ref = useRef(null);
-  const [id] = useState(() => {
-    uid += 1;
-    return `conflict-${uid}`;
-  });
+  const id = useUid('conflict');
   useLayoutEffect(() => {
     ref.current.querySelector('.button-row button')?.focus();
   }, []);

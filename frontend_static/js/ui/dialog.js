@@ -2,11 +2,8 @@
 // Escape cancels; when it closes, focus returns to where it was when it opened.
 
 import { Button } from './form.js';
-import {
-  html, useLayoutEffect, useRef, useState,
-} from './html.js';
-
-let uid = 0;
+import { html, useLayoutEffect, useRef } from './html.js';
+import { useUid } from './hooks.js';
 
 /**
  * open: whether it shows; onConfirm(), onCancel(); busy: the confirmation is on its way (the
@@ -18,10 +15,7 @@ export function ConfirmDialog({
 }) {
   const ref = useRef(null);
   const opener = useRef(null);
-  const [id] = useState(() => {
-    uid += 1;
-    return `dialog-${uid}`;
-  });
+  const id = useUid('dialog');
   useLayoutEffect(() => {
     const dialog = ref.current;
     if (open && !dialog.open) {

@@ -39,9 +39,3 @@ export function Select({ options, value, ...attrs }) {
     ${options.map((o) => html`<option key=${o.value} value=${o.value}>${o.label}</option>`)}
   </select>`;
 }
-
-
-/** TEMPORARY until commitments are ported. */
-export function MessageBox({ kind = 'error', name }) {
-  return html`<div class=${`message message-${kind}`} role=${kind === 'error' ? 'alert' : 'status'} data-box=${name} hidden></div>`;
-}

@@ -63,12 +63,14 @@ export function useForm() {
  * A form with a heading (it names the form), its error summary and, with `withDone`, its
  * success message, then the children. Errors whose field names a control of the form show under
  * that control; the rest in the summary. onSubmit() runs on submit (the page does not reload).
+ * formRef, when given, receives the <form> element.
  */
 export function Form({
   form, heading, headingId, level = 4, id, className = 'form card', withDone = false,
-  onSubmit, onKeyDown, children,
+  onSubmit, onKeyDown, formRef, children,
 }) {
-  const ref = useRef(null);
+  const own = useRef(null);
+  const ref = formRef ?? own;
   // Which errors have a field to show them: the controls on screen decide, as they are named.
   const placed = (e) => Boolean(e.field) && ref.current?.elements.namedItem(e.field) instanceof HTMLElement;
   const byField = new Map(form.errors.filter(placed).map((e) => [e.field, e.message]));

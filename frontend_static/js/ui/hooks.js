@@ -67,9 +67,9 @@ export function useLiveChange(live, ctx, relevant, refresh) {
 
 /**
  * Keyboard focus across re-renders of a view: returns [ref, focusLater]. Put ref on the view's
- * root. When the focused element (or its nearest ancestor) carries data-key, the element with
- * the same key has focus again after a re-render, even when it was rebuilt (a card moved to
- * another column, say). focusLater(selector) focuses the first match after the next render.
+ * root. When the focused element (or its nearest ancestor) carries data-key and the re-render
+ * loses focus (the element was rebuilt: a card moved to another column, say), the element with
+ * the same key gets it back. focusLater(selector) focuses the first match after the next render.
  */
 export function useFocus() {
   const ref = useRef(null);
@@ -81,8 +81,10 @@ export function useFocus() {
   const key = keyed && root.contains(keyed) ? keyed.dataset.key : null;
   useLayoutEffect(() => {
     if (!key || !ref.current) return;
-    const again = ref.current.querySelector(`[data-key="${CSS.escape(key)}"]`);
-    if (again && document.activeElement !== again) again.focus({ preventScroll: true });
+    // Only focus lost with its element: a view that moved focus on purpose keeps it there.
+    const now = document.activeElement;
+    if (now && now !== document.body && ref.current.contains(now)) return;
+    ref.current.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus({ preventScroll: true });
   });
   useLayoutEffect(() => {
     if (request) ref.current?.querySelector(request.selector)?.focus();
@@ -96,3 +98,14 @@ export function byKey(key) {
   return `[data-key="${CSS.escape(key)}"]`;
 }
 
+
+let uid = 0;
+
+/** An id unique in the page, the same on every render of the component (label and aria wiring). */
+export function useUid(prefix) {
+  const [id] = useState(() => {
+    uid += 1;
+    return `${prefix}-${uid}`;
+  });
+  return id;
+}

@@ -263,6 +263,6 @@ export function CommitmentList({ args }) {
         onPrevious=${() => goTo({ last: PAGE_SIZE, before: connection.pageInfo.startCursor })}
         onNext=${() => goTo({ first: PAGE_SIZE, after: connection.pageInfo.endCursor })} />` : null}</div>
     </section>
-    <${Reliability} args=${args} />
+    <div><${Reliability} args=${args} /></div>
   </div>`;
 }

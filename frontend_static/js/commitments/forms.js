@@ -29,22 +29,36 @@ function headingOf(kind, c) {
 
 const NO_EVIDENCE = { url: '', title: '', note: '' };
 
+/** The evidence rows with something in them, trimmed, with their place on screen. */
+function filledRows(values) {
+  return values.evidence
+    .map((e, at) => ({ row: { url: e.url.trim(), title: e.title.trim(), note: e.note.trim() }, at }))
+    .filter(({ row }) => row.url || row.title || row.note);
+}
+
 /** What each step's form sends, and what it checks first. */
 const STEP_INPUT = {
   deliver: {
     initial: () => ({ evidence: [{ ...NO_EVIDENCE }] }),
-    collect: (v) => ({
-      evidence: v.evidence.map((e) => ({ url: e.url.trim(), title: e.title.trim(), note: e.note.trim() }))
-        .filter((e) => e.url || e.title || e.note),
-    }),
-    problems(input) {
+    collect: (v) => ({ evidence: filledRows(v).map(({ row }) => row) }),
+    // Each problem names the row as the form shows it (empty rows are not sent).
+    problems(_input, _c, v) {
+      const rows = filledRows(v);
       const found = [];
-      if (input.evidence.length === 0) found.push({ field: 'evidence[0].url', message: 'Add at least one link that proves the delivery.' });
-      input.evidence.forEach((e, i) => {
-        if (!/^https?:\/\/\S+$/.test(e.url)) found.push({ field: `evidence[${i}].url`, message: 'Enter a link starting with https:// or http://.' });
-        if (!e.title) found.push({ field: `evidence[${i}].title`, message: 'Give the link a title.' });
-      });
+      if (rows.length === 0) found.push({ field: 'evidence[0].url', message: 'Add at least one link that proves the delivery.' });
+      for (const { row, at } of rows) {
+        if (!/^https?:\/\/\S+$/.test(row.url)) found.push({ field: `evidence[${at}].url`, message: 'Enter a link starting with https:// or http://.' });
+        if (!row.title) found.push({ field: `evidence[${at}].title`, message: 'Give the link a title.' });
+      }
       return found;
+    },
+    /** The server numbers the rows it was sent: back to the rows on screen. */
+    onScreen(errors, v) {
+      const rows = filledRows(v);
+      return errors.map((e) => ({
+        ...e,
+        field: e.field?.replace(/^evidence\[(\d+)\]/, (whole, k) => (rows[Number(k)] ? `evidence[${rows[Number(k)].at}]` : whole)) ?? null,
+      }));
     },
   },
   dispute: {
@@ -94,12 +108,15 @@ export function ActionForm({ c, action, onSubmit, onCancel }) {
 
   function submit() {
     const input = step.collect(values);
-    const problems = step.problems(input, c);
+    const problems = step.problems(input, c, values);
     if (problems.length) {
       form.fail(problems);
       return;
     }
-    form.run(() => onSubmit(input));
+    form.run(async () => {
+      const errors = await onSubmit(input);
+      return errors && step.onScreen ? step.onScreen(errors, values) : errors;
+    });
   }
 
   const keydown = (event) => {

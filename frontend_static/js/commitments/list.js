@@ -12,7 +12,7 @@ import {
   html, useEffect, useRef, useState,
 } from '../ui/html.js';
 import {
-  byKey, useFocus, useLiveChange, useSectionLoad,
+  byKey, useFocus, useLiveChange, useRequestCounter, useSectionLoad,
 } from '../ui/hooks.js';
 import { LiveNotice, Message, useLiveNotice } from '../ui/message.js';
 import { Pager } from '../ui/pager.js';
@@ -91,6 +91,7 @@ export function CommitmentList({ args }) {
   const notice = useLiveNotice();
   const [root, focusLater] = useFocus();
   const wantedMilestone = useRef(ctx.params.get('milestone') ?? '');
+  const beginChoices = useRequestCounter();
   const steps = useSteps({
     ctx,
     load: () => load(query.current),
@@ -143,9 +144,10 @@ export function CommitmentList({ args }) {
   const setFilter = (name) => (event) => change({ filters: { ...query.current.filters, [name]: event.currentTarget.value }, page: FIRST });
 
   async function loadChoices() {
+    const isLatest = beginChoices();
     try {
       const data = await gql(CHOICES_QUERY, { id: partnership.id });
-      if (!ctx.isCurrent()) return;
+      if (!ctx.isCurrent() || !isLatest()) return;
       const next = {
         milestones: data.partnership.roadmap.phases.flatMap((p) => p.milestones),
         kpis: data.partnership.kpis,

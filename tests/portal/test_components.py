@@ -4,7 +4,7 @@ Every folder frontend_static/js/<domain>/ that js/domains.js lists is read (no b
 in it imports dom.js (the hand-made DOM helper of the pages not yet moved) or ui/html.js
 element(), none creates or changes elements itself (document.createElement, append, innerHTML,
 setAttribute, classList, ...), and none imports a helper from elsewhere in the portal that does
-(pages/common.js sideChip, say). ui/ holds the shared components; chart.js, which draws SVG by
+(pages/common.js liveNotice, say). ui/ holds the shared components; chart.js, which draws SVG by
 hand for ui/slot.js to show, is the one exception. Each domain's index.js exports the render
 domains.js imports, and mounts its view with ui/html.js.
 """
@@ -185,7 +185,7 @@ def test_the_check_finds_hand_built_dom() -> None:
         "list.append(card);": ".append(",
         "el.textContent = 'Saved.';": ".textContent =",
         "panel.hidden = true;": ".hidden =",
-        "import { sideChip, canEdit } from '../pages/common.js';": "imports sideChip from",
+        "import { liveNotice, canEdit } from '../pages/common.js';": "imports liveNotice from",
         "import { progressBar } from '../pages/overview.js';": "imports progressBar from",
         "import { sectionError } from '../pages/section.js';": "imports sectionError from",
         "import { element, html } from '../ui/html.js';": "element()",

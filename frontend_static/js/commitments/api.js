@@ -3,7 +3,6 @@
 import '../fragments.js';
 import { graphql } from '../graphql.js';
 import { mutate } from '../pages/common.js';
-import { showMessage } from '../dom.js';
 
 graphql`fragment PortalCommitmentRow on Commitment {
   id title status dueDate version visibility updatedAt disputeReason dueDates
@@ -118,29 +117,23 @@ export const ACTIONS = {
 export const isCommitmentEvent = (event) => event.objectType === 'Commitment' || event.objectType === 'CommitmentEvidence';
 
 /**
- * Sends one lifecycle step with the version the page shows. Returns 'ok', 'conflict' (the
- * commitment changed meanwhile; the message says so) or null (refused, and shown on the form
- * or above it; or the page is gone, or the session ended).
+ * Sends one lifecycle step with the version the page shows. Resolves to { ok: true },
+ * { conflict: current } (the commitment changed meanwhile; current may be null), { errors }
+ * (refused, or the request failed), or null (the page is gone, or the session ended).
  */
-export async function sendStep(c, action, input, { ctx, form, alert, conflictMessage }) {
+export async function sendStep(c, action, input, { ctx }) {
   const spec = ACTIONS[action];
   try {
     const { errors } = await mutate(spec.document, {
       input: { commitmentId: c.id, expectedVersion: c.version, ...input },
     }, spec.mutation);
     if (!ctx.isCurrent()) return null;
-    if (!errors.length) return 'ok';
+    if (!errors.length) return { ok: true };
     const conflict = errors.find((e) => e.code === 'CONFLICT');
-    if (conflict) {
-      showMessage(alert, 'error', conflictMessage(conflict.current));
-      return 'conflict';
-    }
-    if (form) form.showErrors(errors);
-    else showMessage(alert, 'error', errors.map((e) => e.message));
+    if (conflict) return { conflict: conflict.current ?? null };
+    return { errors };
   } catch (error) {
-    if (error.code === 'UNAUTHENTICATED') return null;
-    if (form) form.showErrors([{ message: error.message }]);
-    else showMessage(alert, 'error', error.message);
+    if (error.code === 'UNAUTHENTICATED' || !ctx.isCurrent()) return null;
+    return { errors: [{ field: null, message: error.message }] };
   }
-  return null;
 }

@@ -1,159 +1,115 @@
 // One commitment: facts, evidence, every due date, the history, and the actions.
 
-import {
-  busy, clear, emptyState, h, hideMessage, loading, messageBox, showMessage,
-} from '../dom.js';
-import { timeEl } from '../format.js';
-import { byOtherSide, onLiveChange } from '../live.js';
+import { byOtherSide } from '../live.js';
 import { gql } from '../api.js';
-import {
-  dayEl, keepingFocus, liveNotice, partnerName, sideChip, statusBadge,
-} from '../pages/common.js';
+import { partnerName } from '../pages/common.js';
 import { partnershipHref } from '../pages/partnerships.js';
-import { sectionError } from '../pages/section.js';
-import { ACTIONS, DETAIL_QUERY, isCommitmentEvent, sendStep } from './api.js';
+import { kpiHref } from '../kpis/links.js';
 import { milestoneHref } from '../roadmap/links.js';
-import { actionForm } from './forms.js';
-import { EvidenceAndDueDates, History } from './record.js';
-import { element, html } from '../ui/html.js';
+import { InternalBadge, SideChip, StatusBadge } from '../ui/badges.js';
 import { Facts } from '../ui/facts.js';
+import { html, useEffect, useState } from '../ui/html.js';
+import { useFocus, useLiveChange, useSectionLoad } from '../ui/hooks.js';
+import { LiveNotice, Message, useLiveNotice } from '../ui/message.js';
+import { Empty, Failed, Loading } from '../ui/states.js';
+import { Day, Moment } from '../ui/time.js';
+import { DETAIL_QUERY, isCommitmentEvent } from './api.js';
+import { EvidenceAndDueDates, History } from './record.js';
+import { ActionButtons } from './row.js';
+import { useSteps } from './steps.js';
 
-export function renderCommitment(content, args, commitmentId) {
+const TITLE_ID = 'commitment-heading';
+
+async function fetchCommitment(commitmentId) {
+  const data = await gql(DETAIL_QUERY, { id: commitmentId }).catch((error) => {
+    if (error.code === 'NOT_FOUND') return { node: null };
+    throw error;
+  });
+  // null: not found (the other side's internal commitment looks the same).
+  return data.node && data.node.title ? data.node : null;
+}
+
+export function CommitmentPage({ args, commitmentId }) {
   const { partnership, ctx, live } = args;
-  const back = h('p', { class: 'back-link' }, h('a', { href: partnershipHref(partnership.id, 'commitments') }, '← Back to the commitments'));
-  const notice = liveNotice();
-  const status = messageBox('success');
-  const alert = messageBox('error');
-  const body = h('div', { 'aria-busy': 'true' }, loading('Loading the commitment…'));
-  content.append(back, notice.el, status, alert, body);
-  let openForm = null;
-  let acting = false;
+  const [state, load] = useSectionLoad(() => fetchCommitment(commitmentId), args);
+  const [status, setStatus] = useState(null);
+  const [alert, setAlert] = useState(null);
+  const notice = useLiveNotice();
+  const [root, focusLater] = useFocus();
+  const c = state.data;
+  const steps = useSteps({
+    ctx,
+    load,
+    setStatus,
+    setAlert,
+    conflictMessage: () => 'This commitment changed while you were looking at it. It is up to date now; check it and try again.',
+    focusAfter: () => focusLater(`#${TITLE_ID}`),
+    focusBack: (_, action) => focusLater(`[data-key="act-${action}"]`),
+  });
 
-  async function load() {
-    body.setAttribute('aria-busy', 'true');
-    try {
-      const data = await gql(DETAIL_QUERY, { id: commitmentId }).catch((error) => {
-        if (error.code === 'NOT_FOUND') return { node: null };
-        throw error;
-      });
-      if (!ctx.isCurrent()) return;
-      const c = data.node;
-      if (!c || !c.title) {
-        clear(body, emptyState('Commitment not found', 'It may not exist, or it is the other side’s internal commitment.',
-          h('a', { class: 'button', href: partnershipHref(partnership.id, 'commitments') }, 'Back to the commitments')));
-        return;
-      }
-      ctx.setTitle(`${c.title} · Commitments · ${partnership.name}`);
-      if (openForm && !c.viewerActions.includes(openForm.action)) openForm = null;
-      await keepingFocus(body, async () => render(c));
-    } catch (error) {
-      sectionError(body, error, args, load);
-    } finally {
-      body.setAttribute('aria-busy', 'false');
-    }
-  }
+  useEffect(() => {
+    load();
+  }, []);
+  useEffect(() => {
+    if (!c) return;
+    ctx.setTitle(`${c.title} · Commitments · ${partnership.name}`);
+    steps.keepPossible([c]);
+  }, [c]);
 
-  function render(c) {
-    const formHost = h('div', { class: 'cm-form-host' });
-    if (openForm) formHost.append(openForm.el);
-    const titleId = 'commitment-heading';
-    clear(body,
-      h('div', { class: 'detail-head' },
-        h('h3', { class: 'detail-title', id: titleId, tabindex: '-1', 'data-key': 'commitment-heading' }, c.title),
-        statusBadge(c.status, 'cm'),
-        c.visibility === 'INTERNAL' ? h('span', { class: 'badge badge-internal' }, 'Internal') : null),
-      element(html`<${Facts} items=${[
-        ['Accountable side', sideChip(c.ownerParty)],
-        ['Proposed by', sideChip(c.proposedByParty)],
-        ['Due date', h('span', { class: c.status === 'MISSED' ? 'overdue' : null }, dayEl(c.dueDate))],
-        ['Milestone', c.milestone ? h('a', { href: milestoneHref(partnership.id, c.milestone.id) }, c.milestone.title) : 'None'],
-        ['KPI', c.kpi ? h('a', { href: `${partnershipHref(partnership.id, 'kpis')}/${encodeURIComponent(c.kpi.id)}` }, c.kpi.name) : 'None'],
-        ['Delivered', c.deliveredAt ? timeEl(c.deliveredAt) : 'Not yet'],
-        ['Confirmed', c.confirmedAt ? timeEl(c.confirmedAt) : 'Not yet']]} />`),
-      c.description ? h('p', { class: 'detail-description' }, c.description) : null,
-      c.pendingRenegotiation
-        ? h('p', { class: 'message message-warning' }, `${c.ownerParty.isOwn ? 'Your side asks' : `${c.ownerParty.organization.name} asks`} to move the due date to `,
-          dayEl(c.pendingRenegotiation.proposedDueDate), `: “${c.pendingRenegotiation.reason}”`)
-        : null,
-      c.status === 'DISPUTED' && c.disputeReason ? h('p', { class: 'message message-error' }, `Disputed: “${c.disputeReason}”`) : null,
-      actions(c, titleId, formHost),
-      formHost,
-      element(html`<${EvidenceAndDueDates} c=${c} />`),
-      element(html`<${History} c=${c} />`)
-    );
-  }
-
-  function actions(c, titleId, formHost) {
-    if (c.viewerActions.length === 0) return null;
-    return h('div', { class: 'cm-actions cm-actions-detail', role: 'group', 'aria-label': 'Actions' },
-      Object.keys(ACTIONS).filter((a) => c.viewerActions.includes(a)).map((action) => {
-        const spec = ACTIONS[action];
-        const button = h('button', {
-          type: 'button', class: `button${spec.kind ? ` button-${spec.kind}` : ''}`,
-          'aria-describedby': titleId, 'data-key': `act-${action}`,
-        }, spec.label);
-        button.addEventListener('click', () => {
-          if (!spec.form) {
-            act(c, action, {}, button);
-            return;
-          }
-          const form = actionForm(c, action, {
-            onSubmit: (input, submit) => act(c, action, input, submit, form),
-            onCancel: () => {
-              openForm = null;
-              form.remove();
-              body.querySelector(`[data-key="act-${action}"]`)?.focus();
-            },
-          });
-          openForm = { action, el: form };
-          clear(formHost, form);
-          form.querySelector('input, textarea')?.focus();
-        });
-        return button;
-      }));
-  }
-
-  async function act(c, action, input, button, form = null) {
-    if (acting) return;
-    acting = true;
-    hideMessage(status);
-    hideMessage(alert);
-    const spec = ACTIONS[action];
-    let ok = false;
-    let reload = !form;
-    try {
-      await busy(button, 'Saving…', async () => {
-        const outcome = await sendStep(c, action, input, {
-          ctx, form, alert,
-          conflictMessage: () => 'This commitment changed while you were looking at it. It is up to date now; check it and try again.',
-        });
-        if (outcome === 'conflict') {
-          openForm = null;
-          reload = true;
-        }
-        ok = outcome === 'ok';
-      });
-      if (!ctx.isCurrent()) return;
-      if (ok) {
-        openForm = null;
-        reload = true;
-      }
-      if (reload) await load();
-      if (ok) {
-        showMessage(status, 'success', `${spec.done} “${c.title}”.`);
-        body.querySelector('h3')?.focus();
-      }
-    } finally {
-      acting = false;
-    }
-  }
-
-  onLiveChange(live, ctx, isCommitmentEvent, async (events) => {
-    if (acting) return;
+  useLiveChange(live, ctx, isCommitmentEvent, async (events) => {
+    if (steps.busy.current) return;
     if (!events.some((e) => e.resync || e.objectId === commitmentId || e.objectType === 'CommitmentEvidence')) return;
     await load();
     if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just changed this commitment; it is up to date.`);
   });
 
-  load();
+  const back = partnershipHref(partnership.id, 'commitments');
+  let body;
+  if (state.error) body = html`<${Failed} error=${state.error} onRetry=${load} />`;
+  else if (c === undefined) body = html`<${Loading} text="Loading the commitment…" />`;
+  else if (c === null) {
+    body = html`<${Empty} title="Commitment not found" text="It may not exist, or it is the other side’s internal commitment.">
+      <a class="button" href=${back}>Back to the commitments</a>
+    <//>`;
+  } else body = html`<${Commitment} c=${c} partnershipId=${partnership.id} steps=${steps} />`;
+
+  return html`<div ref=${root}>
+    <p class="back-link"><a href=${back}>← Back to the commitments</a></p>
+    <${LiveNotice} notice=${notice.notice} />
+    <${Message} kind="success" messages=${status} />
+    <${Message} kind="error" messages=${alert} />
+    <div aria-busy=${state.busy ? 'true' : 'false'}>${body}</div>
+  </div>`;
+}
+
+function Commitment({ c, partnershipId, steps }) {
+  const facts = [
+    ['Accountable side', html`<${SideChip} party=${c.ownerParty} />`],
+    ['Proposed by', html`<${SideChip} party=${c.proposedByParty} />`],
+    ['Due date', html`<span class=${c.status === 'MISSED' ? 'overdue' : undefined}><${Day} iso=${c.dueDate} /></span>`],
+    ['Milestone', c.milestone ? html`<a href=${milestoneHref(partnershipId, c.milestone.id)}>${c.milestone.title}</a>` : 'None'],
+    ['KPI', c.kpi ? html`<a href=${kpiHref(partnershipId, c.kpi.id)}>${c.kpi.name}</a>` : 'None'],
+    ['Delivered', c.deliveredAt ? html`<${Moment} iso=${c.deliveredAt} />` : 'Not yet'],
+    ['Confirmed', c.confirmedAt ? html`<${Moment} iso=${c.confirmedAt} />` : 'Not yet'],
+  ];
+  const renegotiation = c.pendingRenegotiation;
+  const asking = c.ownerParty.isOwn ? 'Your side asks' : `${c.ownerParty.organization.name} asks`;
+  return html`
+    <div class="detail-head">
+      <h3 class="detail-title" id=${TITLE_ID} tabindex="-1" data-key="commitment-heading">${c.title}</h3>
+      <${StatusBadge} status=${c.status} prefix="cm" />
+      ${c.visibility === 'INTERNAL' ? html`<${InternalBadge} />` : null}
+    </div>
+    <${Facts} items=${facts} />
+    ${c.description ? html`<p class="detail-description">${c.description}</p>` : null}
+    ${renegotiation
+      ? html`<p class="message message-warning">${`${asking} to move the due date to `}<${Day}
+          iso=${renegotiation.proposedDueDate} />${`: “${renegotiation.reason}”`}</p>`
+      : null}
+    ${c.status === 'DISPUTED' && c.disputeReason ? html`<p class="message message-error">${`Disputed: “${c.disputeReason}”`}</p>` : null}
+    <${ActionButtons} c=${c} titleId=${TITLE_ID} label="Actions" className="cm-actions cm-actions-detail" small=${false}
+      keyOf=${(action) => `act-${action}`} acting=${steps.acting} onAction=${steps.onAction} />
+    <div class="cm-form-host">${steps.formOf(c)}</div>
+    <${EvidenceAndDueDates} c=${c} />
+    <${History} c=${c} />`;
 }

@@ -1,218 +1,268 @@
 // Commitment forms: proposing one, and the input some lifecycle steps need.
 
 import {
-  busy, clear, clearFieldErrors, field, h, hideMessage, messageBox, newId, showMessage,
-  showUserErrors,
-} from '../dom.js';
-import {
-  addDaysIso, dayEl, isIsoDay, mutate, ownParty, sideOptions, todayIso,
+  addDaysIso, isIsoDay, mutate, ownParty, sideOptions, todayIso,
 } from '../pages/common.js';
+import { Field, Select } from '../ui/field.js';
+import {
+  Form, SubmitButton, useForm, useValues,
+} from '../ui/form.js';
+import {
+  html, useLayoutEffect, useRef, useState,
+} from '../ui/html.js';
+import { useUid } from '../ui/hooks.js';
+import { Day } from '../ui/time.js';
 import { ACTIONS, PROPOSE } from './api.js';
-import { Field, MessageBox, Select } from '../ui/field.js';
-import { element, html } from '../ui/html.js';
 
-/** The form of an action that needs input: evidence links, a reason, or a new due date. */
-export function actionForm(c, action, { onSubmit, onCancel }) {
+const SUBMIT_LABELS = {
+  deliver: 'Mark as delivered', dispute: 'Dispute delivery', decline: 'Decline commitment', renegotiate: 'Send the request',
+};
+
+function headingOf(kind, c) {
+  return {
+    deliver: `Deliver “${c.title}”`,
+    dispute: `Dispute the delivery of “${c.title}”`,
+    decline: `Decline “${c.title}”`,
+    renegotiate: `Ask for a new due date for “${c.title}”`,
+  }[kind];
+}
+
+const NO_EVIDENCE = { url: '', title: '', note: '' };
+
+/** The evidence rows with something in them, trimmed, with their place on screen. */
+function filledRows(values) {
+  return values.evidence
+    .map((e, at) => ({ row: { url: e.url.trim(), title: e.title.trim(), note: e.note.trim() }, at }))
+    .filter(({ row }) => row.url || row.title || row.note);
+}
+
+/** What each step's form sends, and what it checks first. */
+const STEP_INPUT = {
+  deliver: {
+    initial: () => ({ evidence: [{ ...NO_EVIDENCE }] }),
+    collect: (v) => ({ evidence: filledRows(v).map(({ row }) => row) }),
+    // Each problem names the row as the form shows it (empty rows are not sent).
+    problems(_input, _c, v) {
+      const rows = filledRows(v);
+      const found = [];
+      if (rows.length === 0) found.push({ field: 'evidence[0].url', message: 'Add at least one link that proves the delivery.' });
+      for (const { row, at } of rows) {
+        if (!/^https?:\/\/\S+$/.test(row.url)) found.push({ field: `evidence[${at}].url`, message: 'Enter a link starting with https:// or http://.' });
+        if (!row.title) found.push({ field: `evidence[${at}].title`, message: 'Give the link a title.' });
+      }
+      return found;
+    },
+    /** The server numbers the rows it was sent: back to the rows on screen. */
+    onScreen(errors, v) {
+      const rows = filledRows(v);
+      return errors.map((e) => ({
+        ...e,
+        field: e.field?.replace(/^evidence\[(\d+)\]/, (whole, k) => (rows[Number(k)] ? `evidence[${rows[Number(k)].at}]` : whole)) ?? null,
+      }));
+    },
+  },
+  dispute: {
+    initial: () => ({ reason: '' }),
+    collect: (v) => ({ reason: v.reason.trim() }),
+    problems: (input) => (input.reason ? [] : [{ field: 'reason', message: 'Say why you dispute the delivery.' }]),
+  },
+  decline: {
+    initial: () => ({ reason: '' }),
+    collect: (v) => ({ reason: v.reason.trim() }),
+    problems: () => [],
+  },
+  renegotiate: {
+    initial: (c) => ({ newDueDate: addDaysIso(c.dueDate, 14), reason: '' }),
+    collect: (v) => ({ newDueDate: v.newDueDate, reason: v.reason.trim() }),
+    problems(input, c) {
+      const found = [];
+      if (!isIsoDay(input.newDueDate)) found.push({ field: 'newDueDate', message: 'Choose the new due date.' });
+      else if (input.newDueDate === c.dueDate) found.push({ field: 'newDueDate', message: 'Choose a date other than the current one.' });
+      if (!input.reason) found.push({ field: 'reason', message: 'Say why the date has to move.' });
+      return found;
+    },
+  },
+};
+
+/**
+ * The form of a step that needs input: evidence links, a reason, or a new due date.
+ * onSubmit(input) resolves to the userErrors to show (the form stays as typed) or nothing;
+ * onCancel() closes it (Escape too). Its first control has focus when it opens.
+ */
+export function ActionForm({ c, action, onSubmit, onCancel }) {
   const spec = ACTIONS[action];
-  const errors = messageBox('error');
-  const submit = h('button', { type: 'submit', class: `button button-small${spec.kind ? ` button-${spec.kind}` : ''}` }, {
-    deliver: 'Mark as delivered', dispute: 'Dispute delivery', decline: 'Decline commitment', renegotiate: 'Send the request',
-  }[spec.form]);
-  const cancel = h('button', { type: 'button', class: 'button button-small button-quiet', onclick: onCancel }, 'Cancel');
-  const headingId = newId('action-form');
-  const heading = h('h5', { id: headingId }, {
-    deliver: `Deliver “${c.title}”`, dispute: `Dispute the delivery of “${c.title}”`,
-    decline: `Decline “${c.title}”`, renegotiate: `Ask for a new due date for “${c.title}”`,
-  }[spec.form]);
-  const form = h('form', { class: 'form cm-action-form', novalidate: true, 'aria-labelledby': headingId }, heading, errors);
-  let collect = () => ({});
+  const kind = spec.form;
+  const step = STEP_INPUT[kind];
+  const form = useForm();
+  const { values, bind, set } = useValues(() => step.initial(c));
+  const headingId = useUid('action-form');
+  const ref = useRef(null);
+  const [focusRow, setFocusRow] = useState(null);
 
-  if (spec.form === 'deliver') {
-    const links = h('div', { class: 'evidence-rows' });
-    const addRow = (focus) => {
-      const index = links.children.length;
-      const url = h('input', { type: 'url', inputmode: 'url', placeholder: 'https://…', autocomplete: 'off', spellcheck: 'false' });
-      const title = h('input', { type: 'text', maxlength: '200', autocomplete: 'off' });
-      const note = h('input', { type: 'text', maxlength: '2000', autocomplete: 'off' });
-      const n = index + 1;
-      const fieldset = h('fieldset', { class: 'evidence-row' },
-        h('legend', {}, `Evidence link ${n}`),
-        h('div', { class: 'form-row' },
-          field({ label: 'Link (URL)', control: url, name: `evidence[${index}].url` }),
-          field({ label: 'Title', control: title, name: `evidence[${index}].title` }),
-          field({ label: 'Note (optional)', control: note, name: `evidence[${index}].note` })));
-      links.append(fieldset);
-      if (focus) url.focus();
-    };
-    addRow(false);
-    const more = h('button', { type: 'button', class: 'button button-small', onclick: () => addRow(true) }, 'Add another link');
-    form.append(h('p', { class: 'hint' }, 'Link to what proves the delivery: a report, a dashboard, a signed-off document. The other side confirms or disputes it.'),
-      links, h('div', {}, more));
-    collect = () => ({
-      evidence: [...links.querySelectorAll('.evidence-row')].map((fs) => {
-        const [url, title, note] = fs.querySelectorAll('input');
-        return { url: url.value.trim(), title: title.value.trim(), note: note.value.trim() };
-      }).filter((e) => e.url || e.title || e.note),
-    });
-    form.validate = (input) => {
-      const problems = [];
-      if (input.evidence.length === 0) problems.push({ field: 'evidence[0].url', message: 'Add at least one link that proves the delivery.' });
-      input.evidence.forEach((e, i) => {
-        if (!/^https?:\/\/\S+$/.test(e.url)) problems.push({ field: `evidence[${i}].url`, message: 'Enter a link starting with https:// or http://.' });
-        if (!e.title) problems.push({ field: `evidence[${i}].title`, message: 'Give the link a title.' });
-      });
-      return problems;
-    };
-  } else if (spec.form === 'dispute' || spec.form === 'decline') {
-    const reason = h('textarea', { rows: '2', maxlength: '2000' });
-    form.append(field({
-      label: spec.form === 'dispute' ? 'Why is the delivery not what was agreed?' : 'Reason (optional)',
-      control: reason,
-      name: 'reason',
-      hint: spec.form === 'dispute' ? 'The accountable side sees this and can deliver again.' : null,
-    }));
-    collect = () => ({ reason: reason.value.trim() });
-    form.validate = (input) => (spec.form === 'dispute' && !input.reason
-      ? [{ field: 'reason', message: 'Say why you dispute the delivery.' }] : []);
-  } else if (spec.form === 'renegotiate') {
-    const date = h('input', { type: 'date', value: addDaysIso(c.dueDate, 14) });
-    const reason = h('textarea', { rows: '2', maxlength: '2000' });
-    form.append(h('p', { class: 'hint' }, 'Currently due ', dayEl(c.dueDate), '. The other side accepts the new date or keeps the current one; every date stays on record.'),
-      h('div', { class: 'form-row' },
-        field({ label: 'New due date', control: date, name: 'newDueDate' }),
-        field({ label: 'Reason', control: reason, name: 'reason' })));
-    collect = () => ({ newDueDate: date.value, reason: reason.value.trim() });
-    form.validate = (input) => {
-      const problems = [];
-      if (!isIsoDay(input.newDueDate)) problems.push({ field: 'newDueDate', message: 'Choose the new due date.' });
-      else if (input.newDueDate === c.dueDate) problems.push({ field: 'newDueDate', message: 'Choose a date other than the current one.' });
-      if (!input.reason) problems.push({ field: 'reason', message: 'Say why the date has to move.' });
-      return problems;
-    };
-  }
-  form.append(h('div', { class: 'button-row' }, submit, cancel));
-  form.showErrors = (list) => {
-    showUserErrors(form, errors, list);
-    form.querySelector('[aria-invalid="true"]')?.focus();
-  };
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    clearFieldErrors(form);
-    hideMessage(errors);
-    const input = collect();
-    const problems = form.validate ? form.validate(input) : [];
+  useLayoutEffect(() => {
+    ref.current.querySelector('input, textarea')?.focus();
+  }, []);
+  useLayoutEffect(() => {
+    if (focusRow !== null) ref.current.querySelector(`[name="evidence[${focusRow}].url"]`)?.focus();
+  }, [focusRow]);
+
+  function submit() {
+    const input = step.collect(values);
+    const problems = step.problems(input, c, values);
     if (problems.length) {
-      form.showErrors(problems);
+      form.fail(problems);
       return;
     }
-    onSubmit(input, submit);
-  });
-  form.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      onCancel();
-    }
-  });
-  return form;
+    form.run(async () => {
+      const errors = await onSubmit(input);
+      return errors && step.onScreen ? step.onScreen(errors, values) : errors;
+    });
+  }
+
+  const keydown = (event) => {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    onCancel();
+  };
+
+  const setEvidence = (index, key) => (event) => {
+    const value = event.currentTarget.value;
+    set('evidence', values.evidence.map((e, i) => (i === index ? { ...e, [key]: value } : e)));
+  };
+
+  let fields;
+  if (kind === 'deliver') {
+    fields = html`
+      <p class="hint">Link to what proves the delivery: a report, a dashboard, a signed-off document. The other side confirms or disputes it.</p>
+      <div class="evidence-rows">
+        ${values.evidence.map((e, i) => html`<fieldset class="evidence-row" key=${i}>
+          <legend>${`Evidence link ${i + 1}`}</legend>
+          <div class="form-row">
+            <${Field} label="Link (URL)" name=${`evidence[${i}].url`}>
+              <input type="url" inputmode="url" placeholder="https://…" autocomplete="off" spellcheck=${false}
+                value=${e.url} onInput=${setEvidence(i, 'url')} />
+            <//>
+            <${Field} label="Title" name=${`evidence[${i}].title`}>
+              <input type="text" maxlength="200" autocomplete="off" value=${e.title} onInput=${setEvidence(i, 'title')} />
+            <//>
+            <${Field} label="Note (optional)" name=${`evidence[${i}].note`}>
+              <input type="text" maxlength="2000" autocomplete="off" value=${e.note} onInput=${setEvidence(i, 'note')} />
+            <//>
+          </div>
+        </fieldset>`)}
+      </div>
+      <div><button type="button" class="button button-small" onClick=${() => {
+        set('evidence', [...values.evidence, { ...NO_EVIDENCE }]);
+        setFocusRow(values.evidence.length);
+      }}>Add another link</button></div>`;
+  } else if (kind === 'renegotiate') {
+    fields = html`
+      <p class="hint">Currently due <${Day} iso=${c.dueDate} />. The other side accepts the new date or keeps the current one; every date stays on record.</p>
+      <div class="form-row">
+        <${Field} label="New due date" name="newDueDate"><input type="date" ...${bind('newDueDate')} /><//>
+        <${Field} label="Reason" name="reason"><textarea rows="2" maxlength="2000" ...${bind('reason')}></textarea><//>
+      </div>`;
+  } else {
+    fields = html`<${Field} name="reason"
+      label=${kind === 'dispute' ? 'Why is the delivery not what was agreed?' : 'Reason (optional)'}
+      hint=${kind === 'dispute' ? 'The accountable side sees this and can deliver again.' : null}>
+      <textarea rows="2" maxlength="2000" ...${bind('reason')}></textarea>
+    <//>`;
+  }
+
+  return html`<${Form} form=${form} formRef=${ref} className="form cm-action-form" level=${5}
+    heading=${headingOf(kind, c)} headingId=${headingId} onSubmit=${submit} onKeyDown=${keydown}>
+    ${fields}
+    <div class="button-row">
+      <${SubmitButton} className=${`button button-small${spec.kind ? ` button-${spec.kind}` : ''}`}>${SUBMIT_LABELS[kind]}<//>
+      <button type="button" class="button button-small button-quiet" onClick=${onCancel}>Cancel</button>
+    </div>
+  <//>`;
 }
 
 const PROPOSE_VISIBILITY = [
   { value: 'SHARED', label: 'Shared — the other side accepts it' },
   { value: 'INTERNAL', label: 'Internal — your side\'s own plan' },
 ];
-const NONE = [{ value: '', label: 'None' }];
+const NONE = { value: '', label: 'None' };
 
-function ProposeForm({ partnership }) {
-  return html`<form class="form card" id="propose-commitment" novalidate aria-labelledby="propose-heading">
-    <h3 id="propose-heading">Propose a commitment</h3>
-    <${MessageBox} kind="error" name="errors" />
-    <${Field} label="What will be delivered" name="title"
-      hint="Concrete and checkable, e.g. “Weekly order-status report every Monday”.">
-      <input type="text" maxlength="200" autocomplete="off" />
-    <//>
-    <div class="form-row">
-      <${Field} label="Due date" name="dueDate"><input type="date" value=${addDaysIso(todayIso(), 30)} /><//>
-      <${Field} label="Accountable side" name="ownerPartyId" hint="The side that delivers.">
-        <${Select} options=${sideOptions(partnership)} value=${ownParty(partnership)?.id} />
-      <//>
-      <${Field} label="Visibility" name="visibility"><${Select} options=${PROPOSE_VISIBILITY} value="SHARED" /><//>
-    </div>
-    <div class="form-row">
-      <${Field} label="Milestone (optional)" name="milestoneId"><${Select} options=${NONE} value="" /><//>
-      <${Field} label="KPI it moves (optional)" name="kpiId"><${Select} options=${NONE} value="" /><//>
-    </div>
-    <${Field} label="Description (optional)" name="description"><textarea rows="3" maxlength="5000"></textarea><//>
-    <div><button type="submit" class="button button-primary">Propose commitment</button></div>
-  </form>`;
-}
+/**
+ * The propose form. choices: { milestones, kpis } it may link to; onCreated(commitment) runs
+ * once the commitment exists.
+ */
+export function ProposeForm({ partnership, ctx, choices, onCreated }) {
+  const form = useForm();
+  const { values, bind, setAll } = useValues(() => ({
+    title: '', dueDate: addDaysIso(todayIso(), 30), ownerPartyId: ownParty(partnership)?.id,
+    visibility: 'SHARED', milestoneId: '', kpiId: '', description: '',
+  }));
+  const title = useRef(null);
+  const milestones = choices.milestones.filter((m) => m.status !== 'DROPPED');
+  const milestoneOptions = [NONE, ...milestones.map((m) => ({ value: m.id, label: m.title }))];
+  const kpiOptions = [NONE, ...choices.kpis.map((k) => ({ value: k.id, label: k.name }))];
+  // A choice that is gone (a milestone dropped meanwhile) is no choice.
+  const chosen = (id, options) => (options.some((o) => o.value === id) ? id : '');
 
-/** The propose form: markup from the component above, submitted by hand. */
-export function buildProposeForm(partnership, ctx, onCreated) {
-  const form = element(html`<${ProposeForm} partnership=${partnership} />`);
-  const [title, due, owner, visibility, milestone, kpi, description] = [
-    'title', 'dueDate', 'ownerPartyId', 'visibility', 'milestoneId', 'kpiId', 'description',
-  ].map((name) => form.elements.namedItem(name));
-  const errors = form.querySelector('[data-box="errors"]');
-  const submit = form.querySelector('button[type="submit"]');
-
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearFieldErrors(form);
-    hideMessage(errors);
-    const local = [];
-    if (!title.value.trim()) local.push({ field: 'title', message: 'Say what will be delivered.' });
-    if (!isIsoDay(due.value)) local.push({ field: 'dueDate', message: 'Choose a due date.' });
-    if (visibility.value === 'INTERNAL' && owner.value !== ownParty(partnership)?.id) {
-      local.push({ field: 'visibility', message: 'An internal commitment is your side\'s own: choose your side as accountable.' });
+  function problems() {
+    const found = [];
+    if (!values.title.trim()) found.push({ field: 'title', message: 'Say what will be delivered.' });
+    if (!isIsoDay(values.dueDate)) found.push({ field: 'dueDate', message: 'Choose a due date.' });
+    if (values.visibility === 'INTERNAL' && values.ownerPartyId !== ownParty(partnership)?.id) {
+      found.push({ field: 'visibility', message: 'An internal commitment is your side\'s own: choose your side as accountable.' });
     }
+    return found;
+  }
+
+  function submit() {
+    const local = problems();
     if (local.length) {
-      showUserErrors(form, errors, local);
-      form.querySelector('[aria-invalid="true"]')?.focus();
+      form.fail(local);
       return;
     }
-    let created = null;
-    await busy(submit, 'Proposing…', async () => {
-      try {
-        const { payload, errors: userErrors } = await mutate(PROPOSE, {
-          input: {
-            partnershipId: partnership.id,
-            title: title.value.trim(),
-            dueDate: due.value,
-            ownerPartyId: owner.value,
-            visibility: visibility.value,
-            milestoneId: milestone.value || null,
-            kpiId: kpi.value || null,
-            description: description.value.trim(),
-          },
-        }, 'proposeCommitment');
-        if (userErrors.length) {
-          showUserErrors(form, errors, userErrors);
-          (form.querySelector('[aria-invalid="true"]') ?? title).focus();
-          return;
-        }
-        created = payload.commitment;
-      } catch (error) {
-        if (error.code !== 'UNAUTHENTICATED') showMessage(errors, 'error', error.message);
-      }
+    form.run(async () => {
+      const { payload, errors } = await mutate(PROPOSE, {
+        input: {
+          partnershipId: partnership.id,
+          title: values.title.trim(),
+          dueDate: values.dueDate,
+          ownerPartyId: values.ownerPartyId,
+          visibility: values.visibility,
+          milestoneId: chosen(values.milestoneId, milestoneOptions) || null,
+          kpiId: chosen(values.kpiId, kpiOptions) || null,
+          description: values.description.trim(),
+        },
+      }, 'proposeCommitment');
+      if (errors.length) return errors;
+      if (!ctx.isCurrent()) return undefined;
+      setAll((v) => ({ ...v, title: '', description: '' }));
+      await onCreated(payload.commitment);
+      title.current?.focus();
+      return undefined;
     });
-    if (!created || !ctx.isCurrent()) return;
-    title.value = '';
-    description.value = '';
-    await onCreated(created);
-    title.focus();
-  });
+  }
 
-  return {
-    el: form,
-    focusFirst: () => title.focus(),
-    setChoices({ milestones, kpis }) {
-      const keepM = milestone.value;
-      const keepK = kpi.value;
-      clear(milestone, h('option', { value: '' }, 'None'),
-        milestones.filter((m) => m.status !== 'DROPPED').map((m) => h('option', { value: m.id }, m.title)));
-      clear(kpi, h('option', { value: '' }, 'None'), kpis.map((k) => h('option', { value: k.id }, k.name)));
-      milestone.value = keepM;
-      kpi.value = keepK;
-    },
-  };
+  return html`<${Form} form=${form} id="propose-commitment" level=${3} heading="Propose a commitment"
+    headingId="propose-heading" onSubmit=${submit}>
+    <${Field} label="What will be delivered" name="title"
+      hint="Concrete and checkable, e.g. “Weekly order-status report every Monday”.">
+      <input type="text" maxlength="200" autocomplete="off" ref=${title} ...${bind('title')} />
+    <//>
+    <div class="form-row">
+      <${Field} label="Due date" name="dueDate"><input type="date" ...${bind('dueDate')} /><//>
+      <${Field} label="Accountable side" name="ownerPartyId" hint="The side that delivers.">
+        <${Select} options=${sideOptions(partnership)} ...${bind('ownerPartyId')} />
+      <//>
+      <${Field} label="Visibility" name="visibility"><${Select} options=${PROPOSE_VISIBILITY} ...${bind('visibility')} /><//>
+    </div>
+    <div class="form-row">
+      <${Field} label="Milestone (optional)" name="milestoneId">
+        <${Select} options=${milestoneOptions} ...${bind('milestoneId')} value=${chosen(values.milestoneId, milestoneOptions)} />
+      <//>
+      <${Field} label="KPI it moves (optional)" name="kpiId">
+        <${Select} options=${kpiOptions} ...${bind('kpiId')} value=${chosen(values.kpiId, kpiOptions)} />
+      <//>
+    </div>
+    <${Field} label="Description (optional)" name="description"><textarea rows="3" maxlength="5000" ...${bind('description')}></textarea><//>
+    <div><${SubmitButton} busyLabel="Proposing…">Propose commitment<//></div>
+  <//>`;
 }

@@ -1,11 +1,13 @@
 // The commitments section: the list, or one commitment when the address names it.
 
-import { renderCommitment } from './detail.js';
-import { renderCommitmentList } from './list.js';
+import { html, mount } from '../ui/html.js';
+import { CommitmentPage } from './detail.js';
+import { CommitmentList } from './list.js';
 
 export { commitmentHref } from './links.js';
 
 export function renderCommitments(content, args) {
-  if (args.itemId) renderCommitment(content, args, args.itemId);
-  else renderCommitmentList(content, args);
+  mount(content, args.itemId
+    ? html`<${CommitmentPage} args=${args} commitmentId=${args.itemId} />`
+    : html`<${CommitmentList} args=${args} />`);
 }

@@ -1,26 +1,30 @@
 // The list of commitments: filters and sorting on the server, pages, and on each row the
 // two-sided actions the viewer may take now (Commitment.viewerActions).
 
-import {
-  busy, clear, field, h, hideMessage, loading, messageBox, showMessage,
-} from '../dom.js';
-import { byOtherSide, onLiveChange } from '../live.js';
+import { byOtherSide } from '../live.js';
 import { gql } from '../api.js';
 import {
-  canEdit, isIsoDay, keepingFocus, liveNotice, otherParty, ownParty, partnerName, select,
-  statusName,
+  canEdit, isIsoDay, otherParty, ownParty, partnerName, statusName,
 } from '../pages/common.js';
 import { partnershipHref } from '../pages/partnerships.js';
-import { sectionError } from '../pages/section.js';
-import { ACTIONS, CHOICES_QUERY, isCommitmentEvent, LIST_QUERY, sendStep } from './api.js';
-import { actionForm, buildProposeForm } from './forms.js';
-import { renderReliability } from './reliability.js';
-import { html, show } from '../ui/html.js';
+import { Field, Select } from '../ui/field.js';
+import {
+  html, useEffect, useRef, useState,
+} from '../ui/html.js';
+import {
+  byKey, useFocus, useLiveChange, useRequestCounter, useSectionLoad,
+} from '../ui/hooks.js';
+import { LiveNotice, Message, useLiveNotice } from '../ui/message.js';
 import { Pager } from '../ui/pager.js';
+import { Empty, Failed, Loading } from '../ui/states.js';
+import { CHOICES_QUERY, isCommitmentEvent, LIST_QUERY } from './api.js';
+import { ProposeForm } from './forms.js';
+import { Reliability } from './reliability.js';
 import { CommitmentRows } from './row.js';
-import { Empty } from '../ui/states.js';
+import { useSteps } from './steps.js';
 
 const PAGE_SIZE = 20;
+const FIRST = { first: PAGE_SIZE, after: null };
 const STATUSES = ['PROPOSED', 'AGREED', 'IN_PROGRESS', 'DELIVERED', 'CONFIRMED', 'DISPUTED', 'MISSED', 'DECLINED'];
 const OPEN = ['PROPOSED', 'AGREED', 'IN_PROGRESS', 'DELIVERED', 'DISPUTED', 'MISSED'];
 const STATUS_FILTERS = [
@@ -34,285 +38,233 @@ const SORTS = [
   { value: 'updated', label: 'Last update, newest first', orderBy: { field: 'UPDATED_AT', descending: true } },
   { value: 'updated-asc', label: 'Last update, oldest first', orderBy: { field: 'UPDATED_AT', descending: false } },
 ];
-export function renderCommitmentList(content, args) {
+const NO_FILTERS = {
+  status: '', owner: '', from: '', to: '', milestone: '', sort: 'due',
+};
+
+function ownerOptions(partnership) {
+  return [
+    { value: '', label: 'Either side' },
+    ...[ownParty(partnership), otherParty(partnership)].filter(Boolean)
+      .map((p) => ({ value: p.id, label: `${p.organization.name}${p.isOwn ? ' (your side)' : ''}` })),
+  ];
+}
+
+/** The filters the address holds (a reload or a shared link keeps them); the milestone waits for its options. */
+function filtersFrom(params, partnership) {
+  const pick = (value, options) => (options.some((o) => o.value === value) ? value : '');
+  const day = (value) => (isIsoDay(value ?? '') ? value : '');
+  return {
+    status: pick(params.get('status') ?? '', STATUS_FILTERS),
+    owner: pick(params.get('owner') ?? '', ownerOptions(partnership)),
+    from: day(params.get('from')),
+    to: day(params.get('to')),
+    milestone: '',
+    sort: pick(params.get('sort'), SORTS) || 'due',
+  };
+}
+
+function toFilter(f) {
+  const filter = {};
+  if (f.status === 'OPEN') filter.status = OPEN;
+  else if (f.status) filter.status = [f.status];
+  if (f.owner) filter.ownerPartyId = f.owner;
+  if (isIsoDay(f.from)) filter.dueFrom = f.from;
+  if (isIsoDay(f.to)) filter.dueTo = f.to;
+  if (f.milestone) filter.milestoneId = f.milestone;
+  return filter;
+}
+
+const filtersActive = (f) => Boolean(f.status || f.owner || f.from || f.to || f.milestone);
+
+export function CommitmentList({ args }) {
   const { partnership, ctx, live } = args;
   const editable = canEdit(partnership);
-  const own = ownParty(partnership);
-  const other = otherParty(partnership);
+  const [filters, setFilters] = useState(() => filtersFrom(ctx.params, partnership));
+  // What is shown: the filters and the page (the latest change wins, see useSectionLoad).
+  const query = useRef({ filters, page: FIRST });
+  const [list, load] = useSectionLoad(fetchPage, args);
+  const [choices, setChoices] = useState({ milestones: [], kpis: [] });
+  const [formOpen, setFormOpen] = useState(false);
+  const [status, setStatus] = useState(null);
+  const [alert, setAlert] = useState(null);
+  const notice = useLiveNotice();
+  const [root, focusLater] = useFocus();
+  const wantedMilestone = useRef(ctx.params.get('milestone') ?? '');
+  const beginChoices = useRequestCounter();
+  const steps = useSteps({
+    ctx,
+    load: () => load(query.current),
+    setStatus,
+    setAlert,
+    conflictMessage: (c, current) => {
+      const now = current ? ` It is now ${statusName(current.status).toLowerCase()}.` : '';
+      return `“${c.title}” changed while you were looking at it.${now} The list is up to date; check it and try again.`;
+    },
+    focusAfter: (c) => focusLater(byKey(`cm-${c.id}`)),
+    focusBack: (c, action) => focusLater(byKey(`act-${action}-${c.id}`)),
+  });
 
-  content.append(h('p', { class: 'lede' },
-    'What each side committed to and by when. The accountable side delivers with evidence; only the other side can confirm or dispute.'));
-
-  const notice = liveNotice();
-  const status = messageBox('success');
-  const alert = messageBox('error');
-  const proposeButton = editable
-    ? h('button', { type: 'button', class: 'button button-primary', 'aria-expanded': 'false', 'aria-controls': 'propose-commitment' }, 'Propose a commitment')
-    : null;
-  const formSlot = h('div', { hidden: true });
-
-  // Filters live in the address (so a reload or a shared link keeps them).
-  const params = ctx.params;
-  const initialStatus = params.get('status') ?? '';
-  const statusFilter = select({ name: 'status' }, STATUS_FILTERS, STATUS_FILTERS.some((o) => o.value === initialStatus) ? initialStatus : '');
-  const ownerFilter = select({ name: 'owner' }, [
-    { value: '', label: 'Either side' },
-    ...[own, other].filter(Boolean).map((p) => ({ value: p.id, label: `${p.organization.name}${p.isOwn ? ' (your side)' : ''}` })),
-  ], params.get('owner') ?? '');
-  const dueFrom = h('input', { type: 'date', name: 'dueFrom', value: isIsoDay(params.get('from') ?? '') ? params.get('from') : '' });
-  const dueTo = h('input', { type: 'date', name: 'dueTo', value: isIsoDay(params.get('to') ?? '') ? params.get('to') : '' });
-  const milestoneFilter = select({ name: 'milestone' }, [{ value: '', label: 'Any milestone' }], '');
-  const wantedMilestone = params.get('milestone') ?? '';
-  const sortSelect = select({ name: 'sort' }, SORTS, SORTS.some((s) => s.value === params.get('sort')) ? params.get('sort') : 'due');
-  const reset = h('button', { type: 'button', class: 'button button-quiet' }, 'Clear filters');
-  const filters = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter commitments' },
-    field({ label: 'Status', control: statusFilter }),
-    field({ label: 'Accountable side', control: ownerFilter }),
-    field({ label: 'Due from', control: dueFrom }),
-    field({ label: 'Due until', control: dueTo }),
-    field({ label: 'Milestone', control: milestoneFilter }),
-    field({ label: 'Sort by', control: sortSelect }),
-    h('div', { class: 'field field-submit' }, reset));
-  const resultCount = h('p', { class: 'result-count', 'aria-live': 'polite' });
-  const listHeading = h('h3', { class: 'sr-only', id: 'commitment-list-heading', tabindex: '-1' }, 'Commitments');
-  const body = h('div', { 'aria-busy': 'true' }, loading('Loading commitments…'));
-  const pager = h('div');
-  const reliability = h('div');
-
-  content.append(notice.el,
-    proposeButton ? h('div', { class: 'toolbar' }, proposeButton) : null,
-    formSlot, filters, status, alert,
-    h('section', { 'aria-labelledby': listHeading.id }, listHeading, resultCount, body, pager),
-    reliability);
-
-  let page = { first: PAGE_SIZE, after: null };
-  let rows = [];
-  let busyAction = false;
-  // Open action forms by commitment id; they survive a live re-render of the list.
-  const openForms = new Map();
-
-  function currentFilter() {
-    const filter = {};
-    if (statusFilter.value === 'OPEN') filter.status = OPEN;
-    else if (statusFilter.value) filter.status = [statusFilter.value];
-    if (ownerFilter.value) filter.ownerPartyId = ownerFilter.value;
-    if (isIsoDay(dueFrom.value)) filter.dueFrom = dueFrom.value;
-    if (isIsoDay(dueTo.value)) filter.dueTo = dueTo.value;
-    if (milestoneFilter.value) filter.milestoneId = milestoneFilter.value;
-    return filter;
+  async function fetchPage(q) {
+    const read = async (page) => (await gql(LIST_QUERY, {
+      id: partnership.id,
+      ...page,
+      filter: toFilter(q.filters),
+      orderBy: SORTS.find((s) => s.value === q.filters.sort).orderBy,
+    })).partnership.commitments;
+    const connection = await read(q.page);
+    // A page emptied by a change elsewhere: go back to the first one.
+    if (connection.nodes.length === 0 && connection.totalCount > 0 && (q.page.after || q.page.before)) {
+      if (query.current === q) query.current = { ...q, page: FIRST };
+      return { connection: await read(FIRST), filters: q.filters };
+    }
+    return { connection, filters: q.filters };
   }
 
-  function filtersActive() {
-    return Boolean(statusFilter.value || ownerFilter.value || dueFrom.value || dueTo.value || milestoneFilter.value);
-  }
-
-  function rememberFilters() {
-    const query = new URLSearchParams();
-    if (statusFilter.value) query.set('status', statusFilter.value);
-    if (ownerFilter.value) query.set('owner', ownerFilter.value);
-    if (isIsoDay(dueFrom.value)) query.set('from', dueFrom.value);
-    if (isIsoDay(dueTo.value)) query.set('to', dueTo.value);
-    if (milestoneFilter.value) query.set('milestone', milestoneFilter.value);
-    if (sortSelect.value !== 'due') query.set('sort', sortSelect.value);
-    const text = query.toString();
+  function remember(f) {
+    const params = new URLSearchParams();
+    if (f.status) params.set('status', f.status);
+    if (f.owner) params.set('owner', f.owner);
+    if (isIsoDay(f.from)) params.set('from', f.from);
+    if (isIsoDay(f.to)) params.set('to', f.to);
+    if (f.milestone) params.set('milestone', f.milestone);
+    if (f.sort !== 'due') params.set('sort', f.sort);
+    const text = params.toString();
     window.history.replaceState(null, '', `${partnershipHref(partnership.id, 'commitments')}${text ? `?${text}` : ''}`);
   }
 
-  async function load() {
-    body.setAttribute('aria-busy', 'true');
-    try {
-      const data = await gql(LIST_QUERY, {
-        id: partnership.id,
-        ...page,
-        filter: currentFilter(),
-        orderBy: SORTS.find((s) => s.value === sortSelect.value).orderBy,
-      });
-      if (!ctx.isCurrent()) return;
-      const connection = data.partnership.commitments;
-      rows = connection.nodes;
-      // A page emptied by a change elsewhere: go back to the first one.
-      if (rows.length === 0 && connection.totalCount > 0 && (page.after || page.before)) {
-        page = { first: PAGE_SIZE, after: null };
-        await load();
-        return;
-      }
-      await keepingFocus(body, async () => renderList(connection));
-    } catch (error) {
-      sectionError(body, error, args, load);
-    } finally {
-      body.setAttribute('aria-busy', 'false');
-    }
+  /** Show other filters or another page. */
+  function change(next) {
+    query.current = next;
+    setFilters(next.filters);
+    remember(next.filters);
+    return load(next);
   }
-
-  function renderList(connection) {
-    const count = connection.totalCount;
-    resultCount.textContent = filtersActive()
-      ? `${count} ${count === 1 ? 'commitment matches' : 'commitments match'} the filters.`
-      : `${count} ${count === 1 ? 'commitment' : 'commitments'}.`;
-    if (rows.length === 0) {
-      openForms.clear();
-      show(body, filtersActive()
-        ? html`<${Empty} title="No commitments match these filters" text="Change or clear the filters to see more." />`
-        : html`<${Empty} title="No commitments yet" text=${editable
-          ? 'Propose the first one: what your side (or the partner) will deliver, and by when.'
-          : 'Commitments appear here once a Lead or an Editor of either side proposes one.'} />`);
-    } else {
-      // Forms whose commitment left the page, or whose action is no longer possible, close.
-      for (const [id, open] of openForms) {
-        const c = rows.find((x) => x.id === id);
-        if (!c || !c.viewerActions.includes(open.action)) openForms.delete(id);
-      }
-      show(body, html`<${CommitmentRows} rows=${rows} partnershipId=${partnership.id} labelledBy=${listHeading.id}
-        openForms=${openForms} onAction=${onAction} />`);
-    }
-    const { pageInfo } = connection;
-    show(pager, html`<${Pager} label="Pages of commitments" pageInfo=${pageInfo}
-      onPrevious=${() => goTo({ last: PAGE_SIZE, before: pageInfo.startCursor })}
-      onNext=${() => goTo({ first: PAGE_SIZE, after: pageInfo.endCursor })} />`);
-  }
-
-  async function goTo(next) {
-    page = next;
-    await load();
-    listHeading.focus();
-  }
-
-  /** A step's button was pressed: a step that needs input opens its form under the row. */
-  function onAction(c, action, button) {
-    if (ACTIONS[action].form) openActionForm(c, action, button.closest('li').querySelector('.cm-form-host'));
-    else runAction(c, action, {}, button);
-  }
-
-  function openActionForm(c, action, formHost) {
-    const form = actionForm(c, action, {
-      onSubmit: (input, submit) => runAction(c, action, input, submit, form),
-      onCancel: () => {
-        openForms.delete(c.id);
-        form.remove();
-        body.querySelector(`[data-key="act-${action}-${CSS.escape(c.id)}"]`)?.focus();
-      },
-    });
-    openForms.set(c.id, { action, el: form });
-    clear(formHost, form);
-    form.querySelector('input, textarea')?.focus();
-  }
-
-  async function runAction(c, action, input, button, form = null) {
-    if (busyAction) return;
-    busyAction = true;
-    hideMessage(status);
-    hideMessage(alert);
-    const spec = ACTIONS[action];
-    let ok = false;
-    // Without a form, or after a conflict, the list is re-read; a form with errors stays as typed.
-    let reload = !form;
-    try {
-      await busy(button, 'Saving…', async () => {
-        const outcome = await sendStep(c, action, input, {
-          ctx, form, alert,
-          conflictMessage: (current) => {
-            const now = current ? ` It is now ${statusName(current.status).toLowerCase()}.` : '';
-            return `“${c.title}” changed while you were looking at it.${now} The list is up to date; check it and try again.`;
-          },
-        });
-        if (outcome === 'conflict') {
-          openForms.delete(c.id);
-          reload = true;
-        }
-        ok = outcome === 'ok';
-      });
-      if (!ctx.isCurrent()) return;
-      if (ok) {
-        openForms.delete(c.id);
-        reload = true;
-      }
-      if (reload) await load();
-      if (ok) {
-        showMessage(status, 'success', `${spec.done} “${c.title}”.`);
-        body.querySelector(`[data-key="cm-${CSS.escape(c.id)}"]`)?.focus();
-      }
-    } finally {
-      busyAction = false;
-    }
-  }
-
   // Filters apply as soon as they change.
-  const refilter = () => {
-    page = { first: PAGE_SIZE, after: null };
-    rememberFilters();
-    load();
-  };
-  for (const control of [statusFilter, ownerFilter, milestoneFilter, sortSelect, dueFrom, dueTo]) {
-    control.addEventListener('change', refilter);
-  }
-  filters.addEventListener('submit', (event) => {
-    event.preventDefault();
-    refilter();
-  });
-  reset.addEventListener('click', () => {
-    statusFilter.value = '';
-    ownerFilter.value = '';
-    dueFrom.value = '';
-    dueTo.value = '';
-    milestoneFilter.value = '';
-    sortSelect.value = 'due';
-    refilter();
-    statusFilter.focus();
-  });
+  const setFilter = (name) => (event) => change({ filters: { ...query.current.filters, [name]: event.currentTarget.value }, page: FIRST });
 
-  let choices = { milestones: [], kpis: [] };
   async function loadChoices() {
+    const isLatest = beginChoices();
     try {
       const data = await gql(CHOICES_QUERY, { id: partnership.id });
-      if (!ctx.isCurrent()) return;
-      choices = {
+      if (!ctx.isCurrent() || !isLatest()) return;
+      const next = {
         milestones: data.partnership.roadmap.phases.flatMap((p) => p.milestones),
         kpis: data.partnership.kpis,
       };
-      const selected = milestoneFilter.value || wantedMilestone;
-      clear(milestoneFilter, h('option', { value: '' }, 'Any milestone'),
-        choices.milestones.map((m) => h('option', { value: m.id }, m.title)));
-      milestoneFilter.value = choices.milestones.some((m) => m.id === selected) ? selected : '';
-      proposeForm?.setChoices(choices);
+      setChoices(next);
+      const selected = query.current.filters.milestone || wantedMilestone.current;
+      wantedMilestone.current = '';
+      const milestone = next.milestones.some((m) => m.id === selected) ? selected : '';
+      if (milestone !== query.current.filters.milestone) {
+        query.current = { ...query.current, filters: { ...query.current.filters, milestone } };
+        setFilters(query.current.filters);
+      }
     } catch {
       // The filter and the form work without milestone and KPI choices.
     }
   }
 
-  let proposeForm = null;
-  if (proposeButton) {
-    proposeForm = buildProposeForm(partnership, ctx, async (created) => {
-      page = { first: PAGE_SIZE, after: null };
-      await load();
-      showMessage(status, 'success', created.status === 'PROPOSED'
-        ? `You proposed “${created.title}”. ${partnerName(partnership)} can now accept or decline it.`
-        : `You added “${created.title}” to your side's own commitments.`);
+  useEffect(() => {
+    const wanted = wantedMilestone.current;
+    const choicesLoaded = loadChoices();
+    // A milestone filter from the address needs the milestone options before the first load.
+    (wanted ? choicesLoaded : Promise.resolve()).then(() => {
+      remember(query.current.filters);
+      load(query.current);
     });
-    formSlot.append(proposeForm.el);
-    proposeButton.addEventListener('click', () => {
-      const opening = formSlot.hidden;
-      formSlot.hidden = !opening;
-      proposeButton.setAttribute('aria-expanded', String(opening));
-      if (opening) proposeForm.focusFirst();
-    });
-  }
+  }, []);
+  useEffect(() => {
+    if (list.data) steps.keepPossible(list.data.connection.nodes);
+  }, [list.data]);
 
-  const reliabilityPanel = renderReliability(reliability, args);
-
-  onLiveChange(live, ctx, isCommitmentEvent, async (events) => {
-    if (busyAction) return;
-    await load();
-    reliabilityPanel.reload();
+  useLiveChange(live, ctx, isCommitmentEvent, async (events) => {
+    if (steps.busy.current) return;
+    await load(query.current);
     if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just changed a commitment; the list is up to date.`);
   });
-  onLiveChange(live, ctx, (e) => e.objectType === 'Milestone' || e.objectType === 'Kpi', () => loadChoices());
+  useLiveChange(live, ctx, (e) => e.objectType === 'Milestone' || e.objectType === 'Kpi', () => loadChoices());
 
-  rememberFilters();
-  // A milestone filter from the address needs the milestone options before the first load.
-  if (wantedMilestone) {
-    loadChoices().then(load);
-  } else {
-    loadChoices();
-    load();
+  function toggleForm() {
+    const opening = !formOpen;
+    setFormOpen(opening);
+    if (opening) focusLater('#propose-commitment input');
   }
+
+  async function proposed(created) {
+    setStatus(null);
+    await change({ filters: query.current.filters, page: FIRST });
+    setStatus(created.status === 'PROPOSED'
+      ? `You proposed “${created.title}”. ${partnerName(partnership)} can now accept or decline it.`
+      : `You added “${created.title}” to your side's own commitments.`);
+  }
+
+  async function goTo(page) {
+    await change({ filters: query.current.filters, page });
+    focusLater('#commitment-list-heading');
+  }
+
+  function reset() {
+    change({ filters: NO_FILTERS, page: FIRST });
+    focusLater('select[name="status"]');
+  }
+
+  const connection = list.data?.connection;
+  const shownFilters = list.data?.filters ?? filters;
+  let body;
+  if (list.error) body = html`<${Failed} error=${list.error} onRetry=${() => load(query.current)} />`;
+  else if (!connection) body = html`<${Loading} text="Loading commitments…" />`;
+  else if (connection.nodes.length === 0) {
+    body = filtersActive(shownFilters)
+      ? html`<${Empty} title="No commitments match these filters" text="Change or clear the filters to see more." />`
+      : html`<${Empty} title="No commitments yet" text=${editable
+        ? 'Propose the first one: what your side (or the partner) will deliver, and by when.'
+        : 'Commitments appear here once a Lead or an Editor of either side proposes one.'} />`;
+  } else {
+    body = html`<${CommitmentRows} rows=${connection.nodes} partnershipId=${partnership.id}
+      labelledBy="commitment-list-heading" steps=${steps} />`;
+  }
+  let count = '';
+  if (connection) {
+    const n = connection.totalCount;
+    count = filtersActive(shownFilters)
+      ? `${n} ${n === 1 ? 'commitment matches' : 'commitments match'} the filters.`
+      : `${n} ${n === 1 ? 'commitment' : 'commitments'}.`;
+  }
+  const milestoneOptions = [{ value: '', label: 'Any milestone' }, ...choices.milestones.map((m) => ({ value: m.id, label: m.title }))];
+
+  return html`<div ref=${root}>
+    <p class="lede">What each side committed to and by when. The accountable side delivers with evidence; only the other side can confirm or dispute.</p>
+    <${LiveNotice} notice=${notice.notice} />
+    ${editable ? html`<div class="toolbar">
+      <button type="button" class="button button-primary" aria-expanded=${String(formOpen)} aria-controls="propose-commitment"
+        onClick=${toggleForm}>Propose a commitment</button>
+    </div>
+    <div hidden=${!formOpen}>
+      <${ProposeForm} partnership=${partnership} ctx=${ctx} choices=${choices} onCreated=${proposed} />
+    </div>` : null}
+    <form class="filters" role="search" aria-label="Filter commitments" onSubmit=${(event) => {
+      event.preventDefault();
+      change({ filters: query.current.filters, page: FIRST });
+    }}>
+      <${Field} label="Status"><${Select} name="status" options=${STATUS_FILTERS} value=${filters.status} onChange=${setFilter('status')} /><//>
+      <${Field} label="Accountable side"><${Select} name="owner" options=${ownerOptions(partnership)} value=${filters.owner} onChange=${setFilter('owner')} /><//>
+      <${Field} label="Due from"><input type="date" name="dueFrom" value=${filters.from} onChange=${setFilter('from')} /><//>
+      <${Field} label="Due until"><input type="date" name="dueTo" value=${filters.to} onChange=${setFilter('to')} /><//>
+      <${Field} label="Milestone"><${Select} name="milestone" options=${milestoneOptions} value=${filters.milestone} onChange=${setFilter('milestone')} /><//>
+      <${Field} label="Sort by"><${Select} name="sort" options=${SORTS} value=${filters.sort} onChange=${setFilter('sort')} /><//>
+      <div class="field field-submit"><button type="button" class="button button-quiet" onClick=${reset}>Clear filters</button></div>
+    </form>
+    <${Message} kind="success" messages=${status} />
+    <${Message} kind="error" messages=${alert} />
+    <section aria-labelledby="commitment-list-heading">
+      <h3 class="sr-only" id="commitment-list-heading" tabindex="-1">Commitments</h3>
+      <p class="result-count" aria-live="polite">${count}</p>
+      <div aria-busy=${list.busy ? 'true' : 'false'}>${body}</div>
+      <div>${connection ? html`<${Pager} label="Pages of commitments" pageInfo=${connection.pageInfo}
+        onPrevious=${() => goTo({ last: PAGE_SIZE, before: connection.pageInfo.startCursor })}
+        onNext=${() => goTo({ first: PAGE_SIZE, after: connection.pageInfo.endCursor })} />` : null}</div>
+    </section>
+    <div><${Reliability} args=${args} /></div>
+  </div>`;
 }

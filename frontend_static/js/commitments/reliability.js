@@ -1,13 +1,18 @@
 // Reliability per side for a period: on-time rate, missed, renegotiations and disputes.
 
-import { clear, field, h, loading } from '../dom.js';
 import { gql } from '../api.js';
-import { addMonthsIso, formatDay, isIsoDay, select, sideChip, todayIso } from '../pages/common.js';
-import { sectionError } from '../pages/section.js';
-import { RELIABILITY_QUERY } from './api.js';
-import { html, show } from '../ui/html.js';
-import { DomNode } from '../ui/slot.js';
+import {
+  addMonthsIso, formatDay, isIsoDay, todayIso,
+} from '../pages/common.js';
+import { SideChip } from '../ui/badges.js';
+import { Field, Select } from '../ui/field.js';
+import { html, useEffect, useState } from '../ui/html.js';
+import { useLatest, useLiveChange, useSectionLoad } from '../ui/hooks.js';
+import { Failed, Loading } from '../ui/states.js';
 import { Table } from '../ui/table.js';
+import { isCommitmentEvent, RELIABILITY_QUERY } from './api.js';
+
+const HEADING_ID = 'reliability-heading';
 
 function Rate({ value }) {
   const percent = Math.round(value * 1000) / 10;
@@ -16,7 +21,7 @@ function Rate({ value }) {
 }
 
 const COLUMNS = [
-  { label: 'Side', rowHeader: true, cell: (f) => html`<${DomNode} node=${sideChip(f.party)} />` },
+  { label: 'Side', rowHeader: true, cell: (f) => html`<${SideChip} party=${f.party} />` },
   { label: 'Due', cell: (f) => String(f.due) },
   { label: 'On time', cell: (f) => String(f.onTime) },
   {
@@ -35,64 +40,78 @@ const PERIODS = [
   { value: 'custom', label: 'Custom period' },
 ];
 
-export function renderReliability(container, args) {
-  const { partnership, ctx } = args;
-  const headingId = 'reliability-heading';
-  const period = select({}, PERIODS, '6');
-  const from = h('input', { type: 'date' });
-  const to = h('input', { type: 'date' });
-  const body = h('div', { 'aria-busy': 'true', 'aria-live': 'polite' }, loading('Loading reliability…'));
-  const fromField = field({ label: 'From', control: from });
-  const toField = field({ label: 'To', control: to });
-  const caption = h('p', { class: 'muted small' });
-  clear(container, h('section', { class: 'block reliability card', 'aria-labelledby': headingId },
-    h('h3', { id: headingId }, 'Reliability by side'),
-    h('p', { class: 'hint' }, 'Computed from the commitments’ history: commitments agreed and due in the period, how many were delivered on time and confirmed, missed, renegotiated or disputed.'),
-    h('form', { class: 'filters', 'aria-label': 'Reliability period' },
-      field({ label: 'Period', control: period }), fromField, toField),
-    caption, body));
+/** The last `months` months up to today. */
+function lastMonths(months) {
+  const to = todayIso();
+  return { from: addMonthsIso(to, -Number(months)), to };
+}
 
-  function setRange() {
-    if (period.value === 'custom') return;
-    const end = todayIso();
-    to.value = end;
-    from.value = addMonthsIso(end, -Number(period.value));
-  }
-  setRange();
+/** What is wrong with a period, or null. */
+function problemOf({ from, to }) {
+  if (!isIsoDay(from) || !isIsoDay(to)) return 'Choose both dates of the period.';
+  if (from > to) return 'The period ends before it starts.';
+  return null;
+}
 
-  async function load() {
-    if (!isIsoDay(from.value) || !isIsoDay(to.value)) {
-      clear(body, h('p', { class: 'field-error' }, 'Choose both dates of the period.'));
-      return;
-    }
-    if (from.value > to.value) {
-      clear(body, h('p', { class: 'field-error' }, 'The period ends before it starts.'));
-      return;
-    }
-    body.setAttribute('aria-busy', 'true');
-    try {
-      const data = await gql(RELIABILITY_QUERY, { id: partnership.id, from: from.value, to: to.value });
-      if (!ctx.isCurrent()) return;
-      const figures = [...data.partnership.commitmentReliability].sort((a, b) => Number(b.party.isOwn) - Number(a.party.isOwn));
-      caption.textContent = `Commitments due from ${formatDay(from.value)} to ${formatDay(to.value)}.`;
-      show(body, html`<${Table} className="reliability-table" labelledBy=${headingId} columns=${COLUMNS} rows=${figures} rowKey=${(f) => f.party.id} />`);
-    } catch (error) {
-      sectionError(body, error, args, load);
-    } finally {
-      body.setAttribute('aria-busy', 'false');
-    }
+export function Reliability({ args }) {
+  const { partnership, ctx, live } = args;
+  const [period, setPeriod] = useState('6');
+  const [range, setRange] = useState(() => lastMonths('6'));
+  const latestRange = useLatest(range);
+  const [state, load] = useSectionLoad(async (r) => {
+    const data = await gql(RELIABILITY_QUERY, { id: partnership.id, from: r.from, to: r.to });
+    const figures = [...data.partnership.commitmentReliability].sort((a, b) => Number(b.party.isOwn) - Number(a.party.isOwn));
+    return { range: r, figures };
+  }, args);
+  const problem = problemOf(range);
+
+  function apply(next) {
+    setRange(next);
+    if (!problemOf(next)) load(next);
   }
 
-  period.addEventListener('change', () => {
-    setRange();
-    load();
+  useEffect(() => {
+    load(range);
+  }, []);
+  useLiveChange(live, ctx, isCommitmentEvent, () => {
+    if (!problemOf(latestRange.current)) load(latestRange.current);
   });
-  for (const input of [from, to]) {
-    input.addEventListener('change', () => {
-      period.value = 'custom';
-      load();
-    });
+
+  let body;
+  if (problem) body = html`<p class="field-error">${problem}</p>`;
+  else if (state.error) body = html`<${Failed} error=${state.error} onRetry=${() => load(latestRange.current)} />`;
+  else if (!state.data) body = html`<${Loading} text="Loading reliability…" />`;
+  else {
+    body = html`<${Table} className="reliability-table" labelledBy=${HEADING_ID} columns=${COLUMNS}
+      rows=${state.data.figures} rowKey=${(f) => f.party.id} />`;
   }
-  load();
-  return { reload: load };
+  const shown = state.data?.range;
+
+  return html`<section class="block reliability card" aria-labelledby=${HEADING_ID}>
+    <h3 id=${HEADING_ID}>Reliability by side</h3>
+    <p class="hint">Computed from the commitments’ history: commitments agreed and due in the period, how many were delivered on time and confirmed, missed, renegotiated or disputed.</p>
+    <form class="filters" aria-label="Reliability period" onSubmit=${(event) => event.preventDefault()}>
+      <${Field} label="Period">
+        <${Select} options=${PERIODS} value=${period} onChange=${(event) => {
+          const value = event.currentTarget.value;
+          setPeriod(value);
+          if (value !== 'custom') apply(lastMonths(value));
+        }} />
+      <//>
+      <${Field} label="From">
+        <input type="date" value=${range.from} onChange=${(event) => {
+          setPeriod('custom');
+          apply({ ...range, from: event.currentTarget.value });
+        }} />
+      <//>
+      <${Field} label="To">
+        <input type="date" value=${range.to} onChange=${(event) => {
+          setPeriod('custom');
+          apply({ ...range, to: event.currentTarget.value });
+        }} />
+      <//>
+    </form>
+    <p class="muted small">${shown ? `Commitments due from ${formatDay(shown.from)} to ${formatDay(shown.to)}.` : ''}</p>
+    <div aria-busy=${state.busy ? 'true' : 'false'} aria-live="polite">${body}</div>
+  </section>`;
 }

@@ -1,11 +1,11 @@
-// A commitment in the list: title, status, side, due date, notes, evidence and the buttons of
-// the steps the viewer may take now. A step's form (forms.js) is built by hand and kept across
-// re-renders by the list, which hands it back here as `openForm`.
+// A commitment in the list: title, status, side, due date, notes, evidence, the buttons of the
+// steps the viewer may take now, and the form of the step being filled in (if any).
 
-import { formatDay, sideChip, statusBadge } from '../pages/common.js';
+import { formatDay } from '../pages/common.js';
 import { milestoneHref } from '../roadmap/links.js';
+import { InternalBadge, SideChip, StatusBadge } from '../ui/badges.js';
+import { Button } from '../ui/form.js';
 import { html } from '../ui/html.js';
-import { DomNode } from '../ui/slot.js';
 import { Day } from '../ui/time.js';
 import { ACTIONS } from './api.js';
 import { commitmentHref } from './links.js';
@@ -18,8 +18,8 @@ function Summary({ c, partnershipId }) {
   const renegotiated = c.dueDates.length > 1;
   return html`
     <p class="cm-meta">
-      <${DomNode} node=${statusBadge(c.status, 'cm')} />
-      <span>Accountable: <${DomNode} node=${sideChip(c.ownerParty)} /></span>
+      <${StatusBadge} status=${c.status} prefix="cm" />
+      <span>Accountable: <${SideChip} party=${c.ownerParty} /></span>
       <span class=${c.status === 'MISSED' ? 'cm-due overdue' : 'cm-due'}>Due <${Day} iso=${c.dueDate} />${renegotiated
         ? html`<span class="muted">${` (was ${formatDay(c.dueDates[c.dueDates.length - 2])})`}</span>` : null}</span>
       ${c.milestone
@@ -37,42 +37,44 @@ function Summary({ c, partnershipId }) {
       : null}`;
 }
 
-function ActionButtons({ c, titleId, onAction }) {
+/**
+ * The buttons of the steps the viewer may take on `c` now. keyOf(action) is each button's
+ * data-key; acting ({ id, action }) marks the step on its way.
+ */
+export function ActionButtons({
+  c, titleId, label, className = 'cm-actions', small = true, keyOf, acting, onAction,
+}) {
   if (c.viewerActions.length === 0) return null;
-  return html`<div class="cm-actions" role="group" aria-label=${`Actions on ${c.title}`}>
+  return html`<div class=${className} role="group" aria-label=${label}>
     ${Object.keys(ACTIONS).filter((a) => c.viewerActions.includes(a)).map((action) => {
       const spec = ACTIONS[action];
-      return html`<button type="button" class=${`button button-small${spec.kind ? ` button-${spec.kind}` : ''}`}
-        aria-describedby=${titleId} data-key=${`act-${action}-${c.id}`}
-        onClick=${(event) => onAction(c, action, event.currentTarget)}>${spec.label}</button>`;
+      return html`<${Button} key=${action} className=${`button${small ? ' button-small' : ''}${spec.kind ? ` button-${spec.kind}` : ''}`}
+        aria-describedby=${titleId} data-key=${keyOf(action)}
+        busy=${!spec.form && acting?.id === c.id && acting.action === action}
+        onClick=${() => onAction(c, action)}>${spec.label}<//>`;
     })}
   </div>`;
 }
 
-/** onAction(commitment, action, button): a step's button was pressed. */
-export function CommitmentRow({ c, partnershipId, openForm, onAction }) {
+/** steps: the page's useSteps (steps.js). */
+export function CommitmentRow({ c, partnershipId, steps }) {
   const titleId = `cm-title-${c.id}`;
-  // The open form is a node built by hand: it goes back into its host as it was (typed input kept).
-  const keepForm = (host) => {
-    if (host && openForm && openForm.parentNode !== host) host.replaceChildren(openForm);
-  };
   return html`<li class=${`cm-item cm-${c.status.toLowerCase()}`} data-id=${c.id}>
     <div class="cm-main">
       <h4 class="cm-title" id=${titleId}>
         <a href=${commitmentHref(partnershipId, c.id)} data-key=${`cm-${c.id}`}>${c.title}</a>
-        ${c.visibility === 'INTERNAL'
-          ? html`<span class="badge badge-internal" title="Only your side sees this commitment">Internal</span>` : null}
+        ${c.visibility === 'INTERNAL' ? html`<${InternalBadge} title="Only your side sees this commitment" />` : null}
       </h4>
       <${Summary} c=${c} partnershipId=${partnershipId} />
     </div>
-    <${ActionButtons} c=${c} titleId=${titleId} onAction=${onAction} />
-    <div class="cm-form-host" ref=${keepForm}></div>
+    <${ActionButtons} c=${c} titleId=${titleId} label=${`Actions on ${c.title}`}
+      keyOf=${(action) => `act-${action}-${c.id}`} acting=${steps.acting} onAction=${steps.onAction} />
+    <div class="cm-form-host">${steps.formOf(c)}</div>
   </li>`;
 }
 
-export function CommitmentRows({ rows, partnershipId, labelledBy, openForms, onAction }) {
+export function CommitmentRows({ rows, partnershipId, labelledBy, steps }) {
   return html`<ul class="cm-list" aria-labelledby=${labelledBy}>
-    ${rows.map((c) => html`<${CommitmentRow} key=${c.id} c=${c} partnershipId=${partnershipId}
-      openForm=${openForms.get(c.id)?.el} onAction=${onAction} />`)}
+    ${rows.map((c) => html`<${CommitmentRow} key=${c.id} c=${c} partnershipId=${partnershipId} steps=${steps} />`)}
   </ul>`;
 }

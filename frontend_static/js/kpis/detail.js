@@ -1,110 +1,119 @@
 // One KPI: evidence summary, chart, measurements, and the forms of its owner side.
 
-import {
-  busy, clear, clearFieldErrors, emptyState, field, h, hideMessage, loading, messageBox, newId,
-  showMessage, showUserErrors,
-} from '../dom.js';
-import { byOtherSide, onLiveChange } from '../live.js';
+import { byOtherSide } from '../live.js';
 import { gql } from '../api.js';
 import { timeSeriesChart } from '../chart.js';
 import {
-  formatDay, formatNumber, isIsoDay, keepingFocus, liveNotice, mutate, partnerName, sideChip,
-  statusBadge, statusName, todayIso, withUnit,
+  formatDay, formatNumber, isIsoDay, mutate, partnerName, statusName, todayIso, withUnit,
 } from '../pages/common.js';
 import { partnershipHref } from '../pages/partnerships.js';
-import { sectionError } from '../pages/section.js';
-import { progressBar } from '../pages/overview.js';
-import { BUILTIN_QUERY, KPI_QUERY, RECORD, UPDATE } from './api.js';
-import { element, html } from '../ui/html.js';
+import { InternalBadge, SideChip, StatusBadge } from '../ui/badges.js';
+import { Conflict } from '../ui/conflict.js';
 import { Facts } from '../ui/facts.js';
+import { Field } from '../ui/field.js';
+import {
+  Form, SubmitButton, useForm, useValues,
+} from '../ui/form.js';
+import {
+  html, useEffect, useLayoutEffect, useMemo, useRef, useState,
+} from '../ui/html.js';
+import { useFocus, useLiveChange, useSectionLoad } from '../ui/hooks.js';
+import { LiveNotice, useLiveNotice } from '../ui/message.js';
+import { ProgressBar } from '../ui/progress.js';
+import { Drawing } from '../ui/slot.js';
+import { Empty, Failed, Loading } from '../ui/states.js';
 import { Table } from '../ui/table.js';
 import { Moment } from '../ui/time.js';
-import { axisPeriod, canReport, periodName, progressOf, trendText } from './model.js';
-import { CADENCES, definitionFields, numberInput, readNumber } from './forms.js';
+import { BUILTIN_QUERY, KPI_QUERY, RECORD, UPDATE } from './api.js';
+import {
+  CADENCES, DefinitionFields, definitionValues, readDefinition, readNumber,
+} from './forms.js';
+import {
+  axisPeriod, canReport, periodName, progressOf, trendText,
+} from './model.js';
 
-export function renderKpi(content, args, kpiId) {
+/** The KPI, or null when there is none to show (built-in KPIs are read from the partnership's list). */
+async function fetchKpi(kpiId, partnership) {
+  try {
+    const data = await gql(KPI_QUERY, { id: kpiId });
+    if (data.node && data.node.name) return data.node;
+  } catch (error) {
+    if (error.code !== 'NOT_FOUND') throw error;
+  }
+  const data = await gql(BUILTIN_QUERY, { id: partnership.id });
+  return data.partnership.kpis.find((k) => k.id === kpiId) ?? null;
+}
+
+export function KpiPage({ args, kpiId }) {
   const { partnership, ctx, live } = args;
-  const back = h('p', { class: 'back-link' }, h('a', { href: partnershipHref(partnership.id, 'kpis') }, '← Back to the KPIs'));
-  const notice = liveNotice();
-  const head = h('div', { 'aria-busy': 'true' }, loading('Loading the KPI…'));
-  const formsSlot = h('div');
-  const tail = h('div');
-  content.append(back, notice.el, head, formsSlot, tail);
+  const [state, load] = useSectionLoad(() => fetchKpi(kpiId, partnership), args);
+  const notice = useLiveNotice();
+  const [root] = useFocus();
+  const kpi = state.data;
+  const builtin = useRef(false);
+  builtin.current = Boolean(kpi?.builtin);
+
+  useEffect(() => {
+    load();
+  }, []);
+  useEffect(() => {
+    if (kpi) ctx.setTitle(`${kpi.name} · KPIs · ${partnership.name}`);
+  }, [kpi]);
+
+  // This KPI's own changes (a measurement's event names its KPI); commitments move a built-in one.
+  const concernsThisKpi = (e) => e.subjectId === kpiId || (builtin.current && e.objectType === 'Commitment');
+  useLiveChange(live, ctx, concernsThisKpi, async (events) => {
+    await load();
+    if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just made a change; this KPI is up to date.`);
+  });
+
+  const back = partnershipHref(partnership.id, 'kpis');
+  let head = null;
   let forms = null;
-  let chart = null;
-  let builtin = false;
-
-  async function fetchKpi() {
-    try {
-      const data = await gql(KPI_QUERY, { id: kpiId });
-      if (data.node && data.node.name) return data.node;
-    } catch (error) {
-      if (error.code !== 'NOT_FOUND') throw error;
-    }
-    const data = await gql(BUILTIN_QUERY, { id: partnership.id });
-    return data.partnership.kpis.find((k) => k.id === kpiId) ?? null;
+  let tail = null;
+  if (state.error) head = html`<${Failed} error=${state.error} onRetry=${load} />`;
+  else if (kpi === undefined) head = html`<${Loading} text="Loading the KPI…" />`;
+  else if (kpi === null) {
+    head = html`<${Empty} title="KPI not found" text="It may not exist, or it is the other side’s internal KPI.">
+      <a class="button" href=${back}>Back to the KPIs</a>
+    <//>`;
+  } else {
+    head = html`<${KpiSummary} kpi=${kpi} />`;
+    forms = canReport(partnership, kpi)
+      ? html`<${OwnerForms} kpi=${kpi} partnership=${partnership} ctx=${ctx} reload=${load} />`
+      : html`<p class="note">${noteOf(kpi)}</p>`;
+    tail = html`<${Measurements} kpi=${kpi} canRecord=${canReport(partnership, kpi)} />`;
   }
 
-  async function load() {
-    head.setAttribute('aria-busy', 'true');
-    try {
-      const kpi = await fetchKpi();
-      if (!ctx.isCurrent()) return;
-      if (!kpi) {
-        clear(head, emptyState('KPI not found', 'It may not exist, or it is the other side’s internal KPI.',
-          h('a', { class: 'button', href: partnershipHref(partnership.id, 'kpis') }, 'Back to the KPIs')));
-        formsSlot.replaceChildren();
-        tail.replaceChildren();
-        return;
-      }
-      builtin = kpi.builtin;
-      ctx.setTitle(`${kpi.name} · KPIs · ${partnership.name}`);
-      await keepingFocus(content, async () => render(kpi));
-    } catch (error) {
-      sectionError(head, error, args, load);
-    } finally {
-      head.setAttribute('aria-busy', 'false');
-    }
-  }
+  return html`<div ref=${root}>
+    <p class="back-link"><a href=${back}>← Back to the KPIs</a></p>
+    <${LiveNotice} notice=${notice.notice} />
+    <div aria-busy=${state.busy ? 'true' : 'false'}>${head}</div>
+    <div>${forms}</div>
+    <div>${tail}</div>
+  </div>`;
+}
 
-  function render(kpi) {
-    const fmt = (v) => withUnit(v, kpi.unit);
-    const ev = kpi.evidence;
-    const chartBox = h('div', { class: 'chart-box' });
-    clear(head,
-      h('div', { class: 'detail-head' },
-        h('h3', { class: 'detail-title', id: 'kpi-heading' }, kpi.name),
-        h('span', { class: 'kpi-status', 'data-key': 'kpi-status' }, statusBadge(kpi.status, 'kpi')),
-        kpi.builtin ? h('span', { class: 'tag tag-builtin' }, 'Built-in: computed from commitments') : null,
-        kpi.visibility === 'INTERNAL' ? h('span', { class: 'badge badge-internal' }, 'Internal') : null),
-      h('section', { class: 'evidence-summary card', 'aria-labelledby': 'evidence-summary-heading' },
-        h('h4', { id: 'evidence-summary-heading' }, 'Evidence'),
-        h('ol', { class: 'evidence-chain' },
-          h('li', {}, h('span', { class: 'chain-label' }, 'Baseline'), h('span', { class: 'chain-value' }, fmt(ev.baselineValue)), h('span', { class: 'chain-when' }, formatDay(ev.baselineDate))),
-          h('li', {}, h('span', { class: 'chain-label' }, 'Latest'), h('span', { class: 'chain-value', 'data-key': 'kpi-latest' }, fmt(ev.latestValue)),
-            h('span', { class: 'chain-when' }, ev.latestPeriod ? periodName(ev.latestPeriod, kpi.cadence) : 'no measurement yet')),
-          h('li', {}, h('span', { class: 'chain-label' }, 'Target'), h('span', { class: 'chain-value' }, fmt(ev.targetValue)), h('span', { class: 'chain-when' }, `by ${formatDay(ev.targetDate)}`))),
-        progressOf(ev) === null
-          ? h('p', { class: 'muted' }, ev.latestPeriod
-            ? 'No progress figure: the target is not beyond the baseline in the KPI’s direction.'
-            : 'Progress appears with the first measurement.')
-          : h('div', { class: 'kpi-progress' },
-            progressBar(progressOf(ev), 'Progress from baseline to target'),
-            h('span', { class: 'progress-text' }, h('strong', {}, `${formatNumber(progressOf(ev))}%`), ' of the way from baseline to target')),
-        h('p', { class: 'trend' }, trendText(kpi, ev.trend))),
-      h('figure', { class: 'chart-figure' }, chartBox,
-        h('figcaption', { class: 'chart-legend' },
-          legend('series', 'Measurements'), legend('target', 'Target'), legend('warning', 'Warning'),
-          legend('critical', 'Critical'), legend('baseline', 'Baseline'))),
-      element(html`<${Facts} items=${[
-        ['Owner side', sideChip(kpi.ownerParty)],
-        ['Direction', kpi.direction === 'HIGHER_IS_BETTER' ? 'Higher is better' : 'Lower is better'],
-        ['Cadence', CADENCES.find((c) => c.value === kpi.cadence)?.label ?? kpi.cadence],
-        ['Warning threshold', fmt(kpi.warningThreshold)],
-        ['Critical threshold', fmt(kpi.criticalThreshold)]]} />`));
+function noteOf(kpi) {
+  if (kpi.builtin) return 'This KPI is computed from the commitments each month: delivered on time and confirmed, out of those due.';
+  return kpi.ownerParty.isOwn
+    ? 'Leads and Editors of your side record measurements for this KPI.'
+    : `${kpi.ownerParty.organization.name} reports the measurements of this KPI.`;
+}
+
+const LEGEND = [
+  ['series', 'Measurements'], ['target', 'Target'], ['warning', 'Warning'], ['critical', 'Critical'], ['baseline', 'Baseline'],
+];
+
+function KpiSummary({ kpi }) {
+  const fmt = (v) => withUnit(v, kpi.unit);
+  const ev = kpi.evidence;
+  const progress = progressOf(ev);
+  const drawChart = useMemo(() => (box) => {
     const points = kpi.measurements.map((m) => ({ period: m.period, value: m.value }));
-    chart?.disconnect();
-    chart = timeSeriesChart(chartBox, {
+    const first = points[0];
+    const last = points[points.length - 1];
+    const chart = timeSeriesChart(box, {
       points,
       baseline: kpi.baselineValue,
       target: kpi.targetValue,
@@ -115,209 +124,50 @@ export function renderKpi(content, args, kpiId) {
       formatPeriod: (iso) => axisPeriod(iso, kpi.cadence),
       title: `${kpi.name}: measurements against baseline, target and thresholds`,
       description: points.length
-        ? `${points.length} measurements from ${periodName(points[0].period, kpi.cadence)} to ${periodName(points[points.length - 1].period, kpi.cadence)}; latest ${fmt(points[points.length - 1].value)}. Baseline ${fmt(kpi.baselineValue)}, target ${fmt(kpi.targetValue)}, warning ${fmt(kpi.warningThreshold)}, critical ${fmt(kpi.criticalThreshold)}. Status ${statusName(kpi.status)}.`
+        ? `${points.length} measurements from ${periodName(first.period, kpi.cadence)} to ${periodName(last.period, kpi.cadence)}; latest ${fmt(last.value)}. Baseline ${fmt(kpi.baselineValue)}, target ${fmt(kpi.targetValue)}, warning ${fmt(kpi.warningThreshold)}, critical ${fmt(kpi.criticalThreshold)}. Status ${statusName(kpi.status)}.`
         : 'No measurements yet.',
     });
-
-    if (canReport(partnership, kpi)) {
-      if (!forms) forms = ownerForms(kpi);
-      else forms.update(kpi);
-      if (!formsSlot.contains(forms.el)) clear(formsSlot, forms.el);
-    } else {
-      forms = null;
-      clear(formsSlot, kpi.builtin
-        ? h('p', { class: 'note' }, 'This KPI is computed from the commitments each month: delivered on time and confirmed, out of those due.')
-        : h('p', { class: 'note' }, kpi.ownerParty.isOwn
-          ? 'Leads and Editors of your side record measurements for this KPI.'
-          : `${kpi.ownerParty.organization.name} reports the measurements of this KPI.`));
-    }
-
-    const rows = [...kpi.measurements].reverse();
-    clear(tail, h('section', { class: 'block', 'aria-labelledby': 'measurements-heading' },
-      h('h4', { id: 'measurements-heading' }, `Measurements (${rows.length})`),
-      rows.length === 0
-        ? emptyState('No measurements yet', canReport(partnership, kpi) ? 'Record the first one with the form above.' : null)
-        : element(html`<${Table} className="measurements-table" labelledBy="measurements-heading"
-            columns=${measurementColumns(kpi, fmt)} rows=${rows} rowKey=${(m) => m.period} />`)));
-  }
-
-  function legend(key, label) {
-    return h('span', { class: `legend legend-${key}` }, h('span', { class: 'legend-swatch', 'aria-hidden': 'true' }), label);
-  }
-
-  /** The record form and the definition form of the owner side. */
-  function ownerForms(kpi) {
-    let current = kpi;
-    const period = h('input', { type: 'date', value: todayIso() });
-    const value = numberInput();
-    const note = h('input', { type: 'text', maxlength: '2000', autocomplete: 'off' });
-    const errors = messageBox('error');
-    const done = messageBox('success');
-    const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Record measurement');
-    const unitHint = () => (current.unit ? `In ${current.unit}.` : null);
-    const valueField = field({ label: 'Value', control: value, name: 'value', hint: unitHint() });
-    const record = h('form', { class: 'form card record-form', novalidate: true, 'aria-labelledby': 'record-heading' },
-      h('h4', { id: 'record-heading' }, 'Record a measurement'),
-      errors, done,
-      h('div', { class: 'form-row' },
-        field({ label: 'Period', control: period, name: 'period', hint: 'Any day of the period; a period already reported is corrected, and the old value kept.' }),
-        valueField,
-        field({ label: 'Note (optional)', control: note, name: 'note' })),
-      h('div', {}, submit));
-
-    record.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      clearFieldErrors(record);
-      hideMessage(errors);
-      hideMessage(done);
-      const number = readNumber(value);
-      const problems = [];
-      if (!isIsoDay(period.value)) problems.push({ field: 'period', message: 'Choose the period.' });
-      else if (period.value > todayIso()) problems.push({ field: 'period', message: 'The period has not started yet.' });
-      if (!Number.isFinite(number)) problems.push({ field: 'value', message: 'Enter a number.' });
-      if (problems.length) {
-        showUserErrors(record, errors, problems);
-        record.querySelector('[aria-invalid="true"]')?.focus();
-        return;
-      }
-      let result = null;
-      await busy(submit, 'Recording…', async () => {
-        try {
-          const data = await gql(RECORD, {
-            input: { partnershipId: partnership.id, measurements: [{ kpiId: current.id, period: period.value, value: number, note: note.value.trim() }] },
-          });
-          const payload = data.recordKpiMeasurements;
-          if (payload.userErrors.length) {
-            // Batch errors name the row's column: "measurements[0].value" → the value field.
-            showUserErrors(record, errors, payload.userErrors.map((e) => ({ ...e, field: e.field?.split('.').pop() ?? null })));
-            record.querySelector('[aria-invalid="true"]')?.focus();
-            return;
-          }
-          result = payload;
-        } catch (error) {
-          if (error.code !== 'UNAUTHENTICATED') showMessage(errors, 'error', error.message);
-        }
-      });
-      if (!result || !ctx.isCurrent()) return;
-      await load();
-      const recorded = result.measurements[0];
-      const when = recorded ? periodName(recorded.period, current.cadence) : 'this period';
-      showMessage(done, 'success', result.corrected
-        ? `Corrected ${when} to ${withUnit(number, current.unit)}; the earlier value stays in the history.`
-        : result.created
-          ? `Recorded ${withUnit(number, current.unit)} for ${when}.`
-          : `${when} already has this value; nothing changed.`);
-      value.value = '';
-      note.value = '';
-      value.focus();
-    });
-
-    const edit = editDefinition();
-    const el = h('div', { class: 'owner-forms' }, record, edit.el);
-
-    function editDefinition() {
-      const toggle = h('button', { type: 'button', class: 'button', 'aria-expanded': 'false' }, 'Edit definition');
-      const slot = h('div', { hidden: true });
-      let form = null;
-      toggle.addEventListener('click', () => {
-        const opening = slot.hidden;
-        slot.hidden = !opening;
-        toggle.setAttribute('aria-expanded', String(opening));
-        if (opening) {
-          form = definitionForm(current);
-          clear(slot, form);
-          form.querySelector('input')?.focus();
-        }
-      });
-      return { el: h('div', { class: 'edit-definition' }, toggle, slot) };
-    }
-
-    function definitionForm(base) {
-      const { rows, read } = definitionFields(partnership, base);
-      const formErrors = messageBox('error');
-      const conflictSlot = h('div');
-      const save = h('button', { type: 'submit', class: 'button button-primary' }, 'Save definition');
-      const form = h('form', { class: 'form card', novalidate: true, 'aria-labelledby': 'edit-kpi-heading' },
-        h('h4', { id: 'edit-kpi-heading' }, 'Edit the definition'), formErrors, conflictSlot, rows, h('div', {}, save));
-      let version = base.version;
-      async function send() {
-        clearFieldErrors(form);
-        hideMessage(formErrors);
-        const { values, problems } = read();
-        if (problems.length) {
-          showUserErrors(form, formErrors, problems);
-          form.querySelector('[aria-invalid="true"]')?.focus();
-          return;
-        }
-        const { direction: _direction, ownerPartyId: _owner, visibility: _visibility, ...changes } = values;
-        let saved = false;
-        await busy(save, 'Saving…', async () => {
-          try {
-            const { errors: userErrors } = await mutate(UPDATE, { input: { kpiId: base.id, expectedVersion: version, ...changes } }, 'updateKpi');
-            const conflict = userErrors.find((e) => e.code === 'CONFLICT' && e.current);
-            if (conflict) {
-              const theirs = conflict.current;
-              const labels = { name: 'Name', unit: 'Unit', baselineValue: 'Baseline value', baselineDate: 'Baseline date', targetValue: 'Target value', targetDate: 'Target date', warningThreshold: 'Warning threshold', criticalThreshold: 'Critical threshold', cadence: 'Cadence' };
-              const differing = Object.keys(labels).filter((k) => String(theirs[k]) !== String(changes[k]));
-              const again = h('button', { type: 'button', class: 'button button-primary' }, 'Apply my changes again');
-              const tableId = newId('kpi-conflict');
-              again.addEventListener('click', () => {
-                version = theirs.version;
-                conflictSlot.replaceChildren();
-                send();
-              });
-              clear(conflictSlot, h('div', { class: 'message message-warning conflict', role: 'alert' },
-                h('p', { class: 'state-title', id: tableId }, 'Someone else saved this definition after you opened it.'),
-                h('table', { class: 'table conflict-table', 'aria-labelledby': tableId },
-                  h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'Yours'), h('th', { scope: 'col' }, 'Saved now'))),
-                  h('tbody', {}, differing.map((k) => h('tr', {}, h('th', { scope: 'row' }, labels[k]),
-                    h('td', { 'data-label': 'Yours' }, String(changes[k])), h('td', { 'data-label': 'Saved now' }, String(theirs[k])))))),
-                h('div', { class: 'button-row' }, again)));
-              again.focus();
-              return;
-            }
-            if (userErrors.length) {
-              showUserErrors(form, formErrors, userErrors);
-              form.querySelector('[aria-invalid="true"]')?.focus();
-              return;
-            }
-            saved = true;
-          } catch (error) {
-            if (error.code !== 'UNAUTHENTICATED') showMessage(formErrors, 'error', error.message);
-          }
-        });
-        if (!saved || !ctx.isCurrent()) return;
-        const toggle = edit.el.querySelector('button');
-        edit.el.querySelector('div').hidden = true;
-        toggle.setAttribute('aria-expanded', 'false');
-        await load();
-        showMessage(done, 'success', 'The definition was saved.');
-        toggle.focus();
-      }
-      form.addEventListener('submit', (event) => {
-        event.preventDefault();
-        send();
-      });
-      return form;
-    }
-
-    return {
-      el,
-      update(next) {
-        current = next;
-        const hint = valueField.querySelector('.hint');
-        if (hint) hint.textContent = unitHint() ?? '';
-      },
-    };
-  }
-
-  // This KPI's own changes (a measurement's event names its KPI); commitments move a built-in one.
-  const concernsThisKpi = (e) => e.subjectId === kpiId || (builtin && e.objectType === 'Commitment');
-  onLiveChange(live, ctx, concernsThisKpi, async (events) => {
-    await load();
-    if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just made a change; this KPI is up to date.`);
-  });
-  load();
+    return () => chart.disconnect();
+  }, [kpi]);
+  const facts = [
+    ['Owner side', html`<${SideChip} party=${kpi.ownerParty} />`],
+    ['Direction', kpi.direction === 'HIGHER_IS_BETTER' ? 'Higher is better' : 'Lower is better'],
+    ['Cadence', CADENCES.find((c) => c.value === kpi.cadence)?.label ?? kpi.cadence],
+    ['Warning threshold', fmt(kpi.warningThreshold)],
+    ['Critical threshold', fmt(kpi.criticalThreshold)],
+  ];
+  return html`
+    <div class="detail-head">
+      <h3 class="detail-title" id="kpi-heading">${kpi.name}</h3>
+      <span class="kpi-status" data-key="kpi-status"><${StatusBadge} status=${kpi.status} prefix="kpi" /></span>
+      ${kpi.builtin ? html`<span class="tag tag-builtin">Built-in: computed from commitments</span>` : null}
+      ${kpi.visibility === 'INTERNAL' ? html`<${InternalBadge} />` : null}
+    </div>
+    <section class="evidence-summary card" aria-labelledby="evidence-summary-heading">
+      <h4 id="evidence-summary-heading">Evidence</h4>
+      <ol class="evidence-chain">
+        <li><span class="chain-label">Baseline</span><span class="chain-value">${fmt(ev.baselineValue)}</span><span class="chain-when">${formatDay(ev.baselineDate)}</span></li>
+        <li><span class="chain-label">Latest</span><span class="chain-value" data-key="kpi-latest">${fmt(ev.latestValue)}</span><span
+          class="chain-when">${ev.latestPeriod ? periodName(ev.latestPeriod, kpi.cadence) : 'no measurement yet'}</span></li>
+        <li><span class="chain-label">Target</span><span class="chain-value">${fmt(ev.targetValue)}</span><span class="chain-when">${`by ${formatDay(ev.targetDate)}`}</span></li>
+      </ol>
+      ${progress === null
+        ? html`<p class="muted">${ev.latestPeriod
+          ? 'No progress figure: the target is not beyond the baseline in the KPI’s direction.'
+          : 'Progress appears with the first measurement.'}</p>`
+        : html`<div class="kpi-progress">
+            <${ProgressBar} value=${progress} label="Progress from baseline to target" />
+            <span class="progress-text"><strong>${`${formatNumber(progress)}%`}</strong>${' of the way from baseline to target'}</span>
+          </div>`}
+      <p class="trend">${trendText(kpi, ev.trend)}</p>
+    </section>
+    <figure class="chart-figure">
+      <${Drawing} className="chart-box" draw=${drawChart} />
+      <figcaption class="chart-legend">
+        ${LEGEND.map(([key, label]) => html`<span class=${`legend legend-${key}`}><span class="legend-swatch" aria-hidden="true"></span>${label}</span>`)}
+      </figcaption>
+    </figure>
+    <${Facts} items=${facts} />`;
 }
 
 const SOURCES = { MANUAL: 'By hand', API: 'API', COMPUTED: 'Computed' };
@@ -340,4 +190,156 @@ function measurementColumns(kpi, fmt) {
     },
     { label: 'Note', cell: (m) => m.note || html`<span class="muted">—</span>` },
   ];
+}
+
+function Measurements({ kpi, canRecord }) {
+  const rows = [...kpi.measurements].reverse();
+  const fmt = (v) => withUnit(v, kpi.unit);
+  return html`<section class="block" aria-labelledby="measurements-heading">
+    <h4 id="measurements-heading">${`Measurements (${rows.length})`}</h4>
+    ${rows.length === 0
+      ? html`<${Empty} title="No measurements yet" text=${canRecord ? 'Record the first one with the form above.' : null} />`
+      : html`<${Table} className="measurements-table" labelledBy="measurements-heading"
+          columns=${measurementColumns(kpi, fmt)} rows=${rows} rowKey=${(m) => m.period} />`}
+  </section>`;
+}
+
+/** The record form and the definition form of the owner side. */
+function OwnerForms({ kpi, partnership, ctx, reload }) {
+  const record = useForm();
+  const { values, bind, setAll } = useValues(() => ({ period: todayIso(), value: '', note: '' }));
+  const valueInput = useRef(null);
+  // The definition form, opened afresh (from the KPI as it is then) each time: its number is its key.
+  const [editing, setEditing] = useState(false);
+  const opened = useRef(0);
+  const toggle = useRef(null);
+
+  function submit() {
+    const number = readNumber(values.value);
+    const problems = [];
+    if (!isIsoDay(values.period)) problems.push({ field: 'period', message: 'Choose the period.' });
+    else if (values.period > todayIso()) problems.push({ field: 'period', message: 'The period has not started yet.' });
+    if (!Number.isFinite(number)) problems.push({ field: 'value', message: 'Enter a number.' });
+    if (problems.length) {
+      record.fail(problems);
+      return;
+    }
+    record.run(async () => {
+      const data = await gql(RECORD, {
+        input: {
+          partnershipId: partnership.id,
+          measurements: [{ kpiId: kpi.id, period: values.period, value: number, note: values.note.trim() }],
+        },
+      });
+      const payload = data.recordKpiMeasurements;
+      // Batch errors name the row's column: "measurements[0].value" → the value field.
+      if (payload.userErrors.length) return payload.userErrors.map((e) => ({ ...e, field: e.field?.split('.').pop() ?? null }));
+      if (!ctx.isCurrent()) return undefined;
+      await reload();
+      const recorded = payload.measurements[0];
+      const when = recorded ? periodName(recorded.period, kpi.cadence) : 'this period';
+      record.succeed(payload.corrected
+        ? `Corrected ${when} to ${withUnit(number, kpi.unit)}; the earlier value stays in the history.`
+        : payload.created
+          ? `Recorded ${withUnit(number, kpi.unit)} for ${when}.`
+          : `${when} already has this value; nothing changed.`);
+      setAll((v) => ({ ...v, value: '', note: '' }));
+      valueInput.current?.focus();
+      return undefined;
+    });
+  }
+
+  function toggleEditing() {
+    if (!editing) opened.current += 1;
+    setEditing(!editing);
+  }
+
+  async function saved() {
+    setEditing(false);
+    await reload();
+    record.succeed('The definition was saved.');
+    toggle.current?.focus();
+  }
+
+  return html`<div class="owner-forms">
+    <${Form} form=${record} className="form card record-form" heading="Record a measurement" headingId="record-heading"
+      withDone onSubmit=${submit}>
+      <div class="form-row">
+        <${Field} label="Period" name="period" hint="Any day of the period; a period already reported is corrected, and the old value kept.">
+          <input type="date" ...${bind('period')} />
+        <//>
+        <${Field} label="Value" name="value" hint=${kpi.unit ? `In ${kpi.unit}.` : null}>
+          <input type="text" inputmode="decimal" autocomplete="off" ref=${valueInput} ...${bind('value')} />
+        <//>
+        <${Field} label="Note (optional)" name="note"><input type="text" maxlength="2000" autocomplete="off" ...${bind('note')} /><//>
+      </div>
+      <div><${SubmitButton} busyLabel="Recording…">Record measurement<//></div>
+    <//>
+    <div class="edit-definition">
+      <button type="button" class="button" aria-expanded=${String(editing)} ref=${toggle}
+        onClick=${toggleEditing}>Edit definition</button>
+      <div hidden=${!editing}>
+        ${editing ? html`<${EditDefinition} key=${opened.current} kpi=${kpi} partnership=${partnership} ctx=${ctx} onSaved=${saved} />` : null}
+      </div>
+    </div>
+  </div>`;
+}
+
+const DEFINITION_LABELS = {
+  name: 'Name', unit: 'Unit', baselineValue: 'Baseline value', baselineDate: 'Baseline date', targetValue: 'Target value',
+  targetDate: 'Target date', warningThreshold: 'Warning threshold', criticalThreshold: 'Critical threshold', cadence: 'Cadence',
+};
+
+/** The definition form, from the KPI as it was when the form opened (its version is kept). */
+function EditDefinition({ kpi, partnership, ctx, onSaved }) {
+  const form = useForm();
+  const [base] = useState(kpi);
+  const { values, bind } = useValues(() => definitionValues(partnership, base));
+  const [conflict, setConflict] = useState(null);
+  // The version the changes apply to: the one the form opened with, or theirs once re-applied.
+  const version = useRef(base.version);
+  const ref = useRef(null);
+
+  useLayoutEffect(() => {
+    ref.current.querySelector('input')?.focus();
+  }, []);
+
+  async function send() {
+    const { values: input, problems } = readDefinition(values, partnership, { editing: true });
+    if (problems.length) {
+      form.fail(problems);
+      return;
+    }
+    const { direction: _direction, ownerPartyId: _owner, visibility: _visibility, ...changes } = input;
+    let saved = false;
+    await form.run(async () => {
+      const { errors } = await mutate(UPDATE, { input: { kpiId: base.id, expectedVersion: version.current, ...changes } }, 'updateKpi');
+      const clash = errors.find((e) => e.code === 'CONFLICT' && e.current);
+      if (clash) {
+        const theirs = clash.current;
+        const rows = Object.keys(DEFINITION_LABELS).filter((k) => String(theirs[k]) !== String(changes[k])).map((k) => ({
+          key: k, label: DEFINITION_LABELS[k], mine: String(changes[k]), theirs: String(theirs[k]),
+        }));
+        setConflict({ theirs, rows });
+        return undefined;
+      }
+      if (errors.length) return errors;
+      saved = true;
+      return undefined;
+    });
+    if (saved && ctx.isCurrent()) await onSaved();
+  }
+
+  return html`<${Form} form=${form} formRef=${ref} heading="Edit the definition" headingId="edit-kpi-heading"
+    onSubmit=${send}>
+    ${conflict ? html`<${Conflict} title="Someone else saved this definition after you opened it." rows=${conflict.rows} mineLabel="Yours">
+      <button type="button" class="button button-primary" onClick=${() => {
+        version.current = conflict.theirs.version;
+        setConflict(null);
+        send();
+      }}>Apply my changes again</button>
+    <//>` : null}
+    <${DefinitionFields} partnership=${partnership} bind=${bind} editing />
+    <div><${SubmitButton}>Save definition<//></div>
+  <//>`;
 }

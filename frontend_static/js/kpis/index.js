@@ -1,11 +1,13 @@
 // The KPI section: the list, or one KPI when the address names it.
 
-import { renderKpi } from './detail.js';
-import { renderKpiList } from './list.js';
+import { html, mount } from '../ui/html.js';
+import { KpiPage } from './detail.js';
+import { KpiList } from './list.js';
 
 export { kpiHref } from './links.js';
 
 export function renderKpis(content, args) {
-  if (args.itemId) renderKpi(content, args, args.itemId);
-  else renderKpiList(content, args);
+  mount(content, args.itemId
+    ? html`<${KpiPage} args=${args} kpiId=${args.itemId} />`
+    : html`<${KpiList} args=${args} />`);
 }

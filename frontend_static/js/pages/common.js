@@ -1,5 +1,7 @@
-// Pieces shared by the roadmap, commitment and KPI pages: permissions, dates, mutations,
-// the "changed by the other side" notice, and keeping focus across a re-render.
+// Pieces shared by the roadmap, commitment, KPI and overview pages: permissions, dates, numbers,
+// mutations, status names and phases; and, for the overview (still built by hand), the "changed
+// by the other side" notice, a status badge and keeping focus across a re-render. The component
+// versions of those are in ui/ (message.js, badges.js, hooks.js).
 
 import { gql } from '../api.js';
 import { h } from '../dom.js';
@@ -23,13 +25,6 @@ export function otherParty(partnership) {
 export function sideName(party, { markOwn = false } = {}) {
   if (!party) return '';
   return markOwn && party.isOwn ? `${party.organization.name} (your side)` : party.organization.name;
-}
-
-/** A small chip naming a side, coloured for own/partner. */
-export function sideChip(party) {
-  if (!party) return null;
-  return h('span', { class: `side-chip${party.isOwn ? ' side-own' : ' side-partner'}`, title: party.label },
-    party.organization.name);
 }
 
 // Dates without a time (due dates, target dates, periods) are calendar days: format them in UTC
@@ -56,11 +51,6 @@ export function formatMonth(iso) {
 export function formatShortDay(iso) {
   const date = asUtcDay(iso);
   return Number.isNaN(date.getTime()) ? iso : shortDayFormat.format(date);
-}
-
-/** A <time> element for a calendar day. */
-export function dayEl(iso) {
-  return h('time', { datetime: iso }, formatDay(iso));
 }
 
 /** Today in the user's calendar, as YYYY-MM-DD. */
@@ -197,11 +187,6 @@ export const PHASES = [
 
 export function phaseName(phase) {
   return PHASES.find((p) => p.value === phase)?.name ?? phase;
-}
-
-/** A <select> of options [{value, label}] with one selected. */
-export function select(attrs, options, selected) {
-  return h('select', attrs, options.map((o) => h('option', { value: o.value, selected: o.value === selected }, o.label)));
 }
 
 /** The options for choosing a side: own first. */

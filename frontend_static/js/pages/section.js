@@ -12,16 +12,23 @@ export function forgetWorkspaces() {
 }
 
 /**
- * A section's load failed. NOT_FOUND means the partnership is gone from the caller's view:
- * drop the cached header and re-render the route once (the header load then shows the
- * not-found state). Anything else is shown in place with a retry button.
+ * A section's load failed: the error to show in place, or null when there is none to show.
+ * UNAUTHENTICATED already sends the user to sign in, and a page left behind shows nothing.
+ * NOT_FOUND means the partnership is gone from the caller's view: drop the cached header and
+ * re-render the route once (the header load then shows the not-found state).
  */
-export function sectionError(container, error, { partnership, ctx, fromCache }, retry) {
-  if (error.code === 'UNAUTHENTICATED' || !ctx.isCurrent()) return;
+export function errorToShow(error, { partnership, ctx, fromCache }) {
+  if (error.code === 'UNAUTHENTICATED' || !ctx.isCurrent()) return null;
   if (error.code === 'NOT_FOUND' && fromCache) {
     headers.delete(partnership.id);
     ctx.rerender();
-    return;
+    return null;
   }
-  clear(container, errorState(error, retry));
+  return error;
+}
+
+/** A section's load failed: show it in the container, with a retry button (see errorToShow). */
+export function sectionError(container, error, args, retry) {
+  const shown = errorToShow(error, args);
+  if (shown) clear(container, errorState(shown, retry));
 }

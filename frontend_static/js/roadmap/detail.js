@@ -1,23 +1,29 @@
 // One milestone: its facts, the edit form with conflict handling, and its history.
 
-import {
-  busy, clear, clearFieldErrors, emptyState, field, h, hideMessage, loading, messageBox, newId,
-  showMessage, showUserErrors,
-} from '../dom.js';
-import { timeEl } from '../format.js';
-import { byOtherSide, onLiveChange } from '../live.js';
+import { byOtherSide } from '../live.js';
 import { gql } from '../api.js';
 import {
-  canEdit, dayEl, formatDay, keepingFocus, liveNotice, mutate, partnerName, phaseName, select,
-  sideChip, sideOptions, statusBadge, statusName,
+  canEdit, formatDay, mutate, partnerName, phaseName, sideOptions, statusName,
 } from '../pages/common.js';
 import { partnershipHref } from '../pages/partnerships.js';
-import { sectionError } from '../pages/section.js';
-import { DROP, MILESTONE_QUERY, UPDATE } from './api.js';
-import { FIELD_LABELS, MilestoneHistory } from './history.js';
-import { element, html } from '../ui/html.js';
+import { InternalBadge, SideChip, StatusBadge } from '../ui/badges.js';
+import { Conflict } from '../ui/conflict.js';
+import { ConfirmDialog } from '../ui/dialog.js';
 import { Facts } from '../ui/facts.js';
+import { Field, Select } from '../ui/field.js';
+import {
+  Form, SubmitButton, useForm, useValues,
+} from '../ui/form.js';
+import {
+  html, useEffect, useLayoutEffect, useMemo, useRef, useState,
+} from '../ui/html.js';
+import { useFocus, useLiveChange, useSectionLoad } from '../ui/hooks.js';
+import { LiveNotice, useLiveNotice } from '../ui/message.js';
+import { Empty, Failed, Loading } from '../ui/states.js';
+import { Day, Moment } from '../ui/time.js';
+import { DROP, MILESTONE_QUERY, UPDATE } from './api.js';
 import { STATUS_OPTIONS } from './forms.js';
+import { FIELD_LABELS, MilestoneHistory } from './history.js';
 
 /** Party global id → raw uuid, to name the sides the audit trail refers to by uuid. */
 function rawId(globalId) {
@@ -28,18 +34,10 @@ function rawId(globalId) {
   }
 }
 
-export function renderMilestone(content, args, milestoneId) {
-  const { partnership, ctx, live } = args;
-  const editable = canEdit(partnership);
-  const back = h('p', { class: 'back-link' }, h('a', { href: partnershipHref(partnership.id, 'roadmap') }, '← Back to the roadmap'));
-  const notice = liveNotice();
-  const body = h('div', { 'aria-busy': 'true' }, loading('Loading the milestone…'));
-  content.append(back, notice.el, body);
-
+/** showValue(key, value): a changed field's value as people say it. */
+function valueNames(partnership) {
   const partyByRaw = new Map(partnership.parties.map((p) => [rawId(p.id), p]));
-  let editor = null; // the open edit form, kept while it has unsaved changes
-
-  function showValue(key, value) {
+  return (key, value) => {
     if (value === null || value === undefined || value === '') return '—';
     if (key === 'status') return statusName(value);
     if (key === 'phase') return phaseName(value);
@@ -51,300 +49,283 @@ export function renderMilestone(content, args, milestoneId) {
     }
     if (key === 'visibility') return value === 'INTERNAL' ? 'Internal' : 'Shared';
     return typeof value === 'object' ? JSON.stringify(value) : String(value);
-  }
+  };
+}
 
-  async function load({ keepEditor = false } = {}) {
-    body.setAttribute('aria-busy', 'true');
-    try {
-      const data = await gql(MILESTONE_QUERY, { id: milestoneId }).catch((error) => {
-        if (error.code === 'NOT_FOUND') return { node: null };
-        throw error;
-      });
-      if (!ctx.isCurrent()) return;
-      const m = data.node;
-      if (!m || !m.title) {
-        clear(body, emptyState('Milestone not found',
-          'It may have been removed, or it belongs to the other side only.',
-          h('a', { class: 'button', href: partnershipHref(partnership.id, 'roadmap') }, 'Back to the roadmap')));
-        return;
-      }
-      ctx.setTitle(`${m.title} · Roadmap · ${partnership.name}`);
-      await keepingFocus(body, async () => render(m, keepEditor && editor?.isDirty()));
-    } catch (error) {
-      sectionError(body, error, args, () => load());
-    } finally {
-      body.setAttribute('aria-busy', 'false');
-    }
-  }
+async function fetchMilestone(milestoneId) {
+  const data = await gql(MILESTONE_QUERY, { id: milestoneId }).catch((error) => {
+    if (error.code === 'NOT_FOUND') return { node: null };
+    throw error;
+  });
+  // null: not found (a node that is not a milestone counts as none).
+  return data.node && data.node.title ? data.node : null;
+}
 
-  function render(m, keepForm) {
-    const heading = h('h3', { class: 'detail-title', id: 'milestone-heading', tabindex: '-1', 'data-key': 'milestone-heading' }, m.title);
-    const facts = element(html`<${Facts} items=${[
-      ['Status', statusBadge(m.status, 'ms')],
-      ['Phase', phaseName(m.phase)],
-      ['Position', `${m.rank + 1} in ${phaseName(m.phase)}`],
-      ['Accountable side', sideChip(m.ownerParty)],
-      ['Target date', m.targetDate ? dayEl(m.targetDate) : 'None'],
-      ['Visibility', m.visibility === 'INTERNAL' ? h('span', { class: 'badge badge-internal' }, 'Internal') : 'Shared with the partner'],
-      ['Last changed', timeEl(m.updatedAt)]]} />`);
-    const description = m.description
-      ? h('p', { class: 'detail-description' }, m.description)
-      : h('p', { class: 'muted' }, 'No description.');
-    const history = element(html`<${MilestoneHistory} history=${m.history} showValue=${showValue} />`);
-    // The open form is kept: unsaved edits stay (and will meet a conflict); otherwise it
-    // takes the new values, so that a refresh never wipes its messages or focus.
-    if (!editable) editor = null;
-    else if (!editor) editor = editForm(m);
-    else if (keepForm) editor.setCurrent(m);
-    else editor.reset(m);
-    clear(body,
-      h('div', { class: 'detail-head' }, heading),
-      facts, description,
-      editor ? editor.el : null,
-      history);
-  }
+export function MilestonePage({ args, milestoneId }) {
+  const { partnership, ctx, live } = args;
+  const [state, load] = useSectionLoad(() => fetchMilestone(milestoneId), args);
+  const notice = useLiveNotice();
+  const [root] = useFocus();
+  // Whether the edit form holds unsaved changes (the form keeps this up to date).
+  const dirty = useRef(false);
+  const m = state.data;
 
-  /** The edit form; its version is the one the user started from until they re-apply. */
-  function editForm(m) {
-    let base = m;
-    let current = m;
-    const title = h('input', { type: 'text', maxlength: '200', value: m.title, autocomplete: 'off', 'data-key': 'edit-title' });
-    const description = h('textarea', { rows: '4', maxlength: '5000', 'data-key': 'edit-description' });
-    description.value = m.description;
-    const targetDate = h('input', { type: 'date', value: m.targetDate ?? '', 'data-key': 'edit-target' });
-    const statusOptions = m.status === 'DROPPED' ? [...STATUS_OPTIONS, { value: 'DROPPED', label: 'Dropped' }] : STATUS_OPTIONS;
-    const status = select({ 'data-key': 'edit-status' }, statusOptions, m.status);
-    const owner = select({ 'data-key': 'edit-owner' }, sideOptions(partnership), m.ownerParty.id);
-    owner.disabled = m.visibility === 'INTERNAL';
-    const errors = messageBox('error');
-    const done = messageBox('success');
-    const conflictSlot = h('div');
-    const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Save changes');
-    const dropSlot = h('span', { class: 'inline-form' });
-    const form = h('form', { class: 'form card', novalidate: true, 'aria-labelledby': 'edit-milestone-heading' },
-      h('h4', { id: 'edit-milestone-heading' }, 'Edit milestone'),
-      errors, done, conflictSlot,
-      field({ label: 'Title', control: title, name: 'title' }),
-      field({ label: 'Description', control: description, name: 'description' }),
-      h('div', { class: 'form-row' },
-        field({ label: 'Target date', control: targetDate, name: 'targetDate' }),
-        field({ label: 'Status', control: status, name: 'status' }),
-        field({ label: 'Accountable side', control: owner, name: 'ownerPartyId' })),
-      h('div', { class: 'button-row' }, submit, dropSlot));
+  useEffect(() => {
+    load();
+  }, []);
+  useEffect(() => {
+    if (m) ctx.setTitle(`${m.title} · Roadmap · ${partnership.name}`);
+  }, [m]);
 
-    const values = () => ({
-      title: title.value.trim(),
-      description: description.value.trim(),
-      targetDate: targetDate.value || null,
-      status: status.value,
-      ownerPartyId: owner.value,
-    });
-    const valuesOf = (record) => ({
-      title: record.title,
-      description: record.description,
-      targetDate: record.targetDate ?? null,
-      status: record.status,
-      ownerPartyId: record.ownerParty.id,
-    });
-    const isDirty = () => {
-      const now = values();
-      const was = valuesOf(base);
-      return Object.keys(now).some((k) => now[k] !== was[k]);
-    };
-
-    function dropButton() {
-      if (current.status === 'DROPPED') {
-        clear(dropSlot, h('span', { class: 'muted' }, 'Dropped: it stays on record. Set another status to bring it back.'));
-        return;
-      }
-      const drop = h('button', { type: 'button', class: 'button button-danger' }, 'Drop milestone');
-      drop.addEventListener('click', () => {
-        const yes = h('button', { type: 'button', class: 'button button-danger' }, 'Yes, drop it');
-        const no = h('button', { type: 'button', class: 'button' }, 'Cancel');
-        no.addEventListener('click', () => {
-          dropButton();
-          dropSlot.querySelector('button')?.focus();
-        });
-        yes.addEventListener('click', () => dropIt(yes));
-        clear(dropSlot, h('span', { class: 'confirm-text' }, 'Drop this milestone? It stays on record as dropped.'), yes, no);
-        yes.focus();
-      });
-      clear(dropSlot, drop);
-    }
-
-    async function dropIt(button) {
-      hideMessage(errors);
-      let ok = false;
-      await busy(button, 'Dropping…', async () => {
-        try {
-          const { errors: userErrors } = await mutate(DROP, {
-            input: { milestoneId: m.id, expectedVersion: base.version },
-          }, 'dropMilestone');
-          const conflict = userErrors.find((e) => e.code === 'CONFLICT' && e.current);
-          if (conflict) {
-            showConflict(conflict.current, { dropping: true });
-            return;
-          }
-          if (userErrors.length) {
-            showMessage(errors, 'error', userErrors.map((e) => e.message));
-            return;
-          }
-          ok = true;
-        } catch (error) {
-          if (error.code !== 'UNAUTHENTICATED') showMessage(errors, 'error', error.message);
-        }
-      });
-      if (!ok || !ctx.isCurrent()) return;
-      editor = null;
-      await load();
-      if (editor) {
-        showMessage(editor.done, 'success', 'The milestone was dropped. It stays on record.');
-        editor.focusFirst();
-      }
-    }
-
-    async function save(expectedVersion) {
-      hideMessage(done);
-      clearFieldErrors(form);
-      const input = values();
-      if (!input.title) {
-        showUserErrors(form, errors, [{ field: 'title', message: 'Give the milestone a title.' }]);
-        title.focus();
-        return;
-      }
-      let saved = null;
-      await busy(submit, 'Saving…', async () => {
-        try {
-          const { payload, errors: userErrors } = await mutate(UPDATE, {
-            input: {
-              milestoneId: m.id,
-              expectedVersion,
-              ...input,
-              ownerPartyId: owner.disabled ? null : input.ownerPartyId,
-            },
-          }, 'updateMilestone');
-          const conflict = userErrors.find((e) => e.code === 'CONFLICT' && e.current);
-          if (conflict) {
-            showConflict(conflict.current);
-            return;
-          }
-          if (userErrors.length) {
-            showUserErrors(form, errors, userErrors);
-            form.querySelector('[aria-invalid="true"]')?.focus();
-            return;
-          }
-          saved = payload.milestone;
-        } catch (error) {
-          if (error.code !== 'UNAUTHENTICATED') showMessage(errors, 'error', error.message);
-        }
-      });
-      if (!saved || !ctx.isCurrent()) return;
-      hideMessage(errors);
-      conflictSlot.replaceChildren();
-      editor = null;
-      await load();
-      const fresh = editor;
-      if (fresh) {
-        showMessage(fresh.done, 'success', 'Saved.');
-        fresh.focusFirst();
-      }
-    }
-
-    /**
-     * Someone saved first: show what they changed and what we changed. Re-applying keeps their
-     * values for the fields we did not touch and ours for those we did, on their version.
-     */
-    function showConflict(theirs, { dropping = false } = {}) {
-      current = theirs;
-      const mine = values();
-      const was = valuesOf(base);
-      const now = valuesOf(theirs);
-      const keys = Object.keys(mine);
-      const changedByMe = keys.filter((k) => mine[k] !== was[k]);
-      const rows = keys.filter((k) => changedByMe.includes(k) || was[k] !== now[k]);
-      const reapply = h('button', { type: 'button', class: 'button button-primary' }, dropping ? 'Drop it anyway' : 'Apply my changes again');
-      const takeTheirs = h('button', { type: 'button', class: 'button' }, 'Use their version');
-      const tableId = newId('conflict');
-      const panel = h('div', { class: 'message message-warning conflict', role: 'alert' },
-        h('p', { class: 'state-title', id: tableId }, 'Someone else saved this milestone after you opened it.'),
-        h('p', {}, dropping
-          ? 'Check what changed before dropping it.'
-          : 'Nothing of yours was saved yet. Compare, then apply your changes on top of theirs, or keep their version.'),
-        h('div', { class: 'table-wrap' }, h('table', { class: 'table conflict-table', 'aria-labelledby': tableId },
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'Your change'), h('th', { scope: 'col' }, 'Saved now'))),
-          h('tbody', {}, rows.map((k) => h('tr', {},
-            h('th', { scope: 'row' }, FIELD_LABELS[k]),
-            h('td', { 'data-label': 'Your change' }, changedByMe.includes(k) ? showValue(k, mine[k]) : h('span', { class: 'muted' }, 'not changed by you')),
-            h('td', { 'data-label': 'Saved now' }, showValue(k, now[k]))))))),
-        h('div', { class: 'button-row' }, reapply, takeTheirs));
-      reapply.addEventListener('click', async () => {
-        // Their values where we changed nothing, ours where we did.
-        for (const k of keys) {
-          if (!changedByMe.includes(k)) setControl(k, now[k]);
-        }
-        base = theirs;
-        conflictSlot.replaceChildren();
-        if (dropping) await dropIt(reapply);
-        else await save(theirs.version);
-      });
-      takeTheirs.addEventListener('click', async () => {
-        conflictSlot.replaceChildren();
-        editor = null;
-        await load();
-        editor?.focusFirst();
-      });
-      clear(conflictSlot, panel);
-      reapply.focus();
-    }
-
-    function setControl(key, value) {
-      const control = { title, description, targetDate, status, ownerPartyId: owner }[key];
-      if (!control) return;
-      if (control.tagName === 'SELECT' && value && !control.querySelector(`option[value="${CSS.escape(value)}"]`)) {
-        control.append(h('option', { value }, showValue(key, value)));
-      }
-      control.value = value ?? '';
-    }
-
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      save(base.version);
-    });
-    dropButton();
-
-    return {
-      el: form,
-      done,
-      isDirty,
-      focusFirst: () => title.focus(),
-      /** A newer version arrived while the user edits: keep their input and their base. */
-      setCurrent(record) {
-        current = record;
-      },
-      /** A newer version arrived and nothing is being edited: show it. */
-      reset(record) {
-        const wasDropped = current.status === 'DROPPED';
-        base = record;
-        current = record;
-        const now = valuesOf(record);
-        for (const key of Object.keys(now)) setControl(key, now[key]);
-        owner.disabled = record.visibility === 'INTERNAL';
-        if (wasDropped !== (record.status === 'DROPPED')) dropButton();
-      },
-    };
-  }
-
-  onLiveChange(live, ctx, (e) => e.objectType === 'Milestone', async (events) => {
-    const mine = events.some((e) => e.resync || e.objectId === milestoneId);
-    if (!mine) return;
-    const dirty = editor?.isDirty();
-    await load({ keepEditor: true });
-    if (byOtherSide(events)) {
-      notice.show(dirty
-        ? `${partnerName(partnership)} just changed this milestone. Your unsaved edits are kept; saving will show both versions.`
-        : `${partnerName(partnership)} just changed this milestone; it is up to date.`, null, { sticky: Boolean(dirty) });
-    }
+  useLiveChange(live, ctx, (e) => e.objectType === 'Milestone', async (events) => {
+    if (!events.some((e) => e.resync || e.objectId === milestoneId)) return;
+    const wasDirty = dirty.current;
+    await load();
+    if (!byOtherSide(events)) return;
+    notice.show(wasDirty
+      ? `${partnerName(partnership)} just changed this milestone. Your unsaved edits are kept; saving will show both versions.`
+      : `${partnerName(partnership)} just changed this milestone; it is up to date.`, { sticky: wasDirty });
   });
 
-  load();
+  const back = partnershipHref(partnership.id, 'roadmap');
+  let body;
+  if (state.error) body = html`<${Failed} error=${state.error} onRetry=${load} />`;
+  else if (m === undefined) body = html`<${Loading} text="Loading the milestone…" />`;
+  else if (m === null) {
+    body = html`<${Empty} title="Milestone not found" text="It may have been removed, or it belongs to the other side only.">
+      <a class="button" href=${back}>Back to the roadmap</a>
+    <//>`;
+  } else body = html`<${Milestone} m=${m} partnership=${partnership} ctx=${ctx} reload=${load} dirty=${dirty} />`;
+
+  return html`<div ref=${root}>
+    <p class="back-link"><a href=${back}>← Back to the roadmap</a></p>
+    <${LiveNotice} notice=${notice.notice} />
+    <div aria-busy=${state.busy ? 'true' : 'false'}>${body}</div>
+  </div>`;
+}
+
+function Milestone({ m, partnership, ctx, reload, dirty }) {
+  const showValue = useMemo(() => valueNames(partnership), [partnership]);
+  const facts = [
+    ['Status', html`<${StatusBadge} status=${m.status} prefix="ms" />`],
+    ['Phase', phaseName(m.phase)],
+    ['Position', `${m.rank + 1} in ${phaseName(m.phase)}`],
+    ['Accountable side', html`<${SideChip} party=${m.ownerParty} />`],
+    ['Target date', m.targetDate ? html`<${Day} iso=${m.targetDate} />` : 'None'],
+    ['Visibility', m.visibility === 'INTERNAL' ? html`<${InternalBadge} />` : 'Shared with the partner'],
+    ['Last changed', html`<${Moment} iso=${m.updatedAt} />`],
+  ];
+  return html`
+    <div class="detail-head">
+      <h3 class="detail-title" id="milestone-heading" tabindex="-1" data-key="milestone-heading">${m.title}</h3>
+    </div>
+    <${Facts} items=${facts} />
+    ${m.description
+      ? html`<p class="detail-description">${m.description}</p>`
+      : html`<p class="muted">No description.</p>`}
+    ${canEdit(partnership)
+      ? html`<${EditMilestone} key=${m.id} m=${m} partnership=${partnership} ctx=${ctx} reload=${reload}
+          dirty=${dirty} showValue=${showValue} />`
+      : null}
+    <${MilestoneHistory} history=${m.history} showValue=${showValue} />`;
+}
+
+/** The values a milestone's edit form starts from (the controls hold '' for no date). */
+function controlsOf(record) {
+  return {
+    title: record.title,
+    description: record.description,
+    targetDate: record.targetDate ?? '',
+    status: record.status,
+    ownerPartyId: record.ownerParty.id,
+  };
+}
+
+/** The controls' values as the API takes them, and as they compare with a saved record. */
+function read(controls) {
+  return {
+    title: controls.title.trim(),
+    description: controls.description.trim(),
+    targetDate: controls.targetDate || null,
+    status: controls.status,
+    ownerPartyId: controls.ownerPartyId,
+  };
+}
+
+const valuesOf = (record) => read(controlsOf(record));
+
+/**
+ * The edit form. Its version is the one the user started from: a newer one arriving while they
+ * edit is kept aside (saving then meets a conflict that shows both); with nothing edited, the
+ * form takes the new values, keeping its messages and focus.
+ */
+function EditMilestone({ m, partnership, ctx, reload, dirty, showValue }) {
+  const form = useForm();
+  const { values, bind, setAll } = useValues(() => controlsOf(m));
+  const [base, setBase] = useState(m);
+  const [current, setCurrent] = useState(m);
+  const [conflict, setConflict] = useState(null);
+  const [confirming, setConfirming] = useState(false);
+  const [dropping, setDropping] = useState(false);
+  const title = useRef(null);
+  const seen = useRef(m);
+  // After our own save (or "use their version"), the next version is shown whatever the form holds.
+  const takeNext = useRef(false);
+
+  const mine = read(values);
+  const was = valuesOf(base);
+  const isDirty = Object.keys(mine).some((k) => mine[k] !== was[k]);
+  dirty.current = isDirty;
+
+  useLayoutEffect(() => {
+    if (seen.current === m) return;
+    seen.current = m;
+    setCurrent(m);
+    if (takeNext.current || !isDirty) {
+      takeNext.current = false;
+      setBase(m);
+      setAll(controlsOf(m));
+    }
+  }, [m]);
+
+  async function reloadFresh() {
+    takeNext.current = true;
+    await reload();
+  }
+
+  /** Save the controls' values over `from`, the version they were edited from. */
+  async function save(controls, from) {
+    const input = read(controls);
+    if (!input.title) {
+      form.fail([{ field: 'title', message: 'Give the milestone a title.' }]);
+      return;
+    }
+    let saved = false;
+    await form.run(async () => {
+      const { errors } = await mutate(UPDATE, {
+        input: {
+          milestoneId: m.id,
+          expectedVersion: from.version,
+          ...input,
+          ownerPartyId: from.visibility === 'INTERNAL' ? null : input.ownerPartyId,
+        },
+      }, 'updateMilestone');
+      const clash = errors.find((e) => e.code === 'CONFLICT' && e.current);
+      if (clash) {
+        showConflict(clash.current, controls, from);
+        return undefined;
+      }
+      if (errors.length) return errors;
+      saved = true;
+      return undefined;
+    });
+    if (!saved || !ctx.isCurrent()) return;
+    setConflict(null);
+    await reloadFresh();
+    form.succeed('Saved.');
+    title.current?.focus();
+  }
+
+  async function dropIt(from) {
+    form.clear();
+    setDropping(true);
+    let dropped = false;
+    try {
+      const { errors } = await mutate(DROP, { input: { milestoneId: m.id, expectedVersion: from.version } }, 'dropMilestone');
+      const clash = errors.find((e) => e.code === 'CONFLICT' && e.current);
+      if (clash) showConflict(clash.current, values, from, { dropping: true });
+      else if (errors.length) form.fail(errors.map((e) => e.message));
+      else dropped = true;
+    } catch (error) {
+      if (error.code !== 'UNAUTHENTICATED') form.fail(error.message);
+    } finally {
+      setDropping(false);
+      setConfirming(false);
+    }
+    if (!dropped || !ctx.isCurrent()) return;
+    setConflict(null);
+    await reloadFresh();
+    form.succeed('The milestone was dropped. It stays on record.');
+    title.current?.focus();
+  }
+
+  /**
+   * Someone saved first: show what they changed and what we changed. Re-applying keeps their
+   * values for the fields we did not touch and ours for those we did, on their version.
+   */
+  function showConflict(theirs, controls, from, { dropping: forDrop = false } = {}) {
+    setCurrent(theirs);
+    const ours = read(controls);
+    const before = valuesOf(from);
+    const now = valuesOf(theirs);
+    const keys = Object.keys(ours);
+    const changedByMe = keys.filter((k) => ours[k] !== before[k]);
+    const rows = keys.filter((k) => changedByMe.includes(k) || before[k] !== now[k]).map((k) => ({
+      key: k,
+      label: FIELD_LABELS[k],
+      mine: changedByMe.includes(k) ? showValue(k, ours[k]) : html`<span class="muted">not changed by you</span>`,
+      theirs: showValue(k, now[k]),
+    }));
+    setConflict({ theirs, controls, changedByMe, rows, dropping: forDrop });
+  }
+
+  async function applyAgain() {
+    const { theirs, controls, changedByMe } = conflict;
+    // Their values where we changed nothing, ours where we did.
+    const theirControls = controlsOf(theirs);
+    const merged = { ...controls };
+    for (const k of Object.keys(merged)) {
+      if (!changedByMe.includes(k)) merged[k] = theirControls[k];
+    }
+    setAll(merged);
+    setBase(theirs);
+    setConflict(null);
+    if (conflict.dropping) await dropIt(theirs);
+    else await save(merged, theirs);
+  }
+
+  async function useTheirs() {
+    setConflict(null);
+    await reloadFresh();
+    title.current?.focus();
+  }
+
+  const statusOptions = [current.status, base.status, values.status].includes('DROPPED')
+    ? [...STATUS_OPTIONS, { value: 'DROPPED', label: 'Dropped' }] : STATUS_OPTIONS;
+
+  return html`<${Form} form=${form} heading="Edit milestone" headingId="edit-milestone-heading" withDone
+    onSubmit=${() => save(values, base)}>
+    ${conflict ? html`<${Conflict} title="Someone else saved this milestone after you opened it."
+      text=${conflict.dropping
+        ? 'Check what changed before dropping it.'
+        : 'Nothing of yours was saved yet. Compare, then apply your changes on top of theirs, or keep their version.'}
+      rows=${conflict.rows}>
+      <button type="button" class="button button-primary" onClick=${applyAgain}>${conflict.dropping ? 'Drop it anyway' : 'Apply my changes again'}</button>
+      <button type="button" class="button" onClick=${useTheirs}>Use their version</button>
+    <//>` : null}
+    <${Field} label="Title" name="title">
+      <input type="text" maxlength="200" autocomplete="off" data-key="edit-title" ref=${title} ...${bind('title')} />
+    <//>
+    <${Field} label="Description" name="description">
+      <textarea rows="4" maxlength="5000" data-key="edit-description" ...${bind('description')}></textarea>
+    <//>
+    <div class="form-row">
+      <${Field} label="Target date" name="targetDate"><input type="date" data-key="edit-target" ...${bind('targetDate')} /><//>
+      <${Field} label="Status" name="status"><${Select} data-key="edit-status" options=${statusOptions} ...${bind('status')} /><//>
+      <${Field} label="Accountable side" name="ownerPartyId">
+        <${Select} data-key="edit-owner" options=${sideOptions(partnership)} disabled=${base.visibility === 'INTERNAL'} ...${bind('ownerPartyId')} />
+      <//>
+    </div>
+    <div class="button-row">
+      <${SubmitButton}>Save changes<//>
+      <span class="inline-form">
+        ${current.status === 'DROPPED'
+          ? html`<span class="muted">Dropped: it stays on record. Set another status to bring it back.</span>`
+          : html`<button type="button" class="button button-danger" data-key="drop-milestone" onClick=${() => setConfirming(true)}>Drop milestone</button>`}
+      </span>
+    </div>
+    <${ConfirmDialog} open=${confirming} title="Drop this milestone?" text="It stays on record as dropped."
+      confirmLabel="Yes, drop it" busyLabel="Dropping…" danger busy=${dropping}
+      onConfirm=${() => dropIt(base)} onCancel=${() => setConfirming(false)} />
+  <//>`;
 }

@@ -1,11 +1,13 @@
 // Roadmap forms: adding a milestone, and the choices the edit form shares.
 
-import { busy, clearFieldErrors, hideMessage, showMessage, showUserErrors } from '../dom.js';
 import {
   isIsoDay, mutate, ownParty, phaseName, PHASES, sideOptions, statusName,
 } from '../pages/common.js';
-import { Field, MessageBox, Select } from '../ui/field.js';
-import { element, html } from '../ui/html.js';
+import { Field, Select } from '../ui/field.js';
+import {
+  Form, SubmitButton, useForm, useValues,
+} from '../ui/form.js';
+import { html, useRef } from '../ui/html.js';
 import { CREATE } from './api.js';
 
 export const STATUSES = ['PLANNED', 'IN_PROGRESS', 'AT_RISK', 'DONE'];
@@ -14,91 +16,76 @@ export const VISIBILITY_OPTIONS = [
   { value: 'SHARED', label: 'Shared — both sides see it' },
   { value: 'INTERNAL', label: 'Internal — only your side sees it' },
 ];
+const PHASE_OPTIONS = PHASES.map((p) => ({ value: p.value, label: `${p.name} (${p.term.toLowerCase()})` }));
 
-function NewMilestoneForm({ partnership }) {
-  const phases = PHASES.map((p) => ({ value: p.value, label: `${p.name} (${p.term.toLowerCase()})` }));
-  return html`<form class="form card new-milestone" id="new-milestone" novalidate aria-labelledby="new-milestone-heading">
-    <h3 id="new-milestone-heading">New milestone</h3>
-    <${MessageBox} kind="error" name="errors" />
-    <${MessageBox} kind="success" name="done" />
-    <${Field} label="Title" name="title"><input type="text" maxlength="200" required autocomplete="off" /><//>
+/** The new-milestone form; onCreated(milestone) runs once the milestone exists. */
+export function NewMilestoneForm({ partnership, ctx, onCreated }) {
+  const form = useForm();
+  const { values, bind, setAll } = useValues(() => ({
+    title: '', phase: 'STABILIZE', status: 'PLANNED', targetDate: '',
+    ownerPartyId: ownParty(partnership)?.id, visibility: 'SHARED', description: '',
+  }));
+  const title = useRef(null);
+
+  function problems() {
+    const found = [];
+    if (!values.title.trim()) found.push({ field: 'title', message: 'Give the milestone a title.' });
+    if (values.targetDate && !isIsoDay(values.targetDate)) found.push({ field: 'targetDate', message: 'Enter a valid date.' });
+    if (values.visibility === 'INTERNAL' && values.ownerPartyId !== ownParty(partnership)?.id) {
+      found.push({ field: 'visibility', message: 'An internal milestone belongs to your side: choose your side as accountable.' });
+    }
+    return found;
+  }
+
+  function submit() {
+    const local = problems();
+    if (local.length) {
+      form.fail(local);
+      return;
+    }
+    form.run(async () => {
+      const { payload, errors } = await mutate(CREATE, {
+        input: {
+          partnershipId: partnership.id,
+          title: values.title.trim(),
+          phase: values.phase,
+          status: values.status,
+          targetDate: values.targetDate || null,
+          ownerPartyId: values.ownerPartyId,
+          visibility: values.visibility,
+          description: values.description.trim(),
+        },
+      }, 'createMilestone');
+      if (errors.length) return errors;
+      if (!ctx.isCurrent()) return undefined;
+      const created = payload.milestone;
+      setAll((v) => ({ ...v, title: '', description: '', targetDate: '' }));
+      form.succeed(`Milestone “${created.title}” added to ${phaseName(created.phase)}.`);
+      await onCreated(created);
+      title.current?.focus();
+      return undefined;
+    });
+  }
+
+  return html`<${Form} form=${form} id="new-milestone" className="form card new-milestone" level=${3}
+    heading="New milestone" headingId="new-milestone-heading" withDone onSubmit=${submit}>
+    <${Field} label="Title" name="title">
+      <input type="text" maxlength="200" required autocomplete="off" ref=${title} ...${bind('title')} />
+    <//>
     <div class="form-row">
-      <${Field} label="Phase" name="phase"><${Select} options=${phases} value="STABILIZE" /><//>
-      <${Field} label="Status" name="status"><${Select} options=${STATUS_OPTIONS} value="PLANNED" /><//>
-      <${Field} label="Target date" name="targetDate" hint="Optional."><input type="date" /><//>
+      <${Field} label="Phase" name="phase"><${Select} options=${PHASE_OPTIONS} ...${bind('phase')} /><//>
+      <${Field} label="Status" name="status"><${Select} options=${STATUS_OPTIONS} ...${bind('status')} /><//>
+      <${Field} label="Target date" name="targetDate" hint="Optional."><input type="date" ...${bind('targetDate')} /><//>
     </div>
     <div class="form-row">
       <${Field} label="Accountable side" name="ownerPartyId">
-        <${Select} options=${sideOptions(partnership)} value=${ownParty(partnership)?.id} />
+        <${Select} options=${sideOptions(partnership)} ...${bind('ownerPartyId')} />
       <//>
-      <${Field} label="Visibility" name="visibility"><${Select} options=${VISIBILITY_OPTIONS} value="SHARED" /><//>
+      <${Field} label="Visibility" name="visibility"><${Select} options=${VISIBILITY_OPTIONS} ...${bind('visibility')} /><//>
     </div>
     <${Field} label="Description" name="description" hint="What done looks like, and who is involved.">
-      <textarea rows="3" maxlength="5000"></textarea>
+      <textarea rows="3" maxlength="5000" ...${bind('description')}></textarea>
     <//>
-    <div><button type="submit" class="button button-primary">Add milestone</button></div>
-  </form>`;
-}
-
-/** The new-milestone form: markup from the component above, submitted by hand. */
-export function createForm(partnership, ctx, onCreated) {
-  const form = element(html`<${NewMilestoneForm} partnership=${partnership} />`);
-  const control = (name) => form.elements.namedItem(name);
-  const [title, phase, status, targetDate, owner, visibility, description] = [
-    'title', 'phase', 'status', 'targetDate', 'ownerPartyId', 'visibility', 'description',
-  ].map(control);
-  const errors = form.querySelector('[data-box="errors"]');
-  const done = form.querySelector('[data-box="done"]');
-  const submit = form.querySelector('button[type="submit"]');
-
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    hideMessage(done);
-    clearFieldErrors(form);
-    const local = [];
-    if (!title.value.trim()) local.push({ field: 'title', message: 'Give the milestone a title.' });
-    if (targetDate.value && !isIsoDay(targetDate.value)) local.push({ field: 'targetDate', message: 'Enter a valid date.' });
-    if (visibility.value === 'INTERNAL' && owner.value !== ownParty(partnership)?.id) {
-      local.push({ field: 'visibility', message: 'An internal milestone belongs to your side: choose your side as accountable.' });
-    }
-    if (local.length) {
-      showUserErrors(form, errors, local);
-      form.querySelector('[aria-invalid="true"]')?.focus();
-      return;
-    }
-    let created = null;
-    await busy(submit, 'Adding…', async () => {
-      try {
-        const { payload, errors: userErrors } = await mutate(CREATE, {
-          input: {
-            partnershipId: partnership.id,
-            title: title.value.trim(),
-            phase: phase.value,
-            status: status.value,
-            targetDate: targetDate.value || null,
-            ownerPartyId: owner.value,
-            visibility: visibility.value,
-            description: description.value.trim(),
-          },
-        }, 'createMilestone');
-        if (userErrors.length) {
-          showUserErrors(form, errors, userErrors);
-          (form.querySelector('[aria-invalid="true"]') ?? title).focus();
-          return;
-        }
-        created = payload.milestone;
-      } catch (error) {
-        if (error.code !== 'UNAUTHENTICATED') showMessage(errors, 'error', error.message);
-      }
-    });
-    if (!created || !ctx.isCurrent()) return;
-    hideMessage(errors);
-    title.value = '';
-    description.value = '';
-    targetDate.value = '';
-    showMessage(done, 'success', `Milestone “${created.title}” added to ${phaseName(created.phase)}.`);
-    await onCreated(created);
-    title.focus();
-  });
-  return form;
+    <div><${SubmitButton} busyLabel="Adding…">Add milestone<//></div>
+  <//>`;
 }

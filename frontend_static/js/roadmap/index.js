@@ -1,11 +1,13 @@
 // The roadmap section: the board, or one milestone when the address names it.
 
-import { renderMilestone } from './detail.js';
-import { renderRoadmapBoard } from './list.js';
+import { html, mount } from '../ui/html.js';
+import { MilestonePage } from './detail.js';
+import { RoadmapBoard } from './list.js';
 
 export { milestoneHref } from './links.js';
 
 export function renderRoadmap(content, args) {
-  if (args.itemId) renderMilestone(content, args, args.itemId);
-  else renderRoadmapBoard(content, args);
+  mount(content, args.itemId
+    ? html`<${MilestonePage} args=${args} milestoneId=${args.itemId} />`
+    : html`<${RoadmapBoard} args=${args} />`);
 }

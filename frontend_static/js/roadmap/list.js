@@ -2,186 +2,95 @@
 // Cards move by drag and drop or with the keyboard (Alt + arrow keys, or the Move buttons);
 // every move and edit carries the card's version, and a conflict shows what the other side saved.
 
-import {
-  clear, emptyState, h, hideMessage, loading, messageBox, newId, showMessage,
-} from '../dom.js';
-import { byOtherSide, onLiveChange } from '../live.js';
+import { byOtherSide } from '../live.js';
 import { gql } from '../api.js';
 import {
-  canEdit, dayEl, formatDay, keepingFocus, liveNotice, mutate, partnerName, phaseName, PHASES,
-  sideChip, statusBadge, statusName,
+  canEdit, formatDay, mutate, partnerName, phaseName, PHASES, statusName,
 } from '../pages/common.js';
-import { sectionError } from '../pages/section.js';
+import { InternalBadge, SideChip, StatusBadge } from '../ui/badges.js';
+import { Conflict } from '../ui/conflict.js';
+import {
+  html, useEffect, useRef, useState,
+} from '../ui/html.js';
+import {
+  byKey, useFocus, useLiveChange, useSectionLoad,
+} from '../ui/hooks.js';
+import { LiveNotice, Message, useLiveNotice } from '../ui/message.js';
+import { Empty, Failed, Loading } from '../ui/states.js';
+import { Day } from '../ui/time.js';
 import { isMilestoneEvent, MOVE, ROADMAP_QUERY } from './api.js';
+import { NewMilestoneForm } from './forms.js';
 import { milestoneHref } from './links.js';
-import { createForm } from './forms.js';
 
-export function renderRoadmapBoard(content, args) {
+const HINT_ID = 'board-keyboard-hint';
+const DIRECTIONS = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
+
+/** phase → milestones in rank order, dropped ones included (positions count them). */
+function byPhase(data) {
+  const phases = new Map(PHASES.map((p) => [p.value, []]));
+  for (const phase of data.partnership.roadmap.phases) {
+    phases.set(phase.phase, [...phase.milestones].sort((a, b) => a.rank - b.rank));
+  }
+  return phases;
+}
+
+const visibleIn = (phases, phase, showDropped) => phases.get(phase).filter((m) => showDropped || m.status !== 'DROPPED');
+const othersIn = (phases, phase, milestone) => phases.get(phase).filter((m) => m.id !== milestone.id);
+
+/** Where the pointer is in a column: the index among its cards, the dragged one left out. */
+function dropIndex(list, clientY, draggedId) {
+  const cards = [...list.querySelectorAll('.ms-card')].filter((c) => c.dataset.id !== draggedId);
+  const before = cards.findIndex((c) => {
+    const rect = c.getBoundingClientRect();
+    return clientY < rect.top + rect.height / 2;
+  });
+  return { cards, index: before === -1 ? cards.length : before };
+}
+
+export function RoadmapBoard({ args }) {
   const { partnership, ctx, live } = args;
   const editable = canEdit(partnership);
+  const [board, load] = useSectionLoad(async () => byPhase(await gql(ROADMAP_QUERY, { id: partnership.id })), args);
+  const phases = board.data;
+  const [showDropped, setShowDropped] = useState(false);
+  const [formOpen, setFormOpen] = useState(false);
+  const [alert, setAlert] = useState(null);
+  const [conflict, setConflict] = useState(null);
+  const [openMove, setOpenMove] = useState(() => new Set());
+  const [moving, setMoving] = useState(false);
+  const [draggingId, setDraggingId] = useState(null);
+  // Where a dragged card would land: { phase, before } (the id of the card it goes before, or null: the end).
+  const [mark, setMark] = useState(null);
+  const [announcement, setAnnouncement] = useState('');
+  const busyMoving = useRef(false);
+  const dragging = useRef(null);
+  const announceTimer = useRef(null);
+  const notice = useLiveNotice();
+  const [root, focusLater] = useFocus();
 
-  content.append(h('p', { class: 'lede' },
-    'The recovery roadmap both sides work on: short-term stabilisation, mid-term rebuilding, long-term deepening.'));
+  useEffect(() => {
+    load();
+    return () => window.clearTimeout(announceTimer.current);
+  }, []);
 
-  const notice = liveNotice();
-  const announcer = h('div', { class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true', id: 'board-announcer' });
-  const alert = messageBox('error');
-  const conflictSlot = h('div');
-  const hintId = 'board-keyboard-hint';
-  const showDropped = h('input', { type: 'checkbox', id: newId('dropped') });
-  const formSlot = h('div', { hidden: true });
-  const newButton = editable
-    ? h('button', { type: 'button', class: 'button button-primary', 'aria-expanded': 'false', 'aria-controls': 'new-milestone' }, 'New milestone')
-    : null;
-  const board = h('div', { class: 'board', 'aria-busy': 'true' }, loading('Loading the roadmap…'));
-
-  content.append(notice.el,
-    h('div', { class: 'toolbar' },
-      newButton,
-      h('div', { class: 'checkbox toolbar-end' }, showDropped, h('label', { for: showDropped.id }, 'Show dropped milestones'))),
-    formSlot, alert, conflictSlot,
-    editable
-      ? h('p', { class: 'hint board-hint', id: hintId },
-        'To move a card, drag it, or focus its title and press Alt + ↑/↓ to reorder it within a phase and Alt + ←/→ to move it to another phase.')
-      : h('p', { class: 'note' }, 'You can read the roadmap; Leads and Editors change it.'),
-    board, announcer);
-
-  /** phase → milestones in rank order, dropped ones included (positions count them). */
-  let phases = new Map(PHASES.map((p) => [p.value, []]));
-  const openMove = new Set();
-  let moving = false;
-  let dragging = null;
-
-  const visibleOf = (phase) => phases.get(phase).filter((m) => showDropped.checked || m.status !== 'DROPPED');
-  const othersIn = (phase, milestone) => phases.get(phase).filter((m) => m.id !== milestone.id);
+  useLiveChange(live, ctx, isMilestoneEvent, async (events) => {
+    if (busyMoving.current) return;
+    await load();
+    if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just changed the roadmap; it is up to date.`);
+  });
 
   function announce(text) {
-    // Clear first, so the same sentence twice is announced twice.
-    announcer.textContent = '';
-    window.setTimeout(() => { announcer.textContent = text; }, 30);
-  }
-
-  async function load() {
-    board.setAttribute('aria-busy', 'true');
-    try {
-      const data = await gql(ROADMAP_QUERY, { id: partnership.id });
-      if (!ctx.isCurrent()) return;
-      phases = new Map(PHASES.map((p) => [p.value, []]));
-      for (const phase of data.partnership.roadmap.phases) {
-        phases.set(phase.phase, [...phase.milestones].sort((a, b) => a.rank - b.rank));
-      }
-      await keepingFocus(board, async () => renderBoard());
-    } catch (error) {
-      sectionError(board, error, args, load);
-    } finally {
-      board.setAttribute('aria-busy', 'false');
-    }
-  }
-
-  function renderBoard() {
-    const total = [...phases.values()].flat().filter((m) => m.status !== 'DROPPED').length;
-    const dropped = [...phases.values()].flat().length - total;
-    showDropped.closest('.checkbox').hidden = dropped === 0 && !showDropped.checked;
-    clear(board, PHASES.map((phase) => column(phase)));
-    if (total === 0 && !showDropped.checked) {
-      board.append(h('div', { class: 'board-empty-all' }, emptyState('The roadmap is empty',
-        editable ? 'Add the first milestone with “New milestone”.' : 'Milestones appear here once a Lead or an Editor adds them.')));
-    }
-  }
-
-  function column(phase) {
-    const visible = visibleOf(phase.value);
-    const headingId = `phase-${phase.value.toLowerCase()}`;
-    const list = h('ol', { class: 'board-list', 'aria-label': `${phase.name} phase`, dataset: { phase: phase.value } },
-      visible.map((m, index) => card(m, index, visible.length)));
-    const col = h('section', { class: 'board-col', 'aria-labelledby': headingId, dataset: { phase: phase.value } },
-      h('header', { class: 'board-col-head' },
-        h('h3', { id: headingId }, phase.name, ' ',
-          h('span', { class: 'count', 'aria-label': `${visible.length} milestones` }, String(visible.length))),
-        h('p', { class: 'phase-term' }, `${phase.term} · ${phase.about}`)),
-      list,
-      visible.length === 0 ? h('p', { class: 'board-col-empty' }, 'No milestones in this phase.') : null);
-    if (editable) wireDropZone(col, list, phase.value);
-    return col;
-  }
-
-  function card(m, index, count) {
-    const link = h('a', {
-      class: 'ms-title',
-      href: milestoneHref(partnership.id, m.id),
-      'data-key': `ms-${m.id}`,
-      'aria-describedby': editable ? hintId : null,
-    }, m.title);
-    const li = h('li', {
-      class: `ms-card ms-${m.status.toLowerCase()}`,
-      dataset: { id: m.id },
-      draggable: editable ? 'true' : null,
-    },
-    h('div', { class: 'ms-card-top' }, link,
-      m.visibility === 'INTERNAL' ? h('span', { class: 'badge badge-internal', title: 'Only your side sees this milestone' }, 'Internal') : null),
-    m.description ? h('p', { class: 'ms-desc' }, m.description) : null,
-    h('div', { class: 'ms-meta' },
-      statusBadge(m.status, 'ms'),
-      sideChip(m.ownerParty),
-      m.targetDate ? h('span', { class: 'ms-date' }, 'Target ', dayEl(m.targetDate)) : h('span', { class: 'ms-date muted' }, 'No target date')),
-    h('span', { class: 'sr-only' }, `Position ${index + 1} of ${count}.`),
-    editable ? moveControls(m) : null);
-    if (editable) {
-      li.addEventListener('keydown', (event) => {
-        const direction = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' }[event.key];
-        if (!direction || !event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-        event.preventDefault();
-        move(m, direction);
-      });
-      li.addEventListener('dragstart', (event) => {
-        dragging = m;
-        event.dataTransfer.effectAllowed = 'move';
-        event.dataTransfer.setData('text/plain', m.id);
-        li.classList.add('is-dragging');
-      });
-      li.addEventListener('dragend', () => {
-        dragging = null;
-        li.classList.remove('is-dragging');
-        clearDropMarks();
-      });
-    }
-    return li;
-  }
-
-  function moveControls(m) {
-    const panelId = `move-${m.id}`;
-    const open = openMove.has(m.id);
-    const toggle = h('button', {
-      type: 'button', class: 'button button-small button-quiet ms-move-toggle', 'aria-expanded': String(open),
-      'aria-controls': panelId, 'data-key': `move-toggle-${m.id}`, 'aria-label': `Move ${m.title}`,
-    }, 'Move');
-    const arrow = (direction, symbol, label) => h('button', {
-      type: 'button', class: 'button button-small ms-move', 'data-key': `move-${direction}-${m.id}`,
-      'aria-label': `${label}: ${m.title}`, title: label, onclick: () => move(m, direction),
-    }, symbol);
-    const panel = h('div', { class: 'ms-move-panel', id: panelId, role: 'group', 'aria-label': `Move ${m.title}`, hidden: !open },
-      arrow('up', '↑', 'Move up'), arrow('down', '↓', 'Move down'),
-      arrow('left', '←', 'Move to the previous phase'), arrow('right', '→', 'Move to the next phase'));
-    toggle.addEventListener('click', () => {
-      const nowOpen = panel.hidden;
-      panel.hidden = !nowOpen;
-      toggle.setAttribute('aria-expanded', String(nowOpen));
-      if (nowOpen) {
-        openMove.add(m.id);
-        panel.querySelector('button').focus();
-      } else {
-        openMove.delete(m.id);
-      }
-    });
-    return h('div', { class: 'ms-actions' }, toggle, panel);
+    // Cleared first, so that the same sentence twice is announced twice.
+    setAnnouncement('');
+    window.clearTimeout(announceTimer.current);
+    announceTimer.current = window.setTimeout(() => setAnnouncement(text), 30);
   }
 
   /** Work out where a key press or a button sends the card, then move it. */
   function move(m, direction) {
-    if (moving) return;
-    const visible = visibleOf(m.phase);
+    if (busyMoving.current || !phases) return;
+    const visible = visibleIn(phases, m.phase, showDropped);
     const index = visible.findIndex((x) => x.id === m.id);
-    const phaseIndex = PHASES.findIndex((p) => p.value === m.phase);
     const here = phaseName(m.phase);
     if (direction === 'up' || direction === 'down') {
       const neighbour = visible[index + (direction === 'up' ? -1 : 1)];
@@ -189,146 +98,241 @@ export function renderRoadmapBoard(content, args) {
         announce(`“${m.title}” is already ${direction === 'up' ? 'first' : 'last'} in ${here}.`);
         return;
       }
-      const at = othersIn(m.phase, m).findIndex((x) => x.id === neighbour.id);
+      const at = othersIn(phases, m.phase, m).findIndex((x) => x.id === neighbour.id);
       doMove(m, m.phase, direction === 'up' ? at : at + 1);
       return;
     }
-    const target = PHASES[phaseIndex + (direction === 'left' ? -1 : 1)];
+    const target = PHASES[PHASES.findIndex((p) => p.value === m.phase) + (direction === 'left' ? -1 : 1)];
     if (!target) {
       announce(`“${m.title}” is already in the ${direction === 'left' ? 'first' : 'last'} phase, ${here}.`);
       return;
     }
-    const targetVisible = visibleOf(target.value);
+    const targetVisible = visibleIn(phases, target.value, showDropped);
     const slot = Math.min(index, targetVisible.length);
-    const others = othersIn(target.value, m);
+    const others = othersIn(phases, target.value, m);
     const position = slot < targetVisible.length ? others.findIndex((x) => x.id === targetVisible[slot].id) : others.length;
     doMove(m, target.value, position);
   }
 
   async function doMove(m, phase, position) {
     if (phase === m.phase && phases.get(phase).findIndex((x) => x.id === m.id) === position) return;
-    moving = true;
-    hideMessage(alert);
-    conflictSlot.replaceChildren();
-    board.setAttribute('aria-busy', 'true');
+    busyMoving.current = true;
+    setMoving(true);
+    setAlert(null);
+    setConflict(null);
     try {
       const { errors } = await mutate(MOVE, {
         input: { milestoneId: m.id, expectedVersion: m.version, phase, position },
       }, 'moveMilestone');
       if (!ctx.isCurrent()) return;
-      const conflict = errors.find((e) => e.code === 'CONFLICT' && e.current);
-      if (conflict) {
-        showMoveConflict(m, conflict.current, phase, position);
+      const clash = errors.find((e) => e.code === 'CONFLICT' && e.current);
+      if (clash) {
+        setConflict({ current: clash.current, phase, position });
         await load();
         return;
       }
       if (errors.length) {
-        showMessage(alert, 'error', errors.map((e) => e.message));
+        setAlert(errors.map((e) => e.message));
         await load();
         return;
       }
-      await load();
-      const visible = visibleOf(phase);
+      const fresh = await load();
+      if (!fresh) return;
+      const visible = visibleIn(fresh, phase, showDropped);
       const at = visible.findIndex((x) => x.id === m.id);
       announce(`“${m.title}” moved to ${phaseName(phase)}, position ${at + 1} of ${visible.length}.`);
     } catch (error) {
-      if (error.code !== 'UNAUTHENTICATED') showMessage(alert, 'error', error.message);
+      if (error.code !== 'UNAUTHENTICATED') setAlert(error.message);
     } finally {
-      moving = false;
-      board.setAttribute('aria-busy', 'false');
+      busyMoving.current = false;
+      setMoving(false);
     }
   }
 
-  function showMoveConflict(mine, current, phase, position) {
-    const again = h('button', { type: 'button', class: 'button button-primary' }, 'Move it anyway');
-    const keep = h('button', { type: 'button', class: 'button' }, 'Keep it as it is');
-    const panel = h('div', { class: 'message message-warning conflict', role: 'alert' },
-      h('p', { class: 'state-title' }, `“${current.title}” was changed by someone else before your move.`),
-      h('p', {}, `It is now in ${phaseName(current.phase)} at position ${current.rank + 1}, `,
-        `status ${statusName(current.status)}`, current.targetDate ? `, target ${formatDay(current.targetDate)}` : '', '. ',
-        `Your move would put it in ${phaseName(phase)} at position ${position + 1}.`),
-      h('div', { class: 'button-row' }, again, keep));
-    again.addEventListener('click', () => {
-      conflictSlot.replaceChildren();
-      const limit = othersIn(phase, current).length;
-      doMove({ ...current }, phase, Math.min(position, limit));
-    });
-    keep.addEventListener('click', () => {
-      conflictSlot.replaceChildren();
-      board.querySelector(`[data-key="ms-${CSS.escape(current.id)}"]`)?.focus();
-    });
-    clear(conflictSlot, panel);
-    again.focus();
+  function toggleMove(m) {
+    const next = new Set(openMove);
+    if (next.has(m.id)) {
+      next.delete(m.id);
+    } else {
+      next.add(m.id);
+      focusLater(byKey(`move-up-${m.id}`));
+    }
+    setOpenMove(next);
   }
 
-  function clearDropMarks() {
-    for (const el of board.querySelectorAll('.drop-before, .drop-target')) el.classList.remove('drop-before', 'drop-target');
-    for (const el of board.querySelectorAll('.drop-end')) el.classList.remove('drop-end');
-  }
-
-  /** Index among the column's visible cards (the dragged one left out) where the pointer is. */
-  function dropIndex(list, clientY) {
-    const cards = [...list.querySelectorAll('.ms-card')].filter((c) => !c.classList.contains('is-dragging'));
-    const before = cards.findIndex((c) => {
-      const rect = c.getBoundingClientRect();
-      return clientY < rect.top + rect.height / 2;
-    });
-    return { cards, index: before === -1 ? cards.length : before };
-  }
-
-  function wireDropZone(col, list, phase) {
-    col.addEventListener('dragover', (event) => {
-      if (!dragging) return;
+  const drag = editable ? {
+    start(event, m) {
+      dragging.current = m;
+      event.dataTransfer.effectAllowed = 'move';
+      event.dataTransfer.setData('text/plain', m.id);
+      setDraggingId(m.id);
+    },
+    end() {
+      dragging.current = null;
+      setDraggingId(null);
+      setMark(null);
+    },
+    over(event, phase) {
+      if (!dragging.current) return;
       event.preventDefault();
       event.dataTransfer.dropEffect = 'move';
-      clearDropMarks();
-      col.classList.add('drop-target');
-      const { cards, index } = dropIndex(list, event.clientY);
-      if (index < cards.length) cards[index].classList.add('drop-before');
-      else list.classList.add('drop-end');
-    });
-    col.addEventListener('dragleave', (event) => {
-      if (!col.contains(event.relatedTarget)) {
-        col.classList.remove('drop-target');
-        list.classList.remove('drop-end');
-        for (const el of list.querySelectorAll('.drop-before')) el.classList.remove('drop-before');
-      }
-    });
-    col.addEventListener('drop', (event) => {
-      if (!dragging) return;
+      const list = event.currentTarget.querySelector('.board-list');
+      const { cards, index } = dropIndex(list, event.clientY, dragging.current.id);
+      const before = index < cards.length ? cards[index].dataset.id : null;
+      setMark((now) => (now?.phase === phase && now.before === before ? now : { phase, before }));
+    },
+    leave(event, phase) {
+      if (!event.currentTarget.contains(event.relatedTarget)) setMark((now) => (now?.phase === phase ? null : now));
+    },
+    drop(event, phase) {
+      const m = dragging.current;
+      if (!m) return;
       event.preventDefault();
-      const m = dragging;
-      const { index } = dropIndex(list, event.clientY);
-      clearDropMarks();
-      const targetVisible = visibleOf(phase).filter((x) => x.id !== m.id);
-      const others = othersIn(phase, m);
+      const list = event.currentTarget.querySelector('.board-list');
+      const { index } = dropIndex(list, event.clientY, m.id);
+      setMark(null);
+      const targetVisible = visibleIn(phases, phase, showDropped).filter((x) => x.id !== m.id);
+      const others = othersIn(phases, phase, m);
       const position = index < targetVisible.length
         ? others.findIndex((x) => x.id === targetVisible[index].id) : others.length;
       doMove(m, phase, position);
-    });
+    },
+  } : null;
+
+  function toggleForm() {
+    const opening = !formOpen;
+    setFormOpen(opening);
+    if (opening) focusLater('#new-milestone input');
   }
 
-  showDropped.addEventListener('change', () => keepingFocus(board, async () => renderBoard()));
+  const all = phases ? [...phases.values()].flat() : [];
+  const total = all.filter((m) => m.status !== 'DROPPED').length;
+  const dropped = all.length - total;
 
-  if (newButton) {
-    const form = createForm(partnership, ctx, async (created) => {
-      await load();
-      announce(`Milestone “${created.title}” added to ${phaseName(created.phase)}.`);
-    });
-    formSlot.append(form);
-    newButton.addEventListener('click', () => {
-      const open = formSlot.hidden;
-      formSlot.hidden = !open;
-      newButton.setAttribute('aria-expanded', String(open));
-      if (open) form.querySelector('input')?.focus();
-    });
+  let content;
+  if (board.error) content = html`<${Failed} error=${board.error} onRetry=${load} />`;
+  else if (!phases) content = html`<${Loading} text="Loading the roadmap…" />`;
+  else {
+    content = html`
+      ${PHASES.map((phase) => html`<${Column} key=${phase.value} phase=${phase} partnership=${partnership}
+        milestones=${visibleIn(phases, phase.value, showDropped)} editable=${editable} openMove=${openMove}
+        draggingId=${draggingId} mark=${mark?.phase === phase.value ? mark : null} drag=${drag}
+        onMove=${move} onToggleMove=${toggleMove} />`)}
+      ${total === 0 && !showDropped ? html`<div class="board-empty-all"><${Empty} title="The roadmap is empty"
+        text=${editable ? 'Add the first milestone with “New milestone”.' : 'Milestones appear here once a Lead or an Editor adds them.'} /></div>` : null}`;
   }
 
-  onLiveChange(live, ctx, isMilestoneEvent, async (events) => {
-    if (moving) return;
-    await load();
-    if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just changed the roadmap; it is up to date.`);
-  });
+  return html`<div ref=${root}>
+    <p class="lede">The recovery roadmap both sides work on: short-term stabilisation, mid-term rebuilding, long-term deepening.</p>
+    <${LiveNotice} notice=${notice.notice} />
+    <div class="toolbar">
+      ${editable ? html`<button type="button" class="button button-primary" aria-expanded=${String(formOpen)}
+        aria-controls="new-milestone" onClick=${toggleForm}>New milestone</button>` : null}
+      <div class="checkbox toolbar-end" hidden=${!phases || (dropped === 0 && !showDropped)}>
+        <input type="checkbox" id="show-dropped" checked=${showDropped} onChange=${(e) => setShowDropped(e.currentTarget.checked)} />
+        <label for="show-dropped">Show dropped milestones</label>
+      </div>
+    </div>
+    ${editable ? html`<div hidden=${!formOpen}>
+      <${NewMilestoneForm} partnership=${partnership} ctx=${ctx} onCreated=${async (created) => {
+        await load();
+        announce(`Milestone “${created.title}” added to ${phaseName(created.phase)}.`);
+      }} />
+    </div>` : null}
+    <${Message} kind="error" messages=${alert} />
+    ${conflict ? html`<${MoveConflict} conflict=${conflict}
+      onAgain=${() => {
+        const { current, phase, position } = conflict;
+        setConflict(null);
+        doMove({ ...current }, phase, Math.min(position, othersIn(phases, phase, current).length));
+      }}
+      onKeep=${() => {
+        setConflict(null);
+        focusLater(byKey(`ms-${conflict.current.id}`));
+      }} />` : null}
+    ${editable
+      ? html`<p class="hint board-hint" id=${HINT_ID}>To move a card, drag it, or focus its title and press Alt + ↑/↓ to reorder it within a phase and Alt + ←/→ to move it to another phase.</p>`
+      : html`<p class="note">You can read the roadmap; Leads and Editors change it.</p>`}
+    <div class="board" aria-busy=${board.busy || moving ? 'true' : 'false'}>${content}</div>
+    <div class="sr-only" aria-live="polite" aria-atomic="true" id="board-announcer">${announcement}</div>
+  </div>`;
+}
 
-  load();
+function MoveConflict({ conflict, onAgain, onKeep }) {
+  const { current, phase, position } = conflict;
+  const target = current.targetDate ? `, target ${formatDay(current.targetDate)}` : '';
+  return html`<${Conflict} title=${`“${current.title}” was changed by someone else before your move.`}
+    text=${`It is now in ${phaseName(current.phase)} at position ${current.rank + 1}, status ${statusName(current.status)}${target}. Your move would put it in ${phaseName(phase)} at position ${position + 1}.`}>
+    <button type="button" class="button button-primary" onClick=${onAgain}>Move it anyway</button>
+    <button type="button" class="button" onClick=${onKeep}>Keep it as it is</button>
+  <//>`;
+}
+
+function Column({
+  phase, partnership, milestones, editable, openMove, draggingId, mark, drag, onMove, onToggleMove,
+}) {
+  const headingId = `phase-${phase.value.toLowerCase()}`;
+  const count = milestones.length;
+  return html`<section class=${`board-col${mark ? ' drop-target' : ''}`} aria-labelledby=${headingId} data-phase=${phase.value}
+    onDragOver=${drag && ((e) => drag.over(e, phase.value))}
+    onDragLeave=${drag && ((e) => drag.leave(e, phase.value))}
+    onDrop=${drag && ((e) => drag.drop(e, phase.value))}>
+    <header class="board-col-head">
+      <h3 id=${headingId}>${phase.name}${' '}<span class="count" aria-label=${`${count} milestones`}>${String(count)}</span></h3>
+      <p class="phase-term">${phase.term} · ${phase.about}</p>
+    </header>
+    <ol class=${`board-list${mark && mark.before === null ? ' drop-end' : ''}`} aria-label=${`${phase.name} phase`} data-phase=${phase.value}>
+      ${milestones.map((m, index) => html`<${Card} key=${m.id} m=${m} index=${index} count=${count}
+        partnershipId=${partnership.id} editable=${editable} moveOpen=${openMove.has(m.id)}
+        dragged=${draggingId === m.id} dropBefore=${mark?.before === m.id} drag=${drag}
+        onMove=${onMove} onToggleMove=${onToggleMove} />`)}
+    </ol>
+    ${count === 0 ? html`<p class="board-col-empty">No milestones in this phase.</p>` : null}
+  </section>`;
+}
+
+function Card({
+  m, index, count, partnershipId, editable, moveOpen, dragged, dropBefore, drag, onMove, onToggleMove,
+}) {
+  const keydown = (event) => {
+    const direction = DIRECTIONS[event.key];
+    if (!direction || !event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    onMove(m, direction);
+  };
+  const classes = ['ms-card', `ms-${m.status.toLowerCase()}`, dragged ? 'is-dragging' : null, dropBefore ? 'drop-before' : null];
+  return html`<li class=${classes.filter(Boolean).join(' ')} data-id=${m.id} draggable=${editable ? 'true' : undefined}
+    onKeyDown=${editable ? keydown : undefined}
+    onDragStart=${drag && ((e) => drag.start(e, m))} onDragEnd=${drag && (() => drag.end())}>
+    <div class="ms-card-top">
+      <a class="ms-title" href=${milestoneHref(partnershipId, m.id)} data-key=${`ms-${m.id}`}
+        aria-describedby=${editable ? HINT_ID : undefined}>${m.title}</a>
+      ${m.visibility === 'INTERNAL' ? html`<${InternalBadge} title="Only your side sees this milestone" />` : null}
+    </div>
+    ${m.description ? html`<p class="ms-desc">${m.description}</p>` : null}
+    <div class="ms-meta">
+      <${StatusBadge} status=${m.status} prefix="ms" />
+      <${SideChip} party=${m.ownerParty} />
+      ${m.targetDate
+        ? html`<span class="ms-date">Target <${Day} iso=${m.targetDate} /></span>`
+        : html`<span class="ms-date muted">No target date</span>`}
+    </div>
+    <span class="sr-only">${`Position ${index + 1} of ${count}.`}</span>
+    ${editable ? html`<${MoveControls} m=${m} open=${moveOpen} onMove=${onMove} onToggle=${() => onToggleMove(m)} />` : null}
+  </li>`;
+}
+
+function MoveControls({ m, open, onMove, onToggle }) {
+  const panelId = `move-${m.id}`;
+  const arrow = (direction, symbol, label) => html`<button type="button" class="button button-small ms-move"
+    data-key=${`move-${direction}-${m.id}`} aria-label=${`${label}: ${m.title}`} title=${label}
+    onClick=${() => onMove(m, direction)}>${symbol}</button>`;
+  return html`<div class="ms-actions">
+    <button type="button" class="button button-small button-quiet ms-move-toggle" aria-expanded=${String(open)}
+      aria-controls=${panelId} data-key=${`move-toggle-${m.id}`} aria-label=${`Move ${m.title}`} onClick=${onToggle}>Move</button>
+    <div class="ms-move-panel" id=${panelId} role="group" aria-label=${`Move ${m.title}`} hidden=${!open}>
+      ${arrow('up', '↑', 'Move up')}${arrow('down', '↓', 'Move down')}
+      ${arrow('left', '←', 'Move to the previous phase')}${arrow('right', '→', 'Move to the next phase')}
+    </div>
+  </div>`;
 }

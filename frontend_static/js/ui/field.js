@@ -1,8 +1,14 @@
 // Form fields: a label, the control, an optional hint and an error slot, wired for screen
-// readers (the same markup as dom.js field(), so dom.js showUserErrors places errors in it).
+// readers (the same markup as dom.js field()). Inside a ui/form.js Form, a field shows the
+// error the form has for its name, and marks its control aria-invalid.
 
 import { cloneElement } from 'preact';
-import { html, useState } from './html.js';
+import {
+  createContext, html, useContext, useState,
+} from './html.js';
+
+/** The errors of the enclosing form by field name (a Map), provided by ui/form.js. */
+export const FieldErrors = createContext(null);
 
 let uid = 0;
 
@@ -12,13 +18,18 @@ export function Field({ label, name, hint, children }) {
     uid += 1;
     return `fld-${uid}`;
   });
+  const errors = useContext(FieldErrors);
+  const error = (name && errors?.get(name)) || null;
   const control = [children].flat()[0];
   const describedBy = [hint ? `${id}-hint` : null, `${id}-error`].filter(Boolean).join(' ');
+  const wiring = { id, 'aria-describedby': describedBy, 'aria-invalid': error ? 'true' : undefined };
+  // A field without a name leaves the control's own (a filter's, say).
+  if (name) wiring.name = name;
   return html`<div class="field">
     <label for=${id}>${label}</label>
-    ${cloneElement(control, { id, name, 'aria-describedby': describedBy })}
+    ${cloneElement(control, wiring)}
     ${hint ? html`<p class="hint" id=${`${id}-hint`}>${hint}</p>` : null}
-    <p class="field-error" id=${`${id}-error`} role="alert" hidden></p>
+    <p class="field-error" id=${`${id}-error`} role="alert" hidden=${!error}>${error ?? ''}</p>
   </div>`;
 }
 
@@ -27,9 +38,4 @@ export function Select({ options, value, ...attrs }) {
   return html`<select ...${attrs} value=${value}>
     ${options.map((o) => html`<option key=${o.value} value=${o.value}>${o.label}</option>`)}
   </select>`;
-}
-
-/** A form's message box: errors are announced assertively, successes politely. */
-export function MessageBox({ kind = 'error', name }) {
-  return html`<div class=${`message message-${kind}`} role=${kind === 'error' ? 'alert' : 'status'} data-box=${name} hidden></div>`;
 }

@@ -1,11 +1,13 @@
 // The portal's UI library: preact components written with htm templates (no build step).
 // html`<${Component} prop=${value} />` builds a view; show() puts one into a container.
 
-import { Fragment, h, render } from 'preact';
+import { createContext, Fragment, h, render } from 'preact';
 import htm from 'htm';
 
-export { Fragment, h };
-export { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+export { createContext, Fragment, h };
+export {
+  useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState,
+} from 'preact/hooks';
 
 export const html = htm.bind(h);
 
@@ -18,6 +20,17 @@ export function show(container, view) {
   render(view, container);
   mounted.add(container);
   return container;
+}
+
+/**
+ * Add a view after what a container already holds (a section's content under its heading),
+ * in a host element of its own.
+ */
+export function mount(container, view) {
+  const host = document.createElement('div');
+  host.className = 'view-root';
+  container.append(host);
+  return show(host, view);
 }
 
 /** Take a view out of a container that show() filled; other containers are left alone. */

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
@@ -9,11 +11,12 @@ from strawberry.types import Info
 from mutual.auth import service
 from mutual.auth.types import ApiToken, ApiTokenScope
 from mutual.graphql.context import Context
-from mutual.graphql.errors import attempt
+from mutual.graphql.errors import MutationAnswer
 from mutual.graphql.ids import decode_id
 from mutual.kit.principal import Principal
 from mutual.kit.scopes import Scope
-from mutual.tenancy.types import TenancyError, tenancy_user_errors
+from mutual.tenancy.errors import TenancyErrorCode
+from mutual.tenancy.types import TenancyError
 
 
 @strawberry.input
@@ -42,6 +45,26 @@ class RevokeApiTokenPayload:
     user_errors: list[TenancyError]
 
 
+def _issued(issued: service.IssuedToken) -> dict[str, Any]:
+    return {"api_token": ApiToken.from_model(issued.token), "secret": issued.secret}
+
+
+TOKEN_CREATED: MutationAnswer[service.IssuedToken, CreateApiTokenPayload] = MutationAnswer(
+    CreateApiTokenPayload,
+    shape=_issued,
+    empty=lambda: {"api_token": None, "secret": None},
+    error=TenancyError,
+    codes=TenancyErrorCode,
+)
+TOKEN_REVOKED: MutationAnswer[ApiToken, RevokeApiTokenPayload] = MutationAnswer(
+    RevokeApiTokenPayload,
+    field="api_token",
+    shape=lambda token: token,
+    error=TenancyError,
+    codes=TenancyErrorCode,
+)
+
+
 @strawberry.type
 class AuthMutation:
     @strawberry.mutation(description="A LEAD creates a scoped, expiring token for a partnership.")
@@ -61,13 +84,7 @@ class AuthMutation:
                 expires_in_days=input.expires_in_days,
             )
 
-        outcome = await attempt(info, call)
-        issued = outcome.value
-        return CreateApiTokenPayload(
-            api_token=ApiToken.from_model(issued.token) if issued else None,
-            secret=issued.secret if issued else None,
-            user_errors=tenancy_user_errors(outcome.errors),
-        )
+        return await TOKEN_CREATED.run(info, call)
 
     @strawberry.mutation(description="Revoke one of your side's API tokens at once.")
     async def revoke_api_token(
@@ -81,7 +98,4 @@ class AuthMutation:
                 await service.revoke_api_token(session, actor=actor, token_id=token_id)
             )
 
-        outcome = await attempt(info, call)
-        return RevokeApiTokenPayload(
-            api_token=outcome.value, user_errors=tenancy_user_errors(outcome.errors)
-        )
+        return await TOKEN_REVOKED.run(info, call)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -108,35 +108,48 @@ class MutationAnswer(Generic[T, P]):
 
         MILESTONE = MutationAnswer(MilestonePayload, field="milestone", shape=..., ...)
         return await MILESTONE.run(info, call)
+
+    A payload of several fields names none: `shape` gives all of them from the result, and
+    `empty` what they are when the call failed; a CONFLICT's record then reaches its userError
+    as the service shaped it.
     """
 
     def __init__(
         self,
         payload: Callable[..., P],
         *,
-        field: str,
+        field: str | None = None,
         shape: Callable[[T], Any],
         error: type[UserError],
         codes: type[enum.Enum],
         with_current: bool = False,
+        empty: Callable[[], Mapping[str, Any]] | None = None,
     ) -> None:
         check_codes(codes)
+        if (field is None) == (empty is None):
+            raise TypeError("name the payload's one field, or give `empty` for several")
         self.payload = payload
         self.field = field
         self.shape = shape
         self.error = error
         self.codes = codes
         self.with_current = with_current
+        self.empty = empty
+
+    def _fields(self, value: T | None) -> Mapping[str, Any]:
+        if self.field is not None:
+            return {self.field: self.shape(value) if value is not None else None}
+        assert self.empty is not None
+        return self.shape(value) if value is not None else self.empty()
 
     async def run(
         self,
         info: Info[Context, None],
         call: Callable[[AsyncSession, Principal], Awaitable[T]],
     ) -> P:
-        shape_current = self.shape if self.with_current else None
+        shape_current = self.shape if self.with_current and self.field is not None else None
         outcome = await attempt(info, call, shape_current=shape_current)
-        shaped = self.shape(outcome.value) if outcome.value is not None else None
         errors = to_user_errors(
             self.error, self.codes, outcome.errors, with_current=self.with_current
         )
-        return self.payload(**{self.field: shaped, "user_errors": errors})
+        return self.payload(**self._fields(outcome.value), user_errors=errors)

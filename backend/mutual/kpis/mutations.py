@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from mutual.graphql.context import Context
-from mutual.graphql.errors import MutationAnswer, attempt, to_user_errors
+from mutual.graphql.errors import MutationAnswer
 from mutual.graphql.ids import decode_id, parse_global_id
 from mutual.kit.principal import Principal
 from mutual.kit.records import Visibility
@@ -98,6 +98,24 @@ KPI: MutationAnswer[Change, KpiPayload] = MutationAnswer(
     error=KpiError,
     codes=KpiErrorCode,
     with_current=True,
+)
+
+MEASUREMENTS_RECORDED: MutationAnswer[service.BatchResult, RecordKpiMeasurementsPayload] = (
+    MutationAnswer(
+        RecordKpiMeasurementsPayload,
+        shape=lambda result: {
+            "created": len(result.created),
+            "corrected": len(result.corrected),
+            "unchanged": len(result.unchanged),
+            "measurements": [
+                KpiMeasurement.from_model(m) for m in result.created + result.corrected
+            ],
+        },
+        empty=lambda: {"created": 0, "corrected": 0, "unchanged": 0, "measurements": []},
+        error=KpiError,
+        codes=KpiErrorCode,
+        with_current=True,
+    )
 )
 
 
@@ -194,12 +212,4 @@ class KpiMutation:
             )
             return result
 
-        outcome = await attempt(info, call)
-        result = outcome.value or service.BatchResult()
-        return RecordKpiMeasurementsPayload(
-            created=len(result.created),
-            corrected=len(result.corrected),
-            unchanged=len(result.unchanged),
-            measurements=[KpiMeasurement.from_model(m) for m in result.created + result.corrected],
-            user_errors=to_user_errors(KpiError, KpiErrorCode, outcome.errors, with_current=True),
-        )
+        return await MEASUREMENTS_RECORDED.run(info, call)

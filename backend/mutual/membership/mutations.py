@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
@@ -11,14 +11,15 @@ from strawberry.types import Info
 
 from mutual.graphql.composed import COMPOSED
 from mutual.graphql.context import Context
-from mutual.graphql.errors import attempt
+from mutual.graphql.errors import MutationAnswer
 from mutual.graphql.ids import decode_id
 from mutual.kit.principal import Principal
 from mutual.membership import service
 from mutual.membership.types import Invitation, WorkspaceMember
 from mutual.tenancy import models
+from mutual.tenancy.errors import TenancyErrorCode
 from mutual.tenancy.models import WorkspaceRole
-from mutual.tenancy.types import TenancyError, partnership_of, tenancy_user_errors
+from mutual.tenancy.types import TenancyError, partnership_of
 from mutual.tenancy.workspace import Workspace, load_workspace
 
 if TYPE_CHECKING:  # the composed type, resolved lazily at run time (graphql/composed.py)
@@ -89,29 +90,38 @@ class DecideInvitationPayload:
 
 
 MemberChange = tuple[Workspace, models.WorkspaceMember]
-MemberPayload = TypeVar(
-    "MemberPayload", AddWorkspaceMemberPayload, ChangeWorkspaceMemberRolePayload
-)
+Decision = tuple[Invitation, "Partnership | None"]
 
 
-async def _change_member(
-    info: Info[Context, None],
-    call: Callable[[AsyncSession, Principal], Awaitable[MemberChange]],
-    payload: type[MemberPayload],
-) -> MemberPayload:
+def _member(change: MemberChange) -> WorkspaceMember:
     # Adding a member and changing a role both answer with the member as it now stands.
-    outcome = await attempt(info, call)
-    change = outcome.value
-    member = WorkspaceMember.from_model(change[1], change[0]) if change else None
-    return payload(member=member, user_errors=tenancy_user_errors(outcome.errors))
+    return WorkspaceMember.from_model(change[1], change[0])
+
+
+P = TypeVar("P")
+
+
+def _answer(payload: Callable[..., P], **shaping: Any) -> MutationAnswer[Any, P]:
+    return MutationAnswer(payload, error=TenancyError, codes=TenancyErrorCode, **shaping)
+
+
+MEMBER_ADDED = _answer(AddWorkspaceMemberPayload, field="member", shape=_member)
+ROLE_CHANGED = _answer(ChangeWorkspaceMemberRolePayload, field="member", shape=_member)
+MEMBER_REMOVED = _answer(
+    RemoveWorkspaceMemberPayload, field="removed_member_id", shape=lambda member_id: member_id
+)
+INVITED = _answer(InviteOrganizationPayload, field="invitation", shape=lambda i: i)
+DECIDED = _answer(
+    DecideInvitationPayload,
+    shape=lambda d: {"invitation": d[0], "partnership": d[1]},
+    empty=lambda: {"invitation": None, "partnership": None},
+)
 
 
 async def _decide(
     info: Info[Context, None], invitation_id: strawberry.ID, *, accept: bool
 ) -> DecideInvitationPayload:
-    async def call(
-        session: AsyncSession, actor: Principal
-    ) -> tuple[Invitation, Partnership | None]:
+    async def call(session: AsyncSession, actor: Principal) -> Decision:
         raw = decode_id(invitation_id, "Invitation", field="invitationId")
         invitation, name = await service.decide_invitation(
             session, actor=actor, invitation_id=raw, accept=accept
@@ -127,13 +137,7 @@ async def _decide(
         )
         return shaped, partnership
 
-    outcome = await attempt(info, call)
-    invitation, partnership = outcome.value or (None, None)
-    return DecideInvitationPayload(
-        invitation=invitation,
-        partnership=partnership,
-        user_errors=tenancy_user_errors(outcome.errors),
-    )
+    return await DECIDED.run(info, call)
 
 
 def _decision(*, accept: bool, description: str) -> Any:
@@ -166,7 +170,7 @@ class MembershipMutation:
                 role=models.WorkspaceRole(input.role),
             )
 
-        return await _change_member(info, call, AddWorkspaceMemberPayload)
+        return await MEMBER_ADDED.run(info, call)
 
     @strawberry.mutation(description="Change the role of a member of your own side.")
     async def change_workspace_member_role(
@@ -180,7 +184,7 @@ class MembershipMutation:
                 session, actor=actor, member_id=member_id, role=models.WorkspaceRole(input.role)
             )
 
-        return await _change_member(info, call, ChangeWorkspaceMemberRolePayload)
+        return await ROLE_CHANGED.run(info, call)
 
     @strawberry.mutation(description="Remove a member of your own side (each side keeps a LEAD).")
     async def remove_workspace_member(
@@ -193,10 +197,7 @@ class MembershipMutation:
             await service.remove_member(session, actor=actor, member_id=member_id)
             return input.member_id
 
-        outcome = await attempt(info, call)
-        return RemoveWorkspaceMemberPayload(
-            removed_member_id=outcome.value, user_errors=tenancy_user_errors(outcome.errors)
-        )
+        return await MEMBER_REMOVED.run(info, call)
 
     @strawberry.mutation(description="An org admin invites another organization to a partnership.")
     async def invite_organization(
@@ -219,10 +220,7 @@ class MembershipMutation:
                 invitation, partnership_name=name, viewer_org=actor.organization_id
             )
 
-        outcome = await attempt(info, call)
-        return InviteOrganizationPayload(
-            invitation=outcome.value, user_errors=tenancy_user_errors(outcome.errors)
-        )
+        return await INVITED.run(info, call)
 
     accept_invitation = _decision(
         accept=True, description="The invited organization's admin accepts."

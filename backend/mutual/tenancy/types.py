@@ -11,9 +11,8 @@ from strawberry.types import Info
 
 from mutual.graphql.composed import composed
 from mutual.graphql.context import Context
-from mutual.graphql.errors import UserError, to_user_errors
+from mutual.graphql.errors import UserError
 from mutual.graphql.node import Node
-from mutual.kit.errors import DomainError
 from mutual.tenancy import models
 from mutual.tenancy.errors import TenancyErrorCode
 from mutual.tenancy.loaders import tenancy_loaders
@@ -164,8 +163,3 @@ def partnership_of(workspace: Workspace) -> PartnershipBase:
     """The composed `Partnership` (every domain's fields) of a workspace."""
     made = cast(type[PartnershipBase], composed("Partnership")).from_workspace(workspace)
     return made
-
-
-def tenancy_user_errors(errors: list[DomainError]) -> list[TenancyError]:
-    """Tenancy's userErrors; API token mutations answer with the same codes."""
-    return to_user_errors(TenancyError, TenancyErrorCode, errors)

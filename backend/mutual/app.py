@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mutual.auth.routes import routes as auth_routes
 from mutual.auth.sso import routes as sso_routes
 from mutual.config import REPO_ROOT, Settings
-from mutual.db import Database
+from mutual.db import Database, is_unavailable
 from mutual.graphql.view import MutualGraphQL
 from mutual.kit.hub import EventHub
 from mutual.kit.request import new_request_id, request_id_var
@@ -55,6 +55,55 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
+
+
+class FailureMiddleware:
+    """An exception no route handled: logged with the request id and its details, answered in
+    JSON with a code and a generic message, never the exception's own text (SQL, errno, paths).
+    SERVICE_UNAVAILABLE (503) when the database cannot be reached, else INTERNAL_SERVER_ERROR."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracking)
+        except Exception as failure:
+            request_id = request_id_var.get()
+            log.error(
+                "unexpected error in request %s (%s %s)",
+                request_id,
+                scope["method"],
+                scope["path"],
+                exc_info=failure,
+            )
+            if started:
+                raise
+            await failure_response(scope["path"], failure, request_id)(scope, receive, send)
+
+
+def failure_response(path: str, failure: BaseException, request_id: str) -> JSONResponse:
+    if is_unavailable(failure):
+        status, code = 503, "SERVICE_UNAVAILABLE"
+        message = "The service is temporarily unavailable; try again shortly."
+    else:
+        status, code = 500, "INTERNAL_SERVER_ERROR"
+        message = f"Internal server error. Quote request id {request_id} when you report it."
+    if path == "/graphql":
+        extensions = {"code": code, "requestId": request_id}
+        return JSONResponse({"errors": [{"message": message, "extensions": extensions}]}, status)
+    error = {"code": code, "message": message, "requestId": request_id}
+    return JSONResponse({"error": error}, status)
 
 
 class CsrfMiddleware:
@@ -144,5 +193,6 @@ def create_app(settings: Settings, *, app_database_url: URL) -> Starlette:
     app.state.schema = schema
     app.state.events = events
     app.add_middleware(CsrfMiddleware, settings=settings)
+    app.add_middleware(FailureMiddleware)
     app.add_middleware(RequestIdMiddleware)
     return app

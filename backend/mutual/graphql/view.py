@@ -19,7 +19,7 @@ from strawberry.types import ExecutionResult
 from mutual.config import Settings
 from mutual.db import Database
 from mutual.graphql.context import Context, Credentials
-from mutual.graphql.extensions import PRE_EXECUTION_CODES, error_code
+from mutual.graphql.extensions import PRE_EXECUTION_CODES, error_code, is_unexpected, masked
 from mutual.kit.hub import EventHub
 from mutual.kit.request import current_request_id
 
@@ -101,6 +101,11 @@ def _refusal(error: HTTPException) -> JSONResponse:
 
 
 def _with_code(error: GraphQLError) -> dict[str, Any]:
+    """Every error leaves with a code; one that escaped the operation's own shaping (raised
+    around execution rather than in a field) is masked here, its details already logged."""
+    if not (error.extensions or {}).get("code") and is_unexpected(error):
+        assert error.original_error is not None
+        error = masked(error.original_error, current_request_id())
     formatted: dict[str, Any] = dict(error.formatted)
     extensions = dict(formatted.get("extensions") or {})
     extensions.setdefault("code", error_code(error))

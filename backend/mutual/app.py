@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mutual.auth.routes import routes as auth_routes
 from mutual.auth.sso import routes as sso_routes
-from mutual.config import REPO_ROOT, Settings
+from mutual.config import REPO_ROOT, Settings, check_production
 from mutual.db import Database, is_unavailable
 from mutual.graphql.view import MutualGraphQL
 from mutual.kit.hub import EventHub
@@ -166,6 +166,7 @@ async def readyz(request: Request) -> Response:
 
 
 def create_app(settings: Settings, *, app_database_url: URL) -> Starlette:
+    check_production(settings)
     database = Database(app_database_url, pool_size=settings.db_pool_size)
     schema = build_schema(settings)
     events = EventHub(app_database_url)

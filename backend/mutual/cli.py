@@ -15,7 +15,7 @@ from sqlalchemy.engine import URL
 
 from mutual.app import create_app
 from mutual.auth.sso_service import ConfigurationError, configure_provider
-from mutual.config import REPO_ROOT, Settings, get_settings
+from mutual.config import REPO_ROOT, InsecureConfiguration, Settings, check_production, get_settings
 from mutual.db import Database, app_url, ensure_database, owner_url, run_migrations
 from mutual.schema import build_schema
 from mutual.seed import DEMO_PASSWORD, demo_logins, is_seeded, seed_demo, seed_story
@@ -53,9 +53,12 @@ def tune_garbage_collector() -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-
-
     settings = get_settings()
+    try:
+        check_production(settings)
+    except InsecureConfiguration as refusal:
+        print(refusal, file=sys.stderr)
+        return 2
     owner = prepare_database(settings)
     if settings.is_development and not args.no_seed:
         if seed_if_empty(owner, settings):

@@ -26,7 +26,7 @@ def set_session_cookie(response: Response, settings: Settings, secret: str) -> N
         max_age=settings.session_hours * 3600,
         httponly=True,
         samesite="lax",
-        secure=settings.cookie_secure,
+        secure=settings.secure_cookies,
         path="/",
     )
 

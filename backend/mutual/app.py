@@ -21,7 +21,7 @@ from mutual.config import REPO_ROOT, Settings, check_production
 from mutual.db import Database, is_unavailable
 from mutual.graphql.view import MutualGraphQL
 from mutual.kit.hub import EventHub
-from mutual.kit.request import new_request_id, request_id_var
+from mutual.kit.request import bearer_secret, new_request_id, request_id_var
 from mutual.schema import build_schema
 
 log = logging.getLogger(__name__)
@@ -129,7 +129,8 @@ class CsrfMiddleware:
         await self.app(scope, receive, send)
 
     def refusal(self, request: Request) -> str | None:
-        if request.headers.get("authorization", "").lower().startswith("bearer "):
+        if bearer_secret(request.headers.get("authorization", "")) is not None:
+            # Authenticated by the token alone (graphql/view.credentials_of): no cookie is used.
             return None
         has_cookie = self.settings.session_cookie in request.cookies
         is_login = request.url.path == "/auth/login"

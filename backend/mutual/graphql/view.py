@@ -21,14 +21,13 @@ from mutual.db import Database
 from mutual.graphql.context import Context, Credentials
 from mutual.graphql.extensions import PRE_EXECUTION_CODES, error_code, is_unexpected, masked
 from mutual.kit.hub import EventHub
-from mutual.kit.request import current_request_id
+from mutual.kit.request import bearer_secret, current_request_id
 
 
 def credentials_of(request: Request | WebSocket, settings: Settings) -> Credentials:
-    authorization = request.headers.get("authorization", "")
-    scheme, _, secret = authorization.partition(" ")
-    if scheme.lower() == "bearer" and secret.strip():
-        return Credentials(bearer_secret=secret.strip())
+    secret = bearer_secret(request.headers.get("authorization", ""))
+    if secret is not None:
+        return Credentials(bearer_secret=secret)
     return Credentials(session_secret=request.cookies.get(settings.session_cookie))
 
 

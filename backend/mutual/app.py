@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import URL
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -106,6 +108,54 @@ def failure_response(path: str, failure: BaseException, request_id: str) -> JSON
     return JSONResponse({"error": error}, status)
 
 
+class BodyLimitMiddleware:
+    """Refuses a request body larger than `max_bytes` with a 413: at once when Content-Length
+    says so, else while the body arrives (chunked, or a Content-Length that lies), having read
+    at most `max_bytes` of it. An accepted body is handed to the application as it came."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self.too_large(scope)(scope, receive, send)
+            return
+        received: list[Message] = []
+        size = 0
+        while True:
+            message = await receive()
+            received.append(message)
+            if message["type"] != "http.request":
+                break  # the client went away: the application hears it
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:
+                await self.too_large(scope)(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return received.pop(0) if received else await receive()
+
+        await self.app(scope, replay, send)
+
+    def too_large(self, scope: Scope) -> JSONResponse:
+        message = f"The request body is larger than {self.max_bytes} bytes."
+        extensions = {"code": "REQUEST_TOO_LARGE", "limit": self.max_bytes}
+        if scope["path"] == "/graphql":
+            body: dict[str, Any] = {"errors": [{"message": message, "extensions": extensions}]}
+        else:
+            body = {"error": {**extensions, "message": message}}
+        # The rest of the body is never handed to the application: the server discards it as
+        # it arrives, so the client (still sending) gets to read this answer.
+        return JSONResponse(body, status_code=413)
+
+
 class CsrfMiddleware:
     """Cookie-authenticated writes must be JSON, carry X-Mutual-CSRF, and come from our origin.
 
@@ -195,6 +245,7 @@ def create_app(settings: Settings, *, app_database_url: URL) -> Starlette:
     app.state.schema = schema
     app.state.events = events
     app.add_middleware(CsrfMiddleware, settings=settings)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(FailureMiddleware)
     app.add_middleware(RequestIdMiddleware)
     return app

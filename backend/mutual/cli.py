@@ -81,6 +81,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Live events are a few hundred bytes: compressing each one for each subscriber cost
         # about a fifth of the fan-out's CPU in bench/live.py and saved nothing worth it.
         ws_per_message_deflate=False,
+        # A WebSocket message is held by the same limit as a request body.
+        ws_max_size=settings.max_body_bytes,
     )
     return 0
 

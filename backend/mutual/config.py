@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     sso_http_timeout_seconds: float = 10.0
     sso_metadata_cache_seconds: int = 3600
 
+    # The largest request body (and WebSocket message) accepted; larger ones get a 413.
+    max_body_bytes: int = 1024 * 1024
+
     max_depth: int = 10
     max_aliases: int = 15
     max_tokens: int = 2000

@@ -5,6 +5,9 @@ of the code silently taking its slower path.
 - graphql/loaders.py `selects_any`: strawberry's `Info._raw_info` (graphql-core's resolve info:
   `field_nodes`, `fragments`).
 - graphql/extensions.py (cost limit): strawberry's `Schema._schema` (the GraphQLSchema).
+- graphql/limits.py `declared_cost`: `GraphQLCoreConverter.DEFINITION_BACKREF` to a field's
+  strawberry metadata (tests/security/test_request_limits.py fails when verifyAuditChain's
+  declared cost is no longer found).
 - graphql/validation.py `CachedValidation`: strawberry's validation rules it adds as strawberry's
   own `validate_document` does (`strawberry.schema.validation_rules`), and `Schema._schema`.
 - graphql/execution.py: graphql-core's ExecutionContext methods it overrides or calls

@@ -5,6 +5,7 @@ chain costs what it does: the request and per-principal budgets feel each one.""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -15,6 +16,9 @@ from graphql import get_operation_ast, parse
 from sqlalchemy.engine import URL
 from starlette.applications import Starlette
 from starlette.types import Message
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+from websockets.typing import Origin, Subprotocol
 
 from mutual.app import create_app
 from mutual.audit.partnership import VERIFY_AUDIT_CHAIN_COST
@@ -198,3 +202,18 @@ async def test_verifying_many_chains_is_refused_and_the_principals_budget_feels_
     assert error_codes(ten) == ["QUERY_TOO_COSTLY"]
     assert [error_codes(a) for a in answers] == [[], [], ["RATE_LIMITED"]]
     assert answers[0]["data"]["partnership"]["verifyAuditChain"]["intact"] is True
+
+
+async def test_a_websocket_message_over_the_limit_closes_the_socket(
+    live_server: LiveServer, world: World
+) -> None:
+    url = live_server.url.replace("http://", "ws://") + "/graphql"
+    async with connect(
+        url, subprotocols=[Subprotocol("graphql-transport-ws")], origin=Origin(live_server.url)
+    ) as socket:
+        await socket.send(json.dumps({"type": "connection_init", "payload": {"pad": "x" * MB}}))
+        with pytest.raises(ConnectionClosed) as closed:
+            async with asyncio.timeout(10):
+                await socket.recv()
+
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009  # message too big

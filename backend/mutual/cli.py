@@ -68,11 +68,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"  {email}")
     app = create_app(settings, app_database_url=app_url(owner, settings))
     tune_garbage_collector()
-    print(f"Mutual portal on {settings.public_url}  (GraphQL at {settings.public_url}/graphql)")
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(listening_line(host, port, settings.public_url), flush=True)
     uvicorn.run(
         app,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
+        host=host,
+        port=port,
         log_level="info",
         access_log=False,
         # asyncpg is built for uvloop: it cut the instructions of a dashboard request
@@ -85,6 +87,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ws_max_size=settings.max_body_bytes,
     )
     return 0
+
+
+def listening_line(host: str, port: int, public_url: str) -> str:
+    """Where this process listens (what --host and --port chose), and the public URL when the
+    browser is to use another (a proxy in front)."""
+    local = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    line = f"Mutual portal on {local}  (GraphQL at {local}/graphql)"
+    if public_url.rstrip("/") != local:
+        line += f"; public URL {public_url}"
+    return line
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

@@ -55,6 +55,8 @@ def _holds_nul(value: Any) -> bool:
             if NUL in current:
                 return True
         elif isinstance(current, dict):
+            # Keys too: a JSON scalar's object is stored as jsonb, which refuses U+0000 as well.
+            pending.extend(current.keys())
             pending.extend(current.values())
         elif isinstance(current, list):
             pending.extend(current)

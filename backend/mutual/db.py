@@ -221,13 +221,25 @@ class SettlingSession(AsyncSession):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._in_flight: set[asyncio.Future[Any]] = set()
+        # What statements failed after their caller stopped waiting: nobody else heard of it,
+        # and the transaction may be aborted, so the operation must not commit.
+        self.unheard_failures: list[BaseException] = []
 
     def to_completion(self, work: Coroutine[Any, Any, T]) -> Awaitable[T]:
         """`work` run to its end, whether or not the caller is cancelled meanwhile."""
         task = asyncio.ensure_future(work)
+        waiting = asyncio.shield(task)
         self._in_flight.add(task)
-        task.add_done_callback(self._in_flight.discard)
-        return asyncio.shield(task)
+
+        def done(finished: asyncio.Future[Any]) -> None:
+            self._in_flight.discard(finished)
+            if waiting.cancelled() and not finished.cancelled():
+                failure = finished.exception()  # retrieved here: its caller is gone
+                if failure is not None:
+                    self.unheard_failures.append(failure)
+
+        task.add_done_callback(done)
+        return waiting
 
     async def settle(self) -> None:
         """Wait for every statement still running (their callers were cancelled)."""
@@ -267,9 +279,13 @@ def to_completion(session: AsyncSession, work: Coroutine[Any, Any, T]) -> Awaita
     return work
 
 
-async def settle(session: AsyncSession) -> None:
+async def settle(session: AsyncSession) -> list[BaseException]:
+    """Wait for the session's statements still running; what failed among those nobody awaited
+    any longer (see SettlingSession)."""
     if isinstance(session, SettlingSession):
         await session.settle()
+        return list(session.unheard_failures)
+    return []
 
 
 class Database:

@@ -5,6 +5,7 @@ SERVICE_UNAVAILABLE on /graphql and a JSON 503 on /auth/login, while /readyz say
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +22,7 @@ from starlette.applications import Starlette
 from mutual.app import create_app
 from mutual.auth import service as auth_service
 from mutual.config import Settings
+from mutual.db import Database, settle
 from mutual.devserver import free_port
 from tests.conftest import LiveServer
 from tests.graphql.conftest import database_rows
@@ -215,3 +217,37 @@ async def test_a_database_outage_is_service_unavailable_without_its_details(
     assert (ready.status_code, ready.text) == (503, "database unreachable")
     # the details are in the server's log
     assert any(r.exc_info is not None for r in caplog.records)
+
+
+async def test_a_statement_whose_caller_is_cancelled_finishes_on_its_connection(
+    app_database_url: URL,
+) -> None:
+    # given a session of the application's database, and a watch on its pool
+    database = Database(app_database_url, pool_size=1)
+    invalidated: list[Any] = []
+    event.listen(database.engine.sync_engine.pool, "invalidate", lambda *a: invalidated.append(a))
+    try:
+        async with database.session() as session:
+            # when a slow statement's caller is cancelled while it runs, and another one fails
+            # after its caller was cancelled
+            slow = asyncio.ensure_future(session.execute(text("SELECT pg_sleep(0.3)")))
+            await asyncio.sleep(0.1)
+            slow.cancel()
+            failing = asyncio.ensure_future(
+                session.execute(text("SELECT 1 / (SELECT 0 FROM pg_sleep(0.2))"))
+            )
+            await asyncio.sleep(0.1)
+            failing.cancel()
+            unheard = await settle(session)
+            await session.rollback()
+            after = (await session.execute(text("SELECT 42"))).scalar_one()
+    finally:
+        await database.dispose()
+
+    # then both ran to their end on the connection, which stayed in the pool; the failure
+    # nobody awaited is reported, so the operation does not commit
+    assert slow.cancelled() and failing.cancelled()
+    assert len(unheard) == 1 and isinstance(unheard[0], sa_exc.DBAPIError)
+    assert "division by zero" in str(unheard[0])
+    assert invalidated == []
+    assert after == 42

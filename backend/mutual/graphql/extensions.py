@@ -155,9 +155,11 @@ class OperationLifecycle(SchemaExtension):
         if not self._finished:
             self._finished = True
             # Statements of fields cancelled by a failing sibling finish first (db.SettlingSession).
-            await settle(context.db)
+            unheard = await settle(context.db)
             if not any(is_unexpected(error) for error in errors):
                 try:
+                    if unheard:
+                        raise unheard[0]
                     await context.db.commit()
                     self._committed = True
                 except Exception as failure:

@@ -42,8 +42,13 @@ async def fresh_database(name: str, settings: Settings) -> URL:
 
 @contextmanager
 def server_process(owner: URL) -> Iterator[str]:
-    """`mutual serve` (production mode: limits on, no GraphiQL) in its own process."""
-    env = {"MUTUAL_ENV": "production", "MUTUAL_PRINCIPAL_COST_PER_MINUTE": "100000000"}
+    """`mutual serve` (production mode: limits on, no GraphiQL) in its own process, over plain
+    http on this machine: MUTUAL_ALLOW_INSECURE=1 lets production mode start without https."""
+    env = {
+        "MUTUAL_ENV": "production",
+        "MUTUAL_ALLOW_INSECURE": "1",
+        "MUTUAL_PRINCIPAL_COST_PER_MINUTE": "100000000",
+    }
     with serve_in_subprocess(owner, env=env) as url:
         yield url
 

@@ -133,7 +133,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse generated bench data")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
     args = parser.parse_args()
-    settings = Settings(env="production", public_url="http://127.0.0.1:8000")
+    settings = Settings(env="production", public_url="http://127.0.0.1:8000", allow_insecure=True)
     owner, partnership_id = asyncio.run(bench_data(settings, reuse=args.reuse))
 
     statements = asyncio.run(in_process(settings, owner, partnership_id, profile=args.profile))

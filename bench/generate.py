@@ -398,7 +398,7 @@ async def fill_workspace(
 async def _main(args: argparse.Namespace) -> None:
     from bench.common import fresh_database
 
-    settings = Settings(env="production")
+    settings = Settings(env="production", allow_insecure=True)
     owner = await fresh_database(args.database, settings)
     generated = await generate(owner, partnerships=args.partnerships)
     phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in generated.phases.items())

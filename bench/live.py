@@ -218,7 +218,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4, help="client processes (even)")
     parser.add_argument("--interval", type=float, default=0.25, help="seconds between changes")
     args = parser.parse_args()
-    settings = Settings(env="production")
+    settings = Settings(env="production", allow_insecure=True)
     owner = asyncio.run(fresh_database(DATABASE, settings))
     asyncio.run(seed_demo(owner, settings))
 

@@ -45,7 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=500)
     args = parser.parse_args()
-    settings = Settings(env="production", public_url="http://127.0.0.1:8000")
+    settings = Settings(env="production", public_url="http://127.0.0.1:8000", allow_insecure=True)
     owner = asyncio.run(fresh_database("mutual_bench", settings))
     asyncio.run(seed_demo(owner, settings))
 

@@ -41,7 +41,7 @@ async def test_a_principal_over_its_minute_budget_is_refused(owner_url: URL, wor
 async def test_graphiql_is_served_in_development_only(owner_url: URL, world: World) -> None:
     pages = {}
     for env in ("development", "production"):
-        settings = Settings(env=env)  # type: ignore[arg-type]
+        settings = Settings(env=env, allow_insecure=True)  # type: ignore[arg-type]
         app = create_app(settings, app_database_url=app_url(owner_url, settings))
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=settings.public_url) as c:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import URL
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -17,11 +19,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mutual.auth.routes import routes as auth_routes
 from mutual.auth.sso import routes as sso_routes
-from mutual.config import REPO_ROOT, Settings
-from mutual.db import Database
+from mutual.config import REPO_ROOT, Settings, check_production
+from mutual.db import Database, is_unavailable
 from mutual.graphql.view import MutualGraphQL
 from mutual.kit.hub import EventHub
-from mutual.kit.request import new_request_id, request_id_var
+from mutual.kit.request import bearer_secret, new_request_id, request_id_var
 from mutual.schema import build_schema
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,103 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
 
 
+class FailureMiddleware:
+    """An exception no route handled: logged with the request id and its details, answered in
+    JSON with a code and a generic message, never the exception's own text (SQL, errno, paths).
+    SERVICE_UNAVAILABLE (503) when the database cannot be reached, else INTERNAL_SERVER_ERROR."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracking)
+        except Exception as failure:
+            request_id = request_id_var.get()
+            log.error(
+                "unexpected error in request %s (%s %s)",
+                request_id,
+                scope["method"],
+                scope["path"],
+                exc_info=failure,
+            )
+            if started:
+                raise
+            await failure_response(scope["path"], failure, request_id)(scope, receive, send)
+
+
+def failure_response(path: str, failure: BaseException, request_id: str) -> JSONResponse:
+    if is_unavailable(failure):
+        status, code = 503, "SERVICE_UNAVAILABLE"
+        message = "The service is temporarily unavailable; try again shortly."
+    else:
+        status, code = 500, "INTERNAL_SERVER_ERROR"
+        message = f"Internal server error. Quote request id {request_id} when you report it."
+    if path == "/graphql":
+        extensions = {"code": code, "requestId": request_id}
+        return JSONResponse({"errors": [{"message": message, "extensions": extensions}]}, status)
+    error = {"code": code, "message": message, "requestId": request_id}
+    return JSONResponse({"error": error}, status)
+
+
+class BodyLimitMiddleware:
+    """Refuses a request body larger than `max_bytes` with a 413: at once when Content-Length
+    says so, else while the body arrives (chunked, or a Content-Length that lies), having read
+    at most `max_bytes` of it. An accepted body is handed to the application as it came."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self.too_large(scope)(scope, receive, send)
+            return
+        received: list[Message] = []
+        size = 0
+        while True:
+            message = await receive()
+            received.append(message)
+            if message["type"] != "http.request":
+                break  # the client went away: the application hears it
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:
+                await self.too_large(scope)(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return received.pop(0) if received else await receive()
+
+        await self.app(scope, replay, send)
+
+    def too_large(self, scope: Scope) -> JSONResponse:
+        message = f"The request body is larger than {self.max_bytes} bytes."
+        extensions = {"code": "REQUEST_TOO_LARGE", "limit": self.max_bytes}
+        if scope["path"] == "/graphql":
+            body: dict[str, Any] = {"errors": [{"message": message, "extensions": extensions}]}
+        else:
+            body = {"error": {**extensions, "message": message}}
+        # The rest of the body is never handed to the application: the server discards it as
+        # it arrives, so the client (still sending) gets to read this answer.
+        return JSONResponse(body, status_code=413)
+
+
 class CsrfMiddleware:
     """Cookie-authenticated writes must be JSON, carry X-Mutual-CSRF, and come from our origin.
 
@@ -80,7 +179,8 @@ class CsrfMiddleware:
         await self.app(scope, receive, send)
 
     def refusal(self, request: Request) -> str | None:
-        if request.headers.get("authorization", "").lower().startswith("bearer "):
+        if bearer_secret(request.headers.get("authorization", "")) is not None:
+            # Authenticated by the token alone (graphql/view.credentials_of): no cookie is used.
             return None
         has_cookie = self.settings.session_cookie in request.cookies
         is_login = request.url.path == "/auth/login"
@@ -117,6 +217,7 @@ async def readyz(request: Request) -> Response:
 
 
 def create_app(settings: Settings, *, app_database_url: URL) -> Starlette:
+    check_production(settings)
     database = Database(app_database_url, pool_size=settings.db_pool_size)
     schema = build_schema(settings)
     events = EventHub(app_database_url)
@@ -144,5 +245,7 @@ def create_app(settings: Settings, *, app_database_url: URL) -> Starlette:
     app.state.schema = schema
     app.state.events = events
     app.add_middleware(CsrfMiddleware, settings=settings)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(FailureMiddleware)
     app.add_middleware(RequestIdMiddleware)
     return app

@@ -15,7 +15,7 @@ from sqlalchemy.engine import URL
 
 from mutual.app import create_app
 from mutual.auth.sso_service import ConfigurationError, configure_provider
-from mutual.config import REPO_ROOT, Settings, get_settings
+from mutual.config import REPO_ROOT, InsecureConfiguration, Settings, check_production, get_settings
 from mutual.db import Database, app_url, ensure_database, owner_url, run_migrations
 from mutual.schema import build_schema
 from mutual.seed import DEMO_PASSWORD, demo_logins, is_seeded, seed_demo, seed_story
@@ -53,9 +53,12 @@ def tune_garbage_collector() -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-
-
     settings = get_settings()
+    try:
+        check_production(settings)
+    except InsecureConfiguration as refusal:
+        print(refusal, file=sys.stderr)
+        return 2
     owner = prepare_database(settings)
     if settings.is_development and not args.no_seed:
         if seed_if_empty(owner, settings):
@@ -65,11 +68,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"  {email}")
     app = create_app(settings, app_database_url=app_url(owner, settings))
     tune_garbage_collector()
-    print(f"Mutual portal on {settings.public_url}  (GraphQL at {settings.public_url}/graphql)")
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(listening_line(host, port, settings.public_url), flush=True)
     uvicorn.run(
         app,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
+        host=host,
+        port=port,
         log_level="info",
         access_log=False,
         # asyncpg is built for uvloop: it cut the instructions of a dashboard request
@@ -78,8 +83,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Live events are a few hundred bytes: compressing each one for each subscriber cost
         # about a fifth of the fan-out's CPU in bench/live.py and saved nothing worth it.
         ws_per_message_deflate=False,
+        # A WebSocket message is held by the same limit as a request body.
+        ws_max_size=settings.max_body_bytes,
     )
     return 0
+
+
+def listening_line(host: str, port: int, public_url: str) -> str:
+    """Where this process listens (what --host and --port chose), and the public URL when the
+    browser is to use another (a proxy in front)."""
+    local = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    line = f"Mutual portal on {local}  (GraphQL at {local}/graphql)"
+    if public_url.rstrip("/") != local:
+        line += f"; public URL {public_url}"
+    return line
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

@@ -5,11 +5,16 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# Signs the SSO login state; known to everyone who read this file, so refused in production.
+DEVELOPMENT_SECRET_KEY = "dev-only-secret-change-me-in-production-0123456789"
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -27,11 +32,15 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str = "http://127.0.0.1:8000"
-    secret_key: str = "dev-only-secret-change-me-in-production-0123456789"
+    secret_key: str = DEVELOPMENT_SECRET_KEY
+    # Production refuses the development defaults (secret key, a public URL that is not https)
+    # unless this is set: for local runs of production mode (the bench, tests), never deployments.
+    allow_insecure: bool = False
 
     session_cookie: str = "mutual_session"
     session_hours: int = 12
-    cookie_secure: bool = False
+    # Unset: Secure in production behind its https public URL, not otherwise.
+    cookie_secure: bool | None = None
 
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 30
@@ -45,6 +54,9 @@ class Settings(BaseSettings):
     sso_pending_minutes: int = 10
     sso_http_timeout_seconds: float = 10.0
     sso_metadata_cache_seconds: int = 3600
+
+    # The largest request body (and WebSocket message) accepted; larger ones get a 413.
+    max_body_bytes: int = 1024 * 1024
 
     max_depth: int = 10
     max_aliases: int = 15
@@ -60,6 +72,51 @@ class Settings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.env == "development"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Whether the session and SSO cookies carry the Secure attribute."""
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.env == "production" and urlsplit(self.public_url).scheme == "https"
+
+
+class InsecureConfiguration(Exception):
+    """Production settings left at their development defaults: the process does not start."""
+
+
+def production_refusals(settings: Settings) -> list[str]:
+    """What keeps these settings from running in production (nothing outside production, or
+    with MUTUAL_ALLOW_INSECURE=1)."""
+    if settings.env != "production" or settings.allow_insecure:
+        return []
+    refusals = []
+    if settings.secret_key == DEVELOPMENT_SECRET_KEY:
+        refusals.append("MUTUAL_SECRET_KEY is unset: the built-in development key is public.")
+    elif len(settings.secret_key) < MIN_SECRET_KEY_LENGTH:
+        refusals.append(f"MUTUAL_SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters.")
+    url = urlsplit(settings.public_url)
+    if url.scheme != "https" or not url.hostname:
+        refusals.append(
+            f"MUTUAL_PUBLIC_URL is {settings.public_url!r}: production needs the public https:// "
+            "address browsers use (session cookies are Secure there)."
+        )
+    if settings.cookie_secure is False:
+        refusals.append("MUTUAL_COOKIE_SECURE is off: session cookies would travel in clear.")
+    return refusals
+
+
+def check_production(settings: Settings) -> None:
+    """Raise InsecureConfiguration, saying what to set, when production_refusals finds any."""
+    refusals = production_refusals(settings)
+    if refusals:
+        raise InsecureConfiguration(
+            "Refusing to start with MUTUAL_ENV=production:\n"
+            + "".join(f"  - {refusal}\n" for refusal in refusals)
+            + "Set them (a secret key: python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'), or MUTUAL_ALLOW_INSECURE=1 to run production "
+            "mode locally anyway (benchmarks, tests; never a deployment)."
+        )
 
 
 @lru_cache

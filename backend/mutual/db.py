@@ -10,14 +10,15 @@ import asyncio
 import contextvars
 import fcntl
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from sqlalchemy import Executable, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Row, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -30,6 +31,8 @@ from sqlalchemy.ext.asyncio import (
 from mutual.config import REPO_ROOT, Settings
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 MIGRATIONS_INI = REPO_ROOT / "migrations" / "alembic.ini"
 
@@ -115,6 +118,43 @@ async def connect_owner(owner: URL) -> asyncpg.Connection:
     return await asyncpg.connect(**_asyncpg_kwargs(owner))
 
 
+# SQLSTATEs of a server that cannot serve us: connection exceptions (08), invalid authorization
+# (28), insufficient resources (53: too many connections, disk full), a database that does not
+# exist (3D000), and shutdown or start-up (57P01-57P05).
+UNAVAILABLE_SQLSTATES = ("08", "28", "53", "3D000", "57P")
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error, what it wraps (SQLAlchemy's `orig`), and what caused it, each once."""
+    found: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or any(current is seen for seen in found):
+            continue
+        found.append(current)
+        orig = getattr(current, "orig", None)
+        pending.extend((current.__cause__, current.__context__))
+        if isinstance(orig, BaseException):
+            pending.append(orig)
+    return found
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether this error means the database cannot be reached or serve us now (an outage,
+    not a bug): a socket that failed, a connection lost, a server refusing or shutting down,
+    a pool with no connection to give."""
+    for cause in _causes(error):
+        if isinstance(cause, OSError | asyncio.TimeoutError | sa_exc.TimeoutError):
+            return True
+        if isinstance(cause, sa_exc.DBAPIError) and cause.connection_invalidated:
+            return True
+        sqlstate = getattr(cause, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(UNAVAILABLE_SQLSTATES):
+            return True
+    return False
+
+
 @dataclass
 class StatementCounter:
     """Counts SQL statements sent inside a `counting()` block (used by tests and benchmarks)."""
@@ -166,6 +206,88 @@ async def fetch_rows(
     return rows
 
 
+class SettlingSession(AsyncSession):
+    """A session whose statements run to their end even when their caller stops waiting.
+
+    A GraphQL operation's fields run concurrently on its one session, and when a non-null field
+    fails, graphql-core cancels its siblings (and strawberry's data loaders then cancel their
+    batch). A statement cancelled in flight loses its connection: SQLAlchemy invalidates it, the
+    pool closes it, and the operation's commit fails. Here each statement runs in a task of its
+    own that a cancellation does not reach (`asyncio.shield`); the caller stops waiting, the
+    statement finishes, and `settle()` waits for every one of them before the commit or the
+    rollback, so the connection goes back to the pool intact.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._in_flight: set[asyncio.Future[Any]] = set()
+        # What statements failed after their caller stopped waiting: nobody else heard of it,
+        # and the transaction may be aborted, so the operation must not commit.
+        self.unheard_failures: list[BaseException] = []
+
+    def to_completion(self, work: Coroutine[Any, Any, T]) -> Awaitable[T]:
+        """`work` run to its end, whether or not the caller is cancelled meanwhile."""
+        task = asyncio.ensure_future(work)
+        waiting = asyncio.shield(task)
+        self._in_flight.add(task)
+
+        def done(finished: asyncio.Future[Any]) -> None:
+            self._in_flight.discard(finished)
+            if waiting.cancelled() and not finished.cancelled():
+                failure = finished.exception()  # retrieved here: its caller is gone
+                if failure is not None:
+                    self.unheard_failures.append(failure)
+
+        task.add_done_callback(done)
+        return waiting
+
+    async def settle(self) -> None:
+        """Wait for every statement still running (their callers were cancelled)."""
+        while self._in_flight:
+            await asyncio.wait(list(self._in_flight))
+
+    # The calls that send SQL (the repositories use these): each runs to completion.
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return await self.to_completion(super().execute(*args, **kwargs))
+
+    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        return await self.to_completion(super().scalar(*args, **kwargs))
+
+    async def scalars(self, *args: Any, **kwargs: Any) -> Any:
+        return await self.to_completion(super().scalars(*args, **kwargs))
+
+    async def get(self, *args: Any, **kwargs: Any) -> Any:
+        return await self.to_completion(super().get(*args, **kwargs))
+
+    async def get_one(self, *args: Any, **kwargs: Any) -> Any:
+        return await self.to_completion(super().get_one(*args, **kwargs))
+
+    async def refresh(self, *args: Any, **kwargs: Any) -> None:
+        await self.to_completion(super().refresh(*args, **kwargs))
+
+    async def flush(self, *args: Any, **kwargs: Any) -> None:
+        await self.to_completion(super().flush(*args, **kwargs))
+
+    async def delete(self, *args: Any, **kwargs: Any) -> None:
+        await self.to_completion(super().delete(*args, **kwargs))
+
+
+def to_completion(session: AsyncSession, work: Coroutine[Any, Any, T]) -> Awaitable[T]:
+    """`work` on the session's connection, run to its end (see SettlingSession)."""
+    if isinstance(session, SettlingSession):
+        return session.to_completion(work)
+    return work
+
+
+async def settle(session: AsyncSession) -> list[BaseException]:
+    """Wait for the session's statements still running; what failed among those nobody awaited
+    any longer (see SettlingSession)."""
+    if isinstance(session, SettlingSession):
+        await session.settle()
+        return list(session.unheard_failures)
+    return []
+
+
 class Database:
     """The application role's engine and its sessions."""
 
@@ -178,7 +300,9 @@ class Database:
             connect_args={"server_settings": {"application_name": "mutual"}},
         )
         event.listen(self.engine.sync_engine, "before_cursor_execute", _count_statement)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self.sessions = async_sessionmaker(
+            self.engine, class_=SettlingSession, expire_on_commit=False, autoflush=False
+        )
 
     def session(self) -> AsyncSession:
         return self.sessions()

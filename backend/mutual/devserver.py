@@ -34,6 +34,9 @@ def serve_in_subprocess(
         "MUTUAL_PUBLIC_URL": url,
         **(env or {}),
     }
+    if log_path:
+        # .mutual/ exists only once an embedded server ran: not with DATABASE_URL on a new clone.
+        log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "mutual.cli", "serve", "--no-seed", "--port", str(port)],

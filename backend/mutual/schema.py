@@ -16,7 +16,6 @@ from strawberry.extensions import (
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 
@@ -26,6 +25,7 @@ from mutual.graphql.composed import compose
 from mutual.graphql.execution import LeafFirstExecutor
 from mutual.graphql.extensions import OperationLifecycle
 from mutual.graphql.schema import MutualSchema
+from mutual.graphql.validation import DOCUMENT_CACHE_SIZE, CachedValidation, NoNulInText
 from mutual.kit.domain import Domain
 from mutual.kpis import builtin
 from mutual.search import sources as search_sources
@@ -57,10 +57,6 @@ def load_domains(names: Sequence[str] = DOMAIN_NAMES) -> tuple[Domain, ...]:
 
 DOMAINS = load_domains()
 
-# Parsed and validated documents kept per process; bounded, since clients choose the texts.
-DOCUMENT_CACHE_SIZE = 256
-
-
 def _parts(attribute: str) -> list[type]:
     return [part for d in DOMAINS if (part := getattr(d, attribute)) is not None]
 
@@ -87,6 +83,7 @@ def build_schema(settings: Settings) -> MutualSchema:
     rules: list[type[ASTValidationRule]] = [
         *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+        NoNulInText,
     ]
     if not settings.is_development:
         rules.append(NoSchemaIntrospectionCustomRule)
@@ -95,7 +92,8 @@ def build_schema(settings: Settings) -> MutualSchema:
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: AddValidationRules(rules),
-        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+        # Outside development, like introspection, no "Did you mean ...?" in errors.
+        lambda: CachedValidation(hide_suggestions=not settings.is_development),
     ]
     types: list[Any] = [PARTNERSHIP, *(t for d in DOMAINS for t in d.node_types)]
     return MutualSchema(

@@ -117,6 +117,37 @@ async def test_a_cookie_json_post_without_the_csrf_header_is_refused(
     assert await _state(owner) == before
 
 
+# Blank bearers: the token part is whitespace only (U+00A0, spaces, a tab, U+0085, U+001F).
+BLANK_BEARERS = [b"Bearer \xa0", b"Bearer    ", b"bearer \t", b"Bearer \x85", b"BEARER \x1f"]
+
+
+@pytest.mark.parametrize("authorization", BLANK_BEARERS, ids=repr)
+async def test_a_blank_bearer_beside_the_cookie_gets_the_cookies_csrf_checks(
+    authorization: bytes, client: httpx.AsyncClient, signed_in: World, owner: asyncpg.Connection
+) -> None:
+    # given: a forged write that carries the ambient cookie and a bearer of whitespace only
+    before = await _state(owner)
+    operation = _operation(signed_in)
+
+    # when: without the CSRF header, and from a foreign origin with it
+    without_header = await client.post(
+        "/graphql",
+        json=operation,
+        headers={"content-type": "application/json", "authorization": authorization},
+    )
+    foreign = await client.post(
+        "/graphql",
+        json=operation,
+        headers={**JSON_HEADERS, "origin": "https://evil.example", "authorization": authorization},
+    )
+
+    # then both are refused as the cookie's, and nothing changed
+    for response in (without_header, foreign):
+        assert response.status_code == 403, response.text
+        assert response.json()["error"]["code"] == "CSRF_REJECTED"
+    assert await _state(owner) == before
+
+
 async def test_the_same_json_post_from_our_origin_with_the_header_goes_through(
     client: httpx.AsyncClient, signed_in: World, owner: asyncpg.Connection
 ) -> None:

@@ -5,6 +5,11 @@ of the code silently taking its slower path.
 - graphql/loaders.py `selects_any`: strawberry's `Info._raw_info` (graphql-core's resolve info:
   `field_nodes`, `fragments`).
 - graphql/extensions.py (cost limit): strawberry's `Schema._schema` (the GraphQLSchema).
+- graphql/limits.py `declared_cost`: `GraphQLCoreConverter.DEFINITION_BACKREF` to a field's
+  strawberry metadata (tests/security/test_request_limits.py fails when verifyAuditChain's
+  declared cost is no longer found).
+- graphql/validation.py `CachedValidation`: strawberry's validation rules it adds as strawberry's
+  own `validate_document` does (`strawberry.schema.validation_rules`), and `Schema._schema`.
 - graphql/execution.py: graphql-core's ExecutionContext methods it overrides or calls
   (`execute_fields`, `complete_value`, `execute_field`, `collect_subfields`), strawberry's
   `StrawberryGraphQLCoreExecutionContext`, `GraphQLCoreConverter.DEFINITION_BACKREF`,
@@ -17,13 +22,21 @@ from datetime import date
 from typing import Any
 
 import strawberry
-from graphql import GraphQLEnumType, GraphQLResolveInfo, GraphQLScalarType, GraphQLSchema
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from graphql import (
+    GraphQLEnumType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+    GraphQLSchema,
+    parse,
+    specified_rules,
+)
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext, validate_document
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from mutual.graphql.execution import ISOFORMAT, LeafFirstExecutor, _direct
 from mutual.graphql.loaders import selects_any
+from mutual.graphql.validation import _validate
 from tests.graphql.test_execution import Colour
 from tests.graphql.test_execution import Query as ItemsQuery
 
@@ -142,3 +155,48 @@ def test_leaf_conversions_find_strawberrys_scalars_and_enums() -> None:
     name_field = item.fields["name"]  # type: ignore[attr-defined]
     backref = name_field.extensions[GraphQLCoreConverter.DEFINITION_BACKREF]
     assert isinstance(backref, StrawberryField) and backref.python_name == "name"
+
+
+@strawberry.input(one_of=True)
+class Pick:
+    name: str | None = strawberry.UNSET
+    rank: int | None = strawberry.UNSET
+
+
+@strawberry.input
+class Patch:
+    name: strawberry.Maybe[str]
+
+
+@strawberry.type
+class RulesQuery:
+    @strawberry.field
+    def pick(self, choice: Pick) -> str:
+        return "picked"
+
+    @strawberry.field
+    def patch(self, patch: Patch) -> str:
+        return "patched"
+
+
+def test_cached_validation_reports_what_strawberrys_own_validation_reports() -> None:
+    """CachedValidation replaces strawberry's validation to pass `hide_suggestions`: it adds the
+    rules strawberry's `validate_document` adds (oneOf inputs, Maybe fields), so a document is
+    refused the same way; this fails when strawberry adds a rule or moves these."""
+    core = strawberry.Schema(RulesQuery)._schema
+    documents = [
+        '{ pick(choice: {name: "a", rank: 1}) }',
+        "{ patch(patch: {name: null}) }",
+        '{ pick(choice: {name: "a"}) patch(patch: {name: "b"}) }',
+        "{ pick(choice: {nme: 1}) }",
+        "{ pik }",
+    ]
+    rules = tuple(specified_rules)
+    for document in documents:
+        parsed = parse(document)
+        theirs = [e.formatted for e in validate_document(core, parsed, rules)]
+        ours = [e.formatted for e in _validate(core, parsed, rules, False)]
+        assert ours == theirs, document
+        hidden = [e.message for e in _validate(core, parsed, rules, True)]
+        assert len(hidden) == len(theirs) and not any("Did you mean" in m for m in hidden)
+    assert any("Did you mean" in e.message for e in _validate(core, parse("{ pik }"), rules, False))

@@ -26,7 +26,7 @@ def set_session_cookie(response: Response, settings: Settings, secret: str) -> N
         max_age=settings.session_hours * 3600,
         httponly=True,
         samesite="lax",
-        secure=settings.cookie_secure,
+        secure=settings.secure_cookies,
         path="/",
     )
 
@@ -46,6 +46,9 @@ async def login(request: Request) -> Response:
     password = body.get("password") if isinstance(body, dict) else None
     if not isinstance(email, str) or not isinstance(password, str) or not email or not password:
         return _error(400, "BAD_REQUEST", "Both email and password are required.")
+    if "\x00" in email or "\x00" in password:
+        # PostgreSQL text cannot hold U+0000; no account has it.
+        return _error(400, "BAD_REQUEST", "Text may not contain the NUL character (U+0000).")
     async with database.session() as session, session.begin():
         outcome = await service.login(
             session,

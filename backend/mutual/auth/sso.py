@@ -125,7 +125,7 @@ async def start(request: Request) -> Response:
         httponly=True,
         # Lax: the provider sends the browser back with a top-level GET, which carries it.
         samesite="lax",
-        secure=settings.cookie_secure,
+        secure=settings.secure_cookies,
         path=CALLBACK_PATH,
     )
     return response

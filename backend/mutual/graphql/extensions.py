@@ -13,8 +13,10 @@ from graphql.language import FragmentDefinitionNode
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import SchemaExtension
 
+from mutual.db import is_unavailable, settle
 from mutual.graphql.context import Context, enter_operation
 from mutual.graphql.limits import PrincipalBudget, operation_cost
+from mutual.graphql.validation import variable_errors
 from mutual.kit.errors import DomainError, LimitExceeded, Unauthenticated
 from mutual.kit.principal import Principal
 from mutual.kit.request import request_id_var
@@ -49,17 +51,35 @@ def error_code(error: GraphQLError) -> str:
     return "GRAPHQL_VALIDATION_FAILED"
 
 
+def masked(
+    failure: BaseException, request_id: str, *, nodes: Any = None, path: Any = None
+) -> GraphQLError:
+    """What a client hears of an unexpected failure: a code and a generic message, never the
+    library's text (SQL, errno, file names). A database outage is SERVICE_UNAVAILABLE, anything
+    else INTERNAL_SERVER_ERROR; both quote the request id the server logged the details under."""
+    if is_unavailable(failure):
+        return GraphQLError(
+            "The service is temporarily unavailable; try again shortly. "
+            f"Quote request id {request_id} if it persists.",
+            nodes=nodes,
+            path=path,
+            extensions={"code": "SERVICE_UNAVAILABLE", "requestId": request_id},
+        )
+    return GraphQLError(
+        f"Internal server error. Quote request id {request_id} when you report it.",
+        nodes=nodes,
+        path=path,
+        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+    )
+
+
 def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
     """A coded error for the client; an unexpected one is masked and carries the request id."""
     if (error.extensions or {}).get("code"):
         return error
     if is_unexpected(error):
-        return GraphQLError(
-            f"Internal server error. Quote request id {request_id} when you report it.",
-            nodes=error.nodes,
-            path=error.path,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
-        )
+        assert error.original_error is not None
+        return masked(error.original_error, request_id, nodes=error.nodes, path=error.path)
     extensions: dict[str, Any] = {"code": error_code(error)}
     if isinstance(error.original_error, DomainError) and error.original_error.field:
         extensions["field"] = error.original_error.field
@@ -98,13 +118,29 @@ class OperationLifecycle(SchemaExtension):
         self._finished = False
         self._committed = False
         try:
-            await self._authenticate(context)
+            try:
+                await self._authenticate(context)
+            except GraphQLError:
+                raise
+            except Exception as failure:
+                # Raised here, the library's text would become the answer: masked instead.
+                log_failure(failure, "authenticating")
+                raise masked(failure, context.request_id) from None
             yield
             await self._finish(self.execution_context.result)
         finally:
+            await self._close(session)
+
+    async def _close(self, session: AsyncSession) -> None:
+        """Roll back what was not committed and give the connection back; a failure here (the
+        database gone) is logged, never the answer."""
+        try:
+            await settle(session)
             if not self._committed:
                 await session.rollback()
             await session.close()
+        except Exception as failure:
+            log_failure(failure, "closing the transaction of")
 
     async def on_stream_result(self, result: Any) -> AsyncIterator[None]:
         # Streaming transports (WebSocket) send each result before on_operation resumes: the
@@ -118,9 +154,21 @@ class OperationLifecycle(SchemaExtension):
         errors = list(getattr(result, "errors", None) or [])
         if not self._finished:
             self._finished = True
+            # Statements of fields cancelled by a failing sibling finish first (db.SettlingSession).
+            unheard = await settle(context.db)
             if not any(is_unexpected(error) for error in errors):
-                await context.db.commit()
-                self._committed = True
+                try:
+                    if unheard:
+                        raise unheard[0]
+                    await context.db.commit()
+                    self._committed = True
+                except Exception as failure:
+                    log_failure(failure, "committing")
+                    if result is not None:
+                        # Nothing was committed: no part of the answer may say otherwise.
+                        result.data = None
+                        result.errors = [masked(failure, context.request_id)]
+                    return
         if result is not None and errors:
             result.errors = [shape_error(error, context.request_id) for error in errors]
 
@@ -148,13 +196,21 @@ class OperationLifecycle(SchemaExtension):
             get_operation_ast(document, self.execution_context.operation_name) if document else None
         )
         if operation is not None and document is not None:
+            schema = self.execution_context.schema._schema
+            variables = self.execution_context.variables
+            refused = variable_errors(
+                schema, operation, variables, hide_suggestions=not context.settings.is_development
+            )
+            if refused:
+                self.execution_context.result = GraphQLExecutionResult(data=None, errors=refused)
+                yield
+                return
             fragments = {
                 d.name.value: d
                 for d in document.definitions
                 if isinstance(d, FragmentDefinitionNode)
             }
-            schema = self.execution_context.schema._schema
-            cost = operation_cost(schema, operation, fragments, self.execution_context.variables)
+            cost = operation_cost(schema, operation, fragments, variables)
             error = self._over_budget(context, cost)
             if error is not None:
                 self.execution_context.result = GraphQLExecutionResult(data=None, errors=[error])
@@ -180,6 +236,12 @@ class OperationLifecycle(SchemaExtension):
 def _client(context: Context) -> str:
     client = context.request.client
     return client.host if client else "unknown"
+
+
+def log_failure(failure: BaseException, doing: str) -> None:
+    log.error(
+        "unexpected error %s request %s", doing, request_id_var.get(), exc_info=failure
+    )
 
 
 def log_unexpected(errors: list[GraphQLError]) -> None:

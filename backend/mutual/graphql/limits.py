@@ -1,4 +1,7 @@
-"""Query cost: each field costs 1, a connection multiplies its selection by its page size.
+"""Query cost: each field costs 1, a connection multiplies its selection by its page size, and a
+field whose work is out of proportion to its answer declares its own cost:
+
+    @strawberry.field(metadata=cost(VERIFY_AUDIT_CHAIN_COST))
 
 The request budget is checked before execution; the per-principal budget is a sliding minute
 kept in this process (each app process enforces it on its own).
@@ -25,8 +28,27 @@ from graphql import (
     SelectionSetNode,
     value_from_ast_untyped,
 )
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from mutual.kit.pagination import DEFAULT_PAGE
+
+COST_KEY = "mutual.cost"
+
+
+def cost(units: int) -> dict[str, int]:
+    """A field's own cost, instead of 1, as strawberry field metadata: `strawberry.field(
+    metadata=cost(n))`. For work the answer does not show (a walk of a whole table), so the
+    request and per-principal budgets feel it."""
+    return {COST_KEY: units}
+
+
+def declared_cost(field_def: Any) -> int:
+    """The cost a field declared with `cost(...)`; 1 otherwise. strawberry's field is reached
+    through the converter's backref (guarded in tests/graphql/test_private_names.py)."""
+    field = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    metadata = getattr(field, "metadata", None) or {}
+    units = metadata.get(COST_KEY, 1)
+    return units if isinstance(units, int) else 1
 
 
 def _unwrap(type_: Any) -> tuple[Any, bool]:
@@ -103,7 +125,8 @@ class CostCalculator:
         if isinstance(child, GraphQLUnionType):
             child = None
         multiplier = _multiplier(node, field_def, self.variables, is_list)
-        return 1 + multiplier * self.selection_cost(child, node.selection_set, seen)
+        own = declared_cost(field_def)
+        return own + multiplier * self.selection_cost(child, node.selection_set, seen)
 
 
 def operation_cost(

@@ -19,16 +19,15 @@ from strawberry.types import ExecutionResult
 from mutual.config import Settings
 from mutual.db import Database
 from mutual.graphql.context import Context, Credentials
-from mutual.graphql.extensions import PRE_EXECUTION_CODES, error_code
+from mutual.graphql.extensions import PRE_EXECUTION_CODES, error_code, is_unexpected, masked
 from mutual.kit.hub import EventHub
-from mutual.kit.request import current_request_id
+from mutual.kit.request import bearer_secret, current_request_id
 
 
 def credentials_of(request: Request | WebSocket, settings: Settings) -> Credentials:
-    authorization = request.headers.get("authorization", "")
-    scheme, _, secret = authorization.partition(" ")
-    if scheme.lower() == "bearer" and secret.strip():
-        return Credentials(bearer_secret=secret.strip())
+    secret = bearer_secret(request.headers.get("authorization", ""))
+    if secret is not None:
+        return Credentials(bearer_secret=secret)
     return Credentials(session_secret=request.cookies.get(settings.session_cookie))
 
 
@@ -101,6 +100,11 @@ def _refusal(error: HTTPException) -> JSONResponse:
 
 
 def _with_code(error: GraphQLError) -> dict[str, Any]:
+    """Every error leaves with a code; one that escaped the operation's own shaping (raised
+    around execution rather than in a field) is masked here, its details already logged."""
+    if not (error.extensions or {}).get("code") and is_unexpected(error):
+        assert error.original_error is not None
+        error = masked(error.original_error, current_request_id())
     formatted: dict[str, Any] = dict(error.formatted)
     extensions = dict(formatted.get("extensions") or {})
     extensions.setdefault("code", error_code(error))

@@ -13,6 +13,9 @@ T = TypeVar("T")
 
 DEFAULT_PAGE = 20
 _PREFIX = "offset:"
+# No list here comes near it; a larger offset was never issued (and past 2**63 PostgreSQL could
+# not even take it as an OFFSET).
+MAX_OFFSET = 2**31 - 1
 
 
 def encode_cursor(offset: int) -> str:
@@ -27,7 +30,7 @@ def decode_cursor(cursor: str) -> int:
         offset = int(raw[len(_PREFIX) :])
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise LimitExceeded("INVALID_CURSOR", "The cursor is not one this API issued.") from exc
-    if offset < 0:
+    if not 0 <= offset <= MAX_OFFSET:
         raise LimitExceeded("INVALID_CURSOR", "The cursor is not one this API issued.")
     return offset
 

@@ -9,7 +9,7 @@ from sqlalchemy import Column, Executable, Row, Select, bindparam, func, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
-from mutual.db import fetch_rows
+from mutual.db import fetch_rows, to_completion
 from mutual.kit.memo import PerObject
 from mutual.kit.pagination import Page, PageRequest
 
@@ -47,6 +47,12 @@ async def read_rows(
     """Plain rows through the session's connection, for `read_only`: a select run by the session
     itself goes through the ORM's loading even when it names only columns. SQLAlchemy Core's
     rows (db.fetch_rows), in the session's transaction."""
+    return await to_completion(session, _connection_rows(session, stmt, params))
+
+
+async def _connection_rows(
+    session: AsyncSession, stmt: Executable, params: Mapping[str, Any] | None
+) -> Sequence[Row[*tuple[Any, ...]]]:
     return await fetch_rows(await session.connection(), stmt, params)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -55,6 +56,47 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
+
+
+class TrustedProxyMiddleware:
+    """The client's address for everything downstream (sign-in limits, query budgets): the TCP
+    peer's, unless the peer is a configured proxy; then the nearest address in
+    X-Forwarded-For that is not one of the proxies (anything further left is the client's
+    own claim). Without MUTUAL_TRUSTED_PROXIES the header is ignored."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.proxies = [ipaddress.ip_network(p, strict=False) for p in settings.trusted_proxies]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = scope.get("client")
+        if scope["type"] in ("http", "websocket") and self.proxies and client:
+            forwarded = self.forwarded_client(client[0], scope["headers"])
+            if forwarded is not None:
+                scope = {**scope, "client": (forwarded, 0)}
+        await self.app(scope, receive, send)
+
+    def trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.proxies)
+
+    def forwarded_client(self, peer: str, headers: list[tuple[bytes, bytes]]) -> str | None:
+        if not self.trusted(peer):
+            return None
+        hops = [
+            hop.strip()
+            for name, value in headers
+            if name == b"x-forwarded-for"
+            for hop in value.decode("latin-1").split(",")
+            if hop.strip()
+        ]
+        for hop in reversed(hops):
+            if not self.trusted(hop):
+                return hop
+        return hops[0] if hops else None
 
 
 class CsrfMiddleware:
@@ -145,4 +187,5 @@ def create_app(settings: Settings, *, app_database_url: URL) -> Starlette:
     app.state.events = events
     app.add_middleware(CsrfMiddleware, settings=settings)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(TrustedProxyMiddleware, settings=settings)
     return app

@@ -32,6 +32,8 @@ def set_session_cookie(response: Response, settings: Settings, secret: str) -> N
 
 
 def client_ip(request: Request) -> str:
+    """The client's address: the TCP peer's, or what a trusted proxy forwarded (app.py's
+    TrustedProxyMiddleware, MUTUAL_TRUSTED_PROXIES)."""
     return request.client.host if request.client else "unknown"
 
 
@@ -46,12 +48,12 @@ async def login(request: Request) -> Response:
     password = body.get("password") if isinstance(body, dict) else None
     if not isinstance(email, str) or not isinstance(password, str) or not email or not password:
         return _error(400, "BAD_REQUEST", "Both email and password are required.")
-    async with database.session() as session, session.begin():
+    async with database.session() as session:
         outcome = await service.login(
             session,
             email=email.strip()[:320],
             password=password[:1024],
-            ip=client_ip(request),
+            source=client_ip(request),
             settings=settings,
         )
     if isinstance(outcome, LoginRefused):

@@ -161,7 +161,12 @@ async def readyz(request: Request) -> Response:
 def create_app(settings: Settings, *, app_database_url: URL) -> Starlette:
     database = Database(app_database_url, pool_size=settings.db_pool_size)
     schema = build_schema(settings)
-    events = EventHub(app_database_url)
+    events = EventHub(
+        app_database_url,
+        reconnect_first_seconds=settings.live_reconnect_first_seconds,
+        reconnect_max_seconds=settings.live_reconnect_max_seconds,
+        check_seconds=settings.live_listener_check_seconds,
+    )
     graphql_app = MutualGraphQL(schema, database=database, settings=settings, events=events)
 
     @asynccontextmanager

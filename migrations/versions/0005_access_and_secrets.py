@@ -62,7 +62,7 @@ BEGIN
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER user_session_access AFTER DELETE ON user_session
+CREATE TRIGGER user_session_access AFTER UPDATE OR DELETE ON user_session
     FOR EACH ROW EXECUTE FUNCTION mutual_access_notify();
 CREATE TRIGGER api_token_access AFTER UPDATE OR DELETE ON api_token
     FOR EACH ROW EXECUTE FUNCTION mutual_access_notify();

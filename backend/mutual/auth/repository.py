@@ -26,7 +26,7 @@ from mutual.tenancy.models import Organization, OrgRole, User
 _SESSION_IDENTITY = text(
     """
     SELECT set_config('mutual.user_id', u.id::text, true) AS _identity,
-           u.id, u.organization_id, u.org_role, u.email, u.display_name
+           u.id, u.organization_id, u.org_role, u.email, u.display_name, s.expires_at
     FROM user_session s JOIN app_user u ON u.id = s.user_id
     WHERE s.token_hash = :token_hash AND s.expires_at > now() AND u.is_active
     """
@@ -37,7 +37,7 @@ _TOKEN_IDENTITY = text(
     SELECT set_config('mutual.user_id', u.id::text, true) AS _identity,
            set_config('mutual.partnership_id', t.partnership_id::text, true) AS _scope,
            u.id, u.organization_id, u.org_role, u.email, u.display_name,
-           t.token_id, t.partnership_id, t.scopes
+           t.token_id, t.partnership_id, t.scopes, t.expires_at
     FROM mutual_authenticate_token(:token_hash) t JOIN app_user u ON u.id = t.user_id
     WHERE u.is_active
     """

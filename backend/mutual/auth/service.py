@@ -94,7 +94,7 @@ async def logout(session: AsyncSession, *, secret: str) -> None:
 async def authenticate_session(session: AsyncSession, secret: str) -> Principal | None:
     """Resolve a session cookie and set the caller's identity in the transaction (one statement)."""
     row = await repository.identify_session(session, secret_hash(secret))
-    return None if row is None else user_principal(row)
+    return None if row is None else replace(user_principal(row), expires_at=row.expires_at)
 
 
 async def authenticate_bearer(session: AsyncSession, secret: str) -> Principal | None:
@@ -107,6 +107,7 @@ async def authenticate_bearer(session: AsyncSession, secret: str) -> Principal |
         token_id=row.token_id,
         token_partnership_id=row.partnership_id,
         scopes=frozenset(row.scopes),
+        expires_at=row.expires_at,
     )
 
 

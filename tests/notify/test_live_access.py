@@ -75,7 +75,7 @@ async def create_milestone(server: LiveServer, world: World, title: str) -> None
 
 @asynccontextmanager
 async def subscription(
-    server: LiveServer, headers: dict[str, str], partnership_id: str
+    server: LiveServer, headers: dict[str, str], partnership_id: str, *, query: str = SUBSCRIBE
 ) -> AsyncIterator[ClientConnection]:
     """partnershipEvents over graphql-transport-ws, registered on the server when yielded."""
     async with websockets.connect(
@@ -90,7 +90,7 @@ async def subscription(
                 {
                     "id": "1",
                     "type": "subscribe",
-                    "payload": {"query": SUBSCRIBE, "variables": {"id": partnership_id}},
+                    "payload": {"query": query, "variables": {"id": partnership_id}},
                 }
             )
         )
@@ -100,8 +100,8 @@ async def subscription(
         yield ws
 
 
-async def receive(ws: ClientConnection, timeout: float = 10) -> dict[str, Any]:
-    message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+async def receive(ws: ClientConnection, within: float = 10) -> dict[str, Any]:
+    message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), within))
     return message
 
 
@@ -113,10 +113,10 @@ async def assert_live(ws: ClientConnection, server: LiveServer, world: World) ->
     assert message["payload"]["data"]["partnershipEvents"]["action"] == "milestone.created"
 
 
-async def assert_ended(ws: ClientConnection, code: str, *, timeout: float = 10) -> None:
+async def assert_ended(ws: ClientConnection, code: str, *, within: float = 10) -> None:
     """The next messages are the error that ends the subscription, then `complete`; nothing
     after, not even the event of a change made now."""
-    ended = await receive(ws, timeout)
+    ended = await receive(ws, within)
     assert ended["type"] == "next", ended
     assert ended["payload"]["data"] is None
     assert [e["extensions"]["code"] for e in ended["payload"]["errors"]] == [code]
@@ -166,8 +166,9 @@ async def test_revoking_the_api_token_ends_its_subscription(
 async def test_an_expiring_api_token_ends_its_subscription_when_it_expires(
     live_server: LiveServer, world: World, owner: asyncpg.Connection
 ) -> None:
-    token_id, secret = await create_token(live_server, world)
-    async with subscription(live_server, {"Authorization": f"Bearer {secret}"}, world.nc_id) as ws:
+    _token_id, secret = await create_token(live_server, world)
+    bearer = {"Authorization": f"Bearer {secret}"}
+    async with subscription(live_server, bearer, world.nc_id) as ws:
         await assert_live(ws, live_server, world)
 
         # when: the token is made to expire in two seconds (nothing else happens to it)
@@ -177,7 +178,7 @@ async def test_an_expiring_api_token_ends_its_subscription_when_it_expires(
         )
 
         # then: it ends by itself once expired
-        await assert_ended(ws, "UNAUTHENTICATED", timeout=15)
+        await assert_ended(ws, "UNAUTHENTICATED", within=15)
         await create_milestone(live_server, world, "After the expiry")
         await assert_silent(ws)
 
@@ -185,34 +186,40 @@ async def test_an_expiring_api_token_ends_its_subscription_when_it_expires(
 async def test_signing_out_ends_the_subscriptions_of_the_session(
     live_server: LiveServer, world: World
 ) -> None:
-    async with signed_in(live_server, "viewer@contoso.example") as browser:
-        async with subscription(live_server, cookie_header(browser), world.nc_id) as ws:
-            await assert_live(ws, live_server, world)
+    async with (
+        signed_in(live_server, "viewer@contoso.example") as browser,
+        subscription(live_server, cookie_header(browser), world.nc_id) as ws,
+    ):
+        await assert_live(ws, live_server, world)
 
-            # when: the browser signs out, then a change is made
-            logout = await browser.post("/auth/logout", headers=JSON_HEADERS)
-            assert logout.status_code == 200
-            await create_milestone(live_server, world, "After the sign-out")
+        # when: the browser signs out, then a change is made
+        logout = await browser.post("/auth/logout", headers=JSON_HEADERS)
+        assert logout.status_code == 200
+        await create_milestone(live_server, world, "After the sign-out")
 
-            # then
-            await assert_ended(ws, "UNAUTHENTICATED")
-            await assert_silent(ws)
+        # then
+        await assert_ended(ws, "UNAUTHENTICATED")
+        await assert_silent(ws)
 
 
 async def test_an_expiring_session_ends_its_subscriptions_when_it_expires(
     live_server: LiveServer, world: World, owner: asyncpg.Connection
 ) -> None:
-    async with signed_in(live_server, "viewer@contoso.example") as browser:
-        async with subscription(live_server, cookie_header(browser), world.nc_id) as ws:
-            await assert_live(ws, live_server, world)
+    async with (
+        signed_in(live_server, "viewer@contoso.example") as browser,
+        subscription(live_server, cookie_header(browser), world.nc_id) as ws,
+    ):
+        await assert_live(ws, live_server, world)
 
-            await owner.execute(
-                "UPDATE user_session SET expires_at = now() + $1::interval WHERE user_id = $2",
-                timedelta(seconds=2),
-                world.user_id("viewer@contoso.example"),
-            )
+        # when: the session is made to end in two seconds
+        await owner.execute(
+            "UPDATE user_session SET expires_at = now() + $1::interval WHERE user_id = $2",
+            timedelta(seconds=2),
+            world.user_id("viewer@contoso.example"),
+        )
 
-            await assert_ended(ws, "UNAUTHENTICATED", timeout=15)
+        # then
+        await assert_ended(ws, "UNAUTHENTICATED", within=15)
 
 
 async def test_removing_the_member_ends_their_subscription(

@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "mutual_events"
 ACCESS_CHANNEL = "mutual_access"
+# How the LISTEN connection shows in pg_stat_activity.
+APPLICATION_NAME = "mutual-live"
 QUEUE_SIZE = 1000
 
 
@@ -169,7 +171,9 @@ class EventHub:
             self._supervisor = asyncio.create_task(self._supervise(), name="mutual-event-hub")
 
     async def _connect(self) -> asyncpg.Connection:
-        connection = await asyncpg.connect(**_asyncpg_kwargs(self.url))
+        connection = await asyncpg.connect(
+            **_asyncpg_kwargs(self.url), server_settings={"application_name": APPLICATION_NAME}
+        )
         try:
             await connection.add_listener(CHANNEL, self._on_event)
             await connection.add_listener(ACCESS_CHANNEL, self._on_access)

@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mutual.db import Database
@@ -69,7 +70,17 @@ class LiveAccess:
         return workspace
 
     async def check_again(self) -> Workspace:
-        """`check` in a transaction of its own (the subscription holds no connection)."""
+        """`check` in a transaction of its own (the subscription holds no connection). A
+        pooled connection that a database restart killed is replaced once: the first use of
+        one invalidates the pool's older connections too."""
+        try:
+            return await self._check_in_new_session()
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        return await self._check_in_new_session()
+
+    async def _check_in_new_session(self) -> Workspace:
         async with self._database.session() as session, session.begin():
             return await self.check(session)
 

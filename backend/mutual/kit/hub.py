@@ -130,7 +130,9 @@ class Mailbox:
                 return self._events.popleft()
             self._ready.clear()
             try:
-                await asyncio.wait_for(self._ready.wait(), within)
+                # A timer, not wait_for's extra task: this runs once per event per subscriber.
+                async with asyncio.timeout(within):
+                    await self._ready.wait()
             except TimeoutError:
                 return None
 

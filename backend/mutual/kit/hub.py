@@ -217,7 +217,8 @@ class EventHub:
                 return
             try:
                 await connection.fetchval("SELECT 1", timeout=self.check_seconds)
-            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            except Exception:
+                # Whatever the failure, the connection is not to be trusted any more.
                 log.warning("the LISTEN connection failed its check", exc_info=True)
                 return
 
@@ -226,8 +227,9 @@ class EventHub:
         while True:
             try:
                 return await self._connect()
-            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                log.warning("live events: reconnecting in %.1f s (%s)", delay, error)
+            except Exception as error:
+                # Nothing may end the supervisor but close(): live events would stop silently.
+                log.warning("live events: reconnecting in %.1f s (%r)", delay, error)
             # Jitter: the processes of a deployment do not all knock at the same instant.
             await asyncio.sleep(delay * random.uniform(0.8, 1.2))
             delay = min(delay * 2, self.reconnect_max_seconds)
@@ -273,6 +275,9 @@ class EventHub:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._supervisor
             self._supervisor = None
-        if self._connection is not None:
-            await self._connection.close()
-            self._connection = None
+        connection, self._connection = self._connection, None
+        if connection is not None and not connection.is_closed():
+            try:
+                await connection.close(timeout=5)
+            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                connection.terminate()

@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import mutual
+from mutual.config import get_settings
+from mutual.kit.sealing import data_key
 
 
 def _url() -> str:
@@ -57,6 +59,10 @@ async def _run_async() -> None:
         await connection.commit()
     await engine.dispose()
 
+
+# Revision 0005 seals the stored OIDC client secrets with the application's data key: the
+# caller's (db.run_migrations), or the environment's settings' (the alembic command line).
+context.config.attributes.setdefault("data_key", data_key(get_settings()))
 
 # A caller may lend its own connection (tests compare inside a transaction they roll back).
 _lent: Connection | None = context.config.attributes.get("connection")

@@ -26,11 +26,13 @@ from mutual.db import (
 )
 from mutual.devserver import free_port as free_port
 from mutual.devserver import serve_in_subprocess
+from mutual.kit.sealing import data_key
 from tests.helpers import World, build_world
 
 TABLES = (
     "audit_event, api_token, invitation, workspace_member, party, partnership, "
-    "oidc_provider, login_attempt, user_session, app_user, organization"
+    "oidc_provider, login_attempt, login_throttle, user_identity, user_session, app_user, "
+    "organization"
 )
 
 
@@ -72,7 +74,7 @@ async def owner_url(server_url: URL, settings: Settings) -> AsyncIterator[URL]:
     owner = server_url.set(database=f"mutual_test_{_worker()}_{os.getpid()}")
     await _drop_database(owner)
     await ensure_database(owner, settings)
-    await asyncio.to_thread(run_migrations, owner)
+    await asyncio.to_thread(run_migrations, owner, data_key=data_key(settings))
     yield owner
     await _drop_database(owner)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -154,6 +155,45 @@ class BodyLimitMiddleware:
         # The rest of the body is never handed to the application: the server discards it as
         # it arrives, so the client (still sending) gets to read this answer.
         return JSONResponse(body, status_code=413)
+class TrustedProxyMiddleware:
+    """The client's address for everything downstream (sign-in limits, query budgets): the TCP
+    peer's, unless the peer is a configured proxy; then the nearest address in
+    X-Forwarded-For that is not one of the proxies (anything further left is the client's
+    own claim). Without MUTUAL_TRUSTED_PROXIES the header is ignored."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.proxies = [ipaddress.ip_network(p, strict=False) for p in settings.trusted_proxies]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = scope.get("client")
+        if scope["type"] in ("http", "websocket") and self.proxies and client:
+            forwarded = self.forwarded_client(client[0], scope["headers"])
+            if forwarded is not None:
+                scope = {**scope, "client": (forwarded, 0)}
+        await self.app(scope, receive, send)
+
+    def trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.proxies)
+
+    def forwarded_client(self, peer: str, headers: list[tuple[bytes, bytes]]) -> str | None:
+        if not self.trusted(peer):
+            return None
+        hops = [
+            hop.strip()
+            for name, value in headers
+            if name == b"x-forwarded-for"
+            for hop in value.decode("latin-1").split(",")
+            if hop.strip()
+        ]
+        for hop in reversed(hops):
+            if not self.trusted(hop):
+                return hop
+        return hops[0] if hops else None
 
 
 class CsrfMiddleware:
@@ -220,7 +260,12 @@ def create_app(settings: Settings, *, app_database_url: URL) -> Starlette:
     check_production(settings)
     database = Database(app_database_url, pool_size=settings.db_pool_size)
     schema = build_schema(settings)
-    events = EventHub(app_database_url)
+    events = EventHub(
+        app_database_url,
+        reconnect_first_seconds=settings.live_reconnect_first_seconds,
+        reconnect_max_seconds=settings.live_reconnect_max_seconds,
+        check_seconds=settings.live_listener_check_seconds,
+    )
     graphql_app = MutualGraphQL(schema, database=database, settings=settings, events=events)
 
     @asynccontextmanager
@@ -248,4 +293,5 @@ def create_app(settings: Settings, *, app_database_url: URL) -> Starlette:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(FailureMiddleware)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(TrustedProxyMiddleware, settings=settings)
     return app

@@ -17,6 +17,7 @@ from mutual.app import create_app
 from mutual.auth.sso_service import ConfigurationError, configure_provider
 from mutual.config import REPO_ROOT, InsecureConfiguration, Settings, check_production, get_settings
 from mutual.db import Database, app_url, ensure_database, owner_url, run_migrations
+from mutual.kit.sealing import data_key
 from mutual.schema import build_schema
 from mutual.seed import DEMO_PASSWORD, demo_logins, is_seeded, seed_demo, seed_story
 
@@ -28,7 +29,7 @@ def prepare_database(settings: Settings) -> URL:
     """Start the embedded server if needed, create the database and role, apply migrations."""
     owner = owner_url(settings)
     asyncio.run(ensure_database(owner, settings))
-    run_migrations(owner)
+    run_migrations(owner, data_key=data_key(settings))
     return owner
 
 
@@ -85,6 +86,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ws_per_message_deflate=False,
         # A WebSocket message is held by the same limit as a request body.
         ws_max_size=settings.max_body_bytes,
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 by default: the app decides instead,
+        # from MUTUAL_TRUSTED_PROXIES (app.TrustedProxyMiddleware).
+        proxy_headers=False,
     )
     return 0
 
@@ -132,7 +136,7 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _configure_sso(owner: URL, args: argparse.Namespace) -> str:
+async def _configure_sso(owner: URL, args: argparse.Namespace, settings: Settings) -> str:
 
     database = Database(owner, pool_size=1)
     try:
@@ -144,6 +148,7 @@ async def _configure_sso(owner: URL, args: argparse.Namespace) -> str:
                 client_id=args.client_id,
                 client_secret=args.client_secret or os.environ.get(SSO_SECRET_ENV) or None,
                 enabled=not args.disable,
+                settings=settings,
             )
     finally:
         await database.dispose()
@@ -154,9 +159,10 @@ async def _configure_sso(owner: URL, args: argparse.Namespace) -> str:
 
 def cmd_sso_configure(args: argparse.Namespace) -> int:
 
-    owner = prepare_database(get_settings())
+    settings = get_settings()
+    owner = prepare_database(settings)
     try:
-        print(asyncio.run(_configure_sso(owner, args)))
+        print(asyncio.run(_configure_sso(owner, args, settings)))
     except ConfigurationError as error:
         print(str(error), file=sys.stderr)
         return 2

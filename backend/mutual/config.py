@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,15 +38,41 @@ class Settings(BaseSettings):
     # Production refuses the development defaults (secret key, a public URL that is not https)
     # unless this is set: for local runs of production mode (the bench, tests), never deployments.
     allow_insecure: bool = False
+    # The key that seals secrets stored in the database (OIDC client secrets, kit/sealing.py);
+    # unset, one is derived from secret_key. Changing it makes the stored secrets unreadable.
+    data_key: str | None = None
 
     session_cookie: str = "mutual_session"
     session_hours: int = 12
     # Unset: Secure in production behind its https public URL, not otherwise.
     cookie_secure: bool | None = None
 
+    # Failed sign-ins: an account is refused to one source (client address) after this many
+    # failures from it, each within the window of the previous, until the window has passed
+    # since the last; a source is refused for every account after the per-IP count.
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 30
     login_window_minutes: int = 15
+    # Proxies whose X-Forwarded-For is believed (addresses or CIDR networks, comma-separated or
+    # a JSON list); without any, the client address is the TCP peer's, whatever headers say.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            stripped = value.strip()
+            if stripped.startswith("["):
+                return json.loads(stripped)
+            return [part.strip() for part in stripped.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: list[str]) -> list[str]:
+        for network in value:
+            ipaddress.ip_network(network, strict=False)  # a ValueError names the bad entry
+        return value
 
     invitation_days: int = 14
 
@@ -57,6 +85,14 @@ class Settings(BaseSettings):
 
     # The largest request body (and WebSocket message) accepted; larger ones get a 413.
     max_body_bytes: int = 1024 * 1024
+    # Live updates: the LISTEN connection reconnects after a loss with a backoff doubling from
+    # the first delay up to the last; it is checked with a query this often, so a connection
+    # that died silently is noticed too. Each subscription checks its caller's access again
+    # this often, besides whenever the database announces a change of that user's access.
+    live_reconnect_first_seconds: float = 0.2
+    live_reconnect_max_seconds: float = 10.0
+    live_listener_check_seconds: float = 15.0
+    live_access_check_seconds: float = 300.0
 
     max_depth: int = 10
     max_aliases: int = 15

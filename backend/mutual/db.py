@@ -104,13 +104,17 @@ async def ensure_database(owner: URL, settings: Settings) -> None:
         await admin.close()
 
 
-def run_migrations(owner: URL) -> None:
+def run_migrations(owner: URL, *, data_key: bytes | None = None) -> None:
+    """Upgrade to the latest revision; `data_key` seals stored secrets (migrations/env.py
+    derives it from the environment's settings when it is not given)."""
     from alembic import command
     from alembic.config import Config
 
     config = Config(str(MIGRATIONS_INI))
     config.set_main_option("script_location", str(MIGRATIONS_INI.parent))
     config.attributes["owner_url"] = owner.render_as_string(hide_password=False)
+    if data_key is not None:
+        config.attributes["data_key"] = data_key
     command.upgrade(config, "head")
 
 

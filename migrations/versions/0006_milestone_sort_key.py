@@ -9,13 +9,13 @@ negated clock; one moved between two neighbours takes the midpoint of theirs (nu
 The position a client reads is computed over what its side sees, so it has no gaps.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 """
 
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 
 
 def upgrade() -> None:

@@ -15,7 +15,9 @@ import asyncpg
 import httpx
 import pytest
 
-from mutual.config import REPO_ROOT
+from mutual.auth.sso_service import client_secret_purpose
+from mutual.config import REPO_ROOT, Settings
+from mutual.kit.sealing import data_key, seal
 from tests.conftest import _worker, free_port
 from tests.helpers import World
 
@@ -83,6 +85,11 @@ async def idp(oidc_mock: OidcMock) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+# The key the apps under test seal with (their settings and the live server's environment
+# leave MUTUAL_DATA_KEY and MUTUAL_SECRET_KEY alike).
+DATA_KEY = data_key(Settings(env="test"))
+
+
 async def register_provider(
     owner: asyncpg.Connection,
     world: World,
@@ -90,16 +97,25 @@ async def register_provider(
     issuer: str,
     *,
     enabled: bool = True,
+    client_id: str | None = None,
+    client_secret: str | None = None,
 ) -> SsoOrg:
+    """The organization's provider row as `mutual sso-configure` stores it (secret sealed)."""
     organization_id = world.orgs[slug].id
-    client_id = f"mutual-{slug}"
+    client_id = client_id or f"mutual-{slug}"
+    sealed = seal(
+        DATA_KEY,
+        client_secret or secrets.token_urlsafe(24),
+        purpose=client_secret_purpose(organization_id),
+    )
     await owner.execute(
-        "INSERT INTO oidc_provider (organization_id, issuer, client_id, client_secret, enabled)"
+        "INSERT INTO oidc_provider"
+        " (organization_id, issuer, client_id, client_secret_encrypted, enabled)"
         " VALUES ($1, $2, $3, $4, $5)",
         organization_id,
         issuer,
         client_id,
-        secrets.token_urlsafe(24),
+        sealed,
         enabled,
     )
     return SsoOrg(slug=slug, organization_id=organization_id, issuer=issuer, client_id=client_id)

@@ -15,10 +15,11 @@ import pytest
 from sqlalchemy.engine import URL
 
 from mutual.auth.models import OidcProvider
-from mutual.auth.sso_service import ConfigurationError, configure_provider
-from mutual.config import REPO_ROOT
+from mutual.auth.sso_service import ConfigurationError, client_secret_purpose, configure_provider
+from mutual.config import REPO_ROOT, Settings
 from mutual.db import Database
-from tests.auth.conftest import OidcMock, SsoOrg, register_provider
+from mutual.kit.sealing import unseal
+from tests.auth.conftest import DATA_KEY, OidcMock, SsoOrg, register_provider
 from tests.helpers import World, error_codes, gql
 
 VIEWER = "{ viewer { user { email } organization { slug } } }"
@@ -184,6 +185,72 @@ async def test_sso_signs_in_an_existing_user_of_the_organization(
         "SELECT org_role FROM app_user WHERE id = $1", world.user_id("lead@contoso.example")
     )
     assert role == "ADMIN"
+
+
+async def identities(owner: asyncpg.Connection) -> list[tuple[str, str, str]]:
+    rows = await owner.fetch(
+        "SELECT i.issuer, i.subject, u.email FROM user_identity i"
+        " JOIN app_user u ON u.id = i.user_id ORDER BY i.subject"
+    )
+    return [(r["issuer"], r["subject"], r["email"]) for r in rows]
+
+
+async def test_the_first_sso_sign_in_links_the_subject_to_the_user(
+    client: httpx.AsyncClient, idp: httpx.AsyncClient, owner: asyncpg.Connection,
+    contoso_sso: SsoOrg,
+) -> None:
+    await sso_login(client, idp, "contoso", sub="alice-sso", claims=ALICE)
+    await sso_login(
+        client, idp, "contoso", sub="contoso-lead",
+        claims={"email": "lead@contoso.example", "email_verified": True},
+    )
+
+    assert await identities(owner) == [
+        (contoso_sso.issuer, "alice-sso", ALICE["email"]),
+        (contoso_sso.issuer, "contoso-lead", "lead@contoso.example"),
+    ]
+
+
+async def test_a_returning_user_whose_email_changed_at_the_provider_is_the_same_user(
+    client: httpx.AsyncClient, make_client: Any, idp: httpx.AsyncClient,
+    owner: asyncpg.Connection, contoso_sso: SsoOrg,
+) -> None:
+    # given: Alice signed in once
+    first = await sso_login(client, idp, "contoso", sub="alice-sso", claims=ALICE)
+    assert first.status_code == 302, first.text
+    users_before = await user_count(owner)
+
+    # when: the provider now gives her subject another address
+    renamed = {**ALICE, "email": "alice.renamed@contoso.example"}
+    async with make_client() as second:
+        again = await sso_login(second, idp, "contoso", sub="alice-sso", claims=renamed)
+        body = await gql(second, VIEWER)
+
+    # then: the same account, found by subject; no second one is made for the new address
+    assert again.status_code == 302, again.text
+    assert body["data"]["viewer"]["user"]["email"] == ALICE["email"]
+    assert await user_count(owner) == users_before
+    assert await identities(owner) == [(contoso_sso.issuer, "alice-sso", ALICE["email"])]
+
+
+async def test_another_subject_with_the_same_email_is_not_merged(
+    client: httpx.AsyncClient, make_client: Any, idp: httpx.AsyncClient,
+    owner: asyncpg.Connection, contoso_sso: SsoOrg,
+) -> None:
+    # given: Alice's account is linked to her subject
+    await sso_login(client, idp, "contoso", sub="alice-sso", claims=ALICE)
+    users_before, sessions_before = await user_count(owner), await session_count(owner)
+
+    # when: another subject of the provider claims her address
+    async with make_client() as intruder:
+        response = await sso_login(intruder, idp, "contoso", sub="not-alice", claims=ALICE)
+
+        # then: refused, nothing written, the intruder is not signed in
+        assert_refused(response, 403, "SSO_IDENTITY_CONFLICT")
+        await assert_signed_out(intruder)
+    assert await user_count(owner) == users_before
+    assert await session_count(owner) == sessions_before
+    assert await identities(owner) == [(contoso_sso.issuer, "alice-sso", ALICE["email"])]
 
 
 async def test_tampered_state_is_refused_and_creates_nothing(
@@ -441,18 +508,29 @@ async def test_cli_configures_a_provider(
     assert code == 0, output
     row = await owner.fetchrow("SELECT * FROM oidc_provider")
     assert row["organization_id"] == world.orgs["contoso"].id
-    assert (row["issuer"], row["client_id"], row["client_secret"], row["enabled"]) == (
-        "https://id.contoso.example", "portal", "s3cret", True
+    assert (row["issuer"], row["client_id"], row["enabled"]) == (
+        "https://id.contoso.example", "portal", True
     )
+    assert "s3cret" not in row["client_secret_encrypted"]
+    assert stored_secret(row) == "s3cret"
     listed = (await client.get("/auth/sso/providers")).json()
     assert listed == {"providers": [{"slug": "contoso", "name": "Contoso Retail"}]}
+
+
+def stored_secret(row: asyncpg.Record) -> str:
+    """The client secret of an oidc_provider row, opened with the data key of the tests."""
+    return unseal(
+        DATA_KEY,
+        row["client_secret_encrypted"],
+        purpose=client_secret_purpose(row["organization_id"]),
+    )
 
 
 async def _configure(owner_url: URL, **values: Any) -> OidcProvider:
     database = Database(owner_url, pool_size=1)
     try:
         async with database.session() as session, session.begin():
-            return await configure_provider(session, **values)
+            return await configure_provider(session, settings=Settings(env="test"), **values)
     finally:
         await database.dispose()
 
@@ -469,9 +547,10 @@ async def test_configuring_again_updates_and_disables(
     )
 
     row = await owner.fetchrow("SELECT * FROM oidc_provider")
-    assert (row["issuer"], row["client_id"], row["client_secret"], row["enabled"]) == (
-        "https://id.contoso.example", "portal-2", "s1", False
+    assert (row["issuer"], row["client_id"], row["enabled"]) == (
+        "https://id.contoso.example", "portal-2", False
     )
+    assert stored_secret(row) == "s1"
     assert (await client.get("/auth/sso/providers")).json() == {"providers": []}
 
 

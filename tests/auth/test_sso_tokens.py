@@ -25,6 +25,7 @@ from mutual.auth import sso_service
 from mutual.auth.models import OidcProvider
 from mutual.auth.sso_service import SsoError, SsoTarget, StartedLogin, VerifiedIdentity
 from mutual.config import Settings
+from mutual.kit.sealing import data_key, seal
 from mutual.tenancy.models import Organization
 
 CLIENT_ID = "portal"
@@ -96,7 +97,7 @@ async def http(provider: ScriptedProvider) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def target(provider: ScriptedProvider) -> SsoTarget:
+def target(provider: ScriptedProvider, settings: Settings) -> SsoTarget:
     organization = Organization(
         id=uuid.uuid4(), name="Contoso Retail", slug="contoso", email_domain="contoso.example",
         created_at=datetime.now(UTC),
@@ -105,7 +106,11 @@ def target(provider: ScriptedProvider) -> SsoTarget:
         organization=organization,
         provider=OidcProvider(
             organization_id=organization.id, issuer=provider.issuer, client_id=CLIENT_ID,
-            client_secret=CLIENT_SECRET, enabled=True,
+            client_secret_encrypted=seal(
+                data_key(settings), CLIENT_SECRET,
+                purpose=sso_service.client_secret_purpose(organization.id),
+            ),
+            enabled=True,
         ),
     )
 

@@ -102,10 +102,11 @@ async def test_no_sso_section_when_the_providers_endpoint_is_missing(
 async def test_too_many_failures_show_the_rate_limit_message(
     page: Page, world: World, owner: asyncpg.Connection
 ) -> None:
-    # Five recent failures for this account, as if someone had been guessing.
-    await owner.executemany(
-        "INSERT INTO login_attempt (email, ip, succeeded) VALUES ($1, '203.0.113.9', false)",
-        [("lead@contoso.example",)] * 5,
+    # Five recent failures for this account from this browser's address (a lock is per account
+    # and source), as if someone had been guessing here.
+    await owner.execute(
+        "INSERT INTO login_throttle (source, account, failures) "
+        "VALUES ('127.0.0.1', 'lead@contoso.example', 5)"
     )
     await page.goto("/")
     await page.get_by_label("Email").fill("lead@contoso.example")

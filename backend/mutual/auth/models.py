@@ -1,4 +1,5 @@
-"""Sessions, login attempts, per-organization OIDC settings and API tokens."""
+"""Sessions, login attempts and their throttle, SSO identities, per-organization OIDC settings
+and API tokens."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -51,6 +53,29 @@ class LoginAttempt(SQLModel, table=True):
     created_at: datetime | None = Field(default=None, sa_column=timestamp_column())
 
 
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins per source and account ('' for every account of the source)."""
+
+    __tablename__ = "login_throttle"
+
+    source: str = text_field(primary_key=True)
+    account: str = text_field(primary_key=True)
+    failures: int
+    last_failure_at: datetime = Field(sa_column=timestamp_column())
+
+
+class UserIdentity(SQLModel, table=True):
+    """A user's subject at an OIDC issuer: how a returning SSO user is recognised."""
+
+    __tablename__ = "user_identity"
+    __table_args__ = (
+        UniqueConstraint("user_id", "issuer", name="user_identity_user_id_issuer_key"),
+    )
+
+    issuer: str = text_field(primary_key=True)
+    subject: str = text_field(primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="app_user.id", ondelete="CASCADE")
+    created_at: datetime = Field(sa_column=timestamp_column())
 
 
 class ApiToken(SQLModel, table=True):

@@ -11,7 +11,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from mutual.auth.models import ApiToken, LoginAttempt, OidcProvider, UserSession
+from mutual.auth.models import (
+    ApiToken,
+    LoginAttempt,
+    OidcProvider,
+    UserIdentity,
+    UserSession,
+)
 from mutual.kit.identity import set_user_identity as set_user_identity
 from mutual.tenancy.models import Organization, OrgRole, User
 
@@ -20,7 +26,7 @@ from mutual.tenancy.models import Organization, OrgRole, User
 _SESSION_IDENTITY = text(
     """
     SELECT set_config('mutual.user_id', u.id::text, true) AS _identity,
-           u.id, u.organization_id, u.org_role, u.email, u.display_name
+           u.id, u.organization_id, u.org_role, u.email, u.display_name, s.expires_at
     FROM user_session s JOIN app_user u ON u.id = s.user_id
     WHERE s.token_hash = :token_hash AND s.expires_at > now() AND u.is_active
     """
@@ -31,7 +37,7 @@ _TOKEN_IDENTITY = text(
     SELECT set_config('mutual.user_id', u.id::text, true) AS _identity,
            set_config('mutual.partnership_id', t.partnership_id::text, true) AS _scope,
            u.id, u.organization_id, u.org_role, u.email, u.display_name,
-           t.token_id, t.partnership_id, t.scopes
+           t.token_id, t.partnership_id, t.scopes, t.expires_at
     FROM mutual_authenticate_token(:token_hash) t JOIN app_user u ON u.id = t.user_id
     WHERE u.is_active
     """
@@ -51,17 +57,85 @@ async def user_by_email(session: AsyncSession, email: str) -> User | None:
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def recent_failures(
-    session: AsyncSession, *, email: str, ip: str, window: timedelta
-) -> tuple[int, int]:
-    since = func.now() - window
-    failed = col(LoginAttempt.succeeded).is_(False)
-    stmt = select(
-        func.count().filter(func.lower(LoginAttempt.email) == email.lower()),
-        func.count().filter(col(LoginAttempt.ip) == ip),
-    ).where(failed, col(LoginAttempt.created_at) > since)
-    per_account, per_ip = (await session.execute(stmt)).one()
-    return int(per_account), int(per_ip)
+# Claims one sign-in attempt for a source, then for the account from that source, as failures
+# counted in advance: each upsert locks its row, so parallel attempts are counted one after
+# another and no more than the limit pass. A counter whose last failure is older than the
+# window starts again at one. The account is not charged when the source is refused.
+_CLAIM_ATTEMPT = text(
+    """
+    WITH params AS (
+        SELECT now() - CAST(:window AS interval) AS stale_before
+    ), source_claim AS (
+        INSERT INTO login_throttle AS t (source, account, failures, last_failure_at)
+        VALUES (:source, '', 1, now())
+        ON CONFLICT (source, account) DO UPDATE SET
+            failures = CASE WHEN t.last_failure_at <= (SELECT stale_before FROM params) THEN 1
+                            ELSE t.failures + 1 END,
+            last_failure_at = now()
+        WHERE t.last_failure_at <= (SELECT stale_before FROM params) OR t.failures < :per_source
+        RETURNING 1
+    ), account_claim AS (
+        INSERT INTO login_throttle AS t (source, account, failures, last_failure_at)
+        SELECT :source, :account, 1, now() WHERE EXISTS (SELECT 1 FROM source_claim)
+        ON CONFLICT (source, account) DO UPDATE SET
+            failures = CASE WHEN t.last_failure_at <= (SELECT stale_before FROM params) THEN 1
+                            ELSE t.failures + 1 END,
+            last_failure_at = now()
+        WHERE t.last_failure_at <= (SELECT stale_before FROM params) OR t.failures < :per_account
+        RETURNING 1
+    )
+    SELECT EXISTS (SELECT 1 FROM source_claim) AS source_ok,
+           EXISTS (SELECT 1 FROM account_claim) AS account_ok
+    """
+)
+
+# An attempt that turned out not to be a failure: the account starts again from this source,
+# and the source gets back the failure claimed for it.
+_SETTLE_SUCCESS = text(
+    """
+    WITH reset AS (
+        DELETE FROM login_throttle WHERE source = :source AND account = :account
+    )
+    UPDATE login_throttle SET failures = greatest(failures - 1, 0)
+    WHERE source = :source AND account = ''
+    """
+)
+
+_REFUND_SOURCE = text(
+    "UPDATE login_throttle SET failures = greatest(failures - 1, 0) "
+    "WHERE source = :source AND account = ''"
+)
+
+
+async def claim_login_attempt(
+    session: AsyncSession,
+    *,
+    source: str,
+    account: str,
+    window: timedelta,
+    per_source: int,
+    per_account: int,
+) -> bool:
+    """Whether this attempt may be checked (it is then counted as a failure until settled)."""
+    source_ok, account_ok = (
+        await session.execute(
+            _CLAIM_ATTEMPT,
+            {
+                "source": source,
+                "account": account,
+                "window": window,
+                "per_source": per_source,
+                "per_account": per_account,
+            },
+        )
+    ).one()
+    if source_ok and not account_ok:
+        await session.execute(_REFUND_SOURCE, {"source": source})
+    return bool(source_ok and account_ok)
+
+
+async def settle_login_success(session: AsyncSession, *, source: str, account: str) -> None:
+    await session.execute(_SETTLE_SUCCESS, {"source": source, "account": account})
 
 
 async def record_attempt(session: AsyncSession, *, email: str, ip: str, succeeded: bool) -> None:
@@ -165,19 +239,42 @@ async def insert_sso_user(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def user_by_identity(session: AsyncSession, *, issuer: str, subject: str) -> User | None:
+    stmt = (
+        select(User)
+        .join(UserIdentity, col(UserIdentity.user_id) == col(User.id))
+        .where(col(UserIdentity.issuer) == issuer, col(UserIdentity.subject) == subject)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def link_identity(
+    session: AsyncSession, *, issuer: str, subject: str, user_id: uuid.UUID
+) -> bool:
+    """Whether the subject is now linked to the user: False when the subject is linked already
+    or the user has another subject at this issuer (either unique key)."""
+    stmt = (
+        pg_insert(UserIdentity)
+        .values(issuer=issuer, subject=subject, user_id=user_id)
+        .on_conflict_do_nothing()
+        .returning(col(UserIdentity.user_id))
+    )
+    return (await session.execute(stmt)).first() is not None
+
+
 async def upsert_oidc_provider(
     session: AsyncSession,
     *,
     organization_id: uuid.UUID,
     issuer: str,
     client_id: str,
-    client_secret: str,
+    client_secret_encrypted: str,
     enabled: bool,
 ) -> OidcProvider:
     values = {
         "issuer": issuer,
         "client_id": client_id,
-        "client_secret": client_secret,
+        "client_secret_encrypted": client_secret_encrypted,
         "enabled": enabled,
     }
     stmt = (

@@ -32,6 +32,8 @@ def set_session_cookie(response: Response, settings: Settings, secret: str) -> N
 
 
 def client_ip(request: Request) -> str:
+    """The client's address: the TCP peer's, or what a trusted proxy forwarded (app.py's
+    TrustedProxyMiddleware, MUTUAL_TRUSTED_PROXIES)."""
     return request.client.host if request.client else "unknown"
 
 
@@ -49,12 +51,12 @@ async def login(request: Request) -> Response:
     if "\x00" in email or "\x00" in password:
         # PostgreSQL text cannot hold U+0000; no account has it.
         return _error(400, "BAD_REQUEST", "Text may not contain the NUL character (U+0000).")
-    async with database.session() as session, session.begin():
+    async with database.session() as session:
         outcome = await service.login(
             session,
             email=email.strip()[:320],
             password=password[:1024],
-            ip=client_ip(request),
+            source=client_ip(request),
             settings=settings,
         )
     if isinstance(outcome, LoginRefused):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -39,28 +40,40 @@ class NewSession:
     user: User
 
 
+RATE_LIMITED = LoginRefused(
+    429, "RATE_LIMITED", "Too many failed sign-in attempts. Try again in a few minutes."
+)
+
+
 async def login(
-    session: AsyncSession, *, email: str, password: str, ip: str, settings: Settings
+    session: AsyncSession, *, email: str, password: str, source: str, settings: Settings
 ) -> NewSession | LoginRefused:
-    """Check a password login; every outcome is recorded (and committed) for rate limiting."""
-    window = timedelta(minutes=settings.login_window_minutes)
-    per_account, per_ip = await repository.recent_failures(
-        session, email=email, ip=ip, window=window
-    )
-    if (
-        per_account >= settings.login_max_failures_per_account
-        or per_ip >= settings.login_max_failures_per_ip
-    ):
-        return LoginRefused(
-            429, "RATE_LIMITED", "Too many failed sign-in attempts. Try again in a few minutes."
+    """Check a password login from a source (the client's address). The attempt is claimed
+    and committed before the password is checked, so parallel attempts cannot outrun the
+    limits; the password is checked outside any transaction, in a worker thread. The session
+    must have no transaction open: this function commits its own."""
+    account = email.lower()
+    async with session.begin():
+        allowed = await repository.claim_login_attempt(
+            session,
+            source=source,
+            account=account,
+            window=timedelta(minutes=settings.login_window_minutes),
+            per_source=settings.login_max_failures_per_ip,
+            per_account=settings.login_max_failures_per_account,
         )
-    user = await repository.user_by_email(session, email)
-    ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or not user.is_active:
-        await repository.record_attempt(session, email=email, ip=ip, succeeded=False)
-        return LoginRefused(401, "INVALID_CREDENTIALS", GENERIC_LOGIN_ERROR)
-    await repository.record_attempt(session, email=email, ip=ip, succeeded=True)
-    return await start_session(session, user=user, settings=settings)
+    if not allowed:
+        return RATE_LIMITED
+    async with session.begin():
+        user = await repository.user_by_email(session, email)
+    ok = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
+    async with session.begin():
+        if user is None or not ok or not user.is_active:
+            await repository.record_attempt(session, email=email, ip=source, succeeded=False)
+            return LoginRefused(401, "INVALID_CREDENTIALS", GENERIC_LOGIN_ERROR)
+        await repository.settle_login_success(session, source=source, account=account)
+        await repository.record_attempt(session, email=email, ip=source, succeeded=True)
+        return await start_session(session, user=user, settings=settings)
 
 
 async def start_session(session: AsyncSession, *, user: User, settings: Settings) -> NewSession:
@@ -81,7 +94,7 @@ async def logout(session: AsyncSession, *, secret: str) -> None:
 async def authenticate_session(session: AsyncSession, secret: str) -> Principal | None:
     """Resolve a session cookie and set the caller's identity in the transaction (one statement)."""
     row = await repository.identify_session(session, secret_hash(secret))
-    return None if row is None else user_principal(row)
+    return None if row is None else replace(user_principal(row), expires_at=row.expires_at)
 
 
 async def authenticate_bearer(session: AsyncSession, secret: str) -> Principal | None:
@@ -94,6 +107,7 @@ async def authenticate_bearer(session: AsyncSession, secret: str) -> Principal |
         token_id=row.token_id,
         token_partnership_id=row.partnership_id,
         scopes=frozenset(row.scopes),
+        expires_at=row.expires_at,
     )
 
 

@@ -29,7 +29,8 @@ from mutual.auth import repository
 from mutual.auth.models import OidcProvider
 from mutual.auth.service import NewSession, start_session
 from mutual.config import Settings
-from mutual.tenancy.models import Organization
+from mutual.kit.sealing import SealError, data_key, seal, unseal
+from mutual.tenancy.models import Organization, User
 from mutual.tenancy.repository import organization_by_slug
 
 SCOPE = "openid email profile"
@@ -108,6 +109,7 @@ class VerifiedIdentity:
     """What a valid ID token of the organization's provider says about the person."""
 
     organization_id: uuid.UUID
+    issuer: str
     subject: str
     email: str
     display_name: str
@@ -313,6 +315,14 @@ async def _exchange_code(
     settings: Settings,
 ) -> str:
     try:
+        client_secret = unseal(
+            data_key(settings),
+            provider.client_secret_encrypted,
+            purpose=client_secret_purpose(provider.organization_id),
+        )
+    except SealError as error:
+        raise _misconfigured(metadata.issuer, f"stored client secret: {error}") from error
+    try:
         response = await http.post(
             metadata.token_endpoint,
             data={
@@ -322,7 +332,7 @@ async def _exchange_code(
                 "code_verifier": code_verifier,
             },
             # client_secret_basic, the default method of OIDC and RFC 6749 §2.3.1.
-            auth=httpx.BasicAuth(provider.client_id, provider.client_secret),
+            auth=httpx.BasicAuth(provider.client_id, client_secret),
             headers={"accept": "application/json"},
         )
     except httpx.HTTPError as error:
@@ -415,6 +425,7 @@ def _identity_for(organization: Organization, claims: Mapping[str, Any]) -> Veri
     display_name = name.strip()[:200] if isinstance(name, str) and name.strip() else ""
     return VerifiedIdentity(
         organization_id=organization.id,
+        issuer=str(claims["iss"]),
         subject=str(claims["sub"]),
         email=email,
         display_name=display_name or local,
@@ -424,7 +435,28 @@ def _identity_for(organization: Organization, claims: Mapping[str, Any]) -> Veri
 async def sign_in(
     session: AsyncSession, *, identity: VerifiedIdentity, settings: Settings
 ) -> NewSession:
-    """Find or provision (MEMBER, no password) the user, then open a session."""
+    """Find the user by their subject at the issuer (or, the first time, link or provision one
+    by email), then open a session."""
+    user = await repository.user_by_identity(
+        session, issuer=identity.issuer, subject=identity.subject
+    )
+    if user is None:
+        user = await _link_or_provision(session, identity)
+    if user.organization_id != identity.organization_id:
+        raise SsoError(
+            403,
+            "SSO_ACCOUNT_IN_OTHER_ORGANIZATION",
+            "This identity belongs to an account of another organization.",
+        )
+    if not user.is_active:
+        raise SsoError(403, "SSO_ACCOUNT_DISABLED", "This account has been deactivated.")
+    return await start_session(session, user=user, settings=settings)
+
+
+async def _link_or_provision(session: AsyncSession, identity: VerifiedIdentity) -> User:
+    """A subject seen for the first time: the organization's user with this verified email
+    (provisioned as a MEMBER without a password when there is none) is linked to it, unless
+    that user is already linked to another subject of this issuer: then nothing is merged."""
     user = await repository.user_by_email(session, identity.email)
     if user is None:
         user = await repository.insert_sso_user(
@@ -441,9 +473,28 @@ async def sign_in(
             "SSO_ACCOUNT_IN_OTHER_ORGANIZATION",
             f"The account {identity.email} belongs to another organization.",
         )
-    if not user.is_active:
-        raise SsoError(403, "SSO_ACCOUNT_DISABLED", "This account has been deactivated.")
-    return await start_session(session, user=user, settings=settings)
+    if await repository.link_identity(
+        session, issuer=identity.issuer, subject=identity.subject, user_id=user.id
+    ):
+        return user
+    # Not linked: a concurrent sign-in of this subject did it (fine), or this user already has
+    # another subject at the issuer, which the same email does not make the same person.
+    linked = await repository.user_by_identity(
+        session, issuer=identity.issuer, subject=identity.subject
+    )
+    if linked is not None and linked.id == user.id:
+        return user
+    raise SsoError(
+        403,
+        "SSO_IDENTITY_CONFLICT",
+        f"The account {identity.email} is linked to another identity at your organization's "
+        "identity provider, so this one cannot sign in to it. Ask your administrator.",
+    )
+
+
+def client_secret_purpose(organization_id: uuid.UUID) -> str:
+    """What a sealed client secret is bound to: its column and its organization's row."""
+    return f"oidc_provider.client_secret/{organization_id}"
 
 
 class ConfigurationError(Exception):
@@ -458,16 +509,23 @@ async def configure_provider(
     client_id: str | None,
     client_secret: str | None,
     enabled: bool,
+    settings: Settings,
 ) -> OidcProvider:
-    """Create or update an organization's provider; missing values keep the stored ones."""
+    """Create or update an organization's provider; missing values keep the stored ones. The
+    client secret is stored sealed with the data key."""
     organization = await organization_by_slug(session, slug)
     if organization is None:
         raise ConfigurationError(f"No organization with slug {slug!r}.")
     existing = await repository.oidc_provider(session, organization.id)
     issuer = issuer or (existing.issuer if existing else None)
     client_id = client_id or (existing.client_id if existing else None)
-    client_secret = client_secret or (existing.client_secret if existing else None)
-    if not issuer or not client_id or not client_secret:
+    if client_secret:
+        sealed_secret: str | None = seal(
+            data_key(settings), client_secret, purpose=client_secret_purpose(organization.id)
+        )
+    else:
+        sealed_secret = existing.client_secret_encrypted if existing else None
+    if not issuer or not client_id or not sealed_secret:
         raise ConfigurationError("Give --issuer, --client-id and --client-secret.")
     issuer = issuer.rstrip("/")
     if not is_secure_transport(issuer) or "?" in issuer or "#" in issuer:
@@ -483,6 +541,6 @@ async def configure_provider(
         organization_id=organization.id,
         issuer=issuer,
         client_id=client_id,
-        client_secret=client_secret,
+        client_secret_encrypted=sealed_secret,
         enabled=enabled,
     )

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -34,6 +34,17 @@ class Credentials:
         return bool(self.session_secret or self.bearer_secret)
 
 
+class Authenticator(Protocol):
+    """Who presented these secrets (auth.service is one): the toolkit knows no domain."""
+
+    async def authenticate_bearer(self, session: AsyncSession, secret: str) -> Principal | None:
+        ...
+
+    async def authenticate_session(
+        self, session: AsyncSession, secret: str
+    ) -> Principal | None: ...
+
+
 @dataclass
 class Context:
     request: Request | WebSocket
@@ -45,6 +56,8 @@ class Context:
     events: EventHub
     session: AsyncSession | None = None
     principal: Principal | None = None
+    # Set with the operation's transaction (graphql/extensions.py), for `authenticate`.
+    authenticator: Authenticator | None = None
     # Per operation: each domain's data loaders, made when first asked for (see `loaders`).
     _loaders: dict[Any, Any] = field(default_factory=dict, repr=False)
 
@@ -58,6 +71,20 @@ class Context:
         if self.principal is None:
             raise Unauthenticated("Sign in, or send a valid API token, to use this API.")
         return self.principal
+
+    async def authenticate(self, session: AsyncSession) -> Principal | None:
+        """Whom the presented credentials name now, by the database, with that identity set in
+        `session`'s transaction; None for no credentials, or a session or token that has ended.
+        Long-lived operations (subscriptions) ask again while they run."""
+        credentials = self.credentials
+        assert self.authenticator is not None, "no operation is running"
+        if credentials.bearer_secret:
+            return await self.authenticator.authenticate_bearer(session, credentials.bearer_secret)
+        if credentials.session_secret:
+            return await self.authenticator.authenticate_session(
+                session, credentials.session_secret
+            )
+        return None
 
     def loaders(self, kind: Callable[[AsyncSession], L]) -> L:
         """A domain's loaders for this operation (`kind(session)`, made once): every domain

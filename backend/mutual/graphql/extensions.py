@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import AsyncIterator
-from typing import Any, Protocol
+from typing import Any
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError, get_operation_ast
@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import SchemaExtension
 
 from mutual.db import is_unavailable, settle
+from mutual.graphql.context import Authenticator as Authenticator
 from mutual.graphql.context import Context, enter_operation
 from mutual.graphql.limits import PrincipalBudget, operation_cost
 from mutual.graphql.validation import variable_errors
 from mutual.kit.errors import DomainError, LimitExceeded, Unauthenticated
-from mutual.kit.principal import Principal
 from mutual.kit.request import request_id_var
 
 log = logging.getLogger("mutual.graphql")
@@ -86,17 +86,6 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
     return GraphQLError(error.message, nodes=error.nodes, path=error.path, extensions=extensions)
 
 
-class Authenticator(Protocol):
-    """Who presented these secrets (auth.service is one): the toolkit knows no domain."""
-
-    async def authenticate_bearer(self, session: AsyncSession, secret: str) -> Principal | None:
-        ...
-
-    async def authenticate_session(
-        self, session: AsyncSession, secret: str
-    ) -> Principal | None: ...
-
-
 class OperationLifecycle(SchemaExtension):
     """Opens the operation's transaction with the caller's identity, enforces the cost
     budgets, commits only when nothing unexpected failed, and shapes the errors."""
@@ -112,7 +101,13 @@ class OperationLifecycle(SchemaExtension):
         # Operations on one WebSocket share the connection's context: each gets its own copy,
         # so concurrent operations never share a transaction, a principal or data loaders.
         session = shared.database.session()
-        context = dataclasses.replace(shared, session=session, principal=None, _loaders={})
+        context = dataclasses.replace(
+            shared,
+            session=session,
+            principal=None,
+            authenticator=self.authenticator,
+            _loaders={},
+        )
         self.execution_context.context = context
         enter_operation(context)
         self._finished = False
@@ -173,20 +168,11 @@ class OperationLifecycle(SchemaExtension):
             result.errors = [shape_error(error, context.request_id) for error in errors]
 
     async def _authenticate(self, context: Context) -> None:
-        credentials = context.credentials
-        session = context.db
-        if credentials.bearer_secret:
-            context.principal = await self.authenticator.authenticate_bearer(
-                session, credentials.bearer_secret
-            )
-            if context.principal is None:
-                raise GraphQLError(
-                    "The API token is unknown, expired or revoked.",
-                    extensions={"code": "UNAUTHENTICATED"},
-                )
-        elif credentials.session_secret:
-            context.principal = await self.authenticator.authenticate_session(
-                session, credentials.session_secret
+        context.principal = await context.authenticate(context.db)
+        if context.principal is None and context.credentials.bearer_secret:
+            raise GraphQLError(
+                "The API token is unknown, expired or revoked.",
+                extensions={"code": "UNAUTHENTICATED"},
             )
 
     def on_execute(self) -> Any:

@@ -1,14 +1,25 @@
 """Live events across processes: every committed audit event is announced by PostgreSQL
 (NOTIFY from a trigger); each process LISTENs on one connection and fans events out to its
-own subscribers, per partnership."""
+own subscribers, per partnership. A second channel announces that a user's access may have
+ended (signed out, token revoked, removed from a workspace): that user's subscriptions check
+it again before they deliver anything more.
+
+The LISTEN connection is supervised: checked with a query now and then, and after a loss (a
+PostgreSQL restart, a network cut) opened again with a growing delay; once it is back, every
+subscriber is told that it may have missed events, and checks its access again, since
+notifications sent meanwhile are gone.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import enum
 import json
 import logging
+import random
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,6 +34,9 @@ from mutual.db import _asyncpg_kwargs
 log = logging.getLogger(__name__)
 
 CHANNEL = "mutual_events"
+ACCESS_CHANNEL = "mutual_access"
+# How the LISTEN connection shows in pg_stat_activity.
+APPLICATION_NAME = "mutual-live"
 QUEUE_SIZE = 1000
 
 
@@ -71,51 +85,206 @@ class WorkspaceEvent:
         )
 
 
-class EventHub:
-    """One LISTEN connection per process, started with the first subscriber."""
+class Signal(enum.Enum):
+    """What a mailbox yields besides events; both come before any event still waiting."""
 
-    def __init__(self, url: URL) -> None:
+    # The user's access may have changed: check it before delivering anything more.
+    CHECK_ACCESS = "CHECK_ACCESS"
+    # Events may have been missed (the feed was interrupted, or the mailbox overflowed).
+    RESYNC = "RESYNC"
+
+
+class Mailbox:
+    """One subscription's inbox: its partnership's events in order, and the two signals."""
+
+    def __init__(self, partnership_id: uuid.UUID, user_id: uuid.UUID, *, limit: int) -> None:
+        self.partnership_id = partnership_id
+        self.user_id = user_id
+        self._limit = limit
+        self._events: deque[WorkspaceEvent] = deque()
+        self._check_access = False
+        self._missed = False
+        self._ready = asyncio.Event()
+
+    def put(self, event: WorkspaceEvent) -> None:
+        if len(self._events) >= self._limit:
+            if not self._missed:
+                log.warning("a slow subscriber of %s dropped events", self.partnership_id)
+            self._missed = True
+        else:
+            self._events.append(event)
+        self._ready.set()
+
+    def access_changed(self) -> None:
+        self._check_access = True
+        self._ready.set()
+
+    def interrupted(self) -> None:
+        self._check_access = True
+        self._missed = True
+        self._ready.set()
+
+    async def next(self, within: float | None = None) -> WorkspaceEvent | Signal | None:
+        """The next signal or event; None when `within` seconds pass without one."""
+        while True:
+            if self._check_access:
+                self._check_access = False
+                return Signal.CHECK_ACCESS
+            if self._missed:
+                self._missed = False
+                return Signal.RESYNC
+            if self._events:
+                return self._events.popleft()
+            self._ready.clear()
+            try:
+                # A timer, not wait_for's extra task: this runs once per event per subscriber.
+                async with asyncio.timeout(within):
+                    await self._ready.wait()
+            except TimeoutError:
+                return None
+
+
+class EventHub:
+    """One supervised LISTEN connection per process, opened with the first subscriber."""
+
+    def __init__(
+        self,
+        url: URL,
+        *,
+        reconnect_first_seconds: float = 0.2,
+        reconnect_max_seconds: float = 10.0,
+        check_seconds: float = 15.0,
+    ) -> None:
         self.url = url
-        self._subscribers: defaultdict[uuid.UUID, set[asyncio.Queue[WorkspaceEvent]]] = defaultdict(
-            set
-        )
+        self.reconnect_first_seconds = reconnect_first_seconds
+        self.reconnect_max_seconds = reconnect_max_seconds
+        self.check_seconds = check_seconds
+        self._by_partnership: defaultdict[uuid.UUID, set[Mailbox]] = defaultdict(set)
+        self._by_user: defaultdict[uuid.UUID, set[Mailbox]] = defaultdict(set)
         self._connection: asyncpg.Connection | None = None
+        self._lost = asyncio.Event()
+        self._supervisor: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        # How many times the connection was opened again after a loss (for tests and logs).
+        self.reconnections = 0
+
+    @property
+    def listening(self) -> bool:
+        return self._connection is not None and not self._connection.is_closed()
 
     async def _ensure_listening(self) -> None:
         async with self._lock:
-            if self._connection is not None and not self._connection.is_closed():
-                return
-            self._connection = await asyncpg.connect(**_asyncpg_kwargs(self.url))
-            await self._connection.add_listener(CHANNEL, self._on_notify)
+            if self._supervisor is not None:
+                return  # listening, or reconnecting by itself
+            self._connection = await self._connect()
+            self._supervisor = asyncio.create_task(self._supervise(), name="mutual-event-hub")
 
-    def _on_notify(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+    async def _connect(self) -> asyncpg.Connection:
+        connection = await asyncpg.connect(
+            **_asyncpg_kwargs(self.url), server_settings={"application_name": APPLICATION_NAME}
+        )
+        try:
+            await connection.add_listener(CHANNEL, self._on_event)
+            await connection.add_listener(ACCESS_CHANNEL, self._on_access)
+        except BaseException:
+            connection.terminate()
+            raise
+        self._lost.clear()
+        connection.add_termination_listener(self._on_terminated)
+        return connection
+
+    def _on_terminated(self, connection: Any) -> None:
+        if connection is self._connection:
+            self._lost.set()
+
+    async def _supervise(self) -> None:
+        while True:
+            await self._until_lost()
+            lost, self._connection = self._connection, None
+            if lost is not None and not lost.is_closed():
+                lost.terminate()
+            log.warning("the LISTEN connection for live events was lost; reconnecting")
+            self._connection = await self._reconnect()
+            self.reconnections += 1
+            log.info("listening for live events again; subscribers will resync")
+            for mailboxes in list(self._by_partnership.values()):
+                for mailbox in list(mailboxes):
+                    mailbox.interrupted()
+
+    async def _until_lost(self) -> None:
+        """Returns once the connection is closed, or fails (or hangs on) a check query."""
+        while True:
+            try:
+                await asyncio.wait_for(self._lost.wait(), self.check_seconds)
+                return
+            except TimeoutError:
+                pass
+            connection = self._connection
+            if connection is None or connection.is_closed():
+                return
+            try:
+                await connection.fetchval("SELECT 1", timeout=self.check_seconds)
+            except Exception:
+                # Whatever the failure, the connection is not to be trusted any more.
+                log.warning("the LISTEN connection failed its check", exc_info=True)
+                return
+
+    async def _reconnect(self) -> asyncpg.Connection:
+        delay = self.reconnect_first_seconds
+        while True:
+            try:
+                return await self._connect()
+            except Exception as error:
+                # Nothing may end the supervisor but close(): live events would stop silently.
+                log.warning("live events: reconnecting in %.1f s (%r)", delay, error)
+            # Jitter: the processes of a deployment do not all knock at the same instant.
+            await asyncio.sleep(delay * random.uniform(0.8, 1.2))
+            delay = min(delay * 2, self.reconnect_max_seconds)
+
+    def _on_event(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
         try:
             event = WorkspaceEvent.from_payload(payload)
         except (ValueError, KeyError):
             log.warning("ignored a malformed event: %.200s", payload)
             return
-        for queue in self._subscribers.get(event.partnership_id, ()):
-            if queue.full():
-                log.warning("a slow subscriber of %s dropped an event", event.partnership_id)
-                continue
-            queue.put_nowait(event)
+        for mailbox in self._by_partnership.get(event.partnership_id, ()):
+            mailbox.put(event)
+
+    def _on_access(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        try:
+            user_id = uuid.UUID(json.loads(payload)["user_id"])
+        except (ValueError, KeyError, TypeError):
+            log.warning("ignored a malformed access notice: %.200s", payload)
+            return
+        for mailbox in self._by_user.get(user_id, ()):
+            mailbox.access_changed()
 
     @asynccontextmanager
     async def subscribe(
-        self, partnership_id: uuid.UUID
-    ) -> AsyncIterator[asyncio.Queue[WorkspaceEvent]]:
+        self, partnership_id: uuid.UUID, *, user_id: uuid.UUID
+    ) -> AsyncIterator[Mailbox]:
+        """A mailbox for a partnership's events and for notices about `user_id`'s access."""
         await self._ensure_listening()
-        queue: asyncio.Queue[WorkspaceEvent] = asyncio.Queue(QUEUE_SIZE)
-        self._subscribers[partnership_id].add(queue)
+        mailbox = Mailbox(partnership_id, user_id, limit=QUEUE_SIZE)
+        self._by_partnership[partnership_id].add(mailbox)
+        self._by_user[user_id].add(mailbox)
         try:
-            yield queue
+            yield mailbox
         finally:
-            self._subscribers[partnership_id].discard(queue)
-            if not self._subscribers[partnership_id]:
-                del self._subscribers[partnership_id]
+            for index, key in ((self._by_partnership, partnership_id), (self._by_user, user_id)):
+                index[key].discard(mailbox)
+                if not index[key]:
+                    del index[key]
 
     async def close(self) -> None:
-        if self._connection is not None:
-            await self._connection.close()
-            self._connection = None
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._supervisor
+            self._supervisor = None
+        connection, self._connection = self._connection, None
+        if connection is not None and not connection.is_closed():
+            try:
+                await connection.close(timeout=5)
+            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                connection.terminate()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from mutual.kit.errors import Forbidden
@@ -22,6 +23,8 @@ class Principal:
     token_id: uuid.UUID | None = None
     token_partnership_id: uuid.UUID | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
+    # When the session or token presented ends (None: not known, e.g. in jobs and the demo).
+    expires_at: datetime | None = None
 
     @property
     def is_org_admin(self) -> bool:

@@ -154,5 +154,6 @@ class OidcProvider(SQLModel, table=True):
     )
     issuer: str = text_field()
     client_id: str = text_field()
-    client_secret: str = text_field()
+    # Sealed with the data key (kit/sealing.py), never the secret itself.
+    client_secret_encrypted: str = text_field()
     enabled: bool = Field(default=True, sa_column_kwargs=server_default("true"))

@@ -4,16 +4,11 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
 from sqlalchemy.engine import URL
 
@@ -53,13 +48,11 @@ WORKER_SETTINGS = Settings(env="test", job_poll_seconds=1.0, job_heartbeat_secon
 
 
 @pytest.fixture
-def run_worker(
-    app_database: Database, app_database_url: URL
-) -> Callable[..., Any]:
+def run_worker(app_database: Database, app_database_url: URL) -> Callable[..., Any]:
     """`async with run_worker(): ...` runs a worker of the probe tasks in this event loop."""
 
     @asynccontextmanager
-    async def running(tasks: tuple[Any, ...] = probe.TASKS) -> AsyncIterator[Worker]:
+    async def running(tasks: tuple[Any, ...] = probe.DEFERRED) -> AsyncIterator[Worker]:
         worker = Worker(
             tasks, database=app_database, url=app_database_url, settings=WORKER_SETTINGS
         )
@@ -73,60 +66,8 @@ def run_worker(
     return running
 
 
-@contextmanager
-def worker_process(
-    owner_url: URL, *, probe_file: Path, log_path: Path
-) -> Iterator[subprocess.Popen[bytes]]:
-    """`mutual worker` in its own process, with the probe tasks, until the block ends."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": owner_url.render_as_string(hide_password=False),
-        "MUTUAL_ENV": "test",
-        "MUTUAL_TASK_MODULES": "tests.jobs.probe",
-        "MUTUAL_JOB_POLL_SECONDS": "1",
-        probe.PROBE_FILE_ENV: str(probe_file),
-    }
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mutual.cli", "worker"],
-            env=env,
-            cwd=REPO_ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
 @pytest.fixture
 def log_dir() -> Path:
     path = REPO_ROOT / ".mutual" / "test-jobs"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-async def eventually(
-    check: Callable[[], Awaitable[bool]], *, timeout: float = 30.0, what: str = "the condition"
-) -> None:
-    """Polls `check` until it holds; fails after `timeout` seconds (a loaded machine is slow)."""
-    deadline = time.monotonic() + timeout
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout} s")
-        await asyncio.sleep(0.05)
-
-
-async def job_states(conn: asyncpg.Connection) -> dict[int, str]:
-    """Each job's latest status in pgqueuer's log."""
-    rows = await conn.fetch(
-        "SELECT DISTINCT ON (job_id) job_id, status::text FROM pgqueuer_log "
-        "ORDER BY job_id, created DESC, id DESC"
-    )
-    return {row["job_id"]: row["status"] for row in rows}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from datetime import timedelta
@@ -66,7 +67,8 @@ class Worker:
         pool = await asyncpg.create_pool(
             min_size=1,
             max_size=3,  # one listens for notifications, the others pick and finish jobs
-            server_settings={"application_name": "mutual-worker"},
+            # Which process a worker's connections belong to, for operators (pg_stat_activity).
+            server_settings={"application_name": f"mutual-worker {os.getpid()}"},
             **_asyncpg_kwargs(self.url),
         )
         try:

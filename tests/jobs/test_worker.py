@@ -4,6 +4,7 @@ a task no worker has) holds up the others."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -171,3 +172,31 @@ async def _is(owner: asyncpg.Connection, job_id: int, status: str) -> bool:
 
 async def _runs(path: Path, count: int) -> bool:
     return len(probe.runs(path)) >= count
+
+
+async def test_a_worker_whose_connections_were_cut_starts_again(
+    app_database: Database, run_worker: Any, probe_file: Path, owner: asyncpg.Connection
+) -> None:
+    # given a running worker whose database connections are terminated (a restart, a failover)
+    async with run_worker() as worker:
+        first = await defer(app_database, probe.RECORD, file=str(probe_file))
+        await eventually(lambda: _is(owner, first, "successful"), what="the first job")
+        cut = await owner.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE application_name = $1",
+            f"mutual-worker {os.getpid()}",
+        )
+
+        # when it has started again, and a job is deferred
+        await eventually(lambda: _started(worker, 2), within=60, what="the worker's restart")
+        second = await defer(app_database, probe.RECORD, file=str(probe_file))
+
+        # then it runs the job on its new connections
+        await eventually(lambda: _is(owner, second, "successful"), what="the job after it")
+
+    assert cut >= 1
+    assert [run["job"] for run in probe.runs(probe_file)] == [first, second]
+
+
+async def _started(worker: Any, count: int) -> bool:
+    return bool(worker.starts >= count)

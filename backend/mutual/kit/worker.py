@@ -6,7 +6,9 @@ period of a periodic task for one (the schedule's row is taken the same way): th
 job of the task, deduplicated by task and period, so it is retried and listed like any other.
 A job whose time passed while no worker ran is due when one starts; one whose worker died is
 picked again after `job_heartbeat_seconds`. Jobs of a task no worker knows stay queued,
-untouched, and block nothing (workers only pick the tasks they have).
+untouched, and block nothing (workers only pick the tasks they have). A worker whose
+connections fail (the database restarted), or whose listening connection stops hearing its own
+probe, starts again on new ones.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from mutual.kit.jobs import JobContext, Task, decode_payload, encode_payload
 log = logging.getLogger(__name__)
 
 # After the queue's connection failed (the database restarted, say), the worker starts again.
-RESTART_AFTER = timedelta(seconds=5)
+RESTART_AFTER = timedelta(seconds=2)
+POOL_CLOSE_SECONDS = 10.0
 
 
 class Worker:
@@ -45,6 +48,7 @@ class Worker:
         self.url = url
         self.settings = settings
         self.stopping = asyncio.Event()
+        self.starts = 0  # its runs on fresh connections: 1, and one more after each failure
         self._queue: PgQueuer | None = None
 
     async def run(self) -> None:
@@ -52,6 +56,8 @@ class Worker:
         while not self.stopping.is_set():
             try:
                 await self._run()
+                if not self.stopping.is_set():
+                    log.warning("the job worker lost its notifications; starting again")
             except Exception:
                 log.exception("the job worker failed; starting again in %s", RESTART_AFTER)
                 with suppress(TimeoutError):
@@ -64,6 +70,7 @@ class Worker:
             self._queue.shutdown.set()
 
     async def _run(self) -> None:
+        self.starts += 1
         pool = await asyncpg.create_pool(
             min_size=1,
             max_size=3,  # one listens for notifications, the others pick and finish jobs
@@ -92,13 +99,20 @@ class Worker:
                 batch_size=batch,
                 max_concurrent_tasks=2 * batch,
                 heartbeat_timeout=timedelta(seconds=self.settings.job_heartbeat_seconds),
+                # A listening connection that no longer hears its own probe ends this run;
+                # `run()` starts again on fresh connections instead of only polling.
+                shutdown_on_listener_failure=True,
             )
         finally:
             self._queue = None
-            await pool.close()
+            try:
+                await asyncio.wait_for(pool.close(), POOL_CLOSE_SECONDS)
+            except TimeoutError:
+                pool.terminate()
 
     def _entrypoint(self, task: Task) -> Callable[[Job], Awaitable[None]]:
         async def run_job(job: Job) -> None:
+            # A payload that is no JSON object fails at once: no retry would mend it.
             context = JobContext(
                 job_id=int(job.id),
                 task=task.name,

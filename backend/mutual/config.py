@@ -61,9 +61,9 @@ class Settings(BaseSettings):
     # looks for due jobs when no notification woke it; after how long without a heartbeat a
     # job whose worker died is picked again. `task_modules`: modules (comma-separated) whose
     # TASKS a worker runs besides the domains' (local tools, tests).
-    job_concurrency: int = 10
-    job_poll_seconds: float = 30.0
-    job_heartbeat_seconds: float = 30.0
+    job_concurrency: int = Field(default=10, ge=1)
+    job_poll_seconds: float = Field(default=30.0, gt=0)
+    job_heartbeat_seconds: float = Field(default=30.0, gt=0)
     task_modules: str = ""
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 from collections.abc import AsyncIterator
@@ -25,7 +26,9 @@ from mutual.db import Database, is_unavailable
 from mutual.graphql.view import MutualGraphQL
 from mutual.kit.hub import EventHub
 from mutual.kit.request import bearer_secret, new_request_id, request_id_var
+from mutual.kit.worker import Worker
 from mutual.schema import build_schema
+from mutual.tasks import worker_tasks
 
 log = logging.getLogger(__name__)
 
@@ -256,7 +259,10 @@ async def readyz(request: Request) -> Response:
     return PlainTextResponse("database unreachable", status_code=503)
 
 
-def create_app(settings: Settings, *, app_database_url: URL) -> Starlette:
+def create_app(
+    settings: Settings, *, app_database_url: URL, run_worker: bool = False
+) -> Starlette:
+    """The application; with `run_worker`, a job worker runs in its lifespan (`mutual serve`)."""
     check_production(settings)
     database = Database(app_database_url, pool_size=settings.db_pool_size)
     schema = build_schema(settings)
@@ -267,10 +273,22 @@ def create_app(settings: Settings, *, app_database_url: URL) -> Starlette:
         check_seconds=settings.live_listener_check_seconds,
     )
     graphql_app = MutualGraphQL(schema, database=database, settings=settings, events=events)
+    worker = (
+        Worker(worker_tasks(settings), database=database, url=app_database_url, settings=settings)
+        if run_worker
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        running = asyncio.create_task(worker.run()) if worker is not None else None
         yield
+        if worker is not None and running is not None:
+            # No new job; the running ones finish (each within its task's timeout). Cancelled,
+            # pgqueuer would drop them; a process killed meanwhile leaves them picked, and
+            # another worker takes them once their heartbeat stops.
+            worker.stop()
+            await running
         await events.close()
         await database.dispose()
 
@@ -289,6 +307,7 @@ def create_app(settings: Settings, *, app_database_url: URL) -> Starlette:
     app.state.database = database
     app.state.schema = schema
     app.state.events = events
+    app.state.worker = worker
     app.add_middleware(CsrfMiddleware, settings=settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(FailureMiddleware)

@@ -1,4 +1,4 @@
-"""`mutual serve | migrate | seed | export-schema | sso-configure`."""
+"""`mutual serve | worker | jobs | migrate | seed | export-schema | sso-configure`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import gc
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -16,10 +17,20 @@ from sqlalchemy.engine import URL
 from mutual.app import create_app
 from mutual.auth.sso_service import ConfigurationError, configure_provider
 from mutual.config import REPO_ROOT, InsecureConfiguration, Settings, check_production, get_settings
-from mutual.db import Database, app_url, ensure_database, owner_url, run_migrations
+from mutual.db import (
+    Database,
+    app_url,
+    connect_owner,
+    ensure_database,
+    owner_url,
+    run_migrations,
+)
+from mutual.kit.job_list import format_jobs, list_jobs, requeue
 from mutual.kit.sealing import data_key
+from mutual.kit.worker import Worker
 from mutual.schema import build_schema
 from mutual.seed import DEMO_PASSWORD, demo_logins, is_seeded, seed_demo, seed_story
+from mutual.tasks import worker_tasks
 
 SCHEMA_FILE = REPO_ROOT / "schema" / "schema.graphql"
 SSO_SECRET_ENV = "MUTUAL_SSO_CLIENT_SECRET"
@@ -67,7 +78,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"Demo logins (password: {DEMO_PASSWORD}):")
         for email in demo_logins():
             print(f"  {email}")
-    app = create_app(settings, app_database_url=app_url(owner, settings))
+    app = create_app(
+        settings, app_database_url=app_url(owner, settings), run_worker=not args.no_worker
+    )
     tune_garbage_collector()
     host = args.host or settings.host
     port = args.port or settings.port
@@ -101,6 +114,52 @@ def listening_line(host: str, port: int, public_url: str) -> str:
     if public_url.rstrip("/") != local:
         line += f"; public URL {public_url}"
     return line
+
+
+async def _work(owner: URL, settings: Settings) -> None:
+    url = app_url(owner, settings)
+    database = Database(url, pool_size=settings.db_pool_size)
+    worker = Worker(worker_tasks(settings), database=database, url=url, settings=settings)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, worker.stop)
+    try:
+        await worker.run()
+    finally:
+        await database.dispose()
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    owner = prepare_database(settings)
+    names = ", ".join(task.name for task in worker_tasks(settings)) or "none"
+    print(f"Mutual job worker (tasks: {names}); stop with Ctrl-C or SIGTERM.", flush=True)
+    asyncio.run(_work(owner, settings))
+    return 0
+
+
+async def _jobs(owner: URL, settings: Settings, args: argparse.Namespace) -> str:
+    conn = await connect_owner(owner)
+    try:
+        if args.retry:
+            again = await requeue(conn, args.retry)
+            missed = sorted(set(args.retry) - set(again))
+            lines = [f"Queued again: {', '.join(map(str, again)) or 'none'}."]
+            if missed:
+                lines.append(f"Not failed jobs, left alone: {', '.join(map(str, missed))}.")
+            return "\n".join(lines)
+        known = {task.name for task in worker_tasks(settings)}
+        jobs = await list_jobs(conn, known_tasks=known, failed_only=args.failed, limit=args.limit)
+    finally:
+        await conn.close()
+    return format_jobs(jobs) if jobs else "No jobs."
+
+
+def cmd_jobs(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    owner = owner_url(settings)
+    print(asyncio.run(_jobs(owner, settings, args)))
+    return 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -178,7 +237,27 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--no-seed", action="store_true", help="do not seed the demo")
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="run no job worker in this process (run `mutual worker` instead)",
+    )
     serve.set_defaults(func=cmd_serve)
+    sub.add_parser(
+        "worker", help="run a job worker alone (deferred and periodic jobs)"
+    ).set_defaults(func=cmd_worker)
+    jobs = sub.add_parser(
+        "jobs",
+        help="list recent and failed jobs, or run failed ones again",
+        description="The jobs in the queue (waiting, retrying, running, failed) and the latest "
+        "finished, newest first, with their runs, next run and last error.",
+    )
+    jobs.add_argument("--failed", action="store_true", help="only failed jobs")
+    jobs.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    jobs.add_argument(
+        "--retry", type=int, nargs="+", metavar="ID", help="run these failed jobs again"
+    )
+    jobs.set_defaults(func=cmd_jobs)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     sub.add_parser("seed", help="seed the demo if the database is empty").set_defaults(
         func=cmd_seed

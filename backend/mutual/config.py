@@ -105,6 +105,15 @@ class Settings(BaseSettings):
     # `standard` is graphql-core's own, as strawberry runs it (to compare, or to trace fields).
     executor: Literal["fast", "standard"] = "fast"
 
+    # The job queue (kit/jobs.py, kit/worker.py): jobs one worker runs at once; how often it
+    # looks for due jobs when no notification woke it; after how long without a heartbeat a
+    # job whose worker died is picked again. `task_modules`: modules (comma-separated) whose
+    # TASKS a worker runs besides the domains' (local tools, tests).
+    job_concurrency: int = Field(default=10, ge=1)
+    job_poll_seconds: float = Field(default=30.0, gt=0)
+    job_heartbeat_seconds: float = Field(default=30.0, gt=0)
+    task_modules: str = ""
+
     @property
     def is_development(self) -> bool:
         return self.env == "development"

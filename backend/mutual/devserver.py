@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,9 +23,14 @@ def free_port() -> int:
 
 @contextmanager
 def serve_in_subprocess(
-    owner_url: URL, *, env: dict[str, str] | None = None, log_path: Path | None = None
+    owner_url: URL,
+    *,
+    env: dict[str, str] | None = None,
+    log_path: Path | None = None,
+    args: Sequence[str] = (),
 ) -> Iterator[str]:
-    """Start a server on an existing (migrated) database; yields its base URL."""
+    """Start a server on an existing (migrated) database; yields its base URL. `args` go to
+    `mutual serve` after `--no-seed --port N` (`--no-worker`, say)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     child_env = {
@@ -39,7 +44,7 @@ def serve_in_subprocess(
         log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "mutual.cli", "serve", "--no-seed", "--port", str(port)],
+        [sys.executable, "-m", "mutual.cli", "serve", "--no-seed", "--port", str(port), *args],
         env=child_env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -6,6 +6,7 @@ from mutual.auth import (
 )
 from mutual.auth.mutations import AuthMutation
 from mutual.auth.partnership import PartnershipFields
+from mutual.auth.tasks import DELETE_EXPIRED_SESSIONS
 from mutual.auth.types import ApiToken
 from mutual.kit.domain import Domain
 
@@ -15,5 +16,6 @@ DOMAIN = Domain(
     partnership=PartnershipFields,
     node_types=(ApiToken,),
     event_kinds={"ApiToken": "ApiToken"},
+    tasks=(DELETE_EXPIRED_SESSIONS,),
     demo_world=demo.seed_world,
 )

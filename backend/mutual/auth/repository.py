@@ -156,6 +156,14 @@ async def delete_session(session: AsyncSession, token_hash: bytes) -> None:
     await session.execute(delete(UserSession).where(UserSession.token_hash == token_hash))  # type: ignore[arg-type]
 
 
+async def delete_expired_sessions(session: AsyncSession) -> int:
+    """Sessions past their expiry (sign-in refuses them already); returns how many went."""
+    result = await session.execute(
+        delete(UserSession).where(col(UserSession.expires_at) <= func.now())
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 
 
 async def oidc_provider(session: AsyncSession, organization_id: uuid.UUID) -> OidcProvider | None:

@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mutual.kit.jobs import Task
+
 # A domain's demo data: given the seed's shared state (kit/demo.py's World or Story), adds
 # its records.
 DemoStep = Callable[[Any], Awaitable[None]]
@@ -33,6 +35,8 @@ class Domain:
     # to act (kit/search.py; the search domain gathers them).
     search: Sequence[Any] = ()
     waiting: Sequence[Callable[[Any, Any], Awaitable[Sequence[Any]]]] = ()
+    # The domain's kinds of deferred and periodic jobs (kit/jobs.py), run by every worker.
+    tasks: Sequence[Task] = ()
     demo_world: DemoStep | None = None  # the minimal world every test starts from
     demo_story: DemoStep | None = None  # the recovery story of `mutual serve`
     # Domains whose demo parts must run before this one's (what they made, it links to).

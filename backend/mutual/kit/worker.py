@@ -22,6 +22,7 @@ from datetime import timedelta
 
 import asyncpg
 from pgqueuer import AsyncpgPoolDriver, Job, PgQueuer, Queries, RetryRequested
+from pgqueuer.errors import FailingListenerError
 from pgqueuer.models import Schedule
 from sqlalchemy.engine import URL
 
@@ -58,10 +59,18 @@ class Worker:
                 await self._run()
                 if not self.stopping.is_set():
                     log.warning("the job worker lost its notifications; starting again")
+            except FailingListenerError:
+                # Its listening connection missed its own probe (a restart of PostgreSQL, or a
+                # machine too busy to answer in time): fresh connections, no traceback.
+                log.warning("the job worker's listener missed its probe; starting again")
+                await self._pause()
             except Exception:
                 log.exception("the job worker failed; starting again in %s", RESTART_AFTER)
-                with suppress(TimeoutError):
-                    await asyncio.wait_for(self.stopping.wait(), RESTART_AFTER.total_seconds())
+                await self._pause()
+
+    async def _pause(self) -> None:
+        with suppress(TimeoutError):
+            await asyncio.wait_for(self.stopping.wait(), RESTART_AFTER.total_seconds())
 
     def stop(self) -> None:
         """Takes no new job; `run()` returns when the running ones are done."""

@@ -3,6 +3,7 @@
 from mutual.auth import (
     demo,
     queries,  # noqa: F401  (registers the node resolver)
+    repository,
 )
 from mutual.auth.mutations import AuthMutation
 from mutual.auth.partnership import PartnershipFields
@@ -15,5 +16,6 @@ DOMAIN = Domain(
     partnership=PartnershipFields,
     node_types=(ApiToken,),
     event_kinds={"ApiToken": "ApiToken"},
+    labels={"ApiToken": repository.api_token_labels},
     demo_world=demo.seed_world,
 )

@@ -2,7 +2,7 @@
 // with a portal is its folder js/<domain>/ (an index.js exporting its render) plus its line
 // here; `soon` marks a domain whose portal is not built yet (the section explains it).
 
-import { renderAudit } from './pages/audit.js';
+import { renderAudit } from './audit/index.js';
 import { renderCommitments } from './commitments/index.js';
 import { renderKpis } from './kpis/index.js';
 import { renderMembers } from './pages/members.js';

@@ -6,7 +6,9 @@ import { gql } from '../api.js';
 import { clear, h, loading } from '../dom.js';
 import { timeEl, titleCase } from '../format.js';
 import { byOtherSide, onLiveChange } from '../live.js';
-import { eventSummary } from './audit.js';
+import { EventSummary } from '../audit/event.js';
+import '../audit/api.js';
+import { element, html } from '../ui/html.js';
 import {
   keepingFocus, liveNotice, otherParty, ownParty, partnerName, PHASES, statusBadge, statusName,
   withUnit,
@@ -143,7 +145,8 @@ export function renderOverview(content, args) {
       h('h3', { id: 'ov-activity' }, 'Recent activity'),
       events.length === 0
         ? h('p', { class: 'muted' }, 'Nothing has been recorded yet.')
-        : h('ul', { class: 'activity' }, events.map((e) => h('li', {}, eventSummary(e)))),
+        : h('ul', { class: 'activity' }, events.map((e) => h('li', {},
+          element(html`<${EventSummary} event=${e} partnershipId=${partnership.id} />`)))),
       h('p', {}, h('a', { href: href('audit') }, `Open the audit trail (${p.auditTrail.totalCount} events)`)));
   }
 

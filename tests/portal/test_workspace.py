@@ -182,12 +182,6 @@ async def test_the_overview_sums_up_roadmap_commitments_and_kpis(
     await expect(commitments.get_by_text("3", exact=True)).to_be_visible()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10: the overview (frontend_static/js/pages/overview.js, kpisCard) counts "
-    "every KPI by status but lists only the typed-in ones; once the portal counts and lists "
-    "the same KPIs this passes: drop the marker",
-)
 async def test_the_overviews_kpi_counts_are_of_the_kpis_it_lists(
     new_page: NewPage, world: World, owner: asyncpg.Connection
 ) -> None:
@@ -249,3 +243,10 @@ async def test_the_overviews_kpi_counts_are_of_the_kpis_it_lists(
 
     assert counted == 3  # the typed-in KPI and both sides' built-in ones
     assert listed == counted
+
+
+async def test_a_name_ending_in_s_takes_only_an_apostrophe(page: Page, world: World) -> None:
+    await open_signed_in(page, "lead@contoso.example", workspace_url(world.nc_id))
+
+    await expect(page.get_by_text("4 on your side, 4 on Northwind Components' side.")).to_be_visible()
+    await expect(page.get_by_text("Components's")).to_have_count(0)

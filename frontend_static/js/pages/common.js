@@ -27,6 +27,11 @@ export function sideName(party, { markOwn = false } = {}) {
   return markOwn && party.isOwn ? `${party.organization.name} (your side)` : party.organization.name;
 }
 
+/** "Contoso Retail's", "Northwind Components'": a name's possessive (a final s takes only '). */
+export function possessive(name) {
+  return /s$/i.test(name) ? `${name}'` : `${name}'s`;
+}
+
 // Dates without a time (due dates, target dates, periods) are calendar days: format them in UTC
 // so that no time zone moves them to the day before.
 const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });

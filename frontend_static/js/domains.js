@@ -6,7 +6,7 @@
 import { renderAudit } from './audit/index.js';
 import { renderCommitments } from './commitments/index.js';
 import { renderKpis } from './kpis/index.js';
-import { renderMembers } from './pages/members.js';
+import { renderMembers } from './members/index.js';
 import { renderOverview } from './pages/overview.js';
 import { renderRoadmap } from './roadmap/index.js';
 import { renderSearch } from './search/index.js';

@@ -60,7 +60,10 @@ export function CommitmentPage({ args, commitmentId }) {
     if (steps.busy.current) return;
     if (!events.some((e) => e.resync || e.objectId === commitmentId || e.objectType === 'CommitmentEvidence')) return;
     await load();
-    if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just changed this commitment; it is up to date.`);
+    if (byOtherSide(events)) {
+      setStatus(null);
+      notice.show(`${partnerName(partnership)} just changed this commitment; it is up to date.`);
+    }
   });
 
   const back = partnershipHref(partnership.id, 'commitments');

@@ -181,7 +181,11 @@ export function CommitmentList({ args }) {
   useLiveChange(live, ctx, isCommitmentEvent, async (events) => {
     if (steps.busy.current) return;
     await load(query.current);
-    if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just changed a commitment; the list is up to date.`);
+    if (byOtherSide(events)) {
+      // A success banner spoke of the list before the partner's change.
+      setStatus(null);
+      notice.show(`${partnerName(partnership)} just changed a commitment; the list is up to date.`);
+    }
   });
   useLiveChange(live, ctx, (e) => e.objectType === 'Milestone' || e.objectType === 'Kpi', () => loadChoices());
 

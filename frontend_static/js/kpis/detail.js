@@ -49,6 +49,8 @@ export function KpiPage({ args, kpiId }) {
   const [state, load] = useSectionLoad(() => fetchKpi(kpiId, partnership), args);
   const notice = useLiveNotice();
   const [root] = useFocus();
+  // Bumped by each change of the other side: the forms' success messages go.
+  const [partnerChanges, setPartnerChanges] = useState(0);
   const kpi = state.data;
   const builtin = useRef(false);
   builtin.current = Boolean(kpi?.builtin);
@@ -64,7 +66,10 @@ export function KpiPage({ args, kpiId }) {
   const concernsThisKpi = (e) => e.subjectId === kpiId || (builtin.current && e.objectType === 'Commitment');
   useLiveChange(live, ctx, concernsThisKpi, async (events) => {
     await load();
-    if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just made a change; this KPI is up to date.`);
+    if (byOtherSide(events)) {
+      setPartnerChanges((n) => n + 1);
+      notice.show(`${partnerName(partnership)} just made a change; this KPI is up to date.`);
+    }
   });
 
   const back = partnershipHref(partnership.id, 'kpis');
@@ -80,7 +85,7 @@ export function KpiPage({ args, kpiId }) {
   } else {
     head = html`<${KpiSummary} kpi=${kpi} />`;
     forms = canReport(partnership, kpi)
-      ? html`<${OwnerForms} kpi=${kpi} partnership=${partnership} ctx=${ctx} reload=${load} />`
+      ? html`<${OwnerForms} kpi=${kpi} partnership=${partnership} ctx=${ctx} reload=${load} partnerChanges=${partnerChanges} />`
       : html`<p class="note">${noteOf(kpi)}</p>`;
     tail = html`<${Measurements} kpi=${kpi} canRecord=${canReport(partnership, kpi)} />`;
   }
@@ -205,8 +210,10 @@ function Measurements({ kpi, canRecord }) {
 }
 
 /** The record form and the definition form of the owner side. */
-function OwnerForms({ kpi, partnership, ctx, reload }) {
-  const record = useForm();
+function OwnerForms({
+  kpi, partnership, ctx, reload, partnerChanges,
+}) {
+  const record = useForm({ clearDoneOn: partnerChanges });
   const { values, bind, setAll } = useValues(() => ({ period: todayIso(), value: '', note: '' }));
   const valueInput = useRef(null);
   // The definition form, opened afresh (from the KPI as it is then) each time: its number is its key.

@@ -38,7 +38,10 @@ export function KpiList({ args }) {
   }, []);
   useLiveChange(live, ctx, (e) => RELEVANT.has(e.objectType), async (events) => {
     await load();
-    if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just changed the KPIs; they are up to date.`);
+    if (byOtherSide(events)) {
+      setStatus(null);
+      notice.show(`${partnerName(partnership)} just changed the KPIs; they are up to date.`);
+    }
   });
 
   function toggleForm() {

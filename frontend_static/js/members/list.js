@@ -42,6 +42,8 @@ export function MemberList({ args }) {
   const notice = useLiveNotice();
   const [root, focusLater] = useFocus();
   const busy = useRef(false);
+  // Bumped by each change of the other side: the add form's success message goes too.
+  const [partnerChanges, setPartnerChanges] = useState(0);
   const parties = [ownParty(partnership), otherParty(partnership)].filter(Boolean);
 
   useEffect(() => {
@@ -53,6 +55,7 @@ export function MemberList({ args }) {
     if (byOtherSide(events)) {
       // What the banner said was of the list before this change.
       setBanner(NO_BANNER);
+      setPartnerChanges((n) => n + 1);
       notice.show(`${partnerName(partnership)} just changed its members; the list is up to date.`);
     }
   });
@@ -147,7 +150,8 @@ export function MemberList({ args }) {
         ${party.isOwn ? html`<${Message} kind="success" messages=${banner.status} />
           <${Message} kind="error" messages=${banner.alert} />` : null}
         <div aria-busy=${state.busy ? 'true' : 'false'}>${body}</div>
-        ${manageable ? html`<${AddMemberForm} party=${party} partnership=${partnership} ctx=${ctx} onAdded=${added} />` : null}
+        ${manageable ? html`<${AddMemberForm} party=${party} partnership=${partnership} ctx=${ctx}
+          partnerChanges=${partnerChanges} onAdded=${added} />` : null}
       </section>`;
     })}
     ${members && members.totalCount > members.nodes.length
@@ -199,8 +203,10 @@ function RoleControl({ member, busy, onSave }) {
 }
 
 /** The add-a-member form of the viewer's own side; onAdded(member) resolves to the message. */
-function AddMemberForm({ party, partnership, ctx, onAdded }) {
-  const form = useForm();
+function AddMemberForm({
+  party, partnership, ctx, partnerChanges, onAdded,
+}) {
+  const form = useForm({ clearDoneOn: partnerChanges });
   const { values, bind, setAll } = useValues(() => ({ email: '', role: 'VIEWER' }));
   const email = useRef(null);
 

@@ -67,6 +67,8 @@ export function RoadmapBoard({ args }) {
   const announceTimer = useRef(null);
   const notice = useLiveNotice();
   const [root, focusLater] = useFocus();
+  // Bumped by each change of the other side: the new-milestone form's success message goes.
+  const [partnerChanges, setPartnerChanges] = useState(0);
 
   useEffect(() => {
     load();
@@ -76,7 +78,10 @@ export function RoadmapBoard({ args }) {
   useLiveChange(live, ctx, isMilestoneEvent, async (events) => {
     if (busyMoving.current) return;
     await load();
-    if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just changed the roadmap; it is up to date.`);
+    if (byOtherSide(events)) {
+      setPartnerChanges((n) => n + 1);
+      notice.show(`${partnerName(partnership)} just changed the roadmap; it is up to date.`);
+    }
   });
 
   function announce(text) {
@@ -234,7 +239,7 @@ export function RoadmapBoard({ args }) {
       </div>
     </div>
     ${editable ? html`<div hidden=${!formOpen}>
-      <${NewMilestoneForm} partnership=${partnership} ctx=${ctx} onCreated=${async (created) => {
+      <${NewMilestoneForm} partnership=${partnership} ctx=${ctx} partnerChanges=${partnerChanges} onCreated=${async (created) => {
         await load();
         announce(`Milestone “${created.title}” added to ${phaseName(created.phase)}.`);
       }} />

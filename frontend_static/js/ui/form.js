@@ -2,7 +2,7 @@
 // GraphQL userErrors next to their fields (ui/field.js Field) and the others in its summary.
 
 import {
-  createContext, html, useCallback, useContext, useLayoutEffect, useMemo, useRef, useState,
+  createContext, html, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState,
 } from './html.js';
 import { FieldErrors } from './field.js';
 import { Message } from './message.js';
@@ -28,10 +28,21 @@ function asErrors(errors) {
  *     to sign-in). A second run while one is on its way does nothing.
  *   fail(errors): show errors ({field, message} or strings); the first invalid field gets focus.
  *   succeed(text): show a success message.  clear(): neither.
+ * clearDoneOn: a value whose change takes the success message away (see below).
  */
-export function useForm() {
+export function useForm({ clearDoneOn } = {}) {
   const [state, setState] = useState({ errors: [], done: null, busy: false, failures: 0 });
   const sending = useRef(false);
+  // A success message is of the record as it was: when the page shows it changed (a live
+  // change by the other side bumps clearDoneOn), the message goes.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    setState((s) => (s.done ? { ...s, done: null } : s));
+  }, [clearDoneOn]);
   const actions = useMemo(() => {
     const fail = (errors) => setState((s) => ({ ...s, errors: asErrors(errors), done: null, failures: s.failures + 1 }));
     return {

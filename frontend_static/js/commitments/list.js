@@ -15,6 +15,7 @@ import {
   byKey, useFocus, useLiveChange, useRequestCounter, useSectionLoad,
 } from '../ui/hooks.js';
 import { LiveNotice, Message, useLiveNotice } from '../ui/message.js';
+import { ReadOnlyNote } from '../ui/access.js';
 import { Pager } from '../ui/pager.js';
 import { Empty, Failed, Loading } from '../ui/states.js';
 import { CHOICES_QUERY, isCommitmentEvent, LIST_QUERY } from './api.js';
@@ -246,7 +247,7 @@ export function CommitmentList({ args }) {
     </div>
     <div hidden=${!formOpen}>
       <${ProposeForm} partnership=${partnership} ctx=${ctx} choices=${choices} onCreated=${proposed} />
-    </div>` : null}
+    </div>` : html`<${ReadOnlyNote} partnership=${partnership} doing="propose, accept or deliver commitments" />`}
     <form class="filters" role="search" aria-label="Filter commitments" onSubmit=${(event) => {
       event.preventDefault();
       change({ filters: query.current.filters, page: FIRST });

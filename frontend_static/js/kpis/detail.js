@@ -8,6 +8,7 @@ import {
 } from '../pages/common.js';
 import { partnershipHref } from '../pages/partnerships.js';
 import { InternalBadge, SideChip, StatusBadge } from '../ui/badges.js';
+import { ReadOnlyNote } from '../ui/access.js';
 import { Conflict } from '../ui/conflict.js';
 import { Facts } from '../ui/facts.js';
 import { Field } from '../ui/field.js';
@@ -86,7 +87,9 @@ export function KpiPage({ args, kpiId }) {
     head = html`<${KpiSummary} kpi=${kpi} />`;
     forms = canReport(partnership, kpi)
       ? html`<${OwnerForms} kpi=${kpi} partnership=${partnership} ctx=${ctx} reload=${load} partnerChanges=${partnerChanges} />`
-      : html`<p class="note">${noteOf(kpi)}</p>`;
+      : html`<p class="note">${noteOf(kpi)}</p>
+        ${kpi.ownerParty.isOwn && !kpi.builtin
+          ? html`<${ReadOnlyNote} partnership=${partnership} doing="record measurements or edit the definition" />` : null}`;
     tail = html`<${Measurements} kpi=${kpi} canRecord=${canReport(partnership, kpi)} />`;
   }
 

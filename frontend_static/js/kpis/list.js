@@ -14,6 +14,7 @@ import {
   byKey, useFocus, useLiveChange, useSectionLoad,
 } from '../ui/hooks.js';
 import { LiveNotice, Message, useLiveNotice } from '../ui/message.js';
+import { ReadOnlyNote } from '../ui/access.js';
 import { ProgressBar } from '../ui/progress.js';
 import { DomNode } from '../ui/slot.js';
 import { Empty, Failed, Loading } from '../ui/states.js';
@@ -69,7 +70,8 @@ export function KpiList({ args }) {
       <button type="button" class="button button-primary" aria-expanded=${String(formOpen)} aria-controls="define-kpi"
         onClick=${toggleForm}>Define a KPI</button>
     </div>
-    <div hidden=${!formOpen}><${DefineKpiForm} partnership=${partnership} ctx=${ctx} onCreated=${defined} /></div>` : null}
+    <div hidden=${!formOpen}><${DefineKpiForm} partnership=${partnership} ctx=${ctx} onCreated=${defined} /></div>`
+    : html`<${ReadOnlyNote} partnership=${partnership} doing="define KPIs or record their measurements" />`}
     <${Message} kind="success" messages=${status} />
     <section aria-labelledby=${HEADING_ID}>
       <h3 class="sr-only" id=${HEADING_ID}>KPIs</h3>

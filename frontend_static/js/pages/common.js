@@ -13,6 +13,20 @@ export function canEdit(partnership) {
   return EDIT_ROLES.has(partnership.viewerRole);
 }
 
+/**
+ * Why the viewer cannot do what the page offers editors (`doing`: "propose commitments"), and
+ * what to do about it; null for Leads and Editors.
+ */
+export function readOnlyReason(partnership, doing) {
+  if (canEdit(partnership)) return null;
+  const role = partnership.viewerRole;
+  if (role === 'VIEWER') return `You have view access: ask a Lead of your side to change your role if you need to ${doing}.`;
+  if (role === 'GOVERNANCE') {
+    return `Your role, Governance, reads this part of the workspace: ask a Lead of your side to change your role if you need to ${doing}.`;
+  }
+  return `You see this workspace as your organization's admin, not as a member: ask a Lead of your side to add you if you need to ${doing}.`;
+}
+
 export function ownParty(partnership) {
   return partnership.parties.find((p) => p.isOwn);
 }

@@ -7,6 +7,7 @@ import {
 } from '../pages/common.js';
 import { partnershipHref } from '../pages/partnerships.js';
 import { InternalBadge, SideChip, StatusBadge } from '../ui/badges.js';
+import { ReadOnlyNote } from '../ui/access.js';
 import { Conflict } from '../ui/conflict.js';
 import { ConfirmDialog } from '../ui/dialog.js';
 import { Facts } from '../ui/facts.js';
@@ -134,7 +135,7 @@ function Milestone({
     ${canEdit(partnership)
       ? html`<${EditMilestone} key=${m.id} m=${m} partnership=${partnership} ctx=${ctx} reload=${reload}
           dirty=${dirty} showValue=${showValue} partnerChanges=${partnerChanges} />`
-      : null}
+      : html`<${ReadOnlyNote} partnership=${partnership} doing="edit or drop milestones" />`}
     <${MilestoneHistory} history=${m.history} showValue=${showValue} />`;
 }
 

@@ -8,6 +8,7 @@ import {
   canEdit, formatDay, mutate, partnerName, phaseName, PHASES, statusName,
 } from '../pages/common.js';
 import { InternalBadge, SideChip, StatusBadge } from '../ui/badges.js';
+import { ReadOnlyNote } from '../ui/access.js';
 import { Conflict } from '../ui/conflict.js';
 import {
   html, useEffect, useRef, useState,
@@ -257,7 +258,8 @@ export function RoadmapBoard({ args }) {
       }} />` : null}
     ${editable
       ? html`<p class="hint board-hint" id=${HINT_ID}>To move a card, drag it, or focus its title and press Alt + ↑/↓ to reorder it within a phase and Alt + ←/→ to move it to another phase.</p>`
-      : html`<p class="note">You can read the roadmap; Leads and Editors change it.</p>`}
+      : html`<${ReadOnlyNote} partnership=${partnership} doing="add or move milestones"
+          prefix="You can read the roadmap; Leads and Editors change it." />`}
     <div class="board" aria-busy=${board.busy || moving ? 'true' : 'false'}>${content}</div>
     <div class="sr-only" aria-live="polite" aria-atomic="true" id="board-announcer">${announcement}</div>
   </div>`;

@@ -2,7 +2,7 @@
 // the server (kind of object, side, person, period), with the chain check.
 
 import { gql } from '../api.js';
-import { ownParty, otherParty } from '../pages/common.js';
+import { dateProblem, otherParty, ownParty } from '../pages/common.js';
 import { partnershipHref } from '../pages/partnerships.js';
 import { SideChip } from '../ui/badges.js';
 import { Field, FieldErrors, Select } from '../ui/field.js';
@@ -124,6 +124,13 @@ export function AuditTrail({ args }) {
     return load(query.current);
   }
   const setFilter = (name) => (event) => change({ ...filters, [name]: event.currentTarget.value });
+  // A typed date that does not exist leaves its control empty: say so, and keep the filter.
+  const [unreadable, setUnreadable] = useState({});
+  const checkDate = (name) => (event) => {
+    const problem = dateProblem(event.currentTarget);
+    setUnreadable((now) => ({ ...now, [name]: problem }));
+    if (!problem && event.type === 'change') setFilter(name)(event);
+  };
 
   async function loadPeople() {
     const isLatest = beginPeople();
@@ -184,12 +191,14 @@ export function AuditTrail({ args }) {
     <form class="filters" role="search" aria-label="Filter the audit trail" onSubmit=${(event) => {
       event.preventDefault();
       change(filters);
-    }}><${FieldErrors.Provider} value=${new Map(Object.entries(problems))}>
+    }}><${FieldErrors.Provider} value=${new Map(Object.entries({ ...problems, ...unreadable }).filter(([, m]) => m))}>
       <${Field} label="Changed"><${Select} name="kind" options=${KINDS} value=${filters.kind} onChange=${setFilter('kind')} /><//>
       <${Field} label="Side"><${Select} name="side" options=${sideOptions(partnership)} value=${filters.side} onChange=${setFilter('side')} /><//>
       <${Field} label="Person"><${Select} name="person" options=${personOptions} value=${filters.person} onChange=${setFilter('person')} /><//>
-      <${Field} label="From" name="from"><input type="date" value=${filters.from} onChange=${setFilter('from')} /><//>
-      <${Field} label="Until" name="to"><input type="date" value=${filters.to} onChange=${setFilter('to')} /><//>
+      <${Field} label="From" name="from"><input type="date" value=${filters.from} onChange=${checkDate('from')}
+        onBlur=${checkDate('from')} /><//>
+      <${Field} label="Until" name="to"><input type="date" value=${filters.to} onChange=${checkDate('to')}
+        onBlur=${checkDate('to')} /><//>
       <div class="field field-submit"><button type="button" class="button button-quiet" onClick=${() => {
         change(NO_FILTERS);
         focusLater('select[name="kind"]');

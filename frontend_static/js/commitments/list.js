@@ -4,10 +4,10 @@
 import { byOtherSide } from '../live.js';
 import { gql } from '../api.js';
 import {
-  canEdit, isIsoDay, otherParty, ownParty, partnerName, statusName,
+  canEdit, dateProblem, isIsoDay, otherParty, ownParty, partnerName, statusName,
 } from '../pages/common.js';
 import { partnershipHref } from '../pages/partnerships.js';
-import { Field, Select } from '../ui/field.js';
+import { Field, FieldErrors, Select } from '../ui/field.js';
 import {
   html, useEffect, useRef, useState,
 } from '../ui/html.js';
@@ -143,6 +143,18 @@ export function CommitmentList({ args }) {
   }
   // Filters apply as soon as they change.
   const setFilter = (name) => (event) => change({ filters: { ...query.current.filters, [name]: event.currentTarget.value }, page: FIRST });
+  // A typed date that does not exist leaves its control empty: say so, and keep the filter.
+  const [dateErrors, setDateErrors] = useState(() => new Map());
+  const checkDate = (name, filter) => (event) => {
+    const problem = dateProblem(event.currentTarget);
+    setDateErrors((errors) => {
+      const next = new Map(errors);
+      if (problem) next.set(name, problem);
+      else next.delete(name);
+      return next;
+    });
+    if (!problem && event.type === 'change') setFilter(filter)(event);
+  };
 
   async function loadChoices() {
     const isLatest = beginChoices();
@@ -251,15 +263,17 @@ export function CommitmentList({ args }) {
     <form class="filters" role="search" aria-label="Filter commitments" onSubmit=${(event) => {
       event.preventDefault();
       change({ filters: query.current.filters, page: FIRST });
-    }}>
+    }}><${FieldErrors.Provider} value=${dateErrors}>
       <${Field} label="Status"><${Select} name="status" options=${STATUS_FILTERS} value=${filters.status} onChange=${setFilter('status')} /><//>
       <${Field} label="Accountable side"><${Select} name="owner" options=${ownerOptions(partnership)} value=${filters.owner} onChange=${setFilter('owner')} /><//>
-      <${Field} label="Due from"><input type="date" name="dueFrom" value=${filters.from} onChange=${setFilter('from')} /><//>
-      <${Field} label="Due until"><input type="date" name="dueTo" value=${filters.to} onChange=${setFilter('to')} /><//>
+      <${Field} label="Due from" name="dueFrom"><input type="date" value=${filters.from}
+        onChange=${checkDate('dueFrom', 'from')} onBlur=${checkDate('dueFrom', 'from')} /><//>
+      <${Field} label="Due until" name="dueTo"><input type="date" value=${filters.to}
+        onChange=${checkDate('dueTo', 'to')} onBlur=${checkDate('dueTo', 'to')} /><//>
       <${Field} label="Milestone"><${Select} name="milestone" options=${milestoneOptions} value=${filters.milestone} onChange=${setFilter('milestone')} /><//>
       <${Field} label="Sort by"><${Select} name="sort" options=${SORTS} value=${filters.sort} onChange=${setFilter('sort')} /><//>
       <div class="field field-submit"><button type="button" class="button button-quiet" onClick=${reset}>Clear filters</button></div>
-    </form>
+    <//></form>
     <${Message} kind="success" messages=${status} />
     <${Message} kind="error" messages=${alert} />
     <section aria-labelledby="commitment-list-heading">

@@ -79,6 +79,28 @@ export function todayIso() {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
+/** Today in UTC, as YYYY-MM-DD: the server's today for due dates (DUE_DATE_IN_PAST). */
+export function todayUtcIso() {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * What is wrong with a date control's entry, or null: a date typed that does not exist or is
+ * not complete (the control then holds no value at all), or one outside its min/max.
+ */
+export function dateProblem(input) {
+  const { validity } = input;
+  if (validity.badInput) {
+    return 'This is not a full, real date: check the day, the month and the year (February has no 30th).';
+  }
+  if (validity.rangeUnderflow) {
+    const today = input.min === todayUtcIso() ? ' (today, in UTC)' : '';
+    return `Choose ${formatDay(input.min)}${today} or a later day.`;
+  }
+  if (validity.rangeOverflow) return `Choose ${formatDay(input.max)} or an earlier day.`;
+  return null;
+}
+
 export function addDaysIso(iso, days) {
   const date = asUtcDay(iso);
   date.setUTCDate(date.getUTCDate() + days);

@@ -5,6 +5,7 @@ import {
   createContext, html, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState,
 } from './html.js';
 import { FieldErrors } from './field.js';
+import { dateProblem } from '../pages/common.js';
 import { Message } from './message.js';
 
 const Busy = createContext(false);
@@ -73,7 +74,8 @@ export function useForm({ clearDoneOn } = {}) {
 /**
  * A form with a heading (it names the form), its error summary and, with `withDone`, its
  * success message, then the children. Errors whose field names a control of the form show under
- * that control; the rest in the summary. onSubmit() runs on submit (the page does not reload).
+ * that control; the rest in the summary. onSubmit() runs on submit (the page does not reload),
+ * unless a date control holds a date that does not exist or lies outside its min/max.
  * formRef, when given, receives the <form> element.
  */
 export function Form({
@@ -91,6 +93,14 @@ export function Form({
   }, [form.failures]);
   const submit = (event) => {
     event.preventDefault();
+    // A date typed that does not exist leaves its control empty: refuse it here, where the
+    // control still knows, rather than send "no date".
+    const dates = [...ref.current.querySelectorAll('input[type="date"]')];
+    const wrong = dates.map((input) => ({ field: input.name, message: dateProblem(input) })).filter((p) => p.message);
+    if (wrong.length) {
+      form.fail(wrong);
+      return;
+    }
     onSubmit();
   };
   return html`<form ref=${ref} id=${id} class=${className} novalidate aria-labelledby=${headingId}

@@ -185,6 +185,8 @@ export function AuditTrail({ args }) {
       : `${n} ${n === 1 ? 'event' : 'events'}, newest first. Each event is hash-chained to the one before it.`;
   }
 
+  // The list is a plain block with its heading: a <section> would be a second landmark named
+  // like the workspace section around it.
   return html`<div ref=${root}>
     <p class="lede">Every change in this workspace that your side may see: who made it, when, and what changed.</p>
     <${VerifyChain} partnership=${partnership} ctx=${ctx} />
@@ -204,7 +206,7 @@ export function AuditTrail({ args }) {
         focusLater('select[name="kind"]');
       }}>Clear filters</button></div>
     <//></form>
-    <section aria-labelledby=${HEADING_ID}>
+    <div class="list-body">
       <h3 class="sr-only" id=${HEADING_ID} tabindex="-1">Audit trail</h3>
       <p class="result-count" aria-live="polite">${count}</p>
       <div aria-busy=${trail.busy ? 'true' : 'false'}>${body}</div>
@@ -213,7 +215,7 @@ export function AuditTrail({ args }) {
         ${trail.error ? html`<${Message} kind="error" messages=${trail.error.message} />` : null}
         ${data.pageInfo.hasNextPage ? html`<${Button} busy=${trail.busy} busyLabel="Loading…" onClick=${loadMore}>Load older events<//>` : null}
       </div>` : null}
-    </section>
+    </div>
   </div>`;
 }
 

@@ -250,6 +250,8 @@ export function CommitmentList({ args }) {
   }
   const milestoneOptions = [{ value: '', label: 'Any milestone' }, ...choices.milestones.map((m) => ({ value: m.id, label: m.title }))];
 
+  // The list is a plain block with its heading: a <section> would be a second landmark named
+  // like the workspace section around it.
   return html`<div ref=${root}>
     <p class="lede">What each side committed to and by when. The accountable side delivers with evidence; only the other side can confirm or dispute.</p>
     <${LiveNotice} notice=${notice.notice} />
@@ -276,14 +278,14 @@ export function CommitmentList({ args }) {
     <//></form>
     <${Message} kind="success" messages=${status} />
     <${Message} kind="error" messages=${alert} />
-    <section aria-labelledby="commitment-list-heading">
+    <div class="list-body">
       <h3 class="sr-only" id="commitment-list-heading" tabindex="-1">Commitments</h3>
       <p class="result-count" aria-live="polite">${count}</p>
       <div aria-busy=${list.busy ? 'true' : 'false'}>${body}</div>
       <div>${connection ? html`<${Pager} label="Pages of commitments" pageInfo=${connection.pageInfo}
         onPrevious=${() => goTo({ last: PAGE_SIZE, before: connection.pageInfo.startCursor })}
         onNext=${() => goTo({ first: PAGE_SIZE, after: connection.pageInfo.endCursor })} />` : null}</div>
-    </section>
+    </div>
     <div><${Reliability} args=${args} /></div>
   </div>`;
 }

@@ -63,6 +63,8 @@ export function KpiList({ args }) {
   else if (!list.data) body = html`<${Loading} text="Loading KPIs…" />`;
   else body = html`<${KpiGrid} kpis=${list.data} partnership=${partnership} editable=${editable} />`;
 
+  // The list is a plain block with its heading: a <section> would be a second landmark named
+  // like the workspace section around it.
   return html`<div ref=${root}>
     <p class="lede">Promises turned into numbers: each KPI has a baseline, a target and thresholds, and its measurements show whether the recovery is on track.</p>
     <${LiveNotice} notice=${notice.notice} />
@@ -73,10 +75,10 @@ export function KpiList({ args }) {
     <div hidden=${!formOpen}><${DefineKpiForm} partnership=${partnership} ctx=${ctx} onCreated=${defined} /></div>`
     : html`<${ReadOnlyNote} partnership=${partnership} doing="define KPIs or record their measurements" />`}
     <${Message} kind="success" messages=${status} />
-    <section aria-labelledby=${HEADING_ID}>
+    <div class="list-body">
       <h3 class="sr-only" id=${HEADING_ID}>KPIs</h3>
       <div aria-busy=${list.busy ? 'true' : 'false'}>${body}</div>
-    </section>
+    </div>
   </div>`;
 }
 

@@ -126,13 +126,11 @@ function renderShell(view, ctx, partnership, section, fromCache, itemId) {
         // The search view has a box of its own.
         section.slug === 'search' ? null : searchForm)),
     h('div', { class: 'ws-body' }, nav, content));
-  // On a narrow screen the sections scroll sideways: the current one is brought into view
-  // (sideways only; the list is the offset parent of its links).
+  // On a narrow screen the sections scroll sideways: the current one is brought into view, and
+  // so is each one keyboard focus reaches (the browser alone leaves one half out of view).
   const list = nav.querySelector('ul');
-  const current = nav.querySelector('[aria-current="page"]');
-  if (current && list.scrollWidth > list.clientWidth) {
-    list.scrollLeft = current.offsetLeft - (list.clientWidth - current.offsetWidth) / 2;
-  }
+  revealTab(list, nav.querySelector('[aria-current="page"]'));
+  list.addEventListener('focusin', (event) => revealTab(list, event.target.closest('a')));
 
   ctx.focus(section.slug === 'overview' ? title : sectionHeading);
   if (section.soon) {
@@ -141,6 +139,16 @@ function renderShell(view, ctx, partnership, section, fromCache, itemId) {
   } else {
     section.render(content, { partnership, ctx, fromCache, live, itemId });
   }
+}
+
+/** Scroll a sideways list of tabs (sideways only) so that a tab is wholly in view, centred. */
+function revealTab(list, tab) {
+  if (!tab || list.scrollWidth <= list.clientWidth) return;
+  // The list is the offset parent of its links (position: relative).
+  const start = tab.offsetLeft;
+  const end = start + tab.offsetWidth;
+  if (start >= list.scrollLeft && end <= list.scrollLeft + list.clientWidth) return;
+  list.scrollLeft = start - (list.clientWidth - tab.offsetWidth) / 2;
 }
 
 function partyCard(party, role) {

@@ -193,7 +193,7 @@ export function AuditTrail({ args }) {
     <form class="filters" role="search" aria-label="Filter the audit trail" onSubmit=${(event) => {
       event.preventDefault();
       change(filters);
-    }}><${FieldErrors.Provider} value=${new Map(Object.entries({ ...problems, ...unreadable }).filter(([, m]) => m))}>
+    }}><${FieldErrors.Provider} value=${new Map([...Object.entries(problems), ...Object.entries(unreadable).filter(([, m]) => m)])}>
       <${Field} label="Changed"><${Select} name="kind" options=${KINDS} value=${filters.kind} onChange=${setFilter('kind')} /><//>
       <${Field} label="Side"><${Select} name="side" options=${sideOptions(partnership)} value=${filters.side} onChange=${setFilter('side')} /><//>
       <${Field} label="Person"><${Select} name="person" options=${personOptions} value=${filters.person} onChange=${setFilter('person')} /><//>

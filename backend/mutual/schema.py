@@ -19,6 +19,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from mutual.audit import labels as audit_labels
 from mutual.auth import service as auth_service
 from mutual.config import Settings
 from mutual.graphql.composed import compose
@@ -75,6 +76,10 @@ builtin.use([source for d in DOMAINS for source in d.builtin_kpis])
 search_sources.use(
     [source for d in DOMAINS for source in d.search],
     [source for d in DOMAINS for source in d.waiting],
+)
+audit_labels.use(
+    kinds=[kind for d in DOMAINS for kind in d.event_kinds],
+    sources={kind: source for d in DOMAINS for kind, source in d.labels.items()},
 )
 
 

@@ -16,10 +16,18 @@ export class ApiError extends Error {
 }
 
 let onUnauthenticated = () => {};
+// Counts sign-ins: a request sent before the latest one that finds its session gone is old news
+// (its answer may come after the user signed in again), and must not send them back to login.
+let sessionEpoch = 0;
 
 /** Called when any GraphQL call finds the session gone (the router sends the user to login). */
 export function setUnauthenticatedHandler(handler) {
   onUnauthenticated = handler;
+}
+
+/** A new session began (the user signed in): answers to earlier requests no longer sign out. */
+export function sessionStarted() {
+  sessionEpoch += 1;
 }
 
 const NETWORK_MESSAGE = 'The server could not be reached. Check your connection and try again.';
@@ -37,6 +45,7 @@ async function readJson(response) {
  * extensions.code; UNAUTHENTICATED also triggers the handler unless `quietAuth` is set.
  */
 export async function gql(query, variables = {}, { quietAuth = false } = {}) {
+  const epoch = sessionEpoch;
   let response;
   try {
     response = await fetch('/graphql', {
@@ -57,7 +66,7 @@ export async function gql(query, variables = {}, { quietAuth = false } = {}) {
   if (Array.isArray(body.errors) && body.errors.length > 0) {
     const first = body.errors[0];
     const code = first.extensions?.code ?? 'ERROR';
-    if (code === 'UNAUTHENTICATED' && !quietAuth) onUnauthenticated();
+    if (code === 'UNAUTHENTICATED' && !quietAuth && epoch === sessionEpoch) onUnauthenticated();
     throw new ApiError(code, first.message || 'The request failed.', {
       status: response.status,
       field: first.extensions?.field ?? null,

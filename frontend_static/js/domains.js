@@ -1,17 +1,21 @@
 // The workspace's sections, in the order of its navigation: one line per domain. A domain
 // with a portal is its folder js/<domain>/ (an index.js exporting its render) plus its line
-// here; `soon` marks a domain whose portal is not built yet (the section explains it).
+// here; `soon` marks a domain whose portal is not built yet (the section explains it), and
+// `inNav: false` a section the navigation does not list.
 
-import { renderAudit } from './pages/audit.js';
+import { renderAudit } from './audit/index.js';
 import { renderCommitments } from './commitments/index.js';
 import { renderKpis } from './kpis/index.js';
-import { renderMembers } from './pages/members.js';
+import { renderMembers } from './members/index.js';
 import { renderOverview } from './pages/overview.js';
 import { renderRoadmap } from './roadmap/index.js';
+import { renderSearch } from './search/index.js';
+import { renderWaiting } from './search/index.js';
 import { renderTokens } from './pages/tokens.js';
 
 export const SECTIONS = [
   { slug: 'overview', name: 'Overview', render: renderOverview },
+  { slug: 'waiting', name: 'Waiting on us', render: renderWaiting },
   { slug: 'roadmap', name: 'Roadmap', render: renderRoadmap, hasItems: true },
   { slug: 'commitments', name: 'Commitments', render: renderCommitments, hasItems: true },
   { slug: 'kpis', name: 'KPIs', render: renderKpis, hasItems: true },
@@ -23,4 +27,6 @@ export const SECTIONS = [
   { slug: 'members', name: 'Members', render: renderMembers },
   { slug: 'audit', name: 'Audit trail', render: renderAudit },
   { slug: 'tokens', name: 'API tokens', render: renderTokens },
+  // Reached from the workspace header's search box, not the navigation.
+  { slug: 'search', name: 'Search', render: renderSearch, inNav: false },
 ];

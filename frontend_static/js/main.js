@@ -1,7 +1,9 @@
 // The portal: session, shell and a small hash router (#/path?query).
 
 import { graphql } from './graphql.js';
-import { gql, postJson, setUnauthenticatedHandler } from './api.js';
+import {
+  gql, postJson, sessionStarted, setUnauthenticatedHandler,
+} from './api.js';
 import { clear, errorState, h } from './dom.js';
 import { renderLogin } from './pages/login.js';
 import { renderPartnerships } from './pages/partnerships.js';
@@ -45,7 +47,8 @@ function replaceRoute(target) {
 
 function loginTarget() {
   const { raw, path } = parseHash();
-  return path === '/login' ? '/login' : `/login?next=${encodeURIComponent(raw)}`;
+  // Already there (a second request of the page found the session gone too): keep its `next`.
+  return path === '/login' ? raw : `/login?next=${encodeURIComponent(raw)}`;
 }
 
 async function loadViewer() {
@@ -61,6 +64,7 @@ async function loadViewer() {
 
 /** After a successful login: load who we are and go where the user was heading. */
 async function signedIn(next) {
+  sessionStarted();
   forgetWorkspaces();
   await loadViewer();
   const target = next && next.startsWith('/') && !next.startsWith('/login') ? next : '/';

@@ -65,3 +65,12 @@ async def test_the_declared_subjects_are_the_event_triggers(owner: asyncpg.Conne
     declared = {k: v for k, v in _declared().items() if k != v}
     assert mapped == declared
     assert mapped  # the trigger maps at least the KPI measurement
+
+
+def test_every_declared_object_type_has_a_title_for_the_audit_trail() -> None:
+    # given the object types of the domains' audit events, and the titles they declare
+    labels = {kind for domain in DOMAINS for kind in domain.labels}
+
+    # then each type an event can name has a title source (auditTrail's objectTitle), and
+    # none is named that no event has
+    assert labels == set(_declared())

@@ -86,9 +86,12 @@ async def test_lead_changes_a_role_and_removes_a_member(page: Page, world: World
     )
 
     await own.get_by_role("button", name="Remove editor@contoso.example").click()
-    confirm = own.get_by_role("button", name="Yes, remove editor@contoso.example")
+    # The confirmation is a dialog over the page (the table keeps its width).
+    dialog = page.get_by_role("dialog", name="Remove Editor (Contoso)?")
+    confirm = dialog.get_by_role("button", name="Yes, remove editor@contoso.example")
     await expect(confirm).to_be_focused()
     await confirm.click()
+    await expect(dialog).to_have_count(0)
 
     await expect(page.get_by_role("status")).to_have_text(
         "editor@contoso.example was removed from this workspace."
@@ -118,5 +121,36 @@ async def test_a_viewer_sees_both_sides_but_no_controls(page: Page, world: World
     ).to_be_visible()
     await expect(page.get_by_text("Only a Lead of your side")).to_be_visible()
     await expect(page.get_by_role("form")).to_have_count(0)
-    await expect(page.get_by_role("main").get_by_role("button")).to_have_count(0)
+    # (the section's own buttons: the workspace header has its search button for everyone)
+    section = page.get_by_role("region", name="Members", exact=True)
+    await expect(section.get_by_role("button")).to_have_count(0)
     await expect(page.get_by_role("combobox")).to_have_count(0)
+
+
+async def test_the_removal_is_confirmed_in_a_dialog_and_the_table_keeps_its_width(
+    page: Page, world: World
+) -> None:
+    await page.set_viewport_size({"width": 1440, "height": 900})
+    await open_signed_in(page, "lead@contoso.example", workspace_url(world.nc_id, "members"))
+    own = page.get_by_role("table", name=OWN_SIDE)
+    await expect(own.get_by_role("row")).to_have_count(1 + 4)
+    width = await own.evaluate("t => t.getBoundingClientRect().width")
+    remove = own.get_by_role("button", name="Remove viewer@contoso.example")
+
+    await remove.click()
+
+    dialog = page.get_by_role("dialog", name="Remove Viewer (Contoso)?")
+    await expect(dialog).to_be_visible()
+    await expect(dialog).to_contain_text("viewer@contoso.example will no longer see or change")
+    assert await own.evaluate("t => t.getBoundingClientRect().width") == width
+    overflow = await page.evaluate(
+        "[...document.querySelectorAll('.table-wrap')].map(w => w.scrollWidth - w.clientWidth)"
+    )
+    assert max(overflow) <= 0, overflow
+    # modal: Tab stays in the dialog; Escape cancels, and focus goes back to the button
+    await page.keyboard.press("Tab")
+    assert await dialog.evaluate("d => d.contains(document.activeElement)")
+    await page.keyboard.press("Escape")
+    await expect(dialog).to_have_count(0)
+    await expect(remove).to_be_focused()
+    await expect(own.get_by_role("row")).to_have_count(1 + 4)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from tests.helpers import World
 from tests.portal.conftest import NewPage
@@ -182,12 +182,6 @@ async def test_the_overview_sums_up_roadmap_commitments_and_kpis(
     await expect(commitments.get_by_text("3", exact=True)).to_be_visible()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10: the overview (frontend_static/js/pages/overview.js, kpisCard) counts "
-    "every KPI by status but lists only the typed-in ones; once the portal counts and lists "
-    "the same KPIs this passes: drop the marker",
-)
 async def test_the_overviews_kpi_counts_are_of_the_kpis_it_lists(
     new_page: NewPage, world: World, owner: asyncpg.Connection
 ) -> None:
@@ -249,3 +243,44 @@ async def test_the_overviews_kpi_counts_are_of_the_kpis_it_lists(
 
     assert counted == 3  # the typed-in KPI and both sides' built-in ones
     assert listed == counted
+
+
+async def test_a_name_ending_in_s_takes_only_an_apostrophe(page: Page, world: World) -> None:
+    await open_signed_in(page, "lead@contoso.example", workspace_url(world.nc_id))
+
+    members = page.get_by_role("region", name="Members")
+    await expect(members).to_contain_text("4 on your side, 4 on Northwind Components' side.")
+    await expect(page.get_by_text("Components's")).to_have_count(0)
+
+
+async def test_on_a_phone_the_content_comes_first_and_every_section_tab_can_be_reached(
+    page: Page, world: World
+) -> None:
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await open_signed_in(page, "lead@contoso.example", workspace_url(world.nc_id, "audit"))
+    heading = page.get_by_role("heading", name="Audit trail", level=2)
+    await expect(heading).to_be_visible()
+
+    # a compact header: the section starts within the first half of the screen
+    box = await heading.bounding_box()
+    assert box is not None and box["y"] < 400, box
+    # the tabs scroll sideways, the current one brought into view
+    tabs = page.get_by_role("navigation", name="Workspace sections").get_by_role("link")
+    current = page.get_by_role("navigation", name="Workspace sections").locator(
+        '[aria-current="page"]'
+    )
+    assert await _within_screen(current)
+    # and Tab reaches every one, each scrolled into view as it gets focus
+    await tabs.first.focus()
+    count = await tabs.count()
+    assert count >= 12
+    for index in range(count):
+        link = tabs.nth(index)
+        await expect(link).to_be_focused()
+        assert await _within_screen(link), await link.inner_text()
+        await page.keyboard.press("Tab")
+
+
+async def _within_screen(link: Locator) -> bool:
+    box = await link.bounding_box()
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390

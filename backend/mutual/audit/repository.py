@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, insert, select, text
@@ -57,20 +58,41 @@ def _as_seen(row: Any) -> SeenEvent:
     return SeenEvent(event=row[0], seq=row[1], prev_hash=row[2], hash=row[3])
 
 
+@dataclass(frozen=True)
+class TrailFilter:
+    """Which events of a side's view to list; None (or empty) leaves a criterion out."""
+
+    object_types: tuple[str, ...] = ()
+    object_id: uuid.UUID | None = None
+    actor_party_id: uuid.UUID | None = None
+    actor_user_id: uuid.UUID | None = None
+    created_from: datetime | None = None  # inclusive
+    created_before: datetime | None = None  # exclusive
+
+
 async def trail(
     session: AsyncSession,
     partnership_id: uuid.UUID,
     page: PageRequest,
     *,
     viewer_party_id: uuid.UUID,
-    object_type: str | None = None,
-    object_id: uuid.UUID | None = None,
+    where: TrailFilter = TrailFilter(),  # frozen: a safe default
 ) -> Page[SeenEvent]:
+    """One statement for a page and its total (the filters are plain conditions, whatever
+    they are)."""
     stmt = _seen(partnership_id, viewer_party_id)
-    if object_type is not None:
-        stmt = stmt.where(col(AuditEvent.object_type) == object_type)
-    if object_id is not None:
-        stmt = stmt.where(col(AuditEvent.object_id) == object_id)
+    if where.object_types:
+        stmt = stmt.where(col(AuditEvent.object_type).in_(where.object_types))
+    if where.object_id is not None:
+        stmt = stmt.where(col(AuditEvent.object_id) == where.object_id)
+    if where.actor_party_id is not None:
+        stmt = stmt.where(col(AuditEvent.actor_party_id) == where.actor_party_id)
+    if where.actor_user_id is not None:
+        stmt = stmt.where(col(AuditEvent.actor_user_id) == where.actor_user_id)
+    if where.created_from is not None:
+        stmt = stmt.where(col(AuditEvent.created_at) >= where.created_from)
+    if where.created_before is not None:
+        stmt = stmt.where(col(AuditEvent.created_at) < where.created_before)
     stmt = stmt.order_by(col(AuditLink.seq).desc())
     rows = await paginate(session, stmt, page, scalar=False)
     return Page(items=[_as_seen(row) for row in rows.items], offset=rows.offset, total=rows.total)

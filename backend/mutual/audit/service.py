@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -13,7 +14,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mutual.audit import repository
-from mutual.audit.repository import SeenEvent
+from mutual.audit.labels import KINDS
+from mutual.audit.repository import SeenEvent, TrailFilter
+from mutual.kit.errors import Invalid, NotFound
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.records import OwnedRecord, Visibility
 from mutual.kit.request import current_request_id
@@ -73,6 +76,46 @@ async def record(
     )
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    """A moment with its time zone; one given without is read as UTC (the API's timestamps)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def trail_filter(
+    workspace: Workspace,
+    *,
+    object_types: Sequence[str] = (),
+    actor_party_id: uuid.UUID | None = None,
+    actor_user_id: uuid.UUID | None = None,
+    created_from: datetime | None = None,
+    created_before: datetime | None = None,
+) -> TrailFilter:
+    """The trail's filter, checked: known object types, a side of this partnership, and a
+    period that ends after it starts."""
+    types = tuple(dict.fromkeys(object_types))
+    unknown = [t for t in types if t not in KINDS]
+    if unknown:
+        raise Invalid(
+            f"No event names an object of type {', '.join(unknown)}; "
+            f"the types are {', '.join(sorted(KINDS))}.",
+            field="filter.objectTypes",
+        )
+    if actor_party_id is not None and all(p.id != actor_party_id for p in workspace.parties):
+        raise NotFound("side of this partnership", field="filter.partyId")
+    start, end = _utc(created_from), _utc(created_before)
+    if start is not None and end is not None and end <= start:
+        raise Invalid("createdBefore must come after createdFrom.", field="filter.createdBefore")
+    return TrailFilter(
+        object_types=types,
+        actor_party_id=actor_party_id,
+        actor_user_id=actor_user_id,
+        created_from=start,
+        created_before=end,
+    )
+
+
 async def trail(
     session: AsyncSession,
     *,
@@ -80,16 +123,17 @@ async def trail(
     page: PageRequest,
     object_type: str | None = None,
     object_id: uuid.UUID | None = None,
+    where: TrailFilter | None = None,
 ) -> Page[SeenEvent]:
     """The events this side may see (SHARED ones and its own INTERNAL ones), as its view
-    numbers and chains them (not only by RLS: the view holds just those)."""
+    numbers and chains them (not only by RLS: the view holds just those), filtered."""
+    where = where or TrailFilter()
+    if object_type is not None:
+        where = dataclasses.replace(where, object_types=(object_type,))
+    if object_id is not None:
+        where = dataclasses.replace(where, object_id=object_id)
     return await repository.trail(
-        session,
-        workspace.id,
-        page,
-        viewer_party_id=workspace.own_party.id,
-        object_type=object_type,
-        object_id=object_id,
+        session, workspace.id, page, viewer_party_id=workspace.own_party.id, where=where
     )
 
 

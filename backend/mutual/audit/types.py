@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 
 import strawberry
@@ -9,12 +10,16 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from mutual.audit import models
+from mutual.audit.loaders import LabelKey, audit_loaders
 from mutual.audit.repository import SeenEvent
 from mutual.audit.service import ChainVerification
-from mutual.graphql.context import Context
+from mutual.graphql.context import Context, operation_context
+from mutual.graphql.ids import to_global_id
+from mutual.graphql.loaders import now_or_later, shaped
 from mutual.graphql.node import Node
+from mutual.kit.labels import Label
 from mutual.tenancy.loaders import tenancy_loaders
-from mutual.tenancy.types import Party, User
+from mutual.tenancy.types import Party, User, party_of
 from mutual.tenancy.workspace import Workspace
 
 
@@ -36,6 +41,35 @@ class AuditEvent(Node):
     )
     event: strawberry.Private[models.AuditEvent]
     workspace: strawberry.Private[Workspace]
+
+    @property
+    def label_key(self) -> LabelKey:
+        workspace = self.workspace
+        return (workspace.id, workspace.own_party.id, self.object_type, self.event.object_id)
+
+    def _label(self) -> Label | Awaitable[Label | None] | None:
+        # At hand when the trail prefetched its page's titles (no task per event).
+        return now_or_later(audit_loaders(operation_context()).label, self.label_key)
+
+    @strawberry.field(
+        description="The changed object's title as it is now (a milestone's or commitment's "
+        "title, a KPI's name, a member's name), if your side may read it; null once it is "
+        "gone, or when it is the other side's internal record."
+    )
+    def object_title(self) -> str | None:
+        return shaped(self._label(), lambda label: label.title if label else None)
+
+    @strawberry.field(
+        description="The global ID of the record to open for this event (a measurement's is "
+        "its KPI), while objectTitle is known."
+    )
+    def subject_id(self) -> strawberry.ID | None:
+        return shaped(
+            self._label(),
+            lambda label: strawberry.ID(to_global_id(label.subject_type, label.subject_id))
+            if label
+            else None,
+        )
 
     @classmethod
     def from_model(cls, seen: SeenEvent, workspace: Workspace) -> AuditEvent:
@@ -65,10 +99,12 @@ class AuditEvent(Node):
         return User.from_model(user) if user else None
 
     @strawberry.field
-    async def actor_party(self, info: Info[Context, None]) -> Party | None:
-        parties = await tenancy_loaders(info.context).parties.load(self.workspace.id)
-        party = next((p for p in parties if p.id == self.event.actor_party_id), None)
-        return Party.from_model(party, self.workspace) if party else None
+    def actor_party(self) -> Party | None:
+        # Both sides come with the workspace: a plain read, no statement per event.
+        party_id = self.event.actor_party_id
+        if party_id is None or all(p.id != party_id for p in self.workspace.parties):
+            return None
+        return party_of(self.workspace, party_id)
 
 
 @strawberry.type

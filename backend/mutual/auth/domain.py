@@ -3,6 +3,7 @@
 from mutual.auth import (
     demo,
     queries,  # noqa: F401  (registers the node resolver)
+    repository,
 )
 from mutual.auth.mutations import AuthMutation
 from mutual.auth.partnership import PartnershipFields
@@ -17,5 +18,6 @@ DOMAIN = Domain(
     node_types=(ApiToken,),
     event_kinds={"ApiToken": "ApiToken"},
     tasks=(DELETE_EXPIRED_SESSIONS,),
+    labels={"ApiToken": repository.api_token_labels},
     demo_world=demo.seed_world,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,8 @@ from mutual.auth.models import (
     UserSession,
 )
 from mutual.kit.identity import set_user_identity as set_user_identity
+from mutual.kit.labels import Label
+from mutual.kit.repository import read_rows
 from mutual.tenancy.models import Organization, OrgRole, User
 
 # Authentication and identity in one round trip: the row is only produced for a live session,
@@ -292,3 +295,18 @@ async def upsert_oidc_provider(
         .returning(OidcProvider)
     )
     return (await session.execute(stmt)).scalar_one()
+
+
+async def api_token_labels(
+    session: AsyncSession,
+    partnership_id: uuid.UUID,
+    viewer_party_id: uuid.UUID,
+    ids: Sequence[uuid.UUID],
+) -> dict[uuid.UUID, Label]:
+    """The names of the viewer's side's own tokens (a side's tokens are its own business)."""
+    stmt = select(col(ApiToken.id), col(ApiToken.name)).where(
+        col(ApiToken.partnership_id) == partnership_id,
+        col(ApiToken.party_id) == viewer_party_id,
+        col(ApiToken.id).in_(ids),
+    )
+    return {r[0]: Label(r[1], "ApiToken", r[0]) for r in await read_rows(session, stmt)}

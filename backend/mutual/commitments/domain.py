@@ -1,6 +1,6 @@
 """Commitments each side makes, and whether they were kept."""
 
-from mutual.commitments import demo
+from mutual.commitments import demo, repository
 from mutual.commitments.models import Commitment as CommitmentRecord
 from mutual.commitments.mutations import CommitmentMutation
 from mutual.commitments.ontime import on_time_kpis
@@ -19,6 +19,7 @@ DOMAIN = Domain(
     builtin_kpis=(on_time_kpis,),
     search=(SearchSource("Commitment", CommitmentRecord),),
     waiting=(waiting_on_side,),
+    labels={"Commitment": repository.commitment_labels},
     demo_story=demo.seed_story,
     demo_after=("roadmap", "kpis"),
 )

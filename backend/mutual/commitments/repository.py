@@ -22,9 +22,10 @@ from mutual.commitments.models import (
     CommitmentStatus,
     CommitmentTransition,
 )
+from mutual.kit.labels import Label
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.repository import columns_of, paginate, read_only, read_rows
-from mutual.kit.visibility import PARTNERSHIP, VIEWER_PARTY, readable_bound
+from mutual.kit.visibility import PARTNERSHIP, VIEWER_PARTY, readable, readable_bound
 
 
 class CommitmentOrder(enum.StrEnum):
@@ -329,3 +330,17 @@ async def awaiting_answer(
 ) -> list[Commitment]:
     params = {PARTNERSHIP: partnership_id, VIEWER_PARTY: viewer_party_id}
     return read_only(Commitment, await read_rows(session, _AWAITING, params))
+
+
+async def commitment_labels(
+    session: AsyncSession,
+    partnership_id: uuid.UUID,
+    viewer_party_id: uuid.UUID,
+    ids: Sequence[uuid.UUID],
+) -> dict[uuid.UUID, Label]:
+    """The titles of the commitments the viewer's side may read, for the audit trail."""
+    stmt = select(col(Commitment.id), col(Commitment.title)).where(
+        readable(Commitment, partnership_id=partnership_id, viewer_party_id=viewer_party_id),
+        col(Commitment.id).in_(ids),
+    )
+    return {r[0]: Label(r[1], "Commitment", r[0]) for r in await read_rows(session, stmt)}

@@ -37,6 +37,8 @@ class Domain:
     waiting: Sequence[Callable[[Any, Any], Awaitable[Sequence[Any]]]] = ()
     # The domain's kinds of deferred and periodic jobs (kit/jobs.py), run by every worker.
     tasks: Sequence[Task] = ()
+    # The titles its audit events show, by object type (kit/labels.py; the audit gathers them).
+    labels: Mapping[str, Callable[..., Awaitable[Mapping[Any, Any]]]] = field(default_factory=dict)
     demo_world: DemoStep | None = None  # the minimal world every test starts from
     demo_story: DemoStep | None = None  # the recovery story of `mutual serve`
     # Domains whose demo parts must run before this one's (what they made, it links to).

@@ -1,7 +1,7 @@
 """KPIs with baselines and targets, and their measurements."""
 
 from mutual.kit.domain import Domain
-from mutual.kpis import demo
+from mutual.kpis import demo, repository
 from mutual.kpis.mutations import KpiMutation
 from mutual.kpis.partnership import PartnershipFields
 from mutual.kpis.types import Kpi
@@ -12,5 +12,6 @@ DOMAIN = Domain(
     partnership=PartnershipFields,
     node_types=(Kpi,),
     event_kinds={"Kpi": "Kpi", "KpiMeasurement": "Kpi"},
+    labels={"Kpi": repository.kpi_labels, "KpiMeasurement": repository.measurement_labels},
     demo_story=demo.seed_story,
 )

@@ -14,7 +14,9 @@ from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from mutual.kit.labels import Label
 from mutual.kit.repository import columns_of, read_only, read_rows
+from mutual.kit.visibility import readable
 from mutual.kpis.models import Kpi, KpiMeasurement, KpiMeasurementRevision, LatestMeasurement
 
 # Built once: read on every KPI list.
@@ -173,3 +175,42 @@ async def revisions_of(
         .order_by(col(KpiMeasurementRevision.replaced_at))
     )
     return list((await session.execute(stmt)).scalars().all())
+
+
+async def kpi_labels(
+    session: AsyncSession,
+    partnership_id: uuid.UUID,
+    viewer_party_id: uuid.UUID,
+    ids: Sequence[uuid.UUID],
+) -> dict[uuid.UUID, Label]:
+    """The names of the KPIs the viewer's side may read, for the audit trail."""
+    stmt = select(col(Kpi.id), col(Kpi.name)).where(
+        readable(Kpi, partnership_id=partnership_id, viewer_party_id=viewer_party_id),
+        col(Kpi.id).in_(ids),
+    )
+    return {r[0]: Label(r[1], "Kpi", r[0]) for r in await read_rows(session, stmt)}
+
+
+async def measurement_labels(
+    session: AsyncSession,
+    partnership_id: uuid.UUID,
+    viewer_party_id: uuid.UUID,
+    ids: Sequence[uuid.UUID],
+) -> dict[uuid.UUID, Label]:
+    """A measurement the viewer's side may read, named by its KPI (which opens for it)."""
+    stmt = (
+        select(col(KpiMeasurement.id), col(Kpi.id), col(Kpi.name))
+        .join(
+            Kpi,
+            (col(Kpi.partnership_id) == col(KpiMeasurement.partnership_id))
+            & (col(Kpi.id) == col(KpiMeasurement.kpi_id)),
+        )
+        .where(
+            readable(
+                KpiMeasurement, partnership_id=partnership_id, viewer_party_id=viewer_party_id
+            ),
+            readable(Kpi, partnership_id=partnership_id, viewer_party_id=viewer_party_id),
+            col(KpiMeasurement.id).in_(ids),
+        )
+    )
+    return {r[0]: Label(r[2], "Kpi", r[1]) for r in await read_rows(session, stmt)}

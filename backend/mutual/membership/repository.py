@@ -11,11 +11,13 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from mutual.kit.labels import Label
 from mutual.kit.pagination import Page, PageRequest
-from mutual.kit.repository import paginate
+from mutual.kit.repository import paginate, read_rows
 from mutual.tenancy.models import (
     Invitation,
     InvitationStatus,
+    Organization,
     Partnership,
     PartnershipStatus,
     Party,
@@ -215,3 +217,41 @@ async def close_invitation(
         .returning(Invitation)
     )
     return (await session.execute(stmt, execution_options={"populate_existing": True})).scalar_one()
+
+
+async def member_labels(
+    session: AsyncSession,
+    partnership_id: uuid.UUID,
+    viewer_party_id: uuid.UUID,
+    ids: Sequence[uuid.UUID],
+) -> dict[uuid.UUID, Label]:
+    """Members by their person's name (both sides see every member), for the audit trail."""
+    stmt = (
+        select(col(WorkspaceMember.id), col(User.display_name))
+        .join(User, col(User.id) == col(WorkspaceMember.user_id))
+        .where(
+            col(WorkspaceMember.partnership_id) == partnership_id,
+            col(WorkspaceMember.id).in_(ids),
+        )
+    )
+    return {
+        r[0]: Label(r[1], "WorkspaceMember", r[0]) for r in await read_rows(session, stmt)
+    }
+
+
+async def invitation_labels(
+    session: AsyncSession,
+    partnership_id: uuid.UUID,
+    viewer_party_id: uuid.UUID,
+    ids: Sequence[uuid.UUID],
+) -> dict[uuid.UUID, Label]:
+    """An invitation by the organization it invited, for the audit trail."""
+    stmt = (
+        select(col(Invitation.id), col(Organization.name))
+        .join(Organization, col(Organization.id) == col(Invitation.invitee_organization_id))
+        .where(col(Invitation.partnership_id) == partnership_id, col(Invitation.id).in_(ids))
+    )
+    return {
+        r[0]: Label(f"Invitation of {r[1]}", "Invitation", r[0])
+        for r in await read_rows(session, stmt)
+    }

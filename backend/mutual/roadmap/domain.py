@@ -2,7 +2,7 @@
 
 from mutual.kit.domain import Domain
 from mutual.kit.search import SearchSource
-from mutual.roadmap import demo
+from mutual.roadmap import demo, repository
 from mutual.roadmap.models import Milestone as MilestoneRecord
 from mutual.roadmap.mutations import RoadmapMutation
 from mutual.roadmap.partnership import PartnershipFields
@@ -15,5 +15,6 @@ DOMAIN = Domain(
     node_types=(Milestone,),
     event_kinds={"Milestone": "Milestone"},
     search=(SearchSource("Milestone", MilestoneRecord),),
+    labels={"Milestone": repository.milestone_labels},
     demo_story=demo.seed_story,
 )

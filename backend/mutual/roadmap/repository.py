@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Numeric, cast, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from mutual.kit.labels import Label
 from mutual.kit.repository import columns_of, read_only, read_rows
 from mutual.kit.visibility import PARTNERSHIP, VIEWER_PARTY, readable, readable_bound
 from mutual.roadmap.models import Milestone
@@ -66,3 +67,17 @@ async def phase_keys(
 async def insert_milestone(session: AsyncSession, **values: Any) -> Milestone:
     stmt = insert(Milestone).values(**values).returning(Milestone)
     return (await session.execute(stmt)).scalar_one()
+
+
+async def milestone_labels(
+    session: AsyncSession,
+    partnership_id: uuid.UUID,
+    viewer_party_id: uuid.UUID,
+    ids: Sequence[uuid.UUID],
+) -> dict[uuid.UUID, Label]:
+    """The titles of the milestones the viewer's side may read, for the audit trail."""
+    stmt = select(col(Milestone.id), col(Milestone.title)).where(
+        readable(Milestone, partnership_id=partnership_id, viewer_party_id=viewer_party_id),
+        col(Milestone.id).in_(ids),
+    )
+    return {r[0]: Label(r[1], "Milestone", r[0]) for r in await read_rows(session, stmt)}

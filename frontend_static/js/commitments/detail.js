@@ -7,6 +7,7 @@ import { partnershipHref } from '../pages/partnerships.js';
 import { kpiHref } from '../kpis/links.js';
 import { milestoneHref } from '../roadmap/links.js';
 import { InternalBadge, SideChip, StatusBadge } from '../ui/badges.js';
+import { ReadOnlyNote } from '../ui/access.js';
 import { Facts } from '../ui/facts.js';
 import { html, useEffect, useState } from '../ui/html.js';
 import { useFocus, useLiveChange, useSectionLoad } from '../ui/hooks.js';
@@ -60,7 +61,10 @@ export function CommitmentPage({ args, commitmentId }) {
     if (steps.busy.current) return;
     if (!events.some((e) => e.resync || e.objectId === commitmentId || e.objectType === 'CommitmentEvidence')) return;
     await load();
-    if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just changed this commitment; it is up to date.`);
+    if (byOtherSide(events)) {
+      setStatus(null);
+      notice.show(`${partnerName(partnership)} just changed this commitment; it is up to date.`);
+    }
   });
 
   const back = partnershipHref(partnership.id, 'commitments');
@@ -71,7 +75,7 @@ export function CommitmentPage({ args, commitmentId }) {
     body = html`<${Empty} title="Commitment not found" text="It may not exist, or it is the other side’s internal commitment.">
       <a class="button" href=${back}>Back to the commitments</a>
     <//>`;
-  } else body = html`<${Commitment} c=${c} partnershipId=${partnership.id} steps=${steps} />`;
+  } else body = html`<${Commitment} c=${c} partnership=${partnership} steps=${steps} />`;
 
   return html`<div ref=${root}>
     <p class="back-link"><a href=${back}>← Back to the commitments</a></p>
@@ -82,7 +86,8 @@ export function CommitmentPage({ args, commitmentId }) {
   </div>`;
 }
 
-function Commitment({ c, partnershipId, steps }) {
+function Commitment({ c, partnership, steps }) {
+  const partnershipId = partnership.id;
   const facts = [
     ['Accountable side', html`<${SideChip} party=${c.ownerParty} />`],
     ['Proposed by', html`<${SideChip} party=${c.proposedByParty} />`],
@@ -110,6 +115,7 @@ function Commitment({ c, partnershipId, steps }) {
     <${ActionButtons} c=${c} titleId=${TITLE_ID} label="Actions" className="cm-actions cm-actions-detail" small=${false}
       keyOf=${(action) => `act-${action}`} acting=${steps.acting} onAction=${steps.onAction} />
     <div class="cm-form-host">${steps.formOf(c)}</div>
+    <${ReadOnlyNote} partnership=${partnership} doing="accept, deliver, confirm or dispute commitments" />
     <${EvidenceAndDueDates} c=${c} />
     <${History} c=${c} />`;
 }

@@ -1,7 +1,7 @@
 // Commitment forms: proposing one, and the input some lifecycle steps need.
 
 import {
-  addDaysIso, isIsoDay, mutate, ownParty, sideOptions, todayIso,
+  addDaysIso, formatDay, isIsoDay, mutate, ownParty, sideOptions, todayIso, todayUtcIso,
 } from '../pages/common.js';
 import { Field, Select } from '../ui/field.js';
 import {
@@ -28,6 +28,13 @@ function headingOf(kind, c) {
 }
 
 const NO_EVIDENCE = { url: '', title: '', note: '' };
+
+const laterOf = (a, b) => (a > b ? a : b);
+
+/** A due date in the past is refused (by the server too: DUE_DATE_IN_PAST). */
+function pastMessage() {
+  return `A due date cannot be in the past: choose today (${formatDay(todayUtcIso())}, in UTC) or a later day.`;
+}
 
 /** The evidence rows with something in them, trimmed, with their place on screen. */
 function filledRows(values) {
@@ -72,12 +79,13 @@ const STEP_INPUT = {
     problems: () => [],
   },
   renegotiate: {
-    initial: (c) => ({ newDueDate: addDaysIso(c.dueDate, 14), reason: '' }),
+    initial: (c) => ({ newDueDate: laterOf(addDaysIso(c.dueDate, 14), addDaysIso(todayUtcIso(), 14)), reason: '' }),
     collect: (v) => ({ newDueDate: v.newDueDate, reason: v.reason.trim() }),
     problems(input, c) {
       const found = [];
       if (!isIsoDay(input.newDueDate)) found.push({ field: 'newDueDate', message: 'Choose the new due date.' });
       else if (input.newDueDate === c.dueDate) found.push({ field: 'newDueDate', message: 'Choose a date other than the current one.' });
+      else if (input.newDueDate < todayUtcIso()) found.push({ field: 'newDueDate', message: pastMessage() });
       if (!input.reason) found.push({ field: 'reason', message: 'Say why the date has to move.' });
       return found;
     },
@@ -159,7 +167,9 @@ export function ActionForm({ c, action, onSubmit, onCancel }) {
     fields = html`
       <p class="hint">Currently due <${Day} iso=${c.dueDate} />. The other side accepts the new date or keeps the current one; every date stays on record.</p>
       <div class="form-row">
-        <${Field} label="New due date" name="newDueDate"><input type="date" ...${bind('newDueDate')} /><//>
+        <${Field} label="New due date" name="newDueDate" hint="Today (UTC) or later.">
+          <input type="date" min=${todayUtcIso()} ...${bind('newDueDate')} />
+        <//>
         <${Field} label="Reason" name="reason"><textarea rows="2" maxlength="2000" ...${bind('reason')}></textarea><//>
       </div>`;
   } else {
@@ -207,6 +217,7 @@ export function ProposeForm({ partnership, ctx, choices, onCreated }) {
     const found = [];
     if (!values.title.trim()) found.push({ field: 'title', message: 'Say what will be delivered.' });
     if (!isIsoDay(values.dueDate)) found.push({ field: 'dueDate', message: 'Choose a due date.' });
+    else if (values.dueDate < todayUtcIso()) found.push({ field: 'dueDate', message: pastMessage() });
     if (values.visibility === 'INTERNAL' && values.ownerPartyId !== ownParty(partnership)?.id) {
       found.push({ field: 'visibility', message: 'An internal commitment is your side\'s own: choose your side as accountable.' });
     }
@@ -248,7 +259,9 @@ export function ProposeForm({ partnership, ctx, choices, onCreated }) {
       <input type="text" maxlength="200" autocomplete="off" ref=${title} ...${bind('title')} />
     <//>
     <div class="form-row">
-      <${Field} label="Due date" name="dueDate"><input type="date" ...${bind('dueDate')} /><//>
+      <${Field} label="Due date" name="dueDate" hint="Today (UTC) or later.">
+        <input type="date" min=${todayUtcIso()} ...${bind('dueDate')} />
+      <//>
       <${Field} label="Accountable side" name="ownerPartyId" hint="The side that delivers.">
         <${Select} options=${sideOptions(partnership)} ...${bind('ownerPartyId')} />
       <//>

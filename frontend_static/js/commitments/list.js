@@ -4,10 +4,10 @@
 import { byOtherSide } from '../live.js';
 import { gql } from '../api.js';
 import {
-  canEdit, isIsoDay, otherParty, ownParty, partnerName, statusName,
+  canEdit, dateProblem, isIsoDay, otherParty, ownParty, partnerName, statusName,
 } from '../pages/common.js';
 import { partnershipHref } from '../pages/partnerships.js';
-import { Field, Select } from '../ui/field.js';
+import { Field, FieldErrors, Select } from '../ui/field.js';
 import {
   html, useEffect, useRef, useState,
 } from '../ui/html.js';
@@ -15,6 +15,7 @@ import {
   byKey, useFocus, useLiveChange, useRequestCounter, useSectionLoad,
 } from '../ui/hooks.js';
 import { LiveNotice, Message, useLiveNotice } from '../ui/message.js';
+import { ReadOnlyNote } from '../ui/access.js';
 import { Pager } from '../ui/pager.js';
 import { Empty, Failed, Loading } from '../ui/states.js';
 import { CHOICES_QUERY, isCommitmentEvent, LIST_QUERY } from './api.js';
@@ -142,6 +143,18 @@ export function CommitmentList({ args }) {
   }
   // Filters apply as soon as they change.
   const setFilter = (name) => (event) => change({ filters: { ...query.current.filters, [name]: event.currentTarget.value }, page: FIRST });
+  // A typed date that does not exist leaves its control empty: say so, and keep the filter.
+  const [dateErrors, setDateErrors] = useState(() => new Map());
+  const checkDate = (name, filter) => (event) => {
+    const problem = dateProblem(event.currentTarget);
+    setDateErrors((errors) => {
+      const next = new Map(errors);
+      if (problem) next.set(name, problem);
+      else next.delete(name);
+      return next;
+    });
+    if (!problem && event.type === 'change') setFilter(filter)(event);
+  };
 
   async function loadChoices() {
     const isLatest = beginChoices();
@@ -181,7 +194,11 @@ export function CommitmentList({ args }) {
   useLiveChange(live, ctx, isCommitmentEvent, async (events) => {
     if (steps.busy.current) return;
     await load(query.current);
-    if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just changed a commitment; the list is up to date.`);
+    if (byOtherSide(events)) {
+      // A success banner spoke of the list before the partner's change.
+      setStatus(null);
+      notice.show(`${partnerName(partnership)} just changed a commitment; the list is up to date.`);
+    }
   });
   useLiveChange(live, ctx, (e) => e.objectType === 'Milestone' || e.objectType === 'Kpi', () => loadChoices());
 
@@ -233,6 +250,8 @@ export function CommitmentList({ args }) {
   }
   const milestoneOptions = [{ value: '', label: 'Any milestone' }, ...choices.milestones.map((m) => ({ value: m.id, label: m.title }))];
 
+  // The list is a plain block with its heading: a <section> would be a second landmark named
+  // like the workspace section around it.
   return html`<div ref=${root}>
     <p class="lede">What each side committed to and by when. The accountable side delivers with evidence; only the other side can confirm or dispute.</p>
     <${LiveNotice} notice=${notice.notice} />
@@ -242,29 +261,31 @@ export function CommitmentList({ args }) {
     </div>
     <div hidden=${!formOpen}>
       <${ProposeForm} partnership=${partnership} ctx=${ctx} choices=${choices} onCreated=${proposed} />
-    </div>` : null}
+    </div>` : html`<${ReadOnlyNote} partnership=${partnership} doing="propose, accept or deliver commitments" />`}
     <form class="filters" role="search" aria-label="Filter commitments" onSubmit=${(event) => {
       event.preventDefault();
       change({ filters: query.current.filters, page: FIRST });
-    }}>
+    }}><${FieldErrors.Provider} value=${dateErrors}>
       <${Field} label="Status"><${Select} name="status" options=${STATUS_FILTERS} value=${filters.status} onChange=${setFilter('status')} /><//>
       <${Field} label="Accountable side"><${Select} name="owner" options=${ownerOptions(partnership)} value=${filters.owner} onChange=${setFilter('owner')} /><//>
-      <${Field} label="Due from"><input type="date" name="dueFrom" value=${filters.from} onChange=${setFilter('from')} /><//>
-      <${Field} label="Due until"><input type="date" name="dueTo" value=${filters.to} onChange=${setFilter('to')} /><//>
+      <${Field} label="Due from" name="dueFrom"><input type="date" value=${filters.from}
+        onChange=${checkDate('dueFrom', 'from')} onBlur=${checkDate('dueFrom', 'from')} /><//>
+      <${Field} label="Due until" name="dueTo"><input type="date" value=${filters.to}
+        onChange=${checkDate('dueTo', 'to')} onBlur=${checkDate('dueTo', 'to')} /><//>
       <${Field} label="Milestone"><${Select} name="milestone" options=${milestoneOptions} value=${filters.milestone} onChange=${setFilter('milestone')} /><//>
       <${Field} label="Sort by"><${Select} name="sort" options=${SORTS} value=${filters.sort} onChange=${setFilter('sort')} /><//>
       <div class="field field-submit"><button type="button" class="button button-quiet" onClick=${reset}>Clear filters</button></div>
-    </form>
+    <//></form>
     <${Message} kind="success" messages=${status} />
     <${Message} kind="error" messages=${alert} />
-    <section aria-labelledby="commitment-list-heading">
+    <div class="list-body">
       <h3 class="sr-only" id="commitment-list-heading" tabindex="-1">Commitments</h3>
       <p class="result-count" aria-live="polite">${count}</p>
       <div aria-busy=${list.busy ? 'true' : 'false'}>${body}</div>
       <div>${connection ? html`<${Pager} label="Pages of commitments" pageInfo=${connection.pageInfo}
         onPrevious=${() => goTo({ last: PAGE_SIZE, before: connection.pageInfo.startCursor })}
         onNext=${() => goTo({ first: PAGE_SIZE, after: connection.pageInfo.endCursor })} />` : null}</div>
-    </section>
+    </div>
     <div><${Reliability} args=${args} /></div>
   </div>`;
 }

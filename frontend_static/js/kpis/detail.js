@@ -8,6 +8,7 @@ import {
 } from '../pages/common.js';
 import { partnershipHref } from '../pages/partnerships.js';
 import { InternalBadge, SideChip, StatusBadge } from '../ui/badges.js';
+import { ReadOnlyNote } from '../ui/access.js';
 import { Conflict } from '../ui/conflict.js';
 import { Facts } from '../ui/facts.js';
 import { Field } from '../ui/field.js';
@@ -49,6 +50,8 @@ export function KpiPage({ args, kpiId }) {
   const [state, load] = useSectionLoad(() => fetchKpi(kpiId, partnership), args);
   const notice = useLiveNotice();
   const [root] = useFocus();
+  // Bumped by each change of the other side: the forms' success messages go.
+  const [partnerChanges, setPartnerChanges] = useState(0);
   const kpi = state.data;
   const builtin = useRef(false);
   builtin.current = Boolean(kpi?.builtin);
@@ -64,7 +67,10 @@ export function KpiPage({ args, kpiId }) {
   const concernsThisKpi = (e) => e.subjectId === kpiId || (builtin.current && e.objectType === 'Commitment');
   useLiveChange(live, ctx, concernsThisKpi, async (events) => {
     await load();
-    if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just made a change; this KPI is up to date.`);
+    if (byOtherSide(events)) {
+      setPartnerChanges((n) => n + 1);
+      notice.show(`${partnerName(partnership)} just made a change; this KPI is up to date.`);
+    }
   });
 
   const back = partnershipHref(partnership.id, 'kpis');
@@ -80,8 +86,10 @@ export function KpiPage({ args, kpiId }) {
   } else {
     head = html`<${KpiSummary} kpi=${kpi} />`;
     forms = canReport(partnership, kpi)
-      ? html`<${OwnerForms} kpi=${kpi} partnership=${partnership} ctx=${ctx} reload=${load} />`
-      : html`<p class="note">${noteOf(kpi)}</p>`;
+      ? html`<${OwnerForms} kpi=${kpi} partnership=${partnership} ctx=${ctx} reload=${load} partnerChanges=${partnerChanges} />`
+      : html`<p class="note">${noteOf(kpi)}</p>
+        ${kpi.ownerParty.isOwn && !kpi.builtin
+          ? html`<${ReadOnlyNote} partnership=${partnership} doing="record measurements or edit the definition" />` : null}`;
     tail = html`<${Measurements} kpi=${kpi} canRecord=${canReport(partnership, kpi)} />`;
   }
 
@@ -205,8 +213,10 @@ function Measurements({ kpi, canRecord }) {
 }
 
 /** The record form and the definition form of the owner side. */
-function OwnerForms({ kpi, partnership, ctx, reload }) {
-  const record = useForm();
+function OwnerForms({
+  kpi, partnership, ctx, reload, partnerChanges,
+}) {
+  const record = useForm({ clearDoneOn: partnerChanges });
   const { values, bind, setAll } = useValues(() => ({ period: todayIso(), value: '', note: '' }));
   const valueInput = useRef(null);
   // The definition form, opened afresh (from the KPI as it is then) each time: its number is its key.

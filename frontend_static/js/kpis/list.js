@@ -14,6 +14,7 @@ import {
   byKey, useFocus, useLiveChange, useSectionLoad,
 } from '../ui/hooks.js';
 import { LiveNotice, Message, useLiveNotice } from '../ui/message.js';
+import { ReadOnlyNote } from '../ui/access.js';
 import { ProgressBar } from '../ui/progress.js';
 import { DomNode } from '../ui/slot.js';
 import { Empty, Failed, Loading } from '../ui/states.js';
@@ -38,7 +39,10 @@ export function KpiList({ args }) {
   }, []);
   useLiveChange(live, ctx, (e) => RELEVANT.has(e.objectType), async (events) => {
     await load();
-    if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just changed the KPIs; they are up to date.`);
+    if (byOtherSide(events)) {
+      setStatus(null);
+      notice.show(`${partnerName(partnership)} just changed the KPIs; they are up to date.`);
+    }
   });
 
   function toggleForm() {
@@ -59,6 +63,8 @@ export function KpiList({ args }) {
   else if (!list.data) body = html`<${Loading} text="Loading KPIs…" />`;
   else body = html`<${KpiGrid} kpis=${list.data} partnership=${partnership} editable=${editable} />`;
 
+  // The list is a plain block with its heading: a <section> would be a second landmark named
+  // like the workspace section around it.
   return html`<div ref=${root}>
     <p class="lede">Promises turned into numbers: each KPI has a baseline, a target and thresholds, and its measurements show whether the recovery is on track.</p>
     <${LiveNotice} notice=${notice.notice} />
@@ -66,12 +72,13 @@ export function KpiList({ args }) {
       <button type="button" class="button button-primary" aria-expanded=${String(formOpen)} aria-controls="define-kpi"
         onClick=${toggleForm}>Define a KPI</button>
     </div>
-    <div hidden=${!formOpen}><${DefineKpiForm} partnership=${partnership} ctx=${ctx} onCreated=${defined} /></div>` : null}
+    <div hidden=${!formOpen}><${DefineKpiForm} partnership=${partnership} ctx=${ctx} onCreated=${defined} /></div>`
+    : html`<${ReadOnlyNote} partnership=${partnership} doing="define KPIs or record their measurements" />`}
     <${Message} kind="success" messages=${status} />
-    <section aria-labelledby=${HEADING_ID}>
+    <div class="list-body">
       <h3 class="sr-only" id=${HEADING_ID}>KPIs</h3>
       <div aria-busy=${list.busy ? 'true' : 'false'}>${body}</div>
-    </section>
+    </div>
   </div>`;
 }
 

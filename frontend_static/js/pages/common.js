@@ -13,6 +13,20 @@ export function canEdit(partnership) {
   return EDIT_ROLES.has(partnership.viewerRole);
 }
 
+/**
+ * Why the viewer cannot do what the page offers editors (`doing`: "propose commitments"), and
+ * what to do about it; null for Leads and Editors.
+ */
+export function readOnlyReason(partnership, doing) {
+  if (canEdit(partnership)) return null;
+  const role = partnership.viewerRole;
+  if (role === 'VIEWER') return `You have view access: ask a Lead of your side to change your role if you need to ${doing}.`;
+  if (role === 'GOVERNANCE') {
+    return `Your role, Governance, reads this part of the workspace: ask a Lead of your side to change your role if you need to ${doing}.`;
+  }
+  return `You see this workspace as your organization's admin, not as a member: ask a Lead of your side to add you if you need to ${doing}.`;
+}
+
 export function ownParty(partnership) {
   return partnership.parties.find((p) => p.isOwn);
 }
@@ -25,6 +39,11 @@ export function otherParty(partnership) {
 export function sideName(party, { markOwn = false } = {}) {
   if (!party) return '';
   return markOwn && party.isOwn ? `${party.organization.name} (your side)` : party.organization.name;
+}
+
+/** "Contoso Retail's", "Northwind Components'": a name's possessive (a final s takes only '). */
+export function possessive(name) {
+  return /s$/i.test(name) ? `${name}'` : `${name}'s`;
 }
 
 // Dates without a time (due dates, target dates, periods) are calendar days: format them in UTC
@@ -58,6 +77,28 @@ export function todayIso() {
   const now = new Date();
   const pad = (n) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** Today in UTC, as YYYY-MM-DD: the server's today for due dates (DUE_DATE_IN_PAST). */
+export function todayUtcIso() {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * What is wrong with a date control's entry, or null: a date typed that does not exist or is
+ * not complete (the control then holds no value at all), or one outside its min/max.
+ */
+export function dateProblem(input) {
+  const { validity } = input;
+  if (validity.badInput) {
+    return 'This is not a full, real date: check the day, the month and the year (February has no 30th).';
+  }
+  if (validity.rangeUnderflow) {
+    const today = input.min === todayUtcIso() ? ' (today, in UTC)' : '';
+    return `Choose ${formatDay(input.min)}${today} or a later day.`;
+  }
+  if (validity.rangeOverflow) return `Choose ${formatDay(input.max)} or an earlier day.`;
+  return null;
 }
 
 export function addDaysIso(iso, days) {

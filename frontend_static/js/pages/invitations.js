@@ -91,7 +91,7 @@ export function renderInvitations(view, ctx) {
       h('h3', { class: 'card-title' }, name),
       h('p', {}, 'From ', h('strong', {}, invitation.inviterOrganization.name)),
       invitation.message ? h('blockquote', { class: 'invitation-message' }, invitation.message) : null,
-      h('p', { class: 'meta' }, 'Sent ', timeEl(invitation.createdAt, false), ' · expires ', timeEl(invitation.expiresAt, false)),
+      h('p', { class: 'meta' }, 'Sent ', timeEl(invitation.createdAt, false), ' · expires ', timeEl(invitation.expiresAt)),
       h('div', { class: 'button-row' }, accept, decline));
   }
 
@@ -100,7 +100,7 @@ export function renderInvitations(view, ctx) {
       h('h3', { class: 'card-title' }, invitation.partnershipName),
       h('p', {}, 'To ', h('strong', {}, invitation.inviteeOrganization.name)),
       invitation.message ? h('blockquote', { class: 'invitation-message' }, invitation.message) : null,
-      h('p', { class: 'meta' }, 'Sent ', timeEl(invitation.createdAt, false), ' · expires ', timeEl(invitation.expiresAt, false)));
+      h('p', { class: 'meta' }, 'Sent ', timeEl(invitation.createdAt, false), ' · expires ', timeEl(invitation.expiresAt)));
   }
 
   async function decide(invitation, accept, button, buttons) {

@@ -6,10 +6,12 @@ import { gql } from '../api.js';
 import { clear, h, loading } from '../dom.js';
 import { timeEl, titleCase } from '../format.js';
 import { byOtherSide, onLiveChange } from '../live.js';
-import { eventSummary } from './audit.js';
+import { EventSummary } from '../audit/event.js';
+import '../audit/api.js';
+import { element, html } from '../ui/html.js';
 import {
-  keepingFocus, liveNotice, otherParty, ownParty, partnerName, PHASES, statusBadge, statusName,
-  withUnit,
+  keepingFocus, liveNotice, otherParty, ownParty, partnerName, PHASES, possessive, statusBadge,
+  statusName, withUnit,
 } from './common.js';
 import { partnershipHref } from './partnerships.js';
 import { sectionError } from './section.js';
@@ -26,9 +28,10 @@ const OVERVIEW_QUERY = graphql`query PortalOverview($id: ID!, $open: [Commitment
     roadmap { phases { phase milestones { id status } } }
     open: commitments(first: 100, filter: { status: $open }) {
       totalCount
-      nodes { id status viewerActions }
+      nodes { id status }
     }
     kpis { id name unit status builtin evidence(trend: 1) { latestValue } }
+    waitingOnYourSide { objectId }
   }
 }`;
 
@@ -62,7 +65,7 @@ export function renderOverview(content, args) {
   function render(p) {
     clear(details,
       h('div', { class: 'overview-grid overview-grid-3' },
-        roadmapCard(p.roadmap), commitmentsCard(p.open), kpisCard(p.kpis)),
+        roadmapCard(p.roadmap), commitmentsCard(p.open, p.waitingOnYourSide), kpisCard(p.kpis)),
       h('div', { class: 'overview-grid' }, membersCard(p), activityCard(p)));
   }
 
@@ -91,10 +94,11 @@ export function renderOverview(content, args) {
       h('p', {}, h('a', { href: href('roadmap') }, 'Open the roadmap')));
   }
 
-  function commitmentsCard(open) {
+  function commitmentsCard(open, waitingItems) {
     const counts = new Map(OPEN_STATUSES.map((s) => [s, 0]));
     for (const c of open.nodes) counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
-    const waiting = open.nodes.filter((c) => c.viewerActions.length > 0).length;
+    // What waits for this side's answer, across the workspace (the "waiting on us" view).
+    const waiting = waitingItems.length;
     return h('section', { class: 'card ov-card', 'aria-labelledby': 'ov-commitments' },
       h('h3', { id: 'ov-commitments' }, 'Open commitments'),
       h('p', { class: 'big-number' }, String(open.totalCount)),
@@ -103,14 +107,18 @@ export function renderOverview(content, args) {
         : h('ul', { class: 'status-counts', 'aria-label': 'Open commitments by status' },
           OPEN_STATUSES.filter((s) => counts.get(s) > 0).map((s) => h('li', {},
             h('a', { href: `${href('commitments')}?status=${s}` }, statusBadge(s, 'cm'), ' ', String(counts.get(s)))))),
-      waiting > 0 ? h('p', { class: 'ov-waiting' }, `${waiting} ${waiting === 1 ? 'waits' : 'wait'} for your side to act.`) : null,
+      waiting > 0
+        ? h('p', { class: 'ov-waiting' }, h('a', { href: href('waiting') },
+          `${waiting} ${waiting === 1 ? 'waits' : 'wait'} for your side to act.`))
+        : h('p', { class: 'muted' }, 'Nothing waits for your side to act.'),
       h('p', {}, h('a', { href: href('commitments') }, 'Open the commitments')));
   }
 
   function kpisCard(kpis) {
     const counts = new Map(KPI_STATUSES.map((s) => [s, 0]));
     for (const k of kpis) counts.set(k.status, (counts.get(k.status) ?? 0) + 1);
-    const shown = kpis.filter((k) => !k.builtin).slice(0, 6);
+    // The list names every KPI the counts count (the built-in on-time ones too).
+    const shown = kpis;
     return h('section', { class: 'card ov-card', 'aria-labelledby': 'ov-kpis' },
       h('h3', { id: 'ov-kpis' }, 'KPI status'),
       kpis.length === 0
@@ -133,7 +141,7 @@ export function renderOverview(content, args) {
     return h('section', { class: 'card', 'aria-labelledby': 'ov-members' },
       h('h3', { id: 'ov-members' }, 'Members'),
       h('p', { class: 'big-number' }, String(p.everyone.totalCount)),
-      h('p', {}, `${p.ownSide.totalCount} on your side, ${theirs} on ${other?.organization.name ?? 'the partner'}'s side.`),
+      h('p', {}, `${p.ownSide.totalCount} on your side, ${theirs} on ${other ? possessive(other.organization.name) : "the partner's"} side.`),
       h('p', {}, h('a', { href: href('members') }, 'See all members')));
   }
 
@@ -143,7 +151,8 @@ export function renderOverview(content, args) {
       h('h3', { id: 'ov-activity' }, 'Recent activity'),
       events.length === 0
         ? h('p', { class: 'muted' }, 'Nothing has been recorded yet.')
-        : h('ul', { class: 'activity' }, events.map((e) => h('li', {}, eventSummary(e)))),
+        : h('ul', { class: 'activity' }, events.map((e) => h('li', {},
+          element(html`<${EventSummary} event=${e} partnershipId=${partnership.id} />`)))),
       h('p', {}, h('a', { href: href('audit') }, `Open the audit trail (${p.auditTrail.totalCount} events)`)));
   }
 

@@ -94,7 +94,7 @@ export function renderTokens(content, args) {
       h('td', { 'data-label': 'Name' }, token.name),
       h('td', { 'data-label': 'Scopes' }, scopeLabels(token.scopes)),
       h('td', { 'data-label': 'Created' }, timeEl(token.createdAt, false)),
-      h('td', { 'data-label': 'Expires' }, timeEl(token.expiresAt, false)),
+      h('td', { 'data-label': 'Expires' }, timeEl(token.expiresAt)),
       h('td', { 'data-label': 'Status' }, tokenStatus(token)),
       actions);
   }

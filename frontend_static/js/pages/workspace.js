@@ -85,6 +85,28 @@ function renderShell(view, ctx, partnership, section, fromCache, itemId) {
     liveIndicator.querySelector('.live-text').textContent = LIVE_TEXT[state] ?? state;
   });
 
+  const searchInput = h('input', {
+    type: 'search', name: 'q', id: 'ws-search-input', maxlength: '200', autocomplete: 'off',
+    placeholder: 'Milestones, commitments…',
+  });
+  const searchForm = h('form', { class: 'ws-search', role: 'search', 'aria-label': 'Search this workspace' },
+    h('label', { for: 'ws-search-input', class: 'sr-only' }, 'Search this workspace'),
+    searchInput,
+    h('button', { type: 'submit', class: 'button button-small' }, 'Search'));
+  searchForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = searchInput.value.trim();
+    ctx.navigate(`/p/${encodeURIComponent(partnership.id)}/search${text ? `?${new URLSearchParams({ q: text })}` : ''}`);
+  });
+  const navLinks = SECTIONS.filter((s) => s.inNav !== false).map((s) => h('li', {}, h('a', {
+    href: partnershipHref(partnership.id, s.slug === 'overview' ? null : s.slug),
+    'aria-current': s.slug === section.slug ? 'page' : null,
+    class: s.soon ? 'is-soon' : null,
+  }, s.name, s.soon
+    ? [h('span', { class: 'soon-tag', 'aria-hidden': 'true' }, 'soon'), srOnly('(not available yet)')]
+    : null)));
+  const nav = h('nav', { class: 'ws-nav', 'aria-label': 'Workspace sections' }, h('ul', {}, navLinks));
+
   view.append(
     h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('ol', {},
       h('li', {}, h('a', { href: '#/' }, 'Partnerships')),
@@ -100,17 +122,15 @@ function renderShell(view, ctx, partnership, section, fromCache, itemId) {
       h('div', { class: 'ws-meta-row' },
         h('p', { class: 'meta' }, 'Your role: ',
           h('strong', {}, partnership.viewerRole ? roleName(partnership.viewerRole) : 'Organization admin (not a member)')),
-        liveIndicator)),
-    h('div', { class: 'ws-body' },
-      h('nav', { class: 'ws-nav', 'aria-label': 'Workspace sections' }, h('ul', {},
-        SECTIONS.map((s) => h('li', {}, h('a', {
-          href: partnershipHref(partnership.id, s.slug === 'overview' ? null : s.slug),
-          'aria-current': s.slug === section.slug ? 'page' : null,
-          class: s.soon ? 'is-soon' : null,
-        }, s.name, s.soon
-          ? [h('span', { class: 'soon-tag', 'aria-hidden': 'true' }, 'soon'), srOnly('(not available yet)')]
-          : null))))),
-      content));
+        liveIndicator,
+        // The search view has a box of its own.
+        section.slug === 'search' ? null : searchForm)),
+    h('div', { class: 'ws-body' }, nav, content));
+  // On a narrow screen the sections scroll sideways: the current one is brought into view, and
+  // so is each one keyboard focus reaches (the browser alone leaves one half out of view).
+  const list = nav.querySelector('ul');
+  revealTab(list, nav.querySelector('[aria-current="page"]'));
+  list.addEventListener('focusin', (event) => revealTab(list, event.target.closest('a')));
 
   ctx.focus(section.slug === 'overview' ? title : sectionHeading);
   if (section.soon) {
@@ -119,6 +139,16 @@ function renderShell(view, ctx, partnership, section, fromCache, itemId) {
   } else {
     section.render(content, { partnership, ctx, fromCache, live, itemId });
   }
+}
+
+/** Scroll a sideways list of tabs (sideways only) so that a tab is wholly in view, centred. */
+function revealTab(list, tab) {
+  if (!tab || list.scrollWidth <= list.clientWidth) return;
+  // The list is the offset parent of its links (position: relative).
+  const start = tab.offsetLeft;
+  const end = start + tab.offsetWidth;
+  if (start >= list.scrollLeft && end <= list.scrollLeft + list.clientWidth) return;
+  list.scrollLeft = start - (list.clientWidth - tab.offsetWidth) / 2;
 }
 
 function partyCard(party, role) {

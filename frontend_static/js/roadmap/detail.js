@@ -7,6 +7,7 @@ import {
 } from '../pages/common.js';
 import { partnershipHref } from '../pages/partnerships.js';
 import { InternalBadge, SideChip, StatusBadge } from '../ui/badges.js';
+import { ReadOnlyNote } from '../ui/access.js';
 import { Conflict } from '../ui/conflict.js';
 import { ConfirmDialog } from '../ui/dialog.js';
 import { Facts } from '../ui/facts.js';
@@ -66,6 +67,8 @@ export function MilestonePage({ args, milestoneId }) {
   const [state, load] = useSectionLoad(() => fetchMilestone(milestoneId), args);
   const notice = useLiveNotice();
   const [root] = useFocus();
+  // Bumped by each change of the other side: the edit form's "Saved." goes.
+  const [partnerChanges, setPartnerChanges] = useState(0);
   // Whether the edit form holds unsaved changes (the form keeps this up to date).
   const dirty = useRef(false);
   const m = state.data;
@@ -82,6 +85,7 @@ export function MilestonePage({ args, milestoneId }) {
     const wasDirty = dirty.current;
     await load();
     if (!byOtherSide(events)) return;
+    setPartnerChanges((n) => n + 1);
     notice.show(wasDirty
       ? `${partnerName(partnership)} just changed this milestone. Your unsaved edits are kept; saving will show both versions.`
       : `${partnerName(partnership)} just changed this milestone; it is up to date.`, { sticky: wasDirty });
@@ -95,7 +99,10 @@ export function MilestonePage({ args, milestoneId }) {
     body = html`<${Empty} title="Milestone not found" text="It may have been removed, or it belongs to the other side only.">
       <a class="button" href=${back}>Back to the roadmap</a>
     <//>`;
-  } else body = html`<${Milestone} m=${m} partnership=${partnership} ctx=${ctx} reload=${load} dirty=${dirty} />`;
+  } else {
+    body = html`<${Milestone} m=${m} partnership=${partnership} ctx=${ctx} reload=${load} dirty=${dirty}
+      partnerChanges=${partnerChanges} />`;
+  }
 
   return html`<div ref=${root}>
     <p class="back-link"><a href=${back}>← Back to the roadmap</a></p>
@@ -104,7 +111,9 @@ export function MilestonePage({ args, milestoneId }) {
   </div>`;
 }
 
-function Milestone({ m, partnership, ctx, reload, dirty }) {
+function Milestone({
+  m, partnership, ctx, reload, dirty, partnerChanges,
+}) {
   const showValue = useMemo(() => valueNames(partnership), [partnership]);
   const facts = [
     ['Status', html`<${StatusBadge} status=${m.status} prefix="ms" />`],
@@ -125,8 +134,8 @@ function Milestone({ m, partnership, ctx, reload, dirty }) {
       : html`<p class="muted">No description.</p>`}
     ${canEdit(partnership)
       ? html`<${EditMilestone} key=${m.id} m=${m} partnership=${partnership} ctx=${ctx} reload=${reload}
-          dirty=${dirty} showValue=${showValue} />`
-      : null}
+          dirty=${dirty} showValue=${showValue} partnerChanges=${partnerChanges} />`
+      : html`<${ReadOnlyNote} partnership=${partnership} doing="edit or drop milestones" />`}
     <${MilestoneHistory} history=${m.history} showValue=${showValue} />`;
 }
 
@@ -159,8 +168,10 @@ const valuesOf = (record) => read(controlsOf(record));
  * edit is kept aside (saving then meets a conflict that shows both); with nothing edited, the
  * form takes the new values, keeping its messages and focus.
  */
-function EditMilestone({ m, partnership, ctx, reload, dirty, showValue }) {
-  const form = useForm();
+function EditMilestone({
+  m, partnership, ctx, reload, dirty, showValue, partnerChanges,
+}) {
+  const form = useForm({ clearDoneOn: partnerChanges });
   const { values, bind, setAll } = useValues(() => controlsOf(m));
   const [base, setBase] = useState(m);
   const [current, setCurrent] = useState(m);

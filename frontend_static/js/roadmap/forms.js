@@ -19,8 +19,10 @@ export const VISIBILITY_OPTIONS = [
 const PHASE_OPTIONS = PHASES.map((p) => ({ value: p.value, label: `${p.name} (${p.term.toLowerCase()})` }));
 
 /** The new-milestone form; onCreated(milestone) runs once the milestone exists. */
-export function NewMilestoneForm({ partnership, ctx, onCreated }) {
-  const form = useForm();
+export function NewMilestoneForm({
+  partnership, ctx, partnerChanges, onCreated,
+}) {
+  const form = useForm({ clearDoneOn: partnerChanges });
   const { values, bind, setAll } = useValues(() => ({
     title: '', phase: 'STABILIZE', status: 'PLANNED', targetDate: '',
     ownerPartyId: ownParty(partnership)?.id, visibility: 'SHARED', description: '',

@@ -8,6 +8,7 @@ import {
   canEdit, formatDay, mutate, partnerName, phaseName, PHASES, statusName,
 } from '../pages/common.js';
 import { InternalBadge, SideChip, StatusBadge } from '../ui/badges.js';
+import { ReadOnlyNote } from '../ui/access.js';
 import { Conflict } from '../ui/conflict.js';
 import {
   html, useEffect, useRef, useState,
@@ -67,6 +68,8 @@ export function RoadmapBoard({ args }) {
   const announceTimer = useRef(null);
   const notice = useLiveNotice();
   const [root, focusLater] = useFocus();
+  // Bumped by each change of the other side: the new-milestone form's success message goes.
+  const [partnerChanges, setPartnerChanges] = useState(0);
 
   useEffect(() => {
     load();
@@ -76,7 +79,10 @@ export function RoadmapBoard({ args }) {
   useLiveChange(live, ctx, isMilestoneEvent, async (events) => {
     if (busyMoving.current) return;
     await load();
-    if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just changed the roadmap; it is up to date.`);
+    if (byOtherSide(events)) {
+      setPartnerChanges((n) => n + 1);
+      notice.show(`${partnerName(partnership)} just changed the roadmap; it is up to date.`);
+    }
   });
 
   function announce(text) {
@@ -234,7 +240,7 @@ export function RoadmapBoard({ args }) {
       </div>
     </div>
     ${editable ? html`<div hidden=${!formOpen}>
-      <${NewMilestoneForm} partnership=${partnership} ctx=${ctx} onCreated=${async (created) => {
+      <${NewMilestoneForm} partnership=${partnership} ctx=${ctx} partnerChanges=${partnerChanges} onCreated=${async (created) => {
         await load();
         announce(`Milestone “${created.title}” added to ${phaseName(created.phase)}.`);
       }} />
@@ -252,7 +258,8 @@ export function RoadmapBoard({ args }) {
       }} />` : null}
     ${editable
       ? html`<p class="hint board-hint" id=${HINT_ID}>To move a card, drag it, or focus its title and press Alt + ↑/↓ to reorder it within a phase and Alt + ←/→ to move it to another phase.</p>`
-      : html`<p class="note">You can read the roadmap; Leads and Editors change it.</p>`}
+      : html`<${ReadOnlyNote} partnership=${partnership} doing="add or move milestones"
+          prefix="You can read the roadmap; Leads and Editors change it." />`}
     <div class="board" aria-busy=${board.busy || moving ? 'true' : 'false'}>${content}</div>
     <div class="sr-only" aria-live="polite" aria-atomic="true" id="board-announcer">${announcement}</div>
   </div>`;

@@ -2,9 +2,10 @@
 // GraphQL userErrors next to their fields (ui/field.js Field) and the others in its summary.
 
 import {
-  createContext, html, useCallback, useContext, useLayoutEffect, useMemo, useRef, useState,
+  createContext, html, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState,
 } from './html.js';
 import { FieldErrors } from './field.js';
+import { dateProblem } from '../pages/common.js';
 import { Message } from './message.js';
 
 const Busy = createContext(false);
@@ -28,10 +29,21 @@ function asErrors(errors) {
  *     to sign-in). A second run while one is on its way does nothing.
  *   fail(errors): show errors ({field, message} or strings); the first invalid field gets focus.
  *   succeed(text): show a success message.  clear(): neither.
+ * clearDoneOn: a value whose change takes the success message away (see below).
  */
-export function useForm() {
+export function useForm({ clearDoneOn } = {}) {
   const [state, setState] = useState({ errors: [], done: null, busy: false, failures: 0 });
   const sending = useRef(false);
+  // A success message is of the record as it was: when the page shows it changed (a live
+  // change by the other side bumps clearDoneOn), the message goes.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    setState((s) => (s.done ? { ...s, done: null } : s));
+  }, [clearDoneOn]);
   const actions = useMemo(() => {
     const fail = (errors) => setState((s) => ({ ...s, errors: asErrors(errors), done: null, failures: s.failures + 1 }));
     return {
@@ -62,7 +74,8 @@ export function useForm() {
 /**
  * A form with a heading (it names the form), its error summary and, with `withDone`, its
  * success message, then the children. Errors whose field names a control of the form show under
- * that control; the rest in the summary. onSubmit() runs on submit (the page does not reload).
+ * that control; the rest in the summary. onSubmit() runs on submit (the page does not reload),
+ * unless a date control holds a date that does not exist or lies outside its min/max.
  * formRef, when given, receives the <form> element.
  */
 export function Form({
@@ -80,6 +93,14 @@ export function Form({
   }, [form.failures]);
   const submit = (event) => {
     event.preventDefault();
+    // A date typed that does not exist leaves its control empty: refuse it here, where the
+    // control still knows, rather than send "no date".
+    const dates = [...ref.current.querySelectorAll('input[type="date"]')];
+    const wrong = dates.map((input) => ({ field: input.name, message: dateProblem(input) })).filter((p) => p.message);
+    if (wrong.length) {
+      form.fail(wrong);
+      return;
+    }
     onSubmit();
   };
   return html`<form ref=${ref} id=${id} class=${className} novalidate aria-labelledby=${headingId}

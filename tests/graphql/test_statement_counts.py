@@ -134,5 +134,5 @@ async def test_the_audit_trail_does_not_grow_with_the_events(
     # both leads act in the trail; their users come in one batched statement
     actors = {n["actor"]["email"] for n in nodes}
     assert actors == {"lead@contoso.example", "lead@northwind.example"}
-    # identity, the workspace, the page, actors, parties, organizations
-    assert len(small) == len(large) == 6, large
+    # identity, the workspace (with both parties), the page, actors, organizations
+    assert len(small) == len(large) == 5, large

@@ -157,7 +157,9 @@ class LiveServer:
 def _live(owner_url: URL, name: str) -> Iterator[LiveServer]:
     log_path = REPO_ROOT / ".mutual" / f"{name}-{_worker()}-{os.getpid()}.log"
     env = {"MUTUAL_ENV": "test", "MUTUAL_LOGIN_MAX_FAILURES_PER_IP": "1000"}
-    with serve_in_subprocess(owner_url, env=env, log_path=log_path) as url:
+    # No job worker: its periodic tasks would hold locks the world fixture's TRUNCATE waits for
+    # (tests of jobs across processes start servers of their own).
+    with serve_in_subprocess(owner_url, env=env, log_path=log_path, args=("--no-worker",)) as url:
         yield LiveServer(url=url, owner_url=owner_url)
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mutual.kit.jobs import Task
+from mutual.kit.notices import NoticeSink
+from mutual.kit.reports import ReportSection
 
 # A domain's demo data: given the seed's shared state (kit/demo.py's World or Story), adds
 # its records.
@@ -39,6 +41,12 @@ class Domain:
     tasks: Sequence[Task] = ()
     # The titles its audit events show, by object type (kit/labels.py; the audit gathers them).
     labels: Mapping[str, Callable[..., Awaitable[Mapping[Any, Any]]]] = field(default_factory=dict)
+    # The kinds of notices it sends (kit/notices.py), each with the label a user's preferences
+    # show ("Feedback waiting for your answer"); and, for the domain that delivers them, its sink.
+    notice_kinds: Mapping[str, str] = field(default_factory=dict)
+    notice_sink: NoticeSink | None = None
+    # Its sections of a risk and compliance report, by key (kit/reports.py).
+    report_sections: Mapping[str, ReportSection] = field(default_factory=dict)
     demo_world: DemoStep | None = None  # the minimal world every test starts from
     demo_story: DemoStep | None = None  # the recovery story of `mutual serve`
     # Domains whose demo parts must run before this one's (what they made, it links to).
@@ -50,9 +58,7 @@ def demo_order(domains: Sequence[Domain]) -> list[Domain]:
     done: list[Domain] = []
     pending = list(domains)
     while pending:
-        ready = next(
-            d for d in pending if all(n in {x.name for x in done} for n in d.demo_after)
-        )
+        ready = next(d for d in pending if all(n in {x.name for x in done} for n in d.demo_after))
         pending.remove(ready)
         done.append(ready)
     return done

@@ -1,0 +1,15 @@
+"""Report sections: what each domain puts in a risk and compliance report (its register, its
+evidence), declared in `Domain(report_sections=...)` and gathered by the reports domain in the
+order of the domains. A section is frozen into the report's canonical JSON, so it holds plain
+JSON values only (str, int, float, bool, None, lists and objects; dates as ISO strings), in a
+stable order, and only what every member of the partnership may read (SHARED records)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+# (session, workspace, as_of) -> {"title": "...", "rows": [...], ...}: the section as of that
+# moment, read with the reader's workspace (RLS and the service checks apply).
+ReportSection = Callable[[Any, Any, datetime], Awaitable[Mapping[str, Any]]]

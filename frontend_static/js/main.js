@@ -160,6 +160,9 @@ async function boot() {
   setUnauthenticatedHandler(() => {
     app.viewer = null;
     forgetWorkspaces();
+    // A later answer of the same lost session must not draw the login form again: that would
+    // clear what the user has begun to type in it.
+    if (parseHash().path === '/login') return;
     replaceRoute(loginTarget());
   });
   document.getElementById('skip-link').addEventListener('click', (event) => {

@@ -407,6 +407,7 @@ async def transition(
     merged = {**_clock_columns(item), **values}
     values.update(clocks.alarm_and_due(merged))
     before = {key: getattr(item, key) for key in ("status", "rating", "resolution_note")}
+    from_status = FeedbackStatus(item.status)
     updated = await apply_versioned(
         session,
         workspace,
@@ -416,7 +417,7 @@ async def transition(
         refetch=repository.feedback,
     )
     await _log(
-        session, workspace, updated, action, FeedbackStatus(item.status), target, note=log_note
+        session, workspace, updated, action, from_status, target, note=log_note
     )
     audited = {k: v for k, v in values.items() if k in before}
     await audit.workspace_change(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import asyncpg
+from typing import Any
 
-from tests.commitments.factories import ClientFactory, both_sides, only_record, propose
+import asyncpg
+import httpx
+
+from tests.commitments.factories import ClientFactory, both_sides, mutate, only_record, propose
 from tests.feedback.factories import (
     ACCEPT,
     ACKNOWLEDGE,
@@ -105,10 +108,8 @@ async def test_contoso_submits_northwind_resolves_with_a_fix_and_contoso_rates_i
         assert all(n.dedupe_key for n in sent)
 
 
-async def act_comment(client: object, item: dict[str, object], body: str) -> None:
-    from tests.commitments.factories import mutate
-
-    payload = await mutate(client, COMMENT, feedbackId=item["id"], body=body)  # type: ignore[arg-type]
+async def act_comment(client: httpx.AsyncClient, item: dict[str, Any], body: str) -> None:
+    payload = await mutate(client, COMMENT, feedbackId=item["id"], body=body)
     assert payload["userErrors"] == []
 
 
@@ -144,7 +145,6 @@ async def test_the_receiving_sides_first_shared_comment_is_its_first_response(
         # an internal note is no response
         await act_comment_internal(northwind, item)
         again = await submit(contoso, world, "Other")
-        from tests.commitments.factories import mutate
 
         payload = await mutate(northwind, COMMENT, feedbackId=again["id"], body="Looking")
         noted = only_record(
@@ -157,8 +157,6 @@ async def test_the_receiving_sides_first_shared_comment_is_its_first_response(
     assert noted["firstResponseClock"]["stoppedAt"] is None
 
 
-async def act_comment_internal(client: object, item: dict[str, object]) -> None:
-    from tests.commitments.factories import mutate
-
-    payload = await mutate(client, COMMENT, feedbackId=item["id"], body="Ours", internal=True)  # type: ignore[arg-type]
+async def act_comment_internal(client: httpx.AsyncClient, item: dict[str, Any]) -> None:
+    payload = await mutate(client, COMMENT, feedbackId=item["id"], body="Ours", internal=True)
     assert payload["userErrors"] == []

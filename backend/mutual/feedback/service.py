@@ -416,9 +416,7 @@ async def transition(
         values=values,
         refetch=repository.feedback,
     )
-    await _log(
-        session, workspace, updated, action, from_status, target, note=log_note
-    )
+    await _log(session, workspace, updated, action, from_status, target, note=log_note)
     audited = {k: v for k, v in values.items() if k in before}
     await audit.workspace_change(
         session,

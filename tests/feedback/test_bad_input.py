@@ -222,14 +222,14 @@ async def test_an_sla_policy_is_not_put_in_force_by_one_side_alone(
             not_lead = await mutate(
                 editor, ACCEPT_POLICY, policyId=proposed["id"], expectedVersion=1
             )
-        assert only_error(not_lead, "policy")["code"] == "NOT_A_LEAD"
+        assert only_error(not_lead, "policy")["code"] == "FORBIDDEN"
         # nor can a non-LEAD propose one
         async with make_client() as editor:
             await sign_in(editor, owner, world.user_id("editor@northwind.example"))
             propose = await mutate(
                 editor, PROPOSE_POLICY, partnershipId=world.nc_id, targets=TARGETS
             )
-        assert only_error(propose, "policy")["code"] == "NOT_A_LEAD"
+        assert only_error(propose, "policy")["code"] == "FORBIDDEN"
         assert (
             await owner.fetchval("SELECT count(*) FROM feedback_policy WHERE status = 'ACTIVE'")
             == 0

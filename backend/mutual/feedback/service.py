@@ -40,7 +40,7 @@ from mutual.feedback.models import (
 from mutual.feedback.repository import FeedbackFilter
 from mutual.kit import notices
 from mutual.kit.clock import utcnow
-from mutual.kit.errors import DomainError, Invalid, conflict
+from mutual.kit.errors import DomainError, Forbidden, Invalid, conflict
 from mutual.kit.notices import Notice
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.principal import Principal
@@ -642,7 +642,7 @@ def _require_lead(workspace: Workspace, what: str) -> None:
     workspace.actor.require_session(what)
     workspace.require_active()
     if workspace.role != WorkspaceRole.LEAD:
-        raise DomainError(Code.NOT_A_LEAD, f"{what} is for a LEAD of your side.", field=None)
+        raise Forbidden(f"{what} is for a LEAD of your side.")
 
 
 def _calendar(terms: CalendarTerms, index: int, workspace: Workspace) -> Calendar:

@@ -6,6 +6,7 @@ import { gql } from '../api.js';
 import { addDaysIso, mutate, partnerName, todayIso } from '../pages/common.js';
 import { partnershipHref } from '../pages/partnerships.js';
 import { SideChip } from '../ui/badges.js';
+import { Facts } from '../ui/facts.js';
 import { Field } from '../ui/field.js';
 import {
   Form, SubmitButton, useForm, useValues,
@@ -123,19 +124,22 @@ function PolicyView({ policy }) {
 }
 
 function Figures({ figures }) {
-  const columns = [
-    { label: 'Receiving side', rowHeader: true, cell: (f) => html`<${SideChip} party=${f.party} />` },
-    { label: 'Submitted', cell: (f) => f.submitted },
-    { label: 'First response in time', cell: (f) => percent(f.firstResponseAttainment) },
-    { label: 'Median first response', cell: (f) => duration(f.firstResponseMedianSeconds) },
-    { label: 'Resolved in time', cell: (f) => percent(f.resolutionAttainment) },
-    { label: 'Median resolution', cell: (f) => duration(f.resolutionMedianSeconds) },
-    { label: 'CSAT', cell: (f) => (f.csatAverage ? `${f.csatAverage.toFixed(1)} / 5 (${percent(f.csatShare)} 4–5)` : '—') },
-    { label: 'Reopened', cell: (f) => percent(f.reopenRate) },
-  ];
   return html`<section class="card" aria-labelledby="fb-figures-heading">
     <h3 id="fb-figures-heading">Figures of the last 90 days</h3>
-    <${Table} columns=${columns} rows=${figures} rowKey=${(f) => f.party.id} labelledBy="fb-figures-heading" />
+    <div class="fb-figures">
+      ${figures.map((f) => html`<div class="fb-figure" key=${f.party.id}>
+        <h4>Received by ${f.party.organization.name}${f.party.isOwn ? ' (your side)' : ''}</h4>
+        <${Facts} items=${[
+          ['Submitted', String(f.submitted)],
+          ['First response in time', percent(f.firstResponseAttainment)],
+          ['Median first response', duration(f.firstResponseMedianSeconds)],
+          ['Resolved in time', percent(f.resolutionAttainment)],
+          ['Median resolution', duration(f.resolutionMedianSeconds)],
+          ['CSAT', f.csatAverage ? `${f.csatAverage.toFixed(1)} of 5, ${percent(f.csatShare)} rated 4 or 5` : '—'],
+          ['Reopened', percent(f.reopenRate)],
+        ]} />
+      </div>`)}
+    </div>
   </section>`;
 }
 

@@ -2,7 +2,7 @@
 bench/generate.py (1,000 realistic partnerships and a large one):
 
 - SLA scan: 100,000 open feedback items across the 1,000 partnerships, their clocks' at-risk
-  moments spread over the next ~16 hours, 0.5 % of them already due. The periodic scan
+  moments spread over the next ~16 hours, about 1 % of them already due. The periodic scan
   (feedback_sla_scan, one statement over the partial index feedback_alarm_idx) is timed with
   those due, then again with nothing due (its steady state), against `SELECT 1` in the same run;
   the plan of its find step is printed to show the index range scan.
@@ -37,7 +37,7 @@ RUNS = 30
 
 # Open items in every partnership but the large one: SHARED, submitted by one side to the other,
 # around the clock (an empty calendar), first-response clocks running with their at-risk moment
-# minutes from now (n % 1000 - 5: 0.5 % already passed) and the due moment a quarter later.
+# minutes from now ((hash % 1024) % 1000 - 5: about 1 % already passed) and the due moment a quarter later.
 FILL = """
 WITH sides AS (
     SELECT p.partnership_id, min(p.id::text)::uuid AS a, max(p.id::text)::uuid AS b

@@ -15,6 +15,7 @@ from mutual.config import Settings
 from mutual.db import Database
 from mutual.feedback import tasks
 from mutual.graphql.ids import parse_global_id
+from mutual.kit import notices
 from mutual.kit.clock import stopped_at, utcnow
 from mutual.kit.jobs import JobContext
 from mutual.kit.notices import Notice
@@ -201,3 +202,35 @@ async def test_feedback_waiting_on_a_side_for_a_day_is_told_to_that_side_once_a_
     # the same key within the day (notify drops a repeated key), a new one the next day
     assert [n.dedupe_key for n in same_day] == [notice.dedupe_key]
     assert [n.dedupe_key for n in day_two] != [notice.dedupe_key]
+
+
+async def test_a_scan_that_raises_changes_nothing_and_the_next_run_fires(
+    make_client: ClientFactory,
+    owner: asyncpg.Connection,
+    world: World,
+    app_database: Database,
+    settings: Settings,
+) -> None:
+    # given a breach due, and a delivery of notices that fails (notify down, say)
+    async with both_sides(make_client, owner, world) as (_northwind, contoso):
+        await submit(contoso, world, severity="CRITICAL")
+    later = utcnow() + timedelta(days=21)
+    before = list(notices.SINKS)
+
+    async def broken(_session: object, _batch: object) -> None:
+        raise RuntimeError("delivery is down")
+
+    notices.use([broken])
+    try:
+        with stopped_at(later), pytest.raises(RuntimeError):
+            await tasks.scan_clocks(_job(app_database, settings, "feedback.scan_clocks"))
+    finally:
+        notices.use(before)
+
+    # then nothing was marked fired (the job's transaction rolled back; the queue retries it)
+    assert await _events(owner, "feedback.sla_breached") == []
+    assert await owner.fetchval("SELECT count(*) FROM feedback WHERE alarm_at IS NOT NULL") == 1
+    # and the next run fires it, once
+    sent = await _run_at(later, tasks.scan_clocks, app_database, settings)
+    assert len(sent) == 4
+    assert await _events(owner, "feedback.sla_breached") == ["FIRST_RESPONSE", "RESOLUTION"]

@@ -21,7 +21,7 @@ from tests.feedback.factories import (
     recorded_notices,
     submit,
 )
-from tests.helpers import World
+from tests.helpers import World, gql
 
 
 async def test_contoso_submits_northwind_resolves_with_a_fix_and_contoso_rates_it(
@@ -160,3 +160,30 @@ async def test_the_receiving_sides_first_shared_comment_is_its_first_response(
 async def act_comment_internal(client: httpx.AsyncClient, item: dict[str, Any]) -> None:
     payload = await mutate(client, COMMENT, feedbackId=item["id"], body="Ours", internal=True)
     assert payload["userErrors"] == []
+
+
+WAITING = """
+query($id: ID!) { partnership(id: $id) { waitingOnYourSide { objectType title asked } } }
+"""
+
+
+async def test_feedback_waits_on_the_side_whose_turn_it_is(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
+        item = await submit(contoso, world, "Labels")
+
+        async def waiting(client: httpx.AsyncClient) -> list[tuple[str, str]]:
+            body = await gql(client, WAITING, {"id": world.nc_id})
+            return [
+                (w["title"], w["asked"])
+                for w in body["data"]["partnership"]["waitingOnYourSide"]
+                if w["objectType"] == "Feedback"
+            ]
+
+        assert await waiting(northwind) == [("Labels", "Acknowledge and answer the feedback")]
+        assert await waiting(contoso) == []
+        item = only_record(await act(northwind, START, item), "feedback")
+        only_record(await act(northwind, RESOLVE, item, note="Done."), "feedback")
+        assert await waiting(northwind) == []
+        assert await waiting(contoso) == [("Labels", "Accept and rate, or reopen, the resolution")]

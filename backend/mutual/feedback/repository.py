@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, or_, select, text, update
+from sqlalchemy import Select, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
@@ -382,3 +382,32 @@ async def policy_labels(
         r[0]: Label(f"SLA policy v{r[1]}", "FeedbackPolicy", r[0])
         for r in await read_rows(session, stmt)
     }
+
+
+# Feedback waiting for the viewer's side (feedback/waiting.py says what is asked of it): to
+# answer and work on what it received, or to answer or accept what it submitted.
+_AWAITING = (
+    select(*columns_of(Feedback))
+    .where(
+        readable_bound(Feedback),
+        or_(
+            and_(
+                col(Feedback.receiving_party_id) == bindparam(VIEWER_PARTY),
+                col(Feedback.status).in_(["SUBMITTED", "ACKNOWLEDGED", "IN_PROGRESS"]),
+            ),
+            and_(
+                col(Feedback.owner_party_id) == bindparam(VIEWER_PARTY),
+                col(Feedback.status).in_(["WAITING_ON_SUBMITTER", "RESOLVED"]),
+            ),
+        ),
+    )
+    .order_by(col(Feedback.status_at))
+    .limit(100)
+)
+
+
+async def awaiting_answer(
+    session: AsyncSession, partnership_id: uuid.UUID, *, viewer_party_id: uuid.UUID
+) -> list[Feedback]:
+    params = {PARTNERSHIP: partnership_id, VIEWER_PARTY: viewer_party_id}
+    return read_only(Feedback, await read_rows(session, _AWAITING, params))

@@ -2,7 +2,6 @@
 
 import '../fragments.js';
 import { graphql } from '../graphql.js';
-import { partnershipHref } from '../pages/partnerships.js';
 
 graphql`fragment PortalSlaClock on SlaClock {
   clock targetSeconds elapsedSeconds remainingSeconds dueAt paused stoppedAt atRisk breached
@@ -142,13 +141,7 @@ export const BODY_LIMIT = 20000;
 
 export const isFeedbackEvent = (event) => event.objectType === 'Feedback' || event.objectType === 'FeedbackPolicy';
 
-export function feedbackHref(partnershipId, feedbackId) {
-  return `${partnershipHref(partnershipId, 'feedback')}/${encodeURIComponent(feedbackId)}`;
-}
-
-export function policyHref(partnershipId) {
-  return `${partnershipHref(partnershipId, 'feedback')}/policy`;
-}
+export { feedbackHref, policyHref } from './links.js';
 
 const LABELS = {
   SUBMITTED: 'Submitted', ACKNOWLEDGED: 'Acknowledged', IN_PROGRESS: 'In progress',

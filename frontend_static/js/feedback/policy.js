@@ -200,12 +200,12 @@ function ProposeForm({ partnership, base, onDone }) {
     <div class="field field-check"><label>
       <input type="checkbox" checked=${values.businessHours} onChange=${(e) => set('businessHours', e.currentTarget.checked)} />
       Count in business hours (else around the clock)</label></div>
-    ${partnership.parties.map((p) => html`<fieldset key=${p.id} class="fb-calendar">
+    ${partnership.parties.map((p, i) => html`<fieldset key=${p.id} class="fb-calendar">
       <legend>Business hours of ${p.organization.name} (Monday to Friday)</legend>
       <div class="form-row">
-        <${Field} label="Time zone" name="calendars[0].timeZone"><input type="text" ...${bind(`${p.id}-tz`)} /><//>
+        <${Field} label="Time zone" name=${`calendars[${i}].timeZone`}><input type="text" ...${bind(`${p.id}-tz`)} /><//>
         <${Field} label="Opens"><input type="time" ...${bind(`${p.id}-start`)} /><//>
-        <${Field} label="Closes"><input type="time" ...${bind(`${p.id}-end`)} /><//>
+        <${Field} label="Closes" name=${`calendars[${i}].end`}><input type="time" ...${bind(`${p.id}-end`)} /><//>
         <${Field} label="Holidays" hint="ISO dates, comma separated"><input type="text" ...${bind(`${p.id}-holidays`)} /><//>
       </div>
     </fieldset>`)}

@@ -7,7 +7,16 @@ from typing import Any
 import asyncpg
 import httpx
 
-from tests.commitments.factories import ClientFactory, both_sides, mutate, only_record, propose
+from tests.commitments.factories import (
+    CONFIRM,
+    ClientFactory,
+    both_sides,
+    delivered,
+    mutate,
+    only_record,
+    propose,
+    step,
+)
 from tests.feedback.factories import (
     ACCEPT,
     ACKNOWLEDGE,
@@ -187,3 +196,27 @@ async def test_feedback_waits_on_the_side_whose_turn_it_is(
         only_record(await act(northwind, RESOLVE, item, note="Done."), "feedback")
         assert await waiting(northwind) == []
         assert await waiting(contoso) == [("Labels", "Accept and rate, or reopen, the resolution")]
+
+
+FIX = """
+query($id: ID!) { node(id: $id) { ... on Feedback { fixConfirmed fixCommitment { status } } } }
+"""
+
+
+async def test_the_item_shows_when_the_fix_it_links_is_confirmed(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
+        fix = await delivered(northwind, contoso, world, "Relabel every pallet", "2099-01-31")
+        item = await submit(contoso, world)
+        item = only_record(await act(northwind, START, item), "feedback")
+        item = only_record(
+            await act(northwind, RESOLVE, item, note="See the fix.", fixCommitmentId=fix["id"]),
+            "feedback",
+        )
+        before = (await gql(contoso, FIX, {"id": item["id"]}))["data"]["node"]
+        await step(contoso, CONFIRM, fix)
+        after = (await gql(contoso, FIX, {"id": item["id"]}))["data"]["node"]
+
+    assert before == {"fixConfirmed": False, "fixCommitment": {"status": "DELIVERED"}}
+    assert after == {"fixConfirmed": True, "fixCommitment": {"status": "CONFIRMED"}}

@@ -37,7 +37,7 @@ RUNS = 30
 
 # Open items in every partnership but the large one: SHARED, submitted by one side to the other,
 # around the clock (an empty calendar), first-response clocks running with their at-risk moment
-# minutes from now ((hash % 1024) % 1000 - 5: about 1 % already passed) and the due moment a quarter later.
+# minutes from now ((hash % 1024) % 1000 - 5: about 1 % already passed), due 12 minutes later.
 FILL = """
 WITH sides AS (
     SELECT p.partnership_id, min(p.id::text)::uuid AS a, max(p.id::text)::uuid AS b

@@ -3,12 +3,14 @@ notice sink, and the app role's database for running the tasks."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import httpx
 
+from mutual.graphql.ids import parse_global_id
 from mutual.kit import notices
 from mutual.kit.notices import Notice
 from tests.commitments.factories import mutate, only_record
@@ -87,6 +89,13 @@ TARGETS = [
     {"severity": "MEDIUM", "firstResponseMinutes": 480, "resolutionMinutes": 2400},
     {"severity": "LOW", "firstResponseMinutes": 960, "resolutionMinutes": 4800},
 ]
+
+
+def raw_id(global_id: str) -> uuid.UUID:
+    """The database id of a global id."""
+    parsed = parse_global_id(global_id)
+    assert parsed is not None, global_id
+    return parsed[1]
 
 
 async def submit(

@@ -15,7 +15,7 @@ H = timedelta(hours=1)
 
 
 def berlin(*args: int) -> datetime:
-    return datetime(*args, tzinfo=ZoneInfo("Europe/Berlin"))  # type: ignore[misc]
+    return datetime(*args, tzinfo=ZoneInfo("Europe/Berlin"))  # type: ignore[arg-type,misc]
 
 
 def test_within_one_working_day() -> None:

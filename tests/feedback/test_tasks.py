@@ -14,13 +14,20 @@ from sqlalchemy.engine import URL
 from mutual.config import Settings
 from mutual.db import Database
 from mutual.feedback import tasks
-from mutual.graphql.ids import parse_global_id
 from mutual.kit import notices
 from mutual.kit.clock import stopped_at, utcnow
 from mutual.kit.jobs import JobContext
 from mutual.kit.notices import Notice
 from tests.commitments.factories import ClientFactory, both_sides, only_record
-from tests.feedback.factories import NODE, RESOLVE, START, act, recorded_notices, submit
+from tests.feedback.factories import (
+    NODE,
+    RESOLVE,
+    START,
+    act,
+    raw_id,
+    recorded_notices,
+    submit,
+)
 from tests.helpers import World, gql
 
 
@@ -95,8 +102,8 @@ async def test_a_breach_while_no_worker_ran_fires_once_at_the_next_scan(
     assert await _events(owner, "feedback.sla_at_risk") == []
     assert seen["firstResponseClock"]["breached"] is True
     assert seen["resolutionClock"]["breached"] is True
-    raw_id = parse_global_id(item["id"])[1]
-    alarm = await owner.fetchval("SELECT alarm_at FROM feedback WHERE id = $1", raw_id)
+    item_id = raw_id(item["id"])
+    alarm = await owner.fetchval("SELECT alarm_at FROM feedback WHERE id = $1", item_id)
     assert alarm is None
 
 
@@ -115,9 +122,9 @@ async def test_at_risk_fires_at_80_percent_then_the_breach_at_the_due_time(
 ) -> None:
     async with both_sides(make_client, owner, world) as (_northwind, contoso):
         item = await submit(contoso, world, severity="HIGH")
-    raw_id = parse_global_id(item["id"])[1]
+    item_id = raw_id(item["id"])
     row = await owner.fetchrow(
-        "SELECT fr_risk_at, fr_due_at, alarm_at FROM feedback WHERE id = $1", raw_id
+        "SELECT fr_risk_at, fr_due_at, alarm_at FROM feedback WHERE id = $1", item_id
     )
     assert row is not None and row["alarm_at"] == row["fr_risk_at"] < row["fr_due_at"]
 
@@ -162,7 +169,7 @@ async def test_a_resolved_item_left_alone_closes_itself_unrated(
     assert node["history"][-1]["action"] == "AUTO_CLOSE"
     status = await owner.fetchrow(
         "SELECT status, rating, version FROM feedback WHERE id = $1",
-        parse_global_id(item["id"])[1],
+        raw_id(item["id"]),
     )
     assert status is not None
     assert (status["status"], status["rating"], status["version"]) == ("CLOSED", None, 4)

@@ -16,10 +16,9 @@ from sqlalchemy.engine import URL
 from mutual.config import REPO_ROOT
 from mutual.db import connect_owner
 from mutual.devserver import serve_in_subprocess
-from mutual.graphql.ids import parse_global_id
 from tests.commitments.factories import ClientFactory, both_sides
 from tests.feedback import notice_probe
-from tests.feedback.factories import submit
+from tests.feedback.factories import raw_id, submit
 from tests.helpers import World
 
 JOB_TABLES = ("pgqueuer", "pgqueuer_log", "pgqueuer_schedules", "pgqueuer_statistics")
@@ -69,12 +68,12 @@ async def test_two_servers_send_one_breach_notification(
     # given CRITICAL feedback whose first-response due time passed while no worker ran
     async with both_sides(make_client, owner, world) as (_northwind, contoso):
         item = await submit(contoso, world, severity="CRITICAL")
-    raw_id = parse_global_id(item["id"])[1]
+    item_id = raw_id(item["id"])
     await owner.execute(
         "UPDATE feedback SET fr_risk_at = now() - interval '2 minutes', "
         "fr_due_at = now() - interval '1 minute', alarm_at = now() - interval '2 minutes' "
         "WHERE id = $1",
-        raw_id,
+        item_id,
     )
     notice_file = tmp_path / "notices.jsonl"
     env = {
@@ -99,7 +98,7 @@ async def test_two_servers_send_one_breach_notification(
     parties = {str(world.parties[("nc", side)].id) for side in ("northwind", "contoso")}
     assert sorted(n["party_id"] for n in breach) == sorted(parties), breach
     assert len({n["pid"] for n in breach}) == 1
-    assert {n["subject_id"] for n in breach} == {str(raw_id)}
+    assert {n["subject_id"] for n in breach} == {str(item_id)}
 
 
 async def _breach_seen(owner: asyncpg.Connection) -> bool:

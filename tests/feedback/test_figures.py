@@ -24,7 +24,7 @@ query($id: ID!, $from: Date!, $to: Date!) { partnership(id: $id) {
     csatShare reopenRate party { label organization { name } } } } }
 """
 KPIS = """
-query($id: ID!) { partnership(id: $id) { kpis { name builtin unit baselineValue
+query($id: ID!) { partnership(id: $id) { kpis { name builtin unit direction baselineValue
   measurements { value } } } }
 """
 
@@ -96,13 +96,24 @@ async def test_last_months_figures_are_built_in_kpis(
         body = await gql(contoso, KPIS, {"id": world.nc_id})
 
     builtin = {k["name"]: k for k in body["data"]["partnership"]["kpis"] if "feedback" in k["name"]}
+    org = "Northwind Components"
     assert set(builtin) == {
-        "First-response SLA attainment — Northwind Components (from feedback)",
-        "Resolution SLA attainment — Northwind Components (from feedback)",
-        "CSAT — Northwind Components (from feedback)",
+        f"{name} — {org} (from feedback)"
+        for name in (
+            "First-response SLA attainment",
+            "Resolution SLA attainment",
+            "Median first response (business hours)",
+            "Median resolution (business hours)",
+            "CSAT",
+            "CSAT rated 4 or 5",
+            "Reopen rate",
+        )
     }
-    csat = builtin["CSAT — Northwind Components (from feedback)"]
+    csat = builtin[f"CSAT — {org} (from feedback)"]
     assert csat["builtin"] is True and csat["unit"] == "/5"
     assert [m["value"] for m in csat["measurements"]] == [4.0]
-    first = builtin["First-response SLA attainment — Northwind Components (from feedback)"]
-    assert first["baselineValue"] == 100.0
+    assert builtin[f"First-response SLA attainment — {org} (from feedback)"]["baselineValue"] == 100
+    assert builtin[f"CSAT rated 4 or 5 — {org} (from feedback)"]["baselineValue"] == 100
+    reopen = builtin[f"Reopen rate — {org} (from feedback)"]
+    assert reopen["direction"] == "LOWER_IS_BETTER" and reopen["baselineValue"] == 0
+    assert builtin[f"Median first response (business hours) — {org} (from feedback)"]["unit"] == "h"

@@ -312,8 +312,15 @@ _MONTHLY = text(
                                AND f.res_breach_fired_at IS NULL) AS res_met,
            count(f.id) FILTER (WHERE f.res_stopped_at IS NOT NULL
                                OR f.res_breach_fired_at IS NOT NULL) AS res_due,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY f.fr_used_s)
+               FILTER (WHERE f.fr_stopped_at IS NOT NULL) AS fr_median_s,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY f.res_used_s)
+               FILTER (WHERE f.res_stopped_at IS NOT NULL) AS res_median_s,
            count(f.rating) AS rated,
-           avg(f.rating)::float AS rating_avg
+           avg(f.rating)::float AS rating_avg,
+           count(f.id) FILTER (WHERE f.rating >= 4) AS rated_high,
+           count(f.id) FILTER (WHERE f.resolved_at IS NOT NULL OR f.reopen_count > 0) AS resolved,
+           count(f.id) FILTER (WHERE f.reopen_count > 0) AS reopened
     FROM party p
     JOIN organization o ON o.id = p.organization_id
     JOIN feedback f

@@ -146,6 +146,8 @@ async def seed_story(story: Story) -> None:
     await _policy(story)
     made: dict[str, uuid.UUID] = {}
     created: list[tuple[uuid.UUID, datetime]] = []
+    steps: list[tuple[uuid.UUID, int, datetime]] = []  # the n-th transition of an item
+    comments: list[tuple[uuid.UUID, str, datetime]] = []
     for item in ITEMS:
         submitter = story.principal(item.submitter, "editor")
         start = moment(item.day)
@@ -161,11 +163,13 @@ async def seed_story(story: Story) -> None:
             )
         made[item.title] = record.id
         created.append((record.id, start))
+        steps.append((record.id, 1, start))
         for step in item.steps:
             at = start + timedelta(hours=step.hours)
             actor = story.principal(step.side, "editor")
             async with story.acting(actor, at=at) as session:
                 if step.action is None:
+                    comments.append((record.id, step.note, at))
                     await service.add_comment(
                         session,
                         actor=actor,
@@ -183,11 +187,41 @@ async def seed_story(story: Story) -> None:
                     note=step.note,
                     rating=step.rating,
                 )
+            steps.append((record.id, len([s for s in steps if s[0] == record.id]) + 1, at))
     story.made["feedback"] = made
+    _backdate(story, created, steps, comments)
+
+
+def _backdate(
+    story: Story,
+    created: list[tuple[uuid.UUID, datetime]],
+    steps: list[tuple[uuid.UUID, int, datetime]],
+    comments: list[tuple[uuid.UUID, str, datetime]],
+) -> None:
+    """The timeline's own timestamps on the story's days (the services wrote now)."""
     story.backdate(
         "UPDATE feedback t SET created_at = v.at "
         "FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at) "
         "WHERE t.partnership_id = $3 AND t.id = v.id",
         [c[0] for c in created],
         [c[1] for c in created],
+    )
+    story.backdate(
+        "UPDATE feedback_transition t SET at = v.at "
+        "FROM (SELECT id, row_number() OVER (PARTITION BY feedback_id ORDER BY at, id) AS n "
+        "      FROM feedback_transition WHERE partnership_id = $4) AS r, "
+        "     unnest($1::uuid[], $2::int[], $3::timestamptz[]) AS v(feedback_id, n, at) "
+        "WHERE t.partnership_id = $4 AND t.id = r.id AND t.feedback_id = v.feedback_id "
+        "AND r.n = v.n",
+        [s[0] for s in steps],
+        [s[1] for s in steps],
+        [s[2] for s in steps],
+    )
+    story.backdate(
+        "UPDATE feedback_comment t SET created_at = v.at "
+        "FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS v(feedback_id, body, at) "
+        "WHERE t.partnership_id = $4 AND t.feedback_id = v.feedback_id AND t.body = v.body",
+        [c[0] for c in comments],
+        [c[1] for c in comments],
+        [c[2] for c in comments],
     )

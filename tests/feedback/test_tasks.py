@@ -85,6 +85,7 @@ async def test_a_breach_while_no_worker_ran_fires_once_at_the_next_scan(
 
         with stopped_at(later):
             seen = (await gql(northwind, LIST_CLOCKS, {"id": item["id"]}))["data"]["node"]
+        trail = (await gql(contoso, TRAIL, {"id": world.nc_id}))["data"]["partnership"]
 
     # then each clock's breach fired once, to both sides, and no at-risk after it
     nw, co = world.parties[("nc", "northwind")].id, world.parties[("nc", "contoso")].id
@@ -102,11 +103,20 @@ async def test_a_breach_while_no_worker_ran_fires_once_at_the_next_scan(
     assert await _events(owner, "feedback.sla_at_risk") == []
     assert seen["firstResponseClock"]["breached"] is True
     assert seen["resolutionClock"]["breached"] is True
+    # both sides' audit trails tell of the breaches, by no one, titled with the item
+    breaches = [e for e in trail["auditTrail"]["nodes"] if e["action"] == "feedback.sla_breached"]
+    assert [(e["objectTitle"], e["actorParty"]) for e in breaches] == [("Late pallets", None)] * 2
+    assert trail["verifyAuditChain"]["intact"] is True
     item_id = raw_id(item["id"])
     alarm = await owner.fetchval("SELECT alarm_at FROM feedback WHERE id = $1", item_id)
     assert alarm is None
 
 
+TRAIL = """
+query($id: ID!) { partnership(id: $id) {
+  auditTrail(first: 50) { nodes { action objectTitle actorParty { label } } }
+  verifyAuditChain { intact } } }
+"""
 LIST_CLOCKS = """
 query($id: ID!) { node(id: $id) { ... on Feedback {
   firstResponseClock { atRisk breached } resolutionClock { atRisk breached } } } }

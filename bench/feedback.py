@@ -106,7 +106,7 @@ async def fill(owner: URL, large_id: uuid.UUID) -> None:
         started = time.perf_counter()
         await conn.execute(FILL, large_id, ITEMS_PER_PARTNERSHIP)
         await conn.execute(LARGE_FILL, large_id, LARGE_ITEMS)
-        await conn.execute("ANALYZE feedback, feedback_comment, feedback_transition")
+        await conn.execute("VACUUM ANALYZE feedback, feedback_comment, feedback_transition")
         total = await conn.fetchval("SELECT count(*) FROM feedback")
         due = await conn.fetchval("SELECT count(*) FROM feedback WHERE alarm_at <= now()")
         print(

@@ -44,6 +44,7 @@ DOMAIN_NAMES = (
     "commitments",
     "kpis",
     "search",
+    "feedback",
     "notify",
 )
 

@@ -2,11 +2,15 @@
 // every domain (the audit trail, the search, what waits on your side).
 
 import { commitmentHref } from './commitments/links.js';
+import { feedbackHref, policyHref } from './feedback/links.js';
 import { kpiHref } from './kpis/links.js';
 import { partnershipHref } from './pages/partnerships.js';
 import { milestoneHref } from './roadmap/links.js';
 
-const ITEM_HREFS = { Milestone: milestoneHref, Commitment: commitmentHref, Kpi: kpiHref };
+const ITEM_HREFS = {
+  Milestone: milestoneHref, Commitment: commitmentHref, Kpi: kpiHref, Feedback: feedbackHref,
+  FeedbackPolicy: (partnershipId) => policyHref(partnershipId),
+};
 const SECTION_OF = { WorkspaceMember: 'members', ApiToken: 'tokens' };
 
 /** What a record is called, by its Node (or audited object) type. */
@@ -18,6 +22,8 @@ export const RECORD_NAMES = {
   WorkspaceMember: 'Member',
   Invitation: 'Invitation',
   ApiToken: 'API token',
+  Feedback: 'Feedback',
+  FeedbackPolicy: 'SLA policy',
 };
 
 export function recordName(type) {

@@ -91,6 +91,8 @@ MADE_BY: dict[str, tuple[str, str]] = {
     "milestoneId": ("createMilestone", "milestone"),
     "commitmentId": ("proposeCommitment", "commitment"),
     "kpiId": ("createKpi", "kpi"),
+    "feedbackId": ("submitFeedback", "feedback"),
+    "policyId": ("proposeSlaPolicy", "policy"),
 }
 
 # Values for custom scalars; String, Int, Float and Boolean are built in.
@@ -114,6 +116,11 @@ class Case:
     # None: the mutation targets no existing object, so "outsider" does not apply; say why.
     outsider_not_applicable: str | None = None
 
+
+SLA_TARGETS = [
+    {"severity": s, "firstResponseMinutes": 60, "resolutionMinutes": 600}
+    for s in ("CRITICAL", "HIGH", "MEDIUM", "LOW")
+]
 
 CASES: dict[str, Case] = {
     "addWorkspaceMember": Case(values={"email": "editor@contoso.example"}),
@@ -144,6 +151,18 @@ CASES: dict[str, Case] = {
     "createKpi": Case(),
     "updateKpi": Case(),
     "recordKpiMeasurements": Case(),
+    "submitFeedback": Case(),
+    "acknowledgeFeedback": Case(),
+    "startFeedback": Case(),
+    "askFeedbackSubmitter": Case(),
+    "resumeFeedback": Case(),
+    "resolveFeedback": Case(),
+    "acceptFeedbackResolution": Case(),
+    "reopenFeedback": Case(),
+    "addFeedbackComment": Case(),
+    "proposeSlaPolicy": Case(values={"targets": SLA_TARGETS}),
+    "acceptSlaPolicy": Case(),
+    "declineSlaPolicy": Case(),
 }
 
 

@@ -103,3 +103,41 @@ async def one_of_each(browser: Browser, live_server: LiveServer, world: World) -
     finally:
         await context.close()
         await other.close()
+
+
+SUBMIT_FEEDBACK = """mutation($input: SubmitFeedbackInput!) {
+  submitFeedback(input: $input) { feedback { id version } userErrors { message } } }"""
+ACKNOWLEDGE_FEEDBACK = """mutation($input: FeedbackActionInput!) {
+  acknowledgeFeedback(input: $input) { feedback { id version } userErrors { message } } }"""
+COMMENT_FEEDBACK = """mutation($input: AddFeedbackCommentInput!) {
+  addFeedbackComment(input: $input) { comment { body } userErrors { message } } }"""
+
+
+async def feedback_item(browser: Browser, live_server: LiveServer, world: World) -> str:
+    """Contoso's HIGH feedback, acknowledged by Northwind with a comment and an internal note;
+    its id. (Apart from one_of_each: the pages that list what waits count on that one.)"""
+    context = await browser.new_context(base_url=live_server.url)
+    other = await browser.new_context(base_url=live_server.url)
+    try:
+        northwind = await context.new_page()
+        contoso = await other.new_page()
+        await sign_in_by_request(northwind, "lead@northwind.example")
+        await sign_in_by_request(contoso, "lead@contoso.example")
+        item = (await mutation(
+            contoso, SUBMIT_FEEDBACK, "submitFeedback",
+            {"partnershipId": world.nc_id, "title": "Pallets without labels", "severity": "HIGH",
+             "category": "DELIVERY", "body": "Three **pallets** came unlabelled."},
+        ))["feedback"]  # fmt: skip
+        await mutation(
+            northwind, ACKNOWLEDGE_FEEDBACK, "acknowledgeFeedback",
+            {"feedbackId": item["id"], "expectedVersion": item["version"]},
+        )  # fmt: skip
+        for internal in (False, True):
+            await mutation(
+                northwind, COMMENT_FEEDBACK, "addFeedbackComment",
+                {"feedbackId": item["id"], "body": "Looking into it.", "internal": internal},
+            )  # fmt: skip
+        return str(item["id"])
+    finally:
+        await context.close()
+        await other.close()

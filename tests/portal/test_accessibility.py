@@ -14,7 +14,7 @@ from playwright.async_api import Browser, Page, expect
 from tests.conftest import LiveServer
 from tests.helpers import World
 from tests.portal.portal import sign_in_by_request, workspace_url
-from tests.portal.records import Records, one_of_each
+from tests.portal.records import Records, feedback_item, one_of_each
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,9 @@ async def settled(page: Page) -> None:
     await expect(page.locator("main h1, main h2").first).to_be_visible()
 
 
-def pages_of(world: World, records: Records, *, lead: bool) -> dict[str, str]:
+def pages_of(
+    world: World, records: Records, *, lead: bool, feedback_id: str = ""
+) -> dict[str, str]:
     ws = world.nc_id
     found = {
         "partnerships": "/#/",
@@ -70,6 +72,9 @@ def pages_of(world: World, records: Records, *, lead: bool) -> dict[str, str]:
         "members": workspace_url(ws, "members"),
         "audit trail": workspace_url(ws, "audit"),
         "API tokens": workspace_url(ws, "tokens"),
+        "feedback": workspace_url(ws, "feedback"),
+        "a feedback item": workspace_url(ws, "feedback") + "/" + feedback_id,
+        "the SLA policy": workspace_url(ws, "feedback/policy"),
         "a section not built yet": workspace_url(ws, "risks"),
     }
     if lead:  # the lead is its organization's admin
@@ -97,6 +102,18 @@ async def open_states(page: Page, world: World) -> dict[str, list[dict[str, Any]
     await page.get_by_role("button", name="Remove viewer@contoso.example").click()
     await expect(page.get_by_role("dialog")).to_be_visible()
     found["the removal dialog"] = await violations(page)
+    await page.goto(workspace_url(world.nc_id, "feedback"))
+    await settled(page)
+    await page.get_by_role("button", name="Submit feedback").click()
+    await (
+        page.get_by_role("form", name="Submit feedback")
+        .get_by_role("button", name="Submit")
+        .click()
+    )
+    await expect(
+        page.get_by_role("form", name="Submit feedback").get_by_role("alert").first
+    ).to_be_visible()
+    found["the feedback form, with errors"] = await violations(page)
     return found
 
 
@@ -106,6 +123,7 @@ async def test_axe_finds_no_violation_on_any_page(
     browser: Browser, live_server: LiveServer, world: World, email: str, width: int
 ) -> None:
     records = await one_of_each(browser, live_server, world)
+    feedback_id = await feedback_item(browser, live_server, world)
     context = await browser.new_context(
         base_url=live_server.url, viewport={"width": width, "height": 900}
     )
@@ -118,7 +136,8 @@ async def test_axe_finds_no_violation_on_any_page(
         found["sign-in"] = await violations(page)
         await sign_in_by_request(page, email)
         await page.reload()
-        for name, url in pages_of(world, records, lead=email.startswith("lead")).items():
+        lead = email.startswith("lead")
+        for name, url in pages_of(world, records, lead=lead, feedback_id=feedback_id).items():
             await page.goto(url)
             await settled(page)
             found[name] = await violations(page)

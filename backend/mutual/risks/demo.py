@@ -130,7 +130,7 @@ async def seed_story(story: Story) -> None:
     ids: dict[str, uuid.UUID] = {}
     milestones, kpis = story.made.get("milestones", {}), story.made.get("kpis", {})
     for r in RISKS:
-        keeper = story.principal(r.side, "governance")
+        keeper = story.principal(r.side, "editor")
         async with story.acting(keeper, at=moment(-40)) as session:
             _ws, risk = await service.create_risk(
                 session,
@@ -157,7 +157,7 @@ async def seed_story(story: Story) -> None:
             )
         ids[r.key] = risk.id
         for day, (side, il, ii, rl, ri, why) in enumerate(r.scores):
-            scorer = story.principal(side, "governance")
+            scorer = story.principal(side, "editor")
             async with story.acting(scorer, at=moment(-30 + day * 3)) as session:
                 await service.assess_risk(
                     session,

@@ -125,6 +125,4 @@ async def test_the_register_sorts_and_filters_by_divergence_category_and_status(
         heat = await gql(
             northwind, HEAT_MAP, {"id": world.nc_id, "filter": {"category": ["QUALITY"]}}
         )
-        assert occupied(heat["data"]["partnership"]["riskHeatMap"]["combined"]) == {
-            (3, 3): (1, 0)
-        }
+        assert occupied(heat["data"]["partnership"]["riskHeatMap"]["combined"]) == {(3, 3): (1, 0)}

@@ -91,6 +91,8 @@ MADE_BY: dict[str, tuple[str, str]] = {
     "milestoneId": ("createMilestone", "milestone"),
     "commitmentId": ("proposeCommitment", "commitment"),
     "kpiId": ("createKpi", "kpi"),
+    "riskId": ("createRisk", "risk"),
+    "actionId": ("addRiskAction", "action"),
 }
 
 # Values for custom scalars; String, Int, Float and Boolean are built in.
@@ -144,6 +146,14 @@ CASES: dict[str, Case] = {
     "createKpi": Case(),
     "updateKpi": Case(),
     "recordKpiMeasurements": Case(),
+    "createRisk": Case(),
+    "updateRisk": Case(),
+    "assessRisk": Case(),
+    "setRiskTreatment": Case(),
+    "reviewRisk": Case(),
+    "addRiskAction": Case(),
+    "updateRiskAction": Case(),
+    "setRiskLinks": Case(),
 }
 
 

@@ -29,12 +29,15 @@ TREAT = (
     f"mutation($input: SetRiskTreatmentInput!) {{ setRiskTreatment(input: $input) {{ {RISK} }} }}"
 )
 REVIEW = f"mutation($input: ReviewRiskInput!) {{ reviewRisk(input: $input) {{ {RISK} }} }}"
-ADD_ACTION = (
-    f"mutation($input: AddRiskActionInput!) {{ addRiskAction(input: $input) {{ {RISK} }} }}"
-)
-UPDATE_ACTION = (
-    f"mutation($input: UpdateRiskActionInput!) {{ updateRiskAction(input: $input) {{ {RISK} }} }}"
-)
+ACTION = "action { id title status dueDate }"
+ADD_ACTION = f"""
+mutation($input: AddRiskActionInput!) {{ addRiskAction(input: $input) {{ {RISK} {ACTION} }} }}
+"""
+UPDATE_ACTION = f"""
+mutation($input: UpdateRiskActionInput!) {{
+  updateRiskAction(input: $input) {{ {RISK} {ACTION} }}
+}}
+"""
 LINKS = f"mutation($input: SetRiskLinksInput!) {{ setRiskLinks(input: $input) {{ {RISK} }} }}"
 
 NODE = """

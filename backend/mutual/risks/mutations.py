@@ -18,7 +18,7 @@ from mutual.kit.records import Visibility
 from mutual.risks import models, service
 from mutual.risks.errors import RiskErrorCode
 from mutual.risks.models import RiskActionStatus, RiskCategory, RiskStatus, Treatment
-from mutual.risks.types import Risk, RiskError
+from mutual.risks.types import Risk, RiskAction, RiskError
 from mutual.tenancy.workspace import Workspace
 
 Change = tuple[Workspace, models.Risk]
@@ -110,6 +110,28 @@ class SetRiskLinksInput:
     commitment_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
     milestone_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
     kpi_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RiskActionPayload:
+    risk: Risk | None
+    action: RiskAction | None
+    user_errors: list[RiskError]
+
+
+ActionChange = tuple[Workspace, models.Risk, models.RiskAction]
+
+ACTION: MutationAnswer[ActionChange, RiskActionPayload] = MutationAnswer(
+    RiskActionPayload,
+    shape=lambda change: {
+        "risk": Risk.from_model(change[1], change[0]),
+        "action": RiskAction.from_model(change[2], change[0]),
+    },
+    empty=lambda: {"risk": None, "action": None},
+    error=RiskError,
+    codes=RiskErrorCode,
+    with_current=True,
+)
 
 
 @strawberry.type
@@ -266,8 +288,8 @@ class RiskMutation:
         self,
         info: Info[Context, None],
         input: AddRiskActionInput,  # noqa: A002
-    ) -> RiskPayload:
-        async def call(session: AsyncSession, actor: Principal) -> Change:
+    ) -> RiskActionPayload:
+        async def call(session: AsyncSession, actor: Principal) -> ActionChange:
             return await service.add_action(
                 session,
                 actor=actor,
@@ -280,15 +302,15 @@ class RiskMutation:
                 else None,
             )
 
-        return await RISK.run(info, call)
+        return await ACTION.run(info, call)
 
     @strawberry.mutation(description="Mark an action done or cancelled, or move its due date.")
     async def update_risk_action(
         self,
         info: Info[Context, None],
         input: UpdateRiskActionInput,  # noqa: A002
-    ) -> RiskPayload:
-        async def call(session: AsyncSession, actor: Principal) -> Change:
+    ) -> RiskActionPayload:
+        async def call(session: AsyncSession, actor: Principal) -> ActionChange:
             return await service.update_action(
                 session,
                 actor=actor,
@@ -297,7 +319,7 @@ class RiskMutation:
                 due_date=input.due_date,
             )
 
-        return await RISK.run(info, call)
+        return await ACTION.run(info, call)
 
     @strawberry.mutation(
         description="The commitments, milestones and KPIs linked to the risk (replaces the "

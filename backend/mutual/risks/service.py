@@ -27,6 +27,7 @@ from mutual.risks.errors import RiskErrorCode as Code
 from mutual.risks.models import (
     LinkKind,
     Risk,
+    RiskAction,
     RiskActionStatus,
     RiskAssessment,
     RiskCategory,
@@ -564,7 +565,7 @@ async def add_action(
     owner_party_id: uuid.UUID | None = None,
     due_date: date | None = None,
     commitment_id: uuid.UUID | None = None,
-) -> tuple[Workspace, Risk]:
+) -> tuple[Workspace, Risk, RiskAction]:
     workspace, risk = await _keepable(session, actor, risk_id)
     _require_open(risk)
     owner = owner_party_id or workspace.own_party.id
@@ -596,7 +597,7 @@ async def add_action(
             "due_date": due_date.isoformat() if due_date else None,
         },
     )
-    return workspace, risk
+    return workspace, risk, action
 
 
 async def update_action(
@@ -606,7 +607,7 @@ async def update_action(
     action_id: uuid.UUID,
     status: RiskActionStatus | None = None,
     due_date: date | None = None,
-) -> tuple[Workspace, Risk]:
+) -> tuple[Workspace, Risk, RiskAction]:
     action = await repository.action(session, action_id)
     if action is None:
         raise NotFound("action", field="actionId")
@@ -619,7 +620,7 @@ async def update_action(
     if due_date is not None and due_date != action.due_date:
         values["due_date"] = due_date
     if not values:
-        return workspace, risk
+        return workspace, risk, action
     before = {key: getattr(action, key) for key in values}
     updated = await repository.update_action(session, action, values)
     await audit.workspace_change(
@@ -629,7 +630,7 @@ async def update_action(
         action="risk.action_updated",
         changes={"action": updated.title, **audit.diff(before, values)},
     )
-    return workspace, risk
+    return workspace, risk, updated
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,16 @@ class RiskAction:
     record: strawberry.Private[models.RiskAction]
     workspace: strawberry.Private[Workspace]
 
+    @classmethod
+    def from_model(cls, a: models.RiskAction, workspace: Workspace) -> RiskAction:
+        return cls(
+            title=a.title,
+            due_date=a.due_date,
+            status=RiskActionStatus(a.status),
+            record=a,
+            workspace=workspace,
+        )
+
     @strawberry.field
     def id(self) -> strawberry.ID:
         # Not a Node: addressed only through its risk (updateRiskAction's actionId).
@@ -290,17 +300,7 @@ class Risk(Node):
     @strawberry.field(description="The treatment's actions, by due date.")
     async def actions(self, info: Info[Context, None]) -> list[RiskAction]:
         found = await risk_loaders(info.context).actions.load(self.raw_id)
-        return [
-            RiskAction(
-                title=a.title,
-                due_date=a.due_date,
-                status=RiskActionStatus(a.status),
-                record=a,
-                workspace=self.workspace,
-            )
-            for a in found
-            if self.workspace.shows(a)
-        ]
+        return [RiskAction.from_model(a, self.workspace) for a in found if self.workspace.shows(a)]
 
     @strawberry.field(description="Every acceptance, newest first.")
     async def acceptances(self, info: Info[Context, None]) -> list[RiskAcceptance]:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, delete, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -355,7 +356,7 @@ async def latest_assessments_as_of(
             col(RiskAssessment.visibility) == Visibility.SHARED,
             col(RiskAssessment.assessed_at) <= as_of,
         )
-        .distinct(col(RiskAssessment.risk_id), col(RiskAssessment.owner_party_id))
+        .ext(distinct_on(col(RiskAssessment.risk_id), col(RiskAssessment.owner_party_id)))
         .order_by(
             col(RiskAssessment.risk_id),
             col(RiskAssessment.owner_party_id),

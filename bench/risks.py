@@ -151,7 +151,12 @@ async def _timed(
 
 
 async def _main(args: argparse.Namespace) -> None:
-    settings = Settings(env="production", public_url="http://127.0.0.1:8000", allow_insecure=True)
+    settings = Settings(
+        env="production",
+        public_url="http://127.0.0.1:8000",
+        allow_insecure=True,
+        principal_cost_per_minute=100_000_000,
+    )
     owner = await fresh_database(DATABASE, settings)
     await seed_demo(owner, settings)
     conn = await connect_owner(owner)

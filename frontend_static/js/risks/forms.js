@@ -236,7 +236,7 @@ export function LinksForm({ risk, choices, onDone }) {
     });
   }
 
-  return html`<${Form} form=${form} id="risk-links" heading="Edit links" headingId="risk-links-heading" withDone=${true} onSubmit=${submit}>
+  return html`<${Form} form=${form} id="risk-links" heading="Edit links" headingId="risk-links-edit-heading" withDone=${true} onSubmit=${submit}>
     <div class="link-columns">
       <${Checks} legend="Commitments" name="commitmentIds" items=${choices.commitments} chosen=${values.commitmentIds} toggle=${toggle('commitmentIds')} />
       <${Checks} legend="Milestones" name="milestoneIds" items=${choices.milestones} chosen=${values.milestoneIds} toggle=${toggle('milestoneIds')} />

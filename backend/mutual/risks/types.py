@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Sequence
 from datetime import date, datetime
 
 import strawberry
@@ -12,9 +13,10 @@ from mutual.audit import service as audit_service
 from mutual.audit.types import AuditEvent
 from mutual.commitments.loaders import commitment_loaders
 from mutual.commitments.types import Commitment
-from mutual.graphql.context import Context
+from mutual.graphql.context import Context, operation_context
 from mutual.graphql.errors import UserError
 from mutual.graphql.ids import to_global_id
+from mutual.graphql.loaders import shaped
 from mutual.graphql.node import Node
 from mutual.graphql.pagination import Connection, page_request, to_connection
 from mutual.graphql.records import record_field
@@ -52,6 +54,11 @@ for _enum in (
     RiskErrorCode,
 ):
     strawberry.enum(_enum)
+
+
+Latest = tuple[models.RiskAssessment | None, models.RiskAssessment | None]
+# The latest pair as read with the register, or as the assessment loader answers it.
+Found = Latest | Sequence[models.RiskAssessment | None]
 
 
 @strawberry.type(description="A cell of the 5x5 matrix: likelihood x impact.")
@@ -226,16 +233,14 @@ class Risk(Node):
     record: strawberry.Private[models.Risk]
     workspace: strawberry.Private[Workspace]
     # Each side's latest assessment when the register read them with the risk.
-    latest: strawberry.Private[
-        tuple[models.RiskAssessment | None, models.RiskAssessment | None] | None
-    ] = None
+    latest: strawberry.Private[Latest | None] = None
 
     @classmethod
     def from_model(
         cls,
         risk: models.Risk,
         workspace: Workspace,
-        latest: tuple[models.RiskAssessment | None, models.RiskAssessment | None] | None = None,
+        latest: Latest | None = None,
     ) -> Risk:
         return cls(raw_id=risk.id, record=risk, workspace=workspace, latest=latest)
 
@@ -251,35 +256,47 @@ class Risk(Node):
     def review_overdue(self) -> bool:
         return service.review_overdue(self.record, today())
 
-    async def _latest(
-        self, info: Info[Context, None]
-    ) -> tuple[models.RiskAssessment | None, models.RiskAssessment | None]:
+    def _latest(self) -> Found | Awaitable[Found]:
+        """Both sides' latest assessments: at hand when the register read them with the risk
+        (then the fields below answer without a task per risk), else the loader's future of
+        [owner side's, other side's] (a future, not a coroutine: the executor may drop it)."""
         if self.latest is not None:
             return self.latest
-        loader = risk_loaders(info.context).assessment
         owner_id, partner_id = self.record.owner_assessment_id, self.record.partner_assessment_id
+        if owner_id is None and partner_id is None:
+            return (None, None)
+        loader = risk_loaders(operation_context()).assessment
+        either = owner_id or partner_id
+        assert either is not None
+        pending: Awaitable[Found] = loader.load_many([owner_id or either, partner_id or either])
+        return pending
+
+    def _pair(self, found: Found) -> Latest:
+        if isinstance(found, tuple):
+            return found
+        owner, partner = found[0], found[1]
         return (
-            await loader.load(owner_id) if owner_id else None,
-            await loader.load(partner_id) if partner_id else None,
+            owner if self.record.owner_assessment_id else None,
+            partner if self.record.partner_assessment_id else None,
         )
 
-    @strawberry.field(
-        description="Each side's latest score: both sides for a SHARED risk, the owner side "
-        "alone for an INTERNAL one; the owner side first."
-    )
-    async def scores(self, info: Info[Context, None]) -> list[RiskSideScore]:
-        owner, partner = await self._latest(info)
+    def _sides(self, latest: Latest) -> list[RiskSideScore]:
+        owner, partner = latest
         sides = [RiskSideScore(party=self.owner_party(), latest=self._shaped(owner))]
         other = self.workspace.counterparty
         if other is not None and other.id == self.record.owner_party_id:
             other = self.workspace.own_party
         if self.record.visibility == Visibility.SHARED and other is not None:
-            sides.append(
-                RiskSideScore(
-                    party=party_of(self.workspace, other.id), latest=self._shaped(partner)
-                )
-            )
+            party = party_of(self.workspace, other.id)
+            sides.append(RiskSideScore(party=party, latest=self._shaped(partner)))
         return sides
+
+    @strawberry.field(
+        description="Each side's latest score: both sides for a SHARED risk, the owner side "
+        "alone for an INTERNAL one; the owner side first."
+    )
+    def scores(self) -> list[RiskSideScore]:
+        return shaped(self._latest(), lambda found: self._sides(self._pair(found)))
 
     def _shaped(self, a: models.RiskAssessment | None) -> RiskAssessment | None:
         return RiskAssessment.from_model(a, self.workspace) if a else None
@@ -288,9 +305,8 @@ class Risk(Node):
         description="Cells apart between the two sides' latest residual scores (across plus "
         "up: 4x4 and 2x3 are 3 apart); null until both sides have scored."
     )
-    async def divergence(self, info: Info[Context, None]) -> int | None:
-        owner, partner = await self._latest(info)
-        return service.divergence(owner, partner)
+    def divergence(self) -> int | None:
+        return shaped(self._latest(), lambda found: service.divergence(*self._pair(found)))
 
     @strawberry.field(description="Every assessment by either side, newest first.")
     async def assessments(self, info: Info[Context, None]) -> list[RiskAssessment]:

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import enum
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, insert, select, text, update
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import UUID, distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -19,8 +32,8 @@ from sqlmodel import col
 from mutual.kit.labels import Label
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.records import Visibility
-from mutual.kit.repository import paginate, read_rows
-from mutual.kit.visibility import readable
+from mutual.kit.repository import columns_of, paginate, read_only, read_rows
+from mutual.kit.visibility import PARTNERSHIP, VIEWER_PARTY, readable, readable_bound
 from mutual.risks.models import (
     Risk,
     RiskAcceptance,
@@ -93,19 +106,70 @@ def _score() -> ColumnElement[int]:
     )
 
 
-def _filtered(stmt: Select[Any], where: RiskFilter, today: date) -> Select[Any]:
-    if where.categories:
-        stmt = stmt.where(col(Risk.category).in_(where.categories))
-    if where.statuses:
-        stmt = stmt.where(col(Risk.status).in_(where.statuses))
-    if where.owner_party_id is not None:
-        stmt = stmt.where(col(Risk.owner_party_id) == where.owner_party_id)
-    if where.min_divergence is not None:
-        stmt = stmt.where(_divergence() >= where.min_divergence)
-    if where.review_overdue is not None:
-        overdue = and_(col(Risk.next_review_on) < today, col(Risk.status) != RiskStatus.CLOSED)
-        stmt = stmt.where(overdue if where.review_overdue else ~overdue)
+# A filter's shape: which conditions it has (their values are bind parameters), so that each
+# statement is built once per shape, order and direction (building one cost more than running).
+Shape = tuple[bool, bool, bool, bool, bool | None]
+
+
+def _shape(where: RiskFilter) -> Shape:
+    return (
+        bool(where.categories),
+        bool(where.statuses),
+        where.owner_party_id is not None,
+        where.min_divergence is not None,
+        where.review_overdue,
+    )
+
+
+def _params(
+    where: RiskFilter, partnership_id: uuid.UUID, viewer_party_id: uuid.UUID, today: date
+) -> dict[str, Any]:
+    return {
+        PARTNERSHIP: partnership_id,
+        VIEWER_PARTY: viewer_party_id,
+        "categories": list(where.categories),
+        "statuses": list(where.statuses),
+        "owner_party_id": where.owner_party_id,
+        "min_divergence": where.min_divergence,
+        "today": today,
+    }
+
+
+def _filtered(stmt: Select[Any], shape: Shape) -> Select[Any]:
+    categories, statuses, owner, min_divergence, review_overdue = shape
+    stmt = stmt.where(readable_bound(Risk))
+    if categories:
+        stmt = stmt.where(col(Risk.category).in_(bindparam("categories", expanding=True)))
+    if statuses:
+        stmt = stmt.where(col(Risk.status).in_(bindparam("statuses", expanding=True)))
+    if owner:
+        owner_id = bindparam("owner_party_id", type_=UUID(as_uuid=True))
+        stmt = stmt.where(col(Risk.owner_party_id) == owner_id)
+    if min_divergence:
+        stmt = stmt.where(_divergence() >= bindparam("min_divergence", type_=Integer))
+    if review_overdue is not None:
+        on = bindparam("today", type_=Date)
+        overdue = and_(col(Risk.next_review_on) < on, col(Risk.status) != RiskStatus.CLOSED)
+        stmt = stmt.where(overdue if review_overdue else ~overdue)
     return stmt
+
+
+def _order_key(order: RiskOrder) -> Any:
+    return {
+        RiskOrder.CREATED_AT: col(Risk.created_at),
+        RiskOrder.TITLE: func.lower(col(Risk.title)),
+        RiskOrder.NEXT_REVIEW: col(Risk.next_review_on),
+        RiskOrder.SCORE: _score(),
+        RiskOrder.DIVERGENCE: func.coalesce(_divergence(), -1),
+    }[order]
+
+
+@functools.cache
+def _register_statement(shape: Shape, order: RiskOrder, descending: bool) -> Select[Any]:
+    stmt = _filtered(_joined(select(*_RISK_COLUMNS, *_OWNER_COLUMNS, *_PARTNER_COLUMNS)), shape)
+    key = _order_key(order)
+    tie = col(Risk.id).desc() if descending else col(Risk.id).asc()
+    return stmt.order_by(key.desc() if descending else key.asc(), tie)
 
 
 async def register_page(
@@ -119,24 +183,50 @@ async def register_page(
     today: date,
     viewer_party_id: uuid.UUID,
 ) -> Page[RegisterRow]:
-    stmt: Select[Any] = select(Risk, _OWNER, _PARTNER)  # type: ignore[assignment]
-    stmt = _joined(stmt).where(
-        readable(Risk, partnership_id=partnership_id, viewer_party_id=viewer_party_id)
+    stmt = _register_statement(_shape(where), order, descending)
+    params = _params(where, partnership_id, viewer_party_id, today)
+    result = await paginate(session, stmt, page, scalar=False, params=params)
+    return Page(items=_register_rows(result.items), offset=result.offset, total=result.total)
+
+
+# The register reads plain rows (kit.repository.read_only): a page of a hundred risks and two
+# hundred assessments cost more in ORM bookkeeping than in the query.
+_RISK_COLUMNS = columns_of(Risk)
+_ASSESSMENT_KEYS = [c.key for c in columns_of(RiskAssessment)]
+_OWNER_COLUMNS = [getattr(_OWNER, key) for key in _ASSESSMENT_KEYS]
+_PARTNER_COLUMNS = [getattr(_PARTNER, key) for key in _ASSESSMENT_KEYS]
+_ASSESSMENT_ID = _ASSESSMENT_KEYS.index("id")
+
+
+def _register_rows(rows: Sequence[Sequence[Any]]) -> list[RegisterRow]:
+    n, m = len(_RISK_COLUMNS), len(_ASSESSMENT_KEYS)
+    plain = [tuple(row) for row in rows]  # slicing a plain tuple, not a Row, is cheap
+    risks = read_only(Risk, (row[:n] for row in plain))
+    parts = [row[start : start + m] for row in plain for start in (n, n + m)]
+    present = [part for part in parts if part[_ASSESSMENT_ID] is not None]
+    made = iter(read_only(RiskAssessment, present))  # one model inspection for all of them
+    found = [next(made) if part[_ASSESSMENT_ID] is not None else None for part in parts]
+    return [
+        RegisterRow(risk=risk, owner=found[2 * i], partner=found[2 * i + 1])
+        for i, risk in enumerate(risks)
+    ]
+
+
+def _heat_cells(basis: ScoreBasis) -> tuple[Any, ...]:
+    prefix = "inherent" if basis == ScoreBasis.INHERENT else "residual"
+    return (
+        col(Risk.owner_party_id),
+        getattr(_OWNER, f"{prefix}_likelihood"),
+        getattr(_OWNER, f"{prefix}_impact"),
+        getattr(_PARTNER, f"{prefix}_likelihood"),
+        getattr(_PARTNER, f"{prefix}_impact"),
     )
-    stmt = _filtered(stmt, where, today)
-    keys: dict[RiskOrder, Any] = {
-        RiskOrder.CREATED_AT: col(Risk.created_at),
-        RiskOrder.TITLE: func.lower(col(Risk.title)),
-        RiskOrder.NEXT_REVIEW: col(Risk.next_review_on),
-        RiskOrder.SCORE: _score(),
-        RiskOrder.DIVERGENCE: func.coalesce(_divergence(), -1),
-    }
-    key = keys[order]
-    tie = col(Risk.id).desc() if descending else col(Risk.id).asc()
-    stmt = stmt.order_by(key.desc() if descending else key.asc(), tie)
-    result = await paginate(session, stmt, page, scalar=False)
-    rows = [RegisterRow(risk=r[0], owner=r[1], partner=r[2]) for r in result.items]
-    return Page(items=rows, offset=result.offset, total=result.total)
+
+
+@functools.cache
+def _heat_statement(shape: Shape, basis: ScoreBasis) -> Select[Any]:
+    cells = _heat_cells(basis)
+    return _filtered(_joined(select(*cells, func.count())), shape).group_by(*cells)
 
 
 async def heat_counts(
@@ -151,19 +241,10 @@ async def heat_counts(
     """(owner party, its latest likelihood and impact, the other side's, risks) for every
     owner and pair of latest cells of the risks the viewer reads: one grouped statement, at
     most 2x26x26 rows whatever the size of the register."""
-    prefix = "inherent" if basis == ScoreBasis.INHERENT else "residual"
-    cells = (
-        col(Risk.owner_party_id),
-        getattr(_OWNER, f"{prefix}_likelihood"),
-        getattr(_OWNER, f"{prefix}_impact"),
-        getattr(_PARTNER, f"{prefix}_likelihood"),
-        getattr(_PARTNER, f"{prefix}_impact"),
-    )
-    stmt = _joined(select(*cells, func.count())).where(
-        readable(Risk, partnership_id=partnership_id, viewer_party_id=viewer_party_id)
-    )
-    stmt = _filtered(stmt, where, today).group_by(*cells)
-    return [(r[0], r[1], r[2], r[3], r[4], int(r[5])) for r in (await session.execute(stmt)).all()]
+    stmt = _heat_statement(_shape(where), basis)
+    params = _params(where, partnership_id, viewer_party_id, today)
+    rows = await read_rows(session, stmt, params)
+    return [(r[0], r[1], r[2], r[3], r[4], int(r[5])) for r in rows]
 
 
 async def risk(session: AsyncSession, risk_id: uuid.UUID) -> Risk | None:

@@ -4,7 +4,12 @@ sorted and filtered by it, and the heat map per side and combined with disagreem
 from __future__ import annotations
 
 import asyncpg
+from sqlalchemy.engine import URL
 
+from mutual.db import Database
+from mutual.kit.demo import acting
+from mutual.kit.principal import user_principal
+from mutual.risks import repository
 from tests.commitments.factories import ClientFactory, audit_count, both_sides, raw_id
 from tests.helpers import World, gql
 from tests.risks.factories import (
@@ -126,3 +131,36 @@ async def test_the_register_sorts_and_filters_by_divergence_category_and_status(
             northwind, HEAT_MAP, {"id": world.nc_id, "filter": {"category": ["QUALITY"]}}
         )
         assert occupied(heat["data"]["partnership"]["riskHeatMap"]["combined"]) == {(3, 3): (1, 0)}
+
+
+async def test_an_older_score_arriving_last_does_not_replace_the_newer_latest(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World, app_database_url: URL
+) -> None:
+    # given two scores of Northwind's, the second the latest
+    async with both_sides(make_client, owner, world) as (northwind, _contoso):
+        risk = await create_risk(northwind, world, "Peak capacity")
+        await assess(northwind, risk, 2, 2)
+        await assess(northwind, risk, 5, 5)
+    risk_id = raw_id(risk["id"])
+    older_id = await owner.fetchval(
+        "SELECT id FROM risk_assessment WHERE risk_id = $1 ORDER BY assessed_at LIMIT 1", risk_id
+    )
+    newer_id = await owner.fetchval("SELECT owner_assessment_id FROM risk WHERE id = $1", risk_id)
+    assert older_id != newer_id
+
+    # when the older one's pointer update runs last (two scores at once)
+    database = Database(app_database_url, pool_size=1)
+    actor = user_principal(world.users["editor@northwind.example"])
+    try:
+        async with acting(database, actor) as session:
+            stored = await repository.risk(session, risk_id)
+            (older,) = await repository.assessments_by_id(session, [older_id])
+            assert stored is not None
+            await repository.point_latest(session, stored, older)
+    finally:
+        await database.dispose()
+
+    # then the newer stays the side's latest
+    assert await owner.fetchval("SELECT owner_assessment_id FROM risk WHERE id = $1", risk_id) == (
+        newer_id
+    )

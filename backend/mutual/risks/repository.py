@@ -19,6 +19,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
     text,
     update,
@@ -268,16 +269,32 @@ async def insert_assessment(session: AsyncSession, **values: Any) -> RiskAssessm
     return (await session.execute(stmt)).scalar_one()
 
 
-async def point_latest(
-    session: AsyncSession, risk: Risk, *, assessment_id: uuid.UUID, owner_side: bool
-) -> None:
+async def point_latest(session: AsyncSession, risk: Risk, assessment: RiskAssessment) -> None:
     """Keep the side's latest assessment on the risk; no new version: a score is not an edit
-    of the risk that another side's edit could conflict with."""
-    column = "owner_assessment_id" if owner_side else "partner_assessment_id"
+    of the risk that another side's edit could conflict with. Two scores of one side at once:
+    the newer stays (the later UPDATE re-reads the row and skips when it holds a newer one)."""
+    key = (
+        "owner_assessment_id"
+        if assessment.owner_party_id == risk.owner_party_id
+        else "partner_assessment_id"
+    )
+    pointer = col(getattr(Risk, key))
+    held = (
+        select(col(RiskAssessment.assessed_at))
+        .where(
+            col(RiskAssessment.partnership_id) == col(Risk.partnership_id),
+            col(RiskAssessment.id) == pointer,
+        )
+        .scalar_subquery()
+    )
     stmt = (
         update(Risk)
-        .where(col(Risk.partnership_id) == risk.partnership_id, col(Risk.id) == risk.id)
-        .values({column: assessment_id})
+        .where(
+            col(Risk.partnership_id) == risk.partnership_id,
+            col(Risk.id) == risk.id,
+            or_(pointer.is_(None), held <= assessment.assessed_at),
+        )
+        .values({key: assessment.id})
     )
     await session.execute(stmt, execution_options={"synchronize_session": False})
 

@@ -369,9 +369,7 @@ async def assess_risk(
         rationale=rationale.strip(),
         assessed_by=actor.user_id,
     )
-    await repository.point_latest(
-        session, risk, assessment_id=assessment.id, owner_side=side == risk.owner_party_id
-    )
+    await repository.point_latest(session, risk, assessment)
     await audit.workspace_change(
         session,
         workspace,

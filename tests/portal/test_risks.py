@@ -10,7 +10,7 @@ from playwright.async_api import Page, expect
 
 from tests.helpers import World
 from tests.portal.conftest import NewPage
-from tests.portal.portal import mutation, open_signed_in, workspace_url
+from tests.portal.portal import live_updates_on, mutation, open_signed_in, workspace_url
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +43,7 @@ async def test_both_sides_score_a_shared_risk_and_see_the_divergence_on_the_heat
     await open_signed_in(northwind, "governance@northwind.example", register)
     await open_signed_in(contoso, "governance@contoso.example", register)
     await expect(contoso.get_by_text("No risks here")).to_be_visible()
+    await live_updates_on(contoso)
 
     # Northwind's governance member adds the shared risk and scores it 4x4
     await northwind.get_by_role("button", name="New risk").click()
@@ -58,8 +59,9 @@ async def test_both_sides_score_a_shared_risk_and_see_the_divergence_on_the_heat
         "The divergence shows once both sides have scored."
     )
 
-    # Contoso's opens it from its register (live or on reload) and scores it 2x3
-    await contoso.reload()
+    # Contoso's register shows it and Northwind's score without a reload; Contoso scores it 2x3
+    row = contoso.get_by_role("row").filter(has=contoso.get_by_role("link", name=TITLE))
+    await expect(row.get_by_text("4 \u00d7 4")).to_be_visible()
     await contoso.get_by_role("link", name=TITLE).click()
     await expect(contoso.get_by_role("heading", name=TITLE)).to_be_visible()
     await score(contoso, "2 · Unlikely", "3 · Moderate", "The weekly forecast helps.")

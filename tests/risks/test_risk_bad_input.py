@@ -14,6 +14,7 @@ import pytest
 from mutual.graphql.ids import to_global_id
 from mutual.kit.clock import today
 from tests.commitments.factories import (
+    PROPOSE,
     ClientFactory,
     audit_count,
     both_sides,
@@ -26,13 +27,16 @@ from tests.commitments.factories import (
 )
 from tests.helpers import World, error_codes, gql
 from tests.risks.factories import (
+    ADD_ACTION,
     ASSESS,
+    CREATE,
     HEAT_MAP,
     LINKS,
     NODE,
     REGISTER,
     TREAT,
     UPDATE,
+    UPDATE_ACTION,
     assess,
     create_risk,
     occupied,
@@ -218,3 +222,41 @@ async def test_an_internal_risk_is_not_found_by_the_other_side_anywhere(
         # while Northwind sees both
         own = await gql(northwind, REGISTER, {"id": world.nc_id})
         assert own["data"]["partnership"]["risks"]["totalCount"] == 2
+
+
+async def test_other_bad_input_is_refused_with_a_code_and_changes_nothing(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
+        risk = await create_risk(northwind, world, "Peak capacity")
+        internal_commitment = only_record(
+            await mutate(contoso, PROPOSE, partnershipId=world.nc_id, title="Our own plan",
+                         dueDate="2099-01-31", visibility="INTERNAL"),
+            "commitment",
+        )  # fmt: skip
+        before = await _stored(owner, world, risk)
+        cases = [
+            (northwind, CREATE, {"partnershipId": world.nc_id, "title": " ",
+                                 "category": "OTHER"}, "INVALID", "title"),
+            (northwind, CREATE, {"partnershipId": world.nc_id, "title": "x", "category": "OTHER",
+                                 "reviewEveryDays": 3}, "INVALID", "reviewEveryDays"),
+            (northwind, UPDATE, {"riskId": risk["id"], "expectedVersion": 1,
+                                 "status": "ACCEPTED"}, "INVALID", "status"),
+            (contoso, ADD_ACTION, {"riskId": risk["id"], "title": "Plan",
+                                   "commitmentId": internal_commitment["id"]},
+             "INVALID", "commitmentId"),
+            (northwind, ADD_ACTION, {"riskId": risk["id"], "title": "Plan",
+                                     "commitmentId": internal_commitment["id"]},
+             "NOT_FOUND", "commitmentId"),
+            (northwind, UPDATE_ACTION, {"actionId": risk["id"], "status": "DONE"},
+             "NOT_FOUND", "actionId"),
+            (northwind, LINKS, {"riskId": risk["id"], "kpiIds": [risk["id"]]},
+             "NOT_FOUND", "kpiIds"),
+            (northwind, TREAT, {"riskId": risk["id"], "expectedVersion": 1,
+                                "treatment": "AVOID", "reason": "x"}, "INVALID", "acceptance"),
+        ]  # fmt: skip
+        for client, document, fields, code, field in cases:
+            result = await mutate(client, document, **fields)
+            error = _only_error(result)
+            assert (error["code"], error["field"]) == (code, field), fields
+            assert await _stored(owner, world, risk) == before

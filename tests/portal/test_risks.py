@@ -139,3 +139,13 @@ async def test_the_risk_page_edits_links_and_records_an_acceptance(
     await treatment.get_by_role("button", name="Accept the risk").click()
     await expect(page.get_by_text("In force")).to_be_visible()
     await expect(page.get_by_role("heading", name="Treatment: Accept")).to_be_visible()
+
+    # and the risk itself is edited and closed: no more scoring or treating
+    await page.get_by_role("button", name="Edit or close the risk").click()
+    edit = page.get_by_role("form", name="Edit the risk")
+    await edit.get_by_label("Review every (days)").fill("30")
+    await edit.get_by_label("Open or closed").select_option(label="Closed")
+    await edit.get_by_role("button", name="Save changes").click()
+    await expect(edit.get_by_text("Saved.")).to_be_visible()
+    await expect(page.get_by_text("Every 30 days")).to_be_visible()
+    await expect(page.get_by_role("form", name="Score it for your side")).to_have_count(0)

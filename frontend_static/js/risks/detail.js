@@ -21,7 +21,7 @@ import {
   CHOICES_QUERY, isRiskEvent, REVIEW, RISK_QUERY, UPDATE_ACTION,
 } from './api.js';
 import {
-  ActionForm, AssessForm, LinksForm, TreatmentForm,
+  ActionForm, AssessForm, EditRiskForm, LinksForm, TreatmentForm,
 } from './forms.js';
 import {
   bandName, canKeep, categoryName, readOnlyText, riskStatusName, scoreText, treatmentName,
@@ -189,6 +189,7 @@ function Risk({
   const keeper = canKeep(partnership);
   const open = risk.status !== 'CLOSED';
   const [editingLinks, setEditingLinks] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [reviewMessage, setReviewMessage] = useState(null);
   const [reviewing, setReviewing] = useState(false);
 
@@ -221,12 +222,12 @@ function Risk({
     ${risk.description ? html`<p class="detail-description">${risk.description}</p>` : null}
     ${keeper ? null : html`<p class="note access-note">${readOnlyText(partnership)}</p>`}
     <${Scores} risk=${risk} />
-    ${keeper && open ? html`<${AssessForm} key=${`assess-${risk.version}-${risk.assessments.length}`} risk=${risk} onDone=${reload} />` : null}
+    ${keeper && open ? html`<${AssessForm} key=${`assess-${risk.id}`} risk=${risk} onDone=${reload} />` : null}
     <section aria-labelledby="risk-treatment-heading">
       <h4 id="risk-treatment-heading">Treatment: ${treatmentName(risk.treatment)}</h4>
       ${risk.treatmentPlan ? html`<p>${risk.treatmentPlan}</p>` : null}
       <${Acceptances} risk=${risk} />
-      ${keeper && open ? html`<${TreatmentForm} key=${`treat-${risk.version}`} risk=${risk} approvers=${choices.approvers} onDone=${reload} />` : null}
+      ${keeper && open ? html`<${TreatmentForm} key=${`treat-${risk.id}`} risk=${risk} approvers=${choices.approvers} onDone=${reload} />` : null}
     </section>
     <${Actions} risk=${risk} keeper=${keeper} reload=${reload} />
     ${keeper && open ? html`<${ActionForm} risk=${risk} partnership=${partnership} commitments=${choices.commitments} onDone=${reload} />` : null}
@@ -240,8 +241,14 @@ function Risk({
       <${Links} risk=${risk} partnership=${partnership} />
       ${keeper ? html`<p><button type="button" class="button" aria-expanded=${String(editingLinks)} aria-controls="risk-links"
         onClick=${() => setEditingLinks(!editingLinks)}>Edit links</button></p>
-        <div hidden=${!editingLinks}><${LinksForm} key=${`links-${risk.updatedAt}-${risk.links.commitments.length}-${risk.links.milestones.length}-${risk.links.kpis.length}`}
+        <div hidden=${!editingLinks}><${LinksForm} key=${`links-${risk.id}`}
           risk=${risk} choices=${choices} onDone=${reload} /></div>` : null}
     </section>
-    <${History} risk=${risk} />`;
+    <${History} risk=${risk} />
+    ${keeper ? html`<section aria-labelledby="risk-edit-heading">
+      <h4 id="risk-edit-heading">The risk itself</h4>
+      <p><button type="button" class="button" aria-expanded=${String(editing)} aria-controls="edit-risk"
+        onClick=${() => setEditing(!editing)}>Edit or close the risk</button></p>
+      <div hidden=${!editing}><${EditRiskForm} key=${`edit-${risk.id}`} risk=${risk} onDone=${reload} /></div>
+    </section>` : null}`;
 }

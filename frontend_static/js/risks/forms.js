@@ -10,7 +10,7 @@ import {
 } from '../ui/form.js';
 import { html } from '../ui/html.js';
 import {
-  ADD_ACTION, ASSESS, CREATE, LINKS, TREAT,
+  ADD_ACTION, ASSESS, CREATE, LINKS, TREAT, UPDATE,
 } from './api.js';
 import {
   CATEGORIES, IMPACT, LIKELIHOOD, STEPS, TREATMENTS,
@@ -243,5 +243,60 @@ export function LinksForm({ risk, choices, onDone }) {
       <${Checks} legend="KPIs" name="kpiIds" items=${choices.kpis} chosen=${values.kpiIds} toggle=${toggle('kpiIds')} />
     </div>
     <div><${SubmitButton}>Save links<//></div>
+  <//>`;
+}
+
+const OPEN_OR_CLOSED = [
+  { value: 'OPEN', label: 'Open' },
+  { value: 'CLOSED', label: 'Closed' },
+];
+
+/** The risk's own facts; a stale version is a conflict the form explains (the page reloads). */
+export function EditRiskForm({ risk, onDone }) {
+  const form = useForm();
+  const { values, bind } = useValues({
+    title: risk.title,
+    description: risk.description,
+    category: risk.category,
+    reviewEveryDays: String(risk.reviewEveryDays),
+    nextReviewOn: risk.nextReviewOn,
+    status: risk.status === 'CLOSED' ? 'CLOSED' : 'OPEN',
+  });
+
+  function submit() {
+    form.run(async () => {
+      const input = {
+        riskId: risk.id,
+        expectedVersion: risk.version,
+        title: values.title.trim(),
+        description: values.description.trim(),
+        category: values.category,
+        reviewEveryDays: Number(values.reviewEveryDays),
+        status: values.status,
+      };
+      if (values.nextReviewOn) input.nextReviewOn = values.nextReviewOn;
+      const { errors } = await mutate(UPDATE, { input }, 'updateRisk');
+      if (errors.some((e) => e.code === 'CONFLICT')) {
+        await onDone();
+        return [{ field: null, message: 'Someone changed this risk since you opened it. It is up to date now: check it and save again.' }];
+      }
+      if (errors.length) return errors;
+      form.succeed('Saved.');
+      await onDone();
+      return undefined;
+    });
+  }
+
+  return html`<${Form} form=${form} id="edit-risk" heading="Edit the risk" headingId="edit-risk-heading" withDone=${true} onSubmit=${submit}>
+    <${Field} label="Title" name="title"><input type="text" maxlength="200" ...${bind('title')} /><//>
+    <${Field} label="Description" name="description"><textarea rows="3" ...${bind('description')}></textarea><//>
+    <div class="form-row">
+      <${Field} label="Category" name="category"><${Select} options=${CATEGORIES} ...${bind('category')} /><//>
+      <${Field} label="Review every (days)" name="reviewEveryDays" hint="7 to 365">
+        <input type="number" min="7" max="365" ...${bind('reviewEveryDays')} /><//>
+      <${Field} label="Next review" name="nextReviewOn"><input type="date" ...${bind('nextReviewOn')} /><//>
+      <${Field} label="Open or closed" name="status"><${Select} options=${OPEN_OR_CLOSED} ...${bind('status')} /><//>
+    </div>
+    <div><${SubmitButton}>Save changes<//></div>
   <//>`;
 }

@@ -66,11 +66,9 @@ export function RiskPage({ args, riskId }) {
   useEffect(() => {
     if (risk) ctx.setTitle(`${risk.title} · Risks · ${partnership.name}`);
   }, [risk]);
+  // This risk's events (its links, actions and acceptances are audited as the risk).
   useLiveChange(live, ctx, isRiskEvent, async (events) => {
-    if (!events.some((e) => e.resync || e.objectId === riskId || e.subjectId === riskId)) {
-      await load();
-      return;
-    }
+    if (!events.some((e) => e.resync || e.objectId === riskId)) return;
     await load();
     if (byOtherSide(events)) notice.show(`${partnerName(partnership)} just changed this risk; it is up to date.`);
   });

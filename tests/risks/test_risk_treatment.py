@@ -5,6 +5,7 @@ the next review one cadence on, and a link to an INTERNAL record stays with its 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import asyncpg
 
@@ -196,3 +197,30 @@ async def test_links_to_internal_records_stay_with_their_side(
         error = only_error(refused, "risk")
         assert (error["code"], error["field"]) == ("NOT_FOUND", "milestoneIds")
         assert await audit_count(owner, world.northwind_contoso.id) == events
+
+
+WAITING = """
+query($id: ID!) { partnership(id: $id) { waitingOnYourSide { objectType title asked } } }
+"""
+
+
+async def test_an_overdue_review_waits_on_the_owner_side_only(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    async with both_sides(make_client, owner, world) as (northwind, contoso):
+        past = (today() - timedelta(days=3)).isoformat()
+        await create_risk(northwind, world, "Overdue one", nextReviewOn=past)
+        await create_risk(northwind, world, "Internal overdue", nextReviewOn=past,
+                          visibility="INTERNAL")  # fmt: skip
+        await create_risk(northwind, world, "Not due yet")
+
+        def risks(body: dict[str, Any]) -> list[tuple[str, str]]:
+            items = body["data"]["partnership"]["waitingOnYourSide"]
+            return [(i["title"], i["asked"]) for i in items if i["objectType"] == "Risk"]
+
+        mine = risks(await gql(northwind, WAITING, {"id": world.nc_id}))
+        theirs = risks(await gql(contoso, WAITING, {"id": world.nc_id}))
+
+    asked = "Review the risk (its review is overdue)"
+    assert sorted(mine) == [("Internal overdue", asked), ("Overdue one", asked)]
+    assert theirs == []

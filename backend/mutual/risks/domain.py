@@ -8,6 +8,7 @@ from mutual.risks.mutations import RiskMutation
 from mutual.risks.partnership import PartnershipFields
 from mutual.risks.report import risk_register_section
 from mutual.risks.types import Risk
+from mutual.risks.waiting import reviews_waiting
 
 DOMAIN = Domain(
     name="risks",
@@ -16,6 +17,7 @@ DOMAIN = Domain(
     node_types=(Risk,),
     event_kinds={"Risk": "Risk"},
     search=(SearchSource("Risk", RiskRecord),),
+    waiting=(reviews_waiting,),
     labels={"Risk": repository.risk_labels},
     tasks=(tasks.DAILY,),
     notice_kinds={

@@ -488,3 +488,20 @@ async def expire_acceptances(session: AsyncSession, today: date) -> list[Any]:
 async def reviews_due(session: AsyncSession, today: date) -> list[Any]:
     stmt = text("SELECT * FROM mutual_risks_reviews_due(:today)")
     return list((await session.execute(stmt, {"today": today})).all())
+
+
+async def reviews_overdue(
+    session: AsyncSession, partnership_id: uuid.UUID, *, owner_party_id: uuid.UUID, today: date
+) -> list[tuple[uuid.UUID, str, date]]:
+    """(id, title, next review) of the side's own risks whose review is overdue, oldest first."""
+    stmt = (
+        select(col(Risk.id), col(Risk.title), col(Risk.next_review_on))
+        .where(
+            col(Risk.partnership_id) == partnership_id,
+            col(Risk.owner_party_id) == owner_party_id,
+            col(Risk.next_review_on) < today,
+            col(Risk.status) != RiskStatus.CLOSED,
+        )
+        .order_by(col(Risk.next_review_on), col(Risk.id))
+    )
+    return [(r[0], r[1], r[2]) for r in await read_rows(session, stmt)]

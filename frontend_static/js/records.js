@@ -4,9 +4,12 @@
 import { commitmentHref } from './commitments/links.js';
 import { kpiHref } from './kpis/links.js';
 import { partnershipHref } from './pages/partnerships.js';
+import { riskHref } from './risks/links.js';
 import { milestoneHref } from './roadmap/links.js';
 
-const ITEM_HREFS = { Milestone: milestoneHref, Commitment: commitmentHref, Kpi: kpiHref };
+const ITEM_HREFS = {
+  Milestone: milestoneHref, Commitment: commitmentHref, Kpi: kpiHref, Risk: riskHref,
+};
 const SECTION_OF = { WorkspaceMember: 'members', ApiToken: 'tokens' };
 
 /** What a record is called, by its Node (or audited object) type. */
@@ -15,6 +18,7 @@ export const RECORD_NAMES = {
   Commitment: 'Commitment',
   Kpi: 'KPI',
   KpiMeasurement: 'KPI measurement',
+  Risk: 'Risk',
   WorkspaceMember: 'Member',
   Invitation: 'Invitation',
   ApiToken: 'API token',

@@ -43,6 +43,7 @@ DOMAIN_NAMES = (
     "roadmap",
     "commitments",
     "kpis",
+    "risks",
     "search",
     "feedback",
     "notify",

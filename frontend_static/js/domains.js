@@ -9,6 +9,7 @@ import { renderFeedback } from './feedback/index.js';
 import { renderKpis } from './kpis/index.js';
 import { renderMembers } from './members/index.js';
 import { renderOverview } from './pages/overview.js';
+import { renderRisks } from './risks/index.js';
 import { renderRoadmap } from './roadmap/index.js';
 import { renderSearch } from './search/index.js';
 import { renderWaiting } from './search/index.js';
@@ -20,7 +21,7 @@ export const SECTIONS = [
   { slug: 'roadmap', name: 'Roadmap', render: renderRoadmap, hasItems: true },
   { slug: 'commitments', name: 'Commitments', render: renderCommitments, hasItems: true },
   { slug: 'kpis', name: 'KPIs', render: renderKpis, hasItems: true },
-  { slug: 'risks', name: 'Risks', soon: 'The joint risk register: likelihood × impact, treatments, reviews, and how each side scores a risk.' },
+  { slug: 'risks', name: 'Risks', render: renderRisks, hasItems: true },
   { slug: 'governance', name: 'Governance', soon: 'Disclosures, the decision log, and published risk and compliance reports the partner acknowledges.' },
   { slug: 'feedback', name: 'Feedback', render: renderFeedback, hasItems: true },
   { slug: 'contingency', name: 'Contingency', soon: 'Joint contingency plans with triggers and playbooks, their activations and drills.' },

@@ -5,11 +5,12 @@ import { commitmentHref } from './commitments/links.js';
 import { feedbackHref, policyHref } from './feedback/links.js';
 import { kpiHref } from './kpis/links.js';
 import { partnershipHref } from './pages/partnerships.js';
+import { riskHref } from './risks/links.js';
 import { milestoneHref } from './roadmap/links.js';
 
 const ITEM_HREFS = {
   Milestone: milestoneHref, Commitment: commitmentHref, Kpi: kpiHref, Feedback: feedbackHref,
-  FeedbackPolicy: (partnershipId) => policyHref(partnershipId),
+  FeedbackPolicy: (partnershipId) => policyHref(partnershipId), Risk: riskHref,
 };
 const SECTION_OF = { WorkspaceMember: 'members', ApiToken: 'tokens' };
 
@@ -19,6 +20,7 @@ export const RECORD_NAMES = {
   Commitment: 'Commitment',
   Kpi: 'KPI',
   KpiMeasurement: 'KPI measurement',
+  Risk: 'Risk',
   WorkspaceMember: 'Member',
   Invitation: 'Invitation',
   ApiToken: 'API token',

@@ -93,6 +93,8 @@ MADE_BY: dict[str, tuple[str, str]] = {
     "kpiId": ("createKpi", "kpi"),
     "feedbackId": ("submitFeedback", "feedback"),
     "policyId": ("proposeSlaPolicy", "policy"),
+    "riskId": ("createRisk", "risk"),
+    "actionId": ("addRiskAction", "action"),
 }
 
 # Values for custom scalars; String, Int, Float and Boolean are built in.
@@ -163,6 +165,14 @@ CASES: dict[str, Case] = {
     "proposeSlaPolicy": Case(values={"targets": SLA_TARGETS}),
     "acceptSlaPolicy": Case(),
     "declineSlaPolicy": Case(),
+    "createRisk": Case(),
+    "updateRisk": Case(),
+    "assessRisk": Case(),
+    "setRiskTreatment": Case(),
+    "reviewRisk": Case(),
+    "addRiskAction": Case(),
+    "updateRiskAction": Case(),
+    "setRiskLinks": Case(),
 }
 
 

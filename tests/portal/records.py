@@ -27,6 +27,10 @@ CREATE_KPI = """mutation($input: CreateKpiInput!) {
   createKpi(input: $input) { kpi { id } userErrors { message } } }"""
 RECORD = """mutation($input: RecordKpiMeasurementsInput!) {
   recordKpiMeasurements(input: $input) { created userErrors { message } } }"""
+CREATE_RISK = """mutation($input: CreateRiskInput!) {
+  createRisk(input: $input) { risk { id } userErrors { message } } }"""
+ASSESS_RISK = """mutation($input: AssessRiskInput!) {
+  assessRisk(input: $input) { risk { id } userErrors { message } } }"""
 CREATE_TOKEN = """mutation($input: CreateApiTokenInput!) {
   createApiToken(input: $input) { apiToken { id } userErrors { message } } }"""
 
@@ -37,6 +41,7 @@ class Records:
     delivered_id: str  # delivered by Northwind: Contoso confirms or disputes it
     proposed_id: str  # proposed by Northwind: Contoso accepts or declines it
     kpi_id: str
+    risk_id: str  # a shared risk Northwind and Contoso score differently
 
 
 def _step(commitment: dict[str, str]) -> dict[str, str]:
@@ -92,13 +97,23 @@ async def one_of_each(browser: Browser, live_server: LiveServer, world: World) -
             {"partnershipId": world.nc_id,
              "measurements": [{"kpiId": kpi["id"], "period": month_start(1), "value": 20}]},
         )  # fmt: skip
+        risk = (await mutation(
+            northwind, CREATE_RISK, "createRisk",
+            {"partnershipId": world.nc_id, "title": "Peak-season capacity", "category": "DELIVERY",
+             "description": "Two shifts may not build enough in November."},
+        ))["risk"]  # fmt: skip
+        for side, (likelihood, impact) in ((northwind, (4, 4)), (contoso, (2, 3))):
+            await mutation(
+                side, ASSESS_RISK, "assessRisk",
+                {"riskId": risk["id"], "inherentLikelihood": likelihood, "inherentImpact": impact},
+            )  # fmt: skip
         await mutation(
             contoso, CREATE_TOKEN, "createApiToken",
             {"partnershipId": world.nc_id, "name": "ERP feed", "scopes": ["KPI_WRITE"]},
         )  # fmt: skip
         return Records(
             milestone_id=milestone["id"], delivered_id=c["id"], proposed_id=proposed["id"],
-            kpi_id=kpi["id"],
+            kpi_id=kpi["id"], risk_id=risk["id"],
         )  # fmt: skip
     finally:
         await context.close()

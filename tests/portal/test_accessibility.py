@@ -75,7 +75,9 @@ def pages_of(
         "feedback": workspace_url(ws, "feedback"),
         "a feedback item": workspace_url(ws, "feedback") + "/" + feedback_id,
         "the SLA policy": workspace_url(ws, "feedback/policy"),
-        "a section not built yet": workspace_url(ws, "risks"),
+        "risk register": workspace_url(ws, "risks"),
+        "risk": workspace_url(ws, "risks") + "/" + records.risk_id,
+        "a section not built yet": workspace_url(ws, "health"),
     }
     if lead:  # the lead is its organization's admin
         found["invitations"] = "/#/invitations"
@@ -97,6 +99,18 @@ async def open_states(page: Page, world: World) -> dict[str, list[dict[str, Any]
     await settled(page)
     await page.get_by_role("button", name="New milestone").click()
     found["the new-milestone form"] = await violations(page)
+    await page.goto(workspace_url(world.nc_id, "risks"))
+    await settled(page)
+    await page.get_by_role("button", name="New risk").click()
+    found["the new-risk form"] = await violations(page)
+    await page.get_by_role("link", name="Peak-season capacity").click()
+    await settled(page)
+    treatment = page.get_by_role("form", name="Treatment")
+    await treatment.get_by_label("Treatment").select_option(label="Accept")
+    await treatment.get_by_role("button", name="Accept the risk").click()
+    await expect(treatment.get_by_text("Accepting a risk needs an approver")).to_be_visible()
+    await page.get_by_role("button", name="Edit links").click()
+    found["a risk's treatment with errors, and its link editor"] = await violations(page)
     await page.goto(workspace_url(world.nc_id, "members"))
     await settled(page)
     await page.get_by_role("button", name="Remove viewer@contoso.example").click()

@@ -45,6 +45,7 @@ DOMAIN_NAMES = (
     "kpis",
     "search",
     "notify",
+    "governance",
 )
 
 

@@ -91,6 +91,9 @@ MADE_BY: dict[str, tuple[str, str]] = {
     "milestoneId": ("createMilestone", "milestone"),
     "commitmentId": ("proposeCommitment", "commitment"),
     "kpiId": ("createKpi", "kpi"),
+    "versionId": ("createDisclosure", "version"),
+    "disclosureId": ("createDisclosure", "disclosure"),
+    "decisionId": ("proposeDecision", "decision"),
 }
 
 # Values for custom scalars; String, Int, Float and Boolean are built in.
@@ -144,6 +147,18 @@ CASES: dict[str, Case] = {
     "createKpi": Case(),
     "updateKpi": Case(),
     "recordKpiMeasurements": Case(),
+    "createDisclosure": Case(),
+    "updateDisclosureDraft": Case(),
+    "addDisclosureAttachment": Case(values={"contentType": "text/plain", "contentBase64": "eA=="}),
+    "submitDisclosureVersion": Case(),
+    "returnDisclosureVersion": Case(),
+    "publishDisclosureVersion": Case(),
+    "createDisclosureVersion": Case(),
+    "acknowledgeDisclosureVersion": Case(),
+    "proposeDecision": Case(),
+    "nameDecisionApprovers": Case(values={"userIds": []}),
+    "approveDecision": Case(),
+    "rejectDecision": Case(),
 }
 
 

@@ -26,7 +26,9 @@ mutation($input: CreateDisclosureInput!) {{
 }}
 """
 UPDATE = f"""
-mutation($input: UpdateDisclosureDraftInput!) {{ updateDisclosureDraft(input: $input) {{ {PAYLOAD} }} }}
+mutation($input: UpdateDisclosureDraftInput!) {{
+  updateDisclosureDraft(input: $input) {{ {PAYLOAD} }}
+}}
 """
 ATTACH = f"""
 mutation($input: AddDisclosureAttachmentInput!) {{
@@ -34,10 +36,14 @@ mutation($input: AddDisclosureAttachmentInput!) {{
 }}
 """
 SUBMIT = f"""
-mutation($input: DisclosureVersionStepInput!) {{ submitDisclosureVersion(input: $input) {{ {PAYLOAD} }} }}
+mutation($input: DisclosureVersionStepInput!) {{
+  submitDisclosureVersion(input: $input) {{ {PAYLOAD} }}
+}}
 """
 RETURN = f"""
-mutation($input: DisclosureVersionStepInput!) {{ returnDisclosureVersion(input: $input) {{ {PAYLOAD} }} }}
+mutation($input: DisclosureVersionStepInput!) {{
+  returnDisclosureVersion(input: $input) {{ {PAYLOAD} }}
+}}
 """
 PUBLISH = f"""
 mutation($input: DisclosureVersionStepInput!) {{
@@ -56,12 +62,15 @@ mutation($input: AcknowledgeDisclosureVersionInput!) {{
 """
 DISCLOSURES = f"""
 query($id: ID!) {{ partnership(id: $id) {{
-  disclosures(first: 50) {{ totalCount nodes {{ id title type visibility ownerParty {{ label isOwn }}
+  disclosures(first: 50) {{ totalCount nodes {{
+    id title type visibility ownerParty {{ label isOwn }}
     latestPublished {{ number }} versions {{ {VERSION_FIELDS} }} }} }}
   pendingAcknowledgements {{ id number title }}
 }} }}
 """
-NODE = f"query($id: ID!) {{ node(id: $id) {{ __typename ... on DisclosureVersion {{ {VERSION_FIELDS} }} }} }}"
+NODE = f"""query($id: ID!) {{
+  node(id: $id) {{ __typename ... on DisclosureVersion {{ {VERSION_FIELDS} }} }}
+}}"""
 
 DECISION_FIELDS = """
 id title context options rationale approvalCriteria decideBy status overdue version
@@ -71,13 +80,19 @@ sides { party { label isOwn } namedApprovers { email } canDecide
 """
 DECISION_PAYLOAD = f"decision {{ {DECISION_FIELDS} }} userErrors {{ field code message }}"
 PROPOSE = f"""
-mutation($input: ProposeDecisionInput!) {{ proposeDecision(input: $input) {{ {DECISION_PAYLOAD} }} }}
+mutation($input: ProposeDecisionInput!) {{
+  proposeDecision(input: $input) {{ {DECISION_PAYLOAD} }}
+}}
 """
 APPROVE = f"""
-mutation($input: DecisionVerdictInput!) {{ approveDecision(input: $input) {{ {DECISION_PAYLOAD} }} }}
+mutation($input: DecisionVerdictInput!) {{
+  approveDecision(input: $input) {{ {DECISION_PAYLOAD} }}
+}}
 """
 REJECT = f"""
-mutation($input: DecisionVerdictInput!) {{ rejectDecision(input: $input) {{ {DECISION_PAYLOAD} }} }}
+mutation($input: DecisionVerdictInput!) {{
+  rejectDecision(input: $input) {{ {DECISION_PAYLOAD} }}
+}}
 """
 NAME = f"""
 mutation($input: NameDecisionApproversInput!) {{

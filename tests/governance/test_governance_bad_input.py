@@ -9,8 +9,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from mutual.graphql.ids import parse_global_id
 from mutual.governance.storage import MAX_ATTACHMENT_BYTES
+from mutual.graphql.ids import parse_global_id
 from tests.governance.conftest import People
 from tests.governance.factories import (
     ACKNOWLEDGE,
@@ -166,9 +166,7 @@ async def test_an_internal_draft_addressed_by_the_other_side_is_not_found(
     people: People, world: World, owner: asyncpg.Connection
 ) -> None:
     version = await draft(people.nw_gov, world)
-    submitted = ok(
-        await call(people.nw_gov, SUBMIT, versionId=version["id"], expectedVersion=1)
-    )
+    submitted = ok(await call(people.nw_gov, SUBMIT, versionId=version["id"], expectedVersion=1))
     before = await database_rows(owner)
 
     answers = [

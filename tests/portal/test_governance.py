@@ -44,8 +44,8 @@ async def test_northwind_publishes_two_versions_and_contoso_acknowledges_the_sec
     await open_signed_in(
         partner, "governance@contoso.example", workspace_url(world.nc_id, "governance")
     )
-    await expect(partner.get_by_test_id("pending-count")).to_have_text(
-        "No disclosure waits for your side’s acknowledgement."
+    await expect(partner.get_by_test_id("pending-count")).to_contain_text(
+        "No disclosure waits for your side"
     )
 
     # Northwind's governance member writes version 1 and submits it
@@ -77,8 +77,8 @@ async def test_northwind_publishes_two_versions_and_contoso_acknowledges_the_sec
 
     # Contoso sees one disclosure waiting, opens it, reads the diff, acknowledges version 2
     await partner.goto(workspace_url(world.nc_id, "governance"))
-    await expect(partner.get_by_test_id("pending-count")).to_have_text(
-        "1 disclosure waits for your side’s acknowledgement"
+    await expect(partner.get_by_test_id("pending-count")).to_contain_text(
+        "1 disclosure waits for your side"
     )
     await partner.get_by_role("link", name=TITLE).first.click()
     diff = partner.get_by_role("region", name="Changes from version 1")
@@ -96,8 +96,8 @@ async def test_northwind_publishes_two_versions_and_contoso_acknowledges_the_sec
         "Superseded before it was acknowledged"
     )
     await partner.goto(workspace_url(world.nc_id, "governance"))
-    await expect(partner.get_by_test_id("pending-count")).to_have_text(
-        "No disclosure waits for your side’s acknowledgement."
+    await expect(partner.get_by_test_id("pending-count")).to_contain_text(
+        "No disclosure waits for your side"
     )
 
     # Northwind sees Contoso's receipt with the hash it acknowledged

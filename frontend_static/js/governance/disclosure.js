@@ -154,8 +154,8 @@ function Diff({ v }) {
     <h5 id=${`diff-${v.id}`}>Changes from version ${v.previousNumber}</h5>
     ${changed
       ? html`<pre class="gov-diff-lines">${v.diffFromPrevious.map((line, i) => {
-        if (line.kind === 'ADDED') return html`<ins key=${i}><span class="visually-hidden">Added: </span>+ ${line.text}${'\n'}</ins>`;
-        if (line.kind === 'REMOVED') return html`<del key=${i}><span class="visually-hidden">Removed: </span>- ${line.text}${'\n'}</del>`;
+        if (line.kind === 'ADDED') return html`<ins key=${i}><span class="sr-only">Added: </span>+ ${line.text}${'\n'}</ins>`;
+        if (line.kind === 'REMOVED') return html`<del key=${i}><span class="sr-only">Removed: </span>- ${line.text}${'\n'}</del>`;
         return html`<span key=${i}>${'  '}${line.text}${'\n'}</span>`;
       })}</pre>`
       : html`<p class="hint">The text is the same as in version ${v.previousNumber}.</p>`}

@@ -2,12 +2,15 @@
 // every domain (the audit trail, the search, what waits on your side).
 
 import { commitmentHref } from './commitments/links.js';
+import { disclosureHref } from './governance/links.js';
 import { kpiHref } from './kpis/links.js';
 import { partnershipHref } from './pages/partnerships.js';
 import { milestoneHref } from './roadmap/links.js';
 
-const ITEM_HREFS = { Milestone: milestoneHref, Commitment: commitmentHref, Kpi: kpiHref };
-const SECTION_OF = { WorkspaceMember: 'members', ApiToken: 'tokens' };
+const ITEM_HREFS = {
+  Milestone: milestoneHref, Commitment: commitmentHref, Kpi: kpiHref, Disclosure: disclosureHref,
+};
+const SECTION_OF = { WorkspaceMember: 'members', ApiToken: 'tokens', Decision: 'governance' };
 
 /** What a record is called, by its Node (or audited object) type. */
 export const RECORD_NAMES = {
@@ -18,6 +21,9 @@ export const RECORD_NAMES = {
   WorkspaceMember: 'Member',
   Invitation: 'Invitation',
   ApiToken: 'API token',
+  Disclosure: 'Disclosure',
+  DisclosureVersion: 'Disclosure version',
+  Decision: 'Decision',
 };
 
 export function recordName(type) {

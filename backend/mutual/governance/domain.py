@@ -1,6 +1,6 @@
 """Governance: disclosures with immutable, acknowledged versions, and the two-sided decision log."""
 
-from mutual.governance import demo, reports, repository
+from mutual.governance import demo, reports, repository, waiting
 from mutual.governance.mutations import GovernanceMutation
 from mutual.governance.partnership import PartnershipFields
 from mutual.governance.service import ACKNOWLEDGEMENT_DUE, DECISION_AWAITING
@@ -23,6 +23,7 @@ DOMAIN = Domain(
         "DisclosureVersion": repository.version_labels,
         "Decision": repository.decision_labels,
     },
+    waiting=(waiting.waiting_on_side,),
     tasks=(REMIND_ACKNOWLEDGEMENTS,),
     notice_kinds={
         ACKNOWLEDGEMENT_DUE: "A published disclosure waits for your side's acknowledgement",

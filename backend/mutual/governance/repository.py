@@ -418,6 +418,28 @@ async def votes_of(
     return read_only(v, await read_rows(session, stmt))
 
 
+async def decisions_awaiting(
+    session: AsyncSession, partnership_id: uuid.UUID, *, party_id: uuid.UUID
+) -> list[Decision]:
+    """PROPOSED decisions this side has given no verdict on yet."""
+    d = Decision
+    stmt = (
+        select(*columns_of(d))
+        .where(
+            col(d.partnership_id) == partnership_id,
+            col(d.visibility) == Visibility.SHARED,
+            col(d.status) == "PROPOSED",
+            ~exists().where(
+                col(DecisionVote.partnership_id) == col(d.partnership_id),
+                col(DecisionVote.decision_id) == col(d.id),
+                col(DecisionVote.owner_party_id) == party_id,
+            ),
+        )
+        .order_by(col(d.created_at), col(d.id))
+    )
+    return read_only(d, await read_rows(session, stmt))
+
+
 async def member_roles(
     session: AsyncSession, partnership_id: uuid.UUID, party_id: uuid.UUID
 ) -> dict[uuid.UUID, str]:
@@ -486,13 +508,14 @@ async def version_labels(
     viewer_party_id: uuid.UUID,
     ids: Sequence[uuid.UUID],
 ) -> dict[uuid.UUID, Label]:
+    """A version opens its disclosure's page."""
     v = DisclosureVersion
-    stmt = select(col(v.id), col(v.title), col(v.number)).where(
+    stmt = select(col(v.id), col(v.title), col(v.number), col(v.disclosure_id)).where(
         readable(v, partnership_id=partnership_id, viewer_party_id=viewer_party_id),
         col(v.id).in_(ids),
     )
     return {
-        r[0]: Label(f"{r[1]} (version {r[2]})", "DisclosureVersion", r[0])
+        r[0]: Label(f"{r[1]} (version {r[2]})", "Disclosure", r[3])
         for r in await read_rows(session, stmt)
     }
 

@@ -370,3 +370,17 @@ async def test_a_decision_with_a_past_decide_by_or_foreign_approvers_is_refused(
     assert past["code"] == "INVALID" and past["field"] == "decideBy"
     assert foreign["code"] == "INVALID" and foreign["field"] == "approverIds"
     assert await database_rows(owner) == before
+
+
+async def test_a_stale_expected_version_is_a_conflict(
+    people: People, world: World, owner: asyncpg.Connection
+) -> None:
+    version = await draft(people.nw_gov, world)
+    ok(await call(people.nw_gov, UPDATE, versionId=version["id"], expectedVersion=1, body="edited"))
+    before = await database_rows(owner)
+
+    error = refused(await call(people.nw_gov, SUBMIT, versionId=version["id"], expectedVersion=1))
+
+    assert error["code"] == "CONFLICT"
+    assert error["field"] == "expectedVersion"
+    assert await database_rows(owner) == before

@@ -109,32 +109,34 @@ async def test_northwind_publishes_two_versions_and_contoso_acknowledges_the_sec
     assert hash_shown and len(hash_shown) == 64
 
 
-async def test_both_leads_approve_a_decision_in_the_log(new_page: NewPage, world: World) -> None:
-    northwind, contoso = await new_page(), await new_page()
-    await open_signed_in(
-        northwind, "lead@northwind.example", workspace_url(world.nc_id, "governance")
-    )
-    await open_signed_in(contoso, "lead@contoso.example", workspace_url(world.nc_id, "governance"))
+async def test_both_sides_approve_a_decision_in_the_log(new_page: NewPage, world: World) -> None:
+    lead, approver, contoso = await new_page(), await new_page(), await new_page()
+    url = workspace_url(world.nc_id, "governance")
+    await open_signed_in(lead, "lead@northwind.example", url)
+    await open_signed_in(approver, "governance@northwind.example", url)
+    await open_signed_in(contoso, "lead@contoso.example", url)
+    await live_updates_on(approver)
     await live_updates_on(contoso)
+    title = "Move the weekly call to Tuesdays"
 
-    form = northwind.get_by_role("form", name="Propose a decision")
-    await form.get_by_label("Decision").fill("Move the weekly call to Tuesdays")
+    # Northwind's lead proposes it, naming Northwind's governance member as its approver
+    form = lead.get_by_role("form", name="Propose a decision")
+    await form.get_by_label("Decision").fill(title)
     await form.get_by_label("Options considered").fill("Tuesday 9:00\nKeep Monday")
+    await form.get_by_label("Governance (Northwind) (Governance)").check()
     await form.get_by_role("button", name="Propose decision").click()
-    await expect(
-        northwind.get_by_text("You proposed “Move the weekly call to Tuesdays”")
-    ).to_be_visible()
+    await expect(lead.get_by_text(f"You proposed “{title}”")).to_be_visible()
+    ours = lead.get_by_role("listitem").filter(has=lead.get_by_role("heading", name=title))
+    await expect(ours.get_by_text("Approvers: Governance (Northwind)")).to_be_visible()
+    await expect(ours.get_by_label("Comment")).to_have_count(0)  # the lead is not the approver
 
-    decision = northwind.get_by_role("listitem").filter(
-        has=northwind.get_by_role("heading", name="Move the weekly call to Tuesdays")
-    )
-    await decision.get_by_label("Comment").fill("Mondays clash with planning.")
-    await decision.get_by_role("button", name="Approve").click()
-    await expect(northwind.get_by_text("the decision is proposed")).to_be_visible()
+    # the named approver approves; Contoso sees the verdict live, and approves too
+    mine = approver.get_by_role("listitem").filter(has=approver.get_by_role("heading", name=title))
+    await mine.get_by_label("Comment").fill("Mondays clash with planning.")
+    await mine.get_by_role("button", name="Approve").click()
+    await expect(approver.get_by_text("the decision is proposed")).to_be_visible()
 
-    theirs = contoso.get_by_role("listitem").filter(
-        has=contoso.get_by_role("heading", name="Move the weekly call to Tuesdays")
-    )
+    theirs = contoso.get_by_role("listitem").filter(has=contoso.get_by_role("heading", name=title))
     await expect(theirs.get_by_text("“Mondays clash with planning.”")).to_be_visible()
     await theirs.get_by_label("Comment").fill("Fine by us.")
     await theirs.get_by_role("button", name="Approve").click()

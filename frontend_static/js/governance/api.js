@@ -30,6 +30,7 @@ export const GOVERNANCE_QUERY = graphql`query PortalGovernance($id: ID!) {
       }
     }
     decisions(first: 30) { totalCount nodes { ...PortalDecision } }
+    members(first: 50, ownSideOnly: true) { nodes { id role user { id displayName } } }
   }
 }`;
 

@@ -17,7 +17,7 @@ import { GovStatus } from './badges.js';
 import { canPropose, governanceStatus } from './words.js';
 
 export function DecisionLog({
-  partnership, ctx, decisions, onChanged,
+  partnership, ctx, decisions, members, onChanged,
 }) {
   const [status, setStatus] = useState(null);
   return html`<section class="gov-decisions" aria-labelledby="gov-decisions-heading">
@@ -29,7 +29,7 @@ export function DecisionLog({
             onDecided=${async (text) => { setStatus(text); await onChanged(); }} />`)}
         </ul>`
       : html`<${Empty} title="No decisions yet" text="Decisions both sides approve, with their rationale and criteria." />`}
-    ${canPropose(partnership) ? html`<${ProposeForm} partnership=${partnership} ctx=${ctx} onProposed=${async (text) => { setStatus(text); await onChanged(); }} />` : null}
+    ${canPropose(partnership) ? html`<${ProposeForm} partnership=${partnership} ctx=${ctx} members=${members} onProposed=${async (text) => { setStatus(text); await onChanged(); }} />` : null}
   </section>`;
 }
 
@@ -103,8 +103,25 @@ function VerdictForm({ d, ctx, onDecided }) {
   <//>`;
 }
 
-function ProposeForm({ partnership, ctx, onProposed }) {
+function Approvers({ members, chosen, onToggle }) {
+  const eligible = members.filter((m) => m.role === 'GOVERNANCE' || m.role === 'LEAD');
+  if (!eligible.length) return null;
+  return html`<fieldset class="gov-approvers">
+    <legend>Approvers for your side</legend>
+    <p class="hint">None chosen: your side’s Leads approve.</p>
+    ${eligible.map((m) => html`<label key=${m.id} class="checkbox">
+      <input type="checkbox" checked=${chosen.includes(m.user.id)} onChange=${() => onToggle(m.user.id)} />
+      ${m.user.displayName} (${m.role === 'LEAD' ? 'Lead' : 'Governance'})
+    </label>`)}
+  </fieldset>`;
+}
+
+function ProposeForm({
+  partnership, ctx, members, onProposed,
+}) {
   const form = useForm();
+  const [approvers, setApprovers] = useState([]);
+  const toggle = (id) => setApprovers((list) => (list.includes(id) ? list.filter((x) => x !== id) : [...list, id]));
   const empty = {
     title: '', context: '', options: '', rationale: '', approvalCriteria: '', decideBy: '',
   };
@@ -124,11 +141,13 @@ function ProposeForm({ partnership, ctx, onProposed }) {
           rationale: values.rationale,
           approvalCriteria: values.approvalCriteria,
           decideBy: values.decideBy || null,
+          approverIds: approvers,
         },
       }, 'proposeDecision');
       if (errors.length) return errors;
       if (!ctx.isCurrent()) return undefined;
       setAll(empty);
+      setApprovers([]);
       await onProposed(`You proposed “${payload.decision.title}”; both sides’ approval is needed.`);
       return undefined;
     });
@@ -143,6 +162,7 @@ function ProposeForm({ partnership, ctx, onProposed }) {
       <${Field} label="Approval criteria" name="approvalCriteria"><textarea rows="2" ...${bind('approvalCriteria')}></textarea><//>
     </div>
     <${Field} label="Decide by" name="decideBy" hint="Optional."><input type="date" ...${bind('decideBy')} /><//>
+    <${Approvers} members=${members} chosen=${approvers} onToggle=${toggle} />
     <div><${SubmitButton} busyLabel="Proposing…">Propose decision<//></div>
   <//>`;
 }

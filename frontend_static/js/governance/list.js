@@ -47,7 +47,8 @@ export function GovernancePage({ args }) {
       <${Pending} partnership=${partnership} pending=${data.pendingAcknowledgements} />
       <${Disclosures} partnership=${partnership} disclosures=${data.disclosures} />
       ${canGovern(partnership) ? html`<${NewDisclosureForm} partnership=${partnership} ctx=${ctx} />` : null}
-      <${DecisionLog} partnership=${partnership} ctx=${ctx} decisions=${data.decisions} onChanged=${load} />`;
+      <${DecisionLog} partnership=${partnership} ctx=${ctx} decisions=${data.decisions}
+        members=${data.members.nodes} onChanged=${load} />`;
   }
   return html`<div class="governance">
     <${LiveNotice} notice=${notice.notice} />

@@ -133,12 +133,18 @@ async def test_both_sides_approve_a_decision_in_the_log(new_page: NewPage, world
     # the named approver approves; Contoso sees the verdict live, and approves too
     mine = approver.get_by_role("listitem").filter(has=approver.get_by_role("heading", name=title))
     await mine.get_by_label("Comment").fill("Mondays clash with planning.")
-    await mine.get_by_role("button", name="Approve").click()
+    await mine.get_by_role("button", name="Approve", exact=True).click()
     await expect(approver.get_by_text("the decision is proposed")).to_be_visible()
 
     theirs = contoso.get_by_role("listitem").filter(has=contoso.get_by_role("heading", name=title))
     await expect(theirs.get_by_text("“Mondays clash with planning.”")).to_be_visible()
+    # Contoso names its lead as its approver (a side names its own), then approves
+    await theirs.get_by_role("button", name="Name approvers for your side").click()
+    await theirs.get_by_label("Lead (Contoso) (Lead)").check()
+    await theirs.get_by_role("button", name="Save approvers").click()
+    await expect(contoso.get_by_text("Approvers named for your side.")).to_be_visible()
+    await expect(theirs.get_by_text("Approvers: Lead (Contoso)")).to_be_visible()
     await theirs.get_by_label("Comment").fill("Fine by us.")
-    await theirs.get_by_role("button", name="Approve").click()
+    await theirs.get_by_role("button", name="Approve", exact=True).click()
     await expect(contoso.get_by_text("the decision is approved")).to_be_visible()
     await expect(theirs.locator(".badge", has_text="Approved")).to_be_visible()

@@ -13,7 +13,7 @@ graphql`fragment PortalDecision on Decision {
   id title context options rationale approvalCriteria decideBy status overdue version createdAt
   ownerParty { ...PortalParty } proposedBy { displayName }
   supersedes { id title } supersededBy { id title }
-  sides { party { ...PortalParty } canDecide namedApprovers { displayName }
+  sides { party { ...PortalParty } canDecide namedApprovers { id displayName }
           verdict { verdict comment at by { displayName } } }
 }`;
 
@@ -93,6 +93,9 @@ export const PROPOSE = graphql`mutation PortalProposeDecision($input: ProposeDec
 }`;
 export const APPROVE = graphql`mutation PortalApproveDecision($input: DecisionVerdictInput!) {
   approveDecision(input: $input) { decision { ...PortalDecision } userErrors { field code message } }
+}`;
+export const NAME_APPROVERS = graphql`mutation PortalNameDecisionApprovers($input: NameDecisionApproversInput!) {
+  nameDecisionApprovers(input: $input) { decision { ...PortalDecision } userErrors { field code message } }
 }`;
 export const REJECT = graphql`mutation PortalRejectDecision($input: DecisionVerdictInput!) {
   rejectDecision(input: $input) { decision { ...PortalDecision } userErrors { field code message } }

@@ -4,7 +4,7 @@
 
 import { mutate } from '../pages/common.js';
 import { SideChip } from '../ui/badges.js';
-import { Field } from '../ui/field.js';
+import { Field, Select } from '../ui/field.js';
 import {
   Button, Form, SubmitButton, useForm, useValues,
 } from '../ui/form.js';
@@ -12,9 +12,11 @@ import { html, useState } from '../ui/html.js';
 import { Message } from '../ui/message.js';
 import { Empty } from '../ui/states.js';
 import { Day, Moment } from '../ui/time.js';
-import { APPROVE, PROPOSE, REJECT } from './api.js';
+import {
+  APPROVE, NAME_APPROVERS, PROPOSE, REJECT,
+} from './api.js';
 import { GovStatus } from './badges.js';
-import { canPropose, governanceStatus } from './words.js';
+import { canGovern, canPropose, governanceStatus } from './words.js';
 
 export function DecisionLog({
   partnership, ctx, decisions, members, onChanged,
@@ -26,10 +28,12 @@ export function DecisionLog({
     ${decisions.nodes.length
       ? html`<ul class="gov-decision-list">
           ${decisions.nodes.map((d) => html`<${DecisionItem} key=${d.id} d=${d} ctx=${ctx}
+            partnership=${partnership} members=${members}
             onDecided=${async (text) => { setStatus(text); await onChanged(); }} />`)}
         </ul>`
       : html`<${Empty} title="No decisions yet" text="Decisions both sides approve, with their rationale and criteria." />`}
-    ${canPropose(partnership) ? html`<${ProposeForm} partnership=${partnership} ctx=${ctx} members=${members} onProposed=${async (text) => { setStatus(text); await onChanged(); }} />` : null}
+    ${canPropose(partnership) ? html`<${ProposeForm} partnership=${partnership} ctx=${ctx} members=${members}
+      approved=${decisions.nodes.filter((d) => d.status === 'APPROVED')} onProposed=${async (text) => { setStatus(text); await onChanged(); }} />` : null}
   </section>`;
 }
 
@@ -49,9 +53,12 @@ function SideVerdict({ side }) {
   </li>`;
 }
 
-function DecisionItem({ d, ctx, onDecided }) {
+function DecisionItem({
+  d, ctx, partnership, members, onDecided,
+}) {
   const headingId = `decision-${d.id}`;
   const mine = d.sides.find((s) => s.party.isOwn);
+  const mayName = canGovern(partnership) && d.status === 'PROPOSED' && mine && !mine.verdict;
   return html`<li class="gov-decision card" aria-labelledby=${headingId}>
     <div class="detail-head">
       <h4 id=${headingId}>${d.title}</h4>
@@ -70,7 +77,39 @@ function DecisionItem({ d, ctx, onDecided }) {
     ${d.approvalCriteria ? html`<p><strong>Approval criteria:</strong> ${d.approvalCriteria}</p>` : null}
     <ul class="gov-sides" aria-label="Each side’s approval">${d.sides.map((s) => html`<${SideVerdict} key=${s.party.id} side=${s} />`)}</ul>
     ${mine?.canDecide ? html`<${VerdictForm} d=${d} ctx=${ctx} onDecided=${onDecided} />` : null}
+    ${mayName ? html`<${NameApproversForm} d=${d} side=${mine} ctx=${ctx} members=${members} onNamed=${onDecided} />` : null}
   </li>`;
+}
+
+function NameApproversForm({
+  d, side, ctx, members, onNamed,
+}) {
+  const form = useForm();
+  const [open, setOpen] = useState(false);
+  const [chosen, setChosen] = useState(() => side.namedApprovers.map((u) => u.id));
+  const toggle = (id) => setChosen((list) => (list.includes(id) ? list.filter((x) => x !== id) : [...list, id]));
+  if (!open) {
+    return html`<p><${Button} className="button button-small" onClick=${() => setOpen(true)}>Name approvers for your side<//></p>`;
+  }
+  function submit() {
+    form.run(async () => {
+      const { errors } = await mutate(NAME_APPROVERS, { input: { decisionId: d.id, userIds: chosen } }, 'nameDecisionApprovers');
+      if (errors.length) return errors;
+      if (ctx.isCurrent()) {
+        setOpen(false);
+        await onNamed(chosen.length ? 'Approvers named for your side.' : 'Your side’s Leads approve this decision.');
+      }
+      return undefined;
+    });
+  }
+  return html`<${Form} form=${form} className="form gov-verdict-form" heading="Your side’s approvers"
+    headingId=${`approvers-${d.id}`} level=${5} onSubmit=${submit}>
+    <${Approvers} members=${members} chosen=${chosen} onToggle=${toggle} />
+    <div class="form-actions">
+      <${SubmitButton}>Save approvers<//>
+      <${Button} onClick=${() => setOpen(false)}>Cancel<//>
+    </div>
+  <//>`;
 }
 
 function VerdictForm({ d, ctx, onDecided }) {
@@ -117,13 +156,13 @@ function Approvers({ members, chosen, onToggle }) {
 }
 
 function ProposeForm({
-  partnership, ctx, members, onProposed,
+  partnership, ctx, members, approved, onProposed,
 }) {
   const form = useForm();
   const [approvers, setApprovers] = useState([]);
   const toggle = (id) => setApprovers((list) => (list.includes(id) ? list.filter((x) => x !== id) : [...list, id]));
   const empty = {
-    title: '', context: '', options: '', rationale: '', approvalCriteria: '', decideBy: '',
+    title: '', context: '', options: '', rationale: '', approvalCriteria: '', decideBy: '', supersedesId: '',
   };
   const { values, bind, setAll } = useValues(empty);
   function submit() {
@@ -142,6 +181,7 @@ function ProposeForm({
           approvalCriteria: values.approvalCriteria,
           decideBy: values.decideBy || null,
           approverIds: approvers,
+          supersedesId: values.supersedesId || null,
         },
       }, 'proposeDecision');
       if (errors.length) return errors;
@@ -162,6 +202,11 @@ function ProposeForm({
       <${Field} label="Approval criteria" name="approvalCriteria"><textarea rows="2" ...${bind('approvalCriteria')}></textarea><//>
     </div>
     <${Field} label="Decide by" name="decideBy" hint="Optional."><input type="date" ...${bind('decideBy')} /><//>
+    ${approved.length
+      ? html`<${Field} label="Supersedes" name="supersedesId" hint="An approved decision this one replaces once both sides approve it.">
+          <${Select} options=${[{ value: '', label: 'None' }, ...approved.map((a) => ({ value: a.id, label: a.title }))]} ...${bind('supersedesId')} />
+        <//>`
+      : null}
     <${Approvers} members=${members} chosen=${approvers} onToggle=${toggle} />
     <div><${SubmitButton} busyLabel="Proposing…">Propose decision<//></div>
   <//>`;

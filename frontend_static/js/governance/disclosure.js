@@ -61,9 +61,10 @@ export function DisclosurePage({ args, disclosureId }) {
       return null;
     }
     if (!ctx.isCurrent()) return null;
-    setStatus(done(payload.version));
-    setChosen(payload.version.number);
+    // The page shows the new state before it says so: a next step then starts from it.
     await load();
+    setChosen(payload.version.number);
+    setStatus(done(payload.version));
     return payload.version;
   }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import asyncpg
 import pytest
 from sqlalchemy.engine import URL
 
@@ -19,8 +20,10 @@ from mutual.kit import notices
 from mutual.kit.clock import today
 from mutual.kit.jobs import JobContext
 from mutual.kit.notices import Notice
+from mutual.kit.worker import Worker
 from mutual.schema import DOMAINS
 from mutual.tasks import worker_tasks
+from tests.auth.test_expired_sessions import running
 from tests.governance.conftest import People
 from tests.governance.factories import (
     ACKNOWLEDGE,
@@ -33,6 +36,7 @@ from tests.governance.factories import (
 )
 from tests.governance.test_governance_bad_input import raw
 from tests.helpers import World
+from tests.jobs.helpers import eventually
 
 
 @pytest.fixture
@@ -134,3 +138,59 @@ async def test_proposing_a_decision_asks_the_other_side(
     assert notice.kind == "governance.decision_awaiting_approval"
     assert notice.party_id == world.parties[("nc", "contoso")].id
     assert notice.subject_id == raw(decision["id"])
+
+
+SCHEDULE = "SELECT next_run FROM pgqueuer_schedules WHERE entrypoint = $1"
+
+
+async def test_a_worker_runs_the_periodic_reminder(
+    people: People,
+    world: World,
+    sent: list[Notice],
+    owner: asyncpg.Connection,
+    app_database_url: URL,
+) -> None:
+    # given a version waiting for Contoso, and an empty queue
+    pending = await published_disclosure(people.nw_gov, people.nw_lead, world, title="Policy")
+    sent.clear()
+    await owner.execute(
+        "DELETE FROM pgqueuer; DELETE FROM pgqueuer_log; DELETE FROM pgqueuer_schedules"
+    )
+    database = Database(app_database_url, pool_size=2)
+    settings = Settings(env="test", job_poll_seconds=1.0)
+    name = REMIND_ACKNOWLEDGEMENTS.name
+    tasks = (REMIND_ACKNOWLEDGEMENTS,)
+    try:
+        # when a worker registers the hourly schedule, and its time passes while none runs
+        async with running(
+            Worker(tasks, database=database, url=app_database_url, settings=settings)
+        ):
+            await eventually(lambda: _fetched(owner, SCHEDULE, name), what="the schedule")
+        await owner.execute(
+            "UPDATE pgqueuer_schedules SET next_run = now() - interval '1 minute' "
+            "WHERE entrypoint = $1",
+            name,
+        )
+        # then the next worker runs it
+        async with running(
+            Worker(tasks, database=database, url=app_database_url, settings=settings)
+        ):
+            await eventually(lambda: _sent(sent), what="the reminder")
+    finally:
+        await database.dispose()
+        await owner.execute(
+            "DELETE FROM pgqueuer; DELETE FROM pgqueuer_log; DELETE FROM pgqueuer_schedules"
+        )
+
+    # of the version pending for Contoso
+    assert [(n.kind, n.subject_id) for n in sent] == [
+        ("governance.acknowledgement_due", raw(pending["id"]))
+    ]
+
+
+async def _fetched(owner: asyncpg.Connection, sql: str, *args: Any) -> bool:
+    return bool(await owner.fetch(sql, *args))
+
+
+async def _sent(sent: list[Notice]) -> bool:
+    return bool(sent)

@@ -384,3 +384,33 @@ async def test_a_stale_expected_version_is_a_conflict(
     assert error["code"] == "CONFLICT"
     assert error["field"] == "expectedVersion"
     assert await database_rows(owner) == before
+
+
+async def test_a_new_version_waits_until_the_last_one_is_published(
+    people: People, world: World, owner: asyncpg.Connection
+) -> None:
+    first = await published_disclosure(people.nw_gov, people.nw_lead, world)
+    ok(await call(people.nw_gov, NEW_VERSION, disclosureId=first["disclosure"]["id"]))
+    before = await database_rows(owner)
+
+    error = refused(await call(people.nw_gov, NEW_VERSION, disclosureId=first["disclosure"]["id"]))
+    theirs = refused(await call(people.co_gov, NEW_VERSION, disclosureId=first["disclosure"]["id"]))
+
+    assert error["code"] == "DRAFT_EXISTS"
+    assert theirs["code"] == "FORBIDDEN"  # the other side reads it, never versions it
+    assert await database_rows(owner) == before
+
+
+async def test_a_reviewer_returns_a_version_to_draft(people: People, world: World) -> None:
+    from tests.governance.factories import RETURN
+
+    version = await draft(people.nw_gov, world)
+    submitted = ok(await call(people.nw_gov, SUBMIT, versionId=version["id"], expectedVersion=1))
+
+    returned = ok(await call(people.nw_lead, RETURN, versionId=submitted["id"], expectedVersion=2))
+    edited = ok(
+        await call(people.nw_gov, UPDATE, versionId=returned["id"], expectedVersion=3, body="v1b")
+    )
+
+    assert returned["status"] == "DRAFT"
+    assert edited["body"] == "v1b"

@@ -214,6 +214,11 @@ async def test_axe_finds_no_violation_on_the_governance_pages(
             await form.get_by_role("button", name="Propose decision").click()
             await expect(form.get_by_text("Say what is to be decided.")).to_be_visible()
             found["the propose form, with errors"] = await violations(page)
+            await page.get_by_role("button", name="Name approvers for your side").click()
+            await expect(
+                page.get_by_role("group", name="Approvers for your side").first
+            ).to_be_visible()
+            found["naming approvers"] = await violations(page)
     finally:
         await context.close()
 

@@ -6,6 +6,7 @@
 import { renderAudit } from './audit/index.js';
 import { renderCommitments } from './commitments/index.js';
 import { renderFeedback } from './feedback/index.js';
+import { renderGovernance } from './governance/index.js';
 import { renderKpis } from './kpis/index.js';
 import { renderMembers } from './members/index.js';
 import { renderOverview } from './pages/overview.js';
@@ -22,7 +23,7 @@ export const SECTIONS = [
   { slug: 'commitments', name: 'Commitments', render: renderCommitments, hasItems: true },
   { slug: 'kpis', name: 'KPIs', render: renderKpis, hasItems: true },
   { slug: 'risks', name: 'Risks', render: renderRisks, hasItems: true },
-  { slug: 'governance', name: 'Governance', soon: 'Disclosures, the decision log, and published risk and compliance reports the partner acknowledges.' },
+  { slug: 'governance', name: 'Governance', render: renderGovernance, hasItems: true },
   { slug: 'feedback', name: 'Feedback', render: renderFeedback, hasItems: true },
   { slug: 'contingency', name: 'Contingency', soon: 'Joint contingency plans with triggers and playbooks, their activations and drills.' },
   { slug: 'health', name: 'Health', soon: 'The trust health index, what it is built from, the early-warning signals and pulse surveys.' },

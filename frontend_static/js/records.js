@@ -3,6 +3,7 @@
 
 import { commitmentHref } from './commitments/links.js';
 import { feedbackHref, policyHref } from './feedback/links.js';
+import { disclosureHref } from './governance/links.js';
 import { kpiHref } from './kpis/links.js';
 import { partnershipHref } from './pages/partnerships.js';
 import { riskHref } from './risks/links.js';
@@ -11,8 +12,9 @@ import { milestoneHref } from './roadmap/links.js';
 const ITEM_HREFS = {
   Milestone: milestoneHref, Commitment: commitmentHref, Kpi: kpiHref, Feedback: feedbackHref,
   FeedbackPolicy: (partnershipId) => policyHref(partnershipId), Risk: riskHref,
+  Disclosure: disclosureHref,
 };
-const SECTION_OF = { WorkspaceMember: 'members', ApiToken: 'tokens' };
+const SECTION_OF = { WorkspaceMember: 'members', ApiToken: 'tokens', Decision: 'governance' };
 
 /** What a record is called, by its Node (or audited object) type. */
 export const RECORD_NAMES = {
@@ -26,6 +28,9 @@ export const RECORD_NAMES = {
   ApiToken: 'API token',
   Feedback: 'Feedback',
   FeedbackPolicy: 'SLA policy',
+  Disclosure: 'Disclosure',
+  DisclosureVersion: 'Disclosure version',
+  Decision: 'Decision',
 };
 
 export function recordName(type) {

@@ -95,6 +95,9 @@ MADE_BY: dict[str, tuple[str, str]] = {
     "policyId": ("proposeSlaPolicy", "policy"),
     "riskId": ("createRisk", "risk"),
     "actionId": ("addRiskAction", "action"),
+    "versionId": ("createDisclosure", "version"),
+    "disclosureId": ("createDisclosure", "disclosure"),
+    "decisionId": ("proposeDecision", "decision"),
 }
 
 # Values for custom scalars; String, Int, Float and Boolean are built in.
@@ -173,6 +176,18 @@ CASES: dict[str, Case] = {
     "addRiskAction": Case(),
     "updateRiskAction": Case(),
     "setRiskLinks": Case(),
+    "createDisclosure": Case(),
+    "updateDisclosureDraft": Case(),
+    "addDisclosureAttachment": Case(values={"contentType": "text/plain", "contentBase64": "eA=="}),
+    "submitDisclosureVersion": Case(),
+    "returnDisclosureVersion": Case(),
+    "publishDisclosureVersion": Case(),
+    "createDisclosureVersion": Case(),
+    "acknowledgeDisclosureVersion": Case(),
+    "proposeDecision": Case(),
+    "nameDecisionApprovers": Case(values={"userIds": []}),
+    "approveDecision": Case(),
+    "rejectDecision": Case(),
 }
 
 

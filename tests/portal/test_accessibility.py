@@ -13,7 +13,7 @@ from playwright.async_api import Browser, Page, expect
 
 from tests.conftest import LiveServer
 from tests.helpers import World
-from tests.portal.portal import sign_in_by_request, workspace_url
+from tests.portal.portal import days_from_today, mutation, sign_in_by_request, workspace_url
 from tests.portal.records import Records, feedback_item, one_of_each
 
 pytestmark = pytest.mark.browser
@@ -157,6 +157,101 @@ async def test_axe_finds_no_violation_on_any_page(
             found[name] = await violations(page)
         if email.startswith("lead"):
             found.update(await open_states(page, world))
+    finally:
+        await context.close()
+
+    failing = {name: v for name, v in found.items() if v}
+    assert not failing, json.dumps(failing, indent=1, ensure_ascii=False)
+
+
+GOV_CREATE = """mutation($input: CreateDisclosureInput!) {
+  createDisclosure(input: $input) {
+    disclosure { id } version { id version } userErrors { message } } }"""
+GOV_STEP = """mutation($input: DisclosureVersionStepInput!) {
+  %s(input: $input) { version { id version } userErrors { message } } }"""
+GOV_NEW = """mutation($input: CreateDisclosureVersionInput!) {
+  createDisclosureVersion(input: $input) { version { id version } userErrors { message } } }"""
+GOV_UPDATE = """mutation($input: UpdateDisclosureDraftInput!) {
+  updateDisclosureDraft(input: $input) { version { id version } userErrors { message } } }"""
+GOV_PROPOSE = """mutation($input: ProposeDecisionInput!) {
+  proposeDecision(input: $input) { decision { id } userErrors { message } } }"""
+
+
+async def _governance_records(browser: Browser, live_server: LiveServer, world: World) -> str:
+    """A Northwind disclosure published in two versions, and a decision; its id."""
+    contexts = [await browser.new_context(base_url=live_server.url) for _ in range(2)]
+    try:
+        gov, lead = [await c.new_page() for c in contexts]
+        await sign_in_by_request(gov, "governance@northwind.example")
+        await sign_in_by_request(lead, "lead@northwind.example")
+
+        async def publish(version: dict[str, Any]) -> None:
+            step = {"versionId": version["id"], "expectedVersion": version["version"]}
+            sub = await mutation(
+                gov, GOV_STEP % "submitDisclosureVersion", "submitDisclosureVersion", step
+            )
+            step["expectedVersion"] = sub["version"]["version"]
+            await mutation(
+                lead, GOV_STEP % "publishDisclosureVersion", "publishDisclosureVersion", step
+            )
+
+        made = await mutation(gov, GOV_CREATE, "createDisclosure", {
+            "partnershipId": world.nc_id, "type": "CODE_OF_CONDUCT", "title": "Code of conduct",
+            "body": "# Code\n\n- Report early\n- Keep commitments",
+        })  # fmt: skip
+        await publish(made["version"])
+        second = (await mutation(
+            gov, GOV_NEW, "createDisclosureVersion", {"disclosureId": made["disclosure"]["id"]}
+        ))["version"]  # fmt: skip
+        second = (await mutation(gov, GOV_UPDATE, "updateDisclosureDraft", {
+            "versionId": second["id"], "expectedVersion": second["version"],
+            "body": "# Code\n\n- Report early, within a day\n- Keep commitments",
+        }))["version"]  # fmt: skip
+        await publish(second)
+        await mutation(lead, GOV_PROPOSE, "proposeDecision", {
+            "partnershipId": world.nc_id, "title": "Tuesday calls", "options": ["Tue", "Mon"],
+            "rationale": "Planning clash", "decideBy": days_from_today(10),
+        })  # fmt: skip
+        return str(made["disclosure"]["id"])
+    finally:
+        for context in contexts:
+            await context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("email", ["lead@contoso.example", "viewer@contoso.example"])
+async def test_axe_finds_no_violation_on_the_governance_pages(
+    browser: Browser, live_server: LiveServer, world: World, email: str, width: int
+) -> None:
+    disclosure_id = await _governance_records(browser, live_server, world)
+    context = await browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": 900}
+    )
+    context.set_default_timeout(10_000)
+    found: dict[str, list[dict[str, Any]]] = {}
+    try:
+        page = await context.new_page()
+        await sign_in_by_request(page, email)
+        await page.goto(workspace_url(world.nc_id, "governance"))
+        await settled(page)
+        await expect(page.get_by_role("heading", name="Decision log")).to_be_visible()
+        found["governance"] = await violations(page)
+        await page.goto(workspace_url(world.nc_id, "governance") + "/" + disclosure_id)
+        await settled(page)
+        await expect(page.get_by_role("heading", name="Changes from version 1")).to_be_visible()
+        found["disclosure"] = await violations(page)
+        if email.startswith("lead"):
+            await page.goto(workspace_url(world.nc_id, "governance"))
+            await settled(page)
+            form = page.get_by_role("form", name="Propose a decision")
+            await form.get_by_role("button", name="Propose decision").click()
+            await expect(form.get_by_text("Say what is to be decided.")).to_be_visible()
+            found["the propose form, with errors"] = await violations(page)
+            await page.get_by_role("button", name="Name approvers for your side").click()
+            await expect(
+                page.get_by_role("group", name="Approvers for your side").first
+            ).to_be_visible()
+            found["naming approvers"] = await violations(page)
     finally:
         await context.close()
 

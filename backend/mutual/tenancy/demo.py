@@ -89,7 +89,9 @@ async def load_story(owner_db: Database, app_db: Database) -> Story:
             )
         ).all()
         emails = [
-            f"{role}@{side}.example" for side in (NORTHWIND, CONTOSO) for role in ("lead", "editor")
+            f"{role}@{side}.example"
+            for side in (NORTHWIND, CONTOSO)
+            for role in ("lead", "editor", "governance")
         ]
         users = (await session.execute(select(User).where(col(User.email).in_(emails)))).scalars()
         return Story(

@@ -43,7 +43,7 @@ class ReportQuery:
     @connection
     async def reports(
         self, info: Info[Context, None], page: PageRequest, partnership_id: strawberry.ID
-    ) -> Connection[Report]:
+    ) -> Connection[Report] | None:
         context = info.context
         actor = context.actor
         raw = decode_id(partnership_id, "Partnership", field="partnershipId")

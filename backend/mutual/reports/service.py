@@ -212,13 +212,13 @@ async def acknowledge_report(
         field="reportId",
     )
     actor.require_session("Acknowledging a report")
+    workspace.require_role(REPORT_ROLES, "Acknowledging a report")
     if report.owner_party_id == workspace.own_party.id:
         raise DomainError(
             Code.OWN_SIDE,
             "This report is your side's: the other side acknowledges it.",
             field="reportId",
         )
-    workspace.require_role(REPORT_ROLES, "Acknowledging a report")
     workspace.require_active()
     if sha256.strip().lower() != report.sha256:
         raise DomainError(

@@ -3,6 +3,7 @@ a member of the partnerships it may belong to (the same rule as verifyReport).""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from sqlalchemy import select
@@ -21,7 +22,7 @@ async def verify_report_file(database_url: URL, path: Path, email: str) -> tuple
     """(exit code, message): 0 when the file matches a report, 1 when it does not, 2 when it
     cannot be checked (no such file or user)."""
     try:
-        data = path.read_bytes()
+        data = await asyncio.to_thread(path.read_bytes)
     except OSError as error:
         return 2, f"Cannot read {path}: {error.strerror}."
     database = Database(database_url, pool_size=1)

@@ -7,6 +7,7 @@ import { renderAudit } from './audit/index.js';
 import { renderCommitments } from './commitments/index.js';
 import { renderKpis } from './kpis/index.js';
 import { renderMembers } from './members/index.js';
+import { renderReports } from './reports/index.js';
 import { renderOverview } from './pages/overview.js';
 import { renderRoadmap } from './roadmap/index.js';
 import { renderSearch } from './search/index.js';
@@ -21,6 +22,7 @@ export const SECTIONS = [
   { slug: 'kpis', name: 'KPIs', render: renderKpis, hasItems: true },
   { slug: 'risks', name: 'Risks', soon: 'The joint risk register: likelihood × impact, treatments, reviews, and how each side scores a risk.' },
   { slug: 'governance', name: 'Governance', soon: 'Disclosures, the decision log, and published risk and compliance reports the partner acknowledges.' },
+  { slug: 'reports', name: 'Reports', render: renderReports },
   { slug: 'feedback', name: 'Feedback', soon: 'Feedback from either side, answered within the agreed times and followed to closure.' },
   { slug: 'contingency', name: 'Contingency', soon: 'Joint contingency plans with triggers and playbooks, their activations and drills.' },
   { slug: 'health', name: 'Health', soon: 'The trust health index, what it is built from, the early-warning signals and pulse surveys.' },

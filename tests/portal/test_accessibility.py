@@ -13,7 +13,7 @@ from playwright.async_api import Browser, Page, expect
 
 from tests.conftest import LiveServer
 from tests.helpers import World
-from tests.portal.portal import sign_in_by_request, workspace_url
+from tests.portal.portal import mutation, sign_in_by_request, workspace_url
 from tests.portal.records import Records, one_of_each
 
 pytestmark = pytest.mark.browser
@@ -70,11 +70,29 @@ def pages_of(world: World, records: Records, *, lead: bool) -> dict[str, str]:
         "members": workspace_url(ws, "members"),
         "audit trail": workspace_url(ws, "audit"),
         "API tokens": workspace_url(ws, "tokens"),
+        "reports": workspace_url(ws, "reports"),
         "a section not built yet": workspace_url(ws, "risks"),
     }
     if lead:  # the lead is its organization's admin
         found["invitations"] = "/#/invitations"
     return found
+
+
+async def a_report(browser: Browser, live_server: LiveServer, world: World) -> None:
+    """A report of Northwind's, for the reports page to list."""
+    context = await browser.new_context(base_url=live_server.url)
+    try:
+        page = await context.new_page()
+        await sign_in_by_request(page, "lead@northwind.example")
+        await mutation(
+            page,
+            "mutation($input: GenerateReportInput!) { generateReport(input: $input) "
+            "{ report { id } userErrors { code message } } }",
+            "generateReport",
+            {"partnershipId": world.nc_id},
+        )
+    finally:
+        await context.close()
 
 
 async def open_states(page: Page, world: World) -> dict[str, list[dict[str, Any]]]:
@@ -106,6 +124,7 @@ async def test_axe_finds_no_violation_on_any_page(
     browser: Browser, live_server: LiveServer, world: World, email: str, width: int
 ) -> None:
     records = await one_of_each(browser, live_server, world)
+    await a_report(browser, live_server, world)
     context = await browser.new_context(
         base_url=live_server.url, viewport={"width": width, "height": 900}
     )

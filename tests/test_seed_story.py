@@ -41,7 +41,9 @@ query($id: ID!) {
     }
     verifyAuditChain { intact checkedEvents }
     reports(first: 5) {
-      nodes { title viewerCanAcknowledge acknowledgements { party { label } } sections { key rows } }
+      nodes {
+        title viewerCanAcknowledge acknowledgements { party { label } } sections { key rows }
+      }
     }
   }
 }

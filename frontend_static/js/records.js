@@ -7,7 +7,9 @@ import { partnershipHref } from './pages/partnerships.js';
 import { milestoneHref } from './roadmap/links.js';
 
 const ITEM_HREFS = { Milestone: milestoneHref, Commitment: commitmentHref, Kpi: kpiHref };
-const SECTION_OF = { WorkspaceMember: 'members', ApiToken: 'tokens' };
+const SECTION_OF = {
+  WorkspaceMember: 'members', ApiToken: 'tokens', Report: 'reports', ReportSchedule: 'reports',
+};
 
 /** What a record is called, by its Node (or audited object) type. */
 export const RECORD_NAMES = {
@@ -18,6 +20,8 @@ export const RECORD_NAMES = {
   WorkspaceMember: 'Member',
   Invitation: 'Invitation',
   ApiToken: 'API token',
+  Report: 'Report',
+  ReportSchedule: 'Report schedule',
 };
 
 export function recordName(type) {

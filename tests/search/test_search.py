@@ -175,5 +175,6 @@ async def test_search_and_waiting_take_the_same_statements_at_two_sizes(
     assert few <= 11 and many == 50
     # identity, the workspace, the search, then the nodes: one statement per type
     assert len(small_search) == len(large_search) == 5, large_search
-    # identity, the workspace, the commitments awaiting an answer, their nodes
-    assert len(small_wait) == len(large_wait) == 4, large_wait
+    # identity, the workspace, the commitments awaiting an answer, the reports awaiting an
+    # acknowledgement, their nodes
+    assert len(small_wait) == len(large_wait) == 5, large_wait

@@ -17,4 +17,4 @@ export const SEARCH_QUERY = graphql`query PortalSearch($id: ID!, $text: String!)
 }`;
 
 // The records whose changes can add to (or take from) what waits on a side.
-export const WAITING_KINDS = new Set(['Milestone', 'Commitment', 'CommitmentEvidence', 'Kpi']);
+export const WAITING_KINDS = new Set(['Milestone', 'Commitment', 'CommitmentEvidence', 'Kpi', 'Report']);

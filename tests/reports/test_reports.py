@@ -379,3 +379,36 @@ async def test_the_waiting_list_shows_reports_to_acknowledge(
             w["asked"] == "Acknowledge the report"
             for w in body["data"]["partnership"]["waitingOnYourSide"]
         )
+
+
+NODE = """
+query($id: ID!) { node(id: $id) { ... on Report { id title sha256 } } }
+"""
+
+
+async def test_a_report_node_is_read_by_both_sides_and_nobody_else(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    async with signed_in(make_client, owner, world, NW_GOV) as northwind:
+        report = await generate(northwind, world)
+    for email, visible in (
+        ("viewer@contoso.example", True),
+        ("viewer@northwind.example", True),
+        ("admin@fabrikam.example", False),
+    ):
+        async with signed_in(make_client, owner, world, email) as client:
+            body = await gql(client, NODE, {"id": report["id"]}, expect_errors=not visible)
+            node = body["data"]["node"]
+            assert (node is not None and node["sha256"] == report["sha256"]) is visible, email
+            if not visible:
+                assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+            listed = await gql(client, LIST, {"id": world.nc_id}, expect_errors=not visible)
+            if not visible:
+                assert listed["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+            # a file of the report verifies only for the partnership's members
+            content = (await download(client, report["jsonUrl"])).content
+            if visible:
+                found = await verify(client, content)
+                assert found["verification"]["report"]["id"] == report["id"]
+            else:
+                assert content.startswith(b'{"error"')

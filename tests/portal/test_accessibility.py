@@ -115,6 +115,11 @@ async def open_states(page: Page, world: World) -> dict[str, list[dict[str, Any]
     await page.get_by_role("button", name="Remove viewer@contoso.example").click()
     await expect(page.get_by_role("dialog")).to_be_visible()
     found["the removal dialog"] = await violations(page)
+    await page.goto(workspace_url(world.nc_id, "reports"))
+    await settled(page)
+    await page.get_by_role("button", name="Verify").click()  # no file chosen: its error shown
+    await expect(page.locator("#verify-report [aria-invalid='true']")).to_have_count(1)
+    found["the verify form, with its error"] = await violations(page)
     return found
 
 

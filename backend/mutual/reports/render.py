@@ -92,10 +92,12 @@ def pdf(snapshot: Mapping[str, Any], content: bytes, sha256: str) -> bytes:
         if not table.rows:
             story.append(_p("Nothing to report.", _CELL))
             continue
-        count = max(len(table.columns), 1)
+        # The first column names the row (a KPI, a risk): it gets more room.
+        weights = [2.5] + [1.0] * (max(len(table.columns), 1) - 1)
+        widths = [width * w / sum(weights) for w in weights]
         data = [[_p(c, _HEAD) for c in table.columns]]
         data += [[_p(v, _CELL) for v in row] for row in table.rows]
-        grid = LongTable(data, colWidths=[width / count] * count, repeatRows=1)
+        grid = LongTable(data, colWidths=widths, repeatRows=1)
         grid.setStyle(
             TableStyle(
                 [

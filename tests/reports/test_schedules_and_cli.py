@@ -13,11 +13,14 @@ from sqlalchemy.engine import URL
 from mutual.config import Settings
 from mutual.db import Database
 from mutual.kit.jobs import JobContext
+from mutual.kit.worker import Worker
 from mutual.reports.cli import verify_report_file
 from mutual.reports.tasks import GENERATE_DUE
 from mutual.schema import DOMAINS
+from tests.auth.test_expired_sessions import running
 from tests.commitments.factories import ClientFactory, mutate, only_error, only_record, signed_in
 from tests.helpers import World
+from tests.jobs.helpers import eventually
 from tests.reports.factories import download, generate
 
 CREATE = """
@@ -148,3 +151,53 @@ async def test_the_cli_verifies_a_report_file_for_a_member(
     assert code == 1 and "NOT_FOUND" in message
     code, _message = await verify_report_file(app_database_url, tmp_path / "none", "x@y.z")
     assert code == 2
+
+
+async def test_a_worker_runs_the_periodic_task_and_generates_the_due_report(
+    make_client: ClientFactory,
+    owner: asyncpg.Connection,
+    world: World,
+    app_database_url: URL,
+) -> None:
+    # given an empty queue and a schedule due today
+    await owner.execute(
+        "DELETE FROM pgqueuer; DELETE FROM pgqueuer_log; DELETE FROM pgqueuer_schedules"
+    )
+    async with signed_in(make_client, owner, world, "lead@contoso.example") as contoso:
+        only_record(
+            await mutate(contoso, CREATE, partnershipId=world.nc_id, cadence="MONTHLY"),
+            "schedule",
+        )
+    await owner.execute("UPDATE report_schedule SET next_run_on = now()::date")
+    database = Database(app_database_url, pool_size=2)
+    settings = Settings(env="test", job_poll_seconds=1.0)
+    entry = "SELECT next_run FROM pgqueuer_schedules WHERE entrypoint = 'reports.generate_due'"
+
+    async def registered() -> bool:
+        return bool(await owner.fetch(entry))
+
+    async def generated() -> bool:
+        return bool(await owner.fetchval("SELECT count(*) FROM report"))
+
+    try:
+        # when a worker registers the hourly task, and its hour has come
+        async with running(
+            Worker((GENERATE_DUE,), database=database, url=app_database_url, settings=settings)
+        ):
+            await eventually(registered, what="the schedule's registration")
+        await owner.execute(
+            "UPDATE pgqueuer_schedules SET next_run = now() - interval '1 minute' "
+            "WHERE entrypoint = 'reports.generate_due'"
+        )
+        async with running(
+            Worker((GENERATE_DUE,), database=database, url=app_database_url, settings=settings)
+        ):
+            await eventually(generated, what="the scheduled report")
+    finally:
+        await database.dispose()
+
+    # then Contoso's report was generated, as its lead
+    row = await owner.fetchrow("SELECT created_by, owner_party_id, schedule_id FROM report")
+    assert row["created_by"] == world.user_id("lead@contoso.example")
+    assert row["owner_party_id"] == world.parties[("nc", "contoso")].id
+    assert row["schedule_id"] is not None

@@ -3,19 +3,41 @@ the sections as tables of printed cells (what the PDF, the CSV files and the API
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import json
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 FORMAT = "mutual.report/1"
 JSON_NAME = "report.json"
 
 
+def _plain(value: Any) -> Any:
+    """What a section gave that JSON has no type for: dates and times as ISO 8601, exact
+    numbers and ids as strings, enums by their value."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (Decimal, uuid.UUID)):
+        return str(value)
+    raise TypeError(f"a report section holds a {type(value).__name__}, which is not JSON")
+
+
 def canonical(snapshot: Any) -> bytes:
+    """Sorted keys, no whitespace, UTF-8: the bytes the report's sha256 is over."""
     return json.dumps(
-        snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        snapshot,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+        default=_plain,
     ).encode("utf-8")
 
 

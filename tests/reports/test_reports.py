@@ -412,3 +412,37 @@ async def test_a_report_node_is_read_by_both_sides_and_nobody_else(
                 assert found["verification"]["report"]["id"] == report["id"]
             else:
                 assert content.startswith(b'{"error"')
+
+
+async def test_the_upload_route_verifies_a_posted_file_for_a_token(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    async with signed_in(make_client, owner, world, NW_GOV) as northwind:
+        report = await generate(northwind, world, title="Posted")
+        pdf = (await download(northwind, report["pdfUrl"])).content
+    reader = await _token(make_client, owner, world, ["REPORTS_READ"])
+    async with make_client() as client:
+        pdf_type = {**reader, "content-type": "application/pdf"}
+        ok = await client.post("/api/reports/verify", content=pdf, headers=pdf_type)
+        assert ok.status_code == 200, ok.text
+        assert ok.json()["report"]["id"] == report["id"] and ok.json()["kind"] == "PDF"
+        changed = await client.post("/api/reports/verify", content=pdf + b"%x", headers=pdf_type)
+        assert changed.status_code == 422 and changed.json()["error"]["code"] == "TAMPERED"
+        junk = await client.post("/api/reports/verify", content=b"junk", headers=pdf_type)
+        assert junk.status_code == 422 and junk.json()["error"]["code"] == "NOT_A_REPORT"
+        anonymous = await client.post(
+            "/api/reports/verify", content=pdf, headers={"content-type": "application/pdf"}
+        )
+        assert anonymous.status_code == 401
+    async with signed_in(make_client, owner, world, "admin@fabrikam.example") as fabrikam:
+        # a session posts JSON with the CSRF header, like every cookie-authenticated write
+        other = await fabrikam.post(
+            "/api/reports/verify",
+            content=pdf,
+            headers={"content-type": "application/json", "x-mutual-csrf": "1"},
+        )
+        assert other.status_code == 404
+        refused = await fabrikam.post(
+            "/api/reports/verify", content=pdf, headers={"content-type": "application/pdf"}
+        )
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "CSRF_REJECTED"

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from mutual.auth import service as auth_service
 from mutual.db import Database
-from mutual.graphql.ids import parse_global_id
+from mutual.graphql.ids import parse_global_id, to_global_id
 from mutual.kit.errors import DomainError
 from mutual.kit.principal import Principal
 from mutual.kit.request import bearer_secret
@@ -29,21 +30,23 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
+async def _actor(request: Request, session: AsyncSession) -> Principal | None:
+    """Who the request's token or session cookie names, with that identity set in `session`."""
+    secret = bearer_secret(request.headers.get("authorization", ""))
+    if secret is not None:
+        return await auth_service.authenticate_bearer(session, secret)
+    cookie = request.cookies.get(request.app.state.settings.session_cookie)
+    return await auth_service.authenticate_session(session, cookie) if cookie else None
+
+
 async def download(request: Request) -> Response:
     name = request.path_params["name"]
     parsed = parse_global_id(request.path_params["report_id"])
     if name not in NAMES or parsed is None or parsed[0] != "Report":
         return _error(404, "NOT_FOUND", "No such report download.")
     database: Database = request.app.state.database
-    settings = request.app.state.settings
-    secret = bearer_secret(request.headers.get("authorization", ""))
-    cookie = request.cookies.get(settings.session_cookie)
     async with database.session() as session, session.begin():
-        actor: Principal | None = None
-        if secret is not None:
-            actor = await auth_service.authenticate_bearer(session, secret)
-        elif cookie:
-            actor = await auth_service.authenticate_session(session, cookie)
+        actor = await _actor(request, session)
         if actor is None:
             return _error(401, "UNAUTHENTICATED", "Sign in, or send a valid API token.")
         try:
@@ -70,4 +73,40 @@ async def download(request: Request) -> Response:
     )
 
 
-routes = [Route("/api/reports/{report_id}/{name}", download, methods=["GET"])]
+async def verify(request: Request) -> Response:
+    """POST the file itself (a PDF or JSON body; with a token, or a session with the CSRF
+    header): 200 with the report it matches, else 422 (TAMPERED, NOT_A_REPORT, INVALID) or 404."""
+    data = await request.body()
+    database: Database = request.app.state.database
+    async with database.session() as session, session.begin():
+        actor = await _actor(request, session)
+        if actor is None:
+            return _error(401, "UNAUTHENTICATED", "Sign in, or send a valid API token.")
+        try:
+            found = await service.verify_file(session, actor=actor, data=data)
+        except DomainError as error:
+            status = {"NOT_FOUND": 404, "FORBIDDEN": 403}.get(error.code, 422)
+            return _error(status, error.code, error.message)
+        report = found.report
+        side = found.workspace.party(report.owner_party_id).label
+    return JSONResponse(
+        {
+            "verified": True,
+            "kind": found.kind,
+            "sha256": found.sha256,
+            "report": {
+                "id": to_global_id("Report", report.id),
+                "title": report.title,
+                "asOf": report.as_of.isoformat(),
+                "generatedAt": report.created_at.isoformat(),
+                "publishedBy": side,
+                "partnership": found.workspace.partnership.name,
+            },
+        }
+    )
+
+
+routes = [
+    Route("/api/reports/verify", verify, methods=["POST"]),
+    Route("/api/reports/{report_id}/{name}", download, methods=["GET"]),
+]

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from tests.helpers import World
 from tests.portal.conftest import NewPage
-from tests.portal.portal import open_signed_in, workspace_url
+from tests.portal.portal import live_updates_on, open_signed_in, workspace_url
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,12 @@ pytestmark = pytest.mark.browser
 async def test_northwind_generates_a_report_and_contoso_downloads_acknowledges_and_verifies_it(
     new_page: NewPage, world: World, tmp_path: Path
 ) -> None:
-    # given Northwind's governance member on the reports page
+    # given Contoso's governance member on the reports page, live, and Northwind's
+    contoso = await new_page()
+    await open_signed_in(
+        contoso, "governance@contoso.example", workspace_url(world.nc_id, "reports")
+    )
+    await live_updates_on(contoso)
     northwind = await new_page()
     await open_signed_in(
         northwind, "governance@northwind.example", workspace_url(world.nc_id, "reports")
@@ -40,11 +45,8 @@ async def test_northwind_generates_a_report_and_contoso_downloads_acknowledges_a
     await expect(row.get_by_text("Waiting for the other side")).to_be_visible()
     await expect(row.get_by_role("button", name=re.compile("Acknowledge"))).to_have_count(0)
 
-    # when Contoso's governance member downloads the PDF
-    contoso = await new_page()
-    await open_signed_in(
-        contoso, "governance@contoso.example", workspace_url(world.nc_id, "reports")
-    )
+    # when Contoso's page shows it (live, without a reload) and they download the PDF
+    await expect(contoso.get_by_text(re.compile("just changed the reports"))).to_be_visible()
     row = contoso.get_by_role("row", name=re.compile("Recovery report, December"))
     async with contoso.expect_download() as info:
         await row.get_by_role("link", name=re.compile("Download the PDF")).click()

@@ -108,10 +108,14 @@ function Acknowledged({ report }) {
 
 function ReportTable({ reports, busy, onAcknowledge }) {
   const columns = [
-    { label: 'Report', rowHeader: true, cell: (r) => html`<span>${r.title}</span>${r.scheduled ? html` <span class="tag">scheduled</span>` : null}` },
-    { label: 'As of', cell: (r) => html`<${Day} iso=${r.asOf} />` },
-    { label: 'Published by', cell: (r) => html`<${SideChip} party=${r.ownerParty} /> <${Moment} iso=${r.generatedAt} dateOnly />` },
-    { label: 'sha256', cell: (r) => html`<code class="hash" title=${r.sha256}>${r.sha256.slice(0, 16)}…</code>` },
+    {
+      label: 'Report',
+      rowHeader: true,
+      cell: (r) => html`<span class="report-title">${r.title}</span>${r.scheduled ? html` <span class="tag">scheduled</span>` : null}
+        <span class="small muted report-as-of">As of <${Day} iso=${r.asOf} /></span>`,
+    },
+    { label: 'Published by', cell: (r) => html`<${SideChip} party=${r.ownerParty} />` },
+    { label: 'sha256', cell: (r) => html`<code class="hash" title=${r.sha256}>${r.sha256.slice(0, 12)}…</code>` },
     { label: 'Acknowledgement', cell: (r) => html`<${Acknowledged} report=${r} />` },
     {
       label: 'Downloads',

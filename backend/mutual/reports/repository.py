@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, insert, select, text, update
+from sqlalchemy import and_, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -97,10 +97,11 @@ async def insert_document(session: AsyncSession, **values: Any) -> None:
 async def acknowledgements_of(
     session: AsyncSession, report_ids: Sequence[uuid.UUID]
 ) -> list[tuple[ReportAcknowledgement, str]]:
-    """Each report's acknowledgements with the acknowledging person's name, oldest first."""
+    """Each report's acknowledgements with the acknowledging person's name (empty if the reader
+    may not see that person any more), oldest first."""
     stmt = (
-        select(ReportAcknowledgement, col(User.display_name))
-        .join(User, col(User.id) == col(ReportAcknowledgement.user_id))
+        select(ReportAcknowledgement, func.coalesce(col(User.display_name), ""))
+        .outerjoin(User, col(User.id) == col(ReportAcknowledgement.user_id))
         .where(col(ReportAcknowledgement.report_id).in_(report_ids))
         .order_by(col(ReportAcknowledgement.acknowledged_at), col(ReportAcknowledgement.id))
     )

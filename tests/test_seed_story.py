@@ -40,6 +40,11 @@ query($id: ID!) {
       evidence { latestValue progressPercent }
     }
     verifyAuditChain { intact checkedEvents }
+    reports(first: 5) {
+      nodes {
+        title viewerCanAcknowledge acknowledgements { party { label } } sections { key rows }
+      }
+    }
   }
 }
 """
@@ -108,6 +113,14 @@ async def test_the_first_seed_tells_the_recovery_story(
     assert "Store stock-outs from late supply" in kpis
     assert "Expedited freight cost" not in kpis
     assert "Expedited freight cost" in {k["name"] for k in northwind["kpis"]}
+
+    # two reports of Northwind's: one acknowledged by Contoso, the board pack waiting for it
+    reports = {r["title"]: r for r in contoso["reports"]["nodes"]}
+    assert reports["Board pack"]["viewerCanAcknowledge"] is True
+    acknowledged = reports["Risk and compliance report"]["acknowledgements"]
+    assert [a["party"]["label"] for a in acknowledged] == ["Customer"]
+    kpi_rows = {s["key"]: s["rows"] for s in reports["Board pack"]["sections"]}["kpi_evidence"]
+    assert kpi_rows and not any("Expedited freight cost" in row for row in kpi_rows)
 
     commitments = contoso["commitments"]["nodes"]
     statuses = Counter(c["status"] for c in commitments)

@@ -27,7 +27,7 @@ from mutual.graphql.view import MutualGraphQL
 from mutual.kit.hub import EventHub
 from mutual.kit.request import bearer_secret, new_request_id, request_id_var
 from mutual.kit.worker import Worker
-from mutual.schema import build_schema
+from mutual.schema import DOMAINS, build_schema
 from mutual.tasks import worker_tasks
 
 log = logging.getLogger(__name__)
@@ -300,6 +300,7 @@ def create_app(
         WebSocketRoute("/graphql", graphql_app),
     ]
     routes.extend(sso_routes)
+    routes.extend(route for domain in DOMAINS for route in domain.routes)
     if FRONTEND_DIR.is_dir():
         routes.append(Mount("/", StaticFiles(directory=FRONTEND_DIR, html=True), name="portal"))
     app = Starlette(routes=routes, lifespan=lifespan)

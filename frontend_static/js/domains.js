@@ -9,6 +9,7 @@ import { renderFeedback } from './feedback/index.js';
 import { renderGovernance } from './governance/index.js';
 import { renderKpis } from './kpis/index.js';
 import { renderMembers } from './members/index.js';
+import { renderReports } from './reports/index.js';
 import { renderOverview } from './pages/overview.js';
 import { renderRisks } from './risks/index.js';
 import { renderRoadmap } from './roadmap/index.js';
@@ -24,6 +25,7 @@ export const SECTIONS = [
   { slug: 'kpis', name: 'KPIs', render: renderKpis, hasItems: true },
   { slug: 'risks', name: 'Risks', render: renderRisks, hasItems: true },
   { slug: 'governance', name: 'Governance', render: renderGovernance, hasItems: true },
+  { slug: 'reports', name: 'Reports', render: renderReports },
   { slug: 'feedback', name: 'Feedback', render: renderFeedback, hasItems: true },
   { slug: 'contingency', name: 'Contingency', soon: 'Joint contingency plans with triggers and playbooks, their activations and drills.' },
   { slug: 'health', name: 'Health', soon: 'The trust health index, what it is built from, the early-warning signals and pulse surveys.' },

@@ -14,7 +14,10 @@ const ITEM_HREFS = {
   FeedbackPolicy: (partnershipId) => policyHref(partnershipId), Risk: riskHref,
   Disclosure: disclosureHref,
 };
-const SECTION_OF = { WorkspaceMember: 'members', ApiToken: 'tokens', Decision: 'governance' };
+const SECTION_OF = {
+  WorkspaceMember: 'members', ApiToken: 'tokens', Decision: 'governance', Report: 'reports',
+  ReportSchedule: 'reports',
+};
 
 /** What a record is called, by its Node (or audited object) type. */
 export const RECORD_NAMES = {
@@ -31,6 +34,8 @@ export const RECORD_NAMES = {
   Disclosure: 'Disclosure',
   DisclosureVersion: 'Disclosure version',
   Decision: 'Decision',
+  Report: 'Report',
+  ReportSchedule: 'Report schedule',
 };
 
 export function recordName(type) {

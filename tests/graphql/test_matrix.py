@@ -9,6 +9,7 @@ live server's WebSocket next to their domain (see SUBSCRIPTIONS_TRIED_ELSEWHERE)
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -98,6 +99,8 @@ MADE_BY: dict[str, tuple[str, str]] = {
     "versionId": ("createDisclosure", "version"),
     "disclosureId": ("createDisclosure", "disclosure"),
     "decisionId": ("proposeDecision", "decision"),
+    "reportId": ("generateReport", "report"),
+    "scheduleId": ("createReportSchedule", "schedule"),
 }
 
 # Values for custom scalars; String, Int, Float and Boolean are built in.
@@ -110,6 +113,11 @@ SCALARS: dict[str, Any] = {
     "DateTime": "2030-01-01T00:00:00+00:00",
     "JSON": {},
 }
+
+
+UNKNOWN_REPORT_FILE = base64.b64encode(
+    b'{"format":"mutual.report/1","reportId":"00000000-0000-0000-0000-000000000001"}'
+).decode()
 
 
 @dataclass(frozen=True)
@@ -188,6 +196,16 @@ CASES: dict[str, Case] = {
     "nameDecisionApprovers": Case(values={"userIds": []}),
     "approveDecision": Case(),
     "rejectDecision": Case(),
+    "generateReport": Case(),
+    "acknowledgeReport": Case(),
+    "createReportSchedule": Case(),
+    "cancelReportSchedule": Case(),
+    # A file naming a report nobody can read: NOT_FOUND for everyone (a real file of another
+    # partnership's report is tried in tests/reports).
+    "verifyReport": Case(
+        values={"file": UNKNOWN_REPORT_FILE},
+        outsider_not_applicable="it names no object by id, only a file's content",
+    ),
 }
 
 
@@ -410,6 +428,9 @@ def _root_calls(field_name: str, nc: NcObjects) -> list[tuple[str, dict[str, Any
     if arguments == {"ids"}:
         by_ids = document(f"query($ids: [ID!]!) {{ {field_name}(ids: $ids)")
         return [(by_ids, {"ids": nc.every_id})]
+    if "partnershipId" in arguments:
+        of = document(f"query($id: ID!) {{ {field_name}(partnershipId: $id)")
+        return [(of, {"id": nc.partnership})]
     pytest.fail(f"The matrix does not know how to call the root query `{field_name}`")
 
 

@@ -77,11 +77,29 @@ def pages_of(
         "the SLA policy": workspace_url(ws, "feedback/policy"),
         "risk register": workspace_url(ws, "risks"),
         "risk": workspace_url(ws, "risks") + "/" + records.risk_id,
+        "reports": workspace_url(ws, "reports"),
         "a section not built yet": workspace_url(ws, "health"),
     }
     if lead:  # the lead is its organization's admin
         found["invitations"] = "/#/invitations"
     return found
+
+
+async def a_report(browser: Browser, live_server: LiveServer, world: World) -> None:
+    """A report of Northwind's, for the reports page to list."""
+    context = await browser.new_context(base_url=live_server.url)
+    try:
+        page = await context.new_page()
+        await sign_in_by_request(page, "lead@northwind.example")
+        await mutation(
+            page,
+            "mutation($input: GenerateReportInput!) { generateReport(input: $input) "
+            "{ report { id } userErrors { code message } } }",
+            "generateReport",
+            {"partnershipId": world.nc_id},
+        )
+    finally:
+        await context.close()
 
 
 async def open_states(page: Page, world: World) -> dict[str, list[dict[str, Any]]]:
@@ -128,6 +146,11 @@ async def open_states(page: Page, world: World) -> dict[str, list[dict[str, Any]
         page.get_by_role("form", name="Submit feedback").get_by_role("alert").first
     ).to_be_visible()
     found["the feedback form, with errors"] = await violations(page)
+    await page.goto(workspace_url(world.nc_id, "reports"))
+    await settled(page)
+    await page.get_by_role("button", name="Verify").click()  # no file chosen: its error shown
+    await expect(page.locator("#verify-report [aria-invalid='true']")).to_have_count(1)
+    found["the verify form, with its error"] = await violations(page)
     return found
 
 
@@ -138,6 +161,7 @@ async def test_axe_finds_no_violation_on_any_page(
 ) -> None:
     records = await one_of_each(browser, live_server, world)
     feedback_id = await feedback_item(browser, live_server, world)
+    await a_report(browser, live_server, world)
     context = await browser.new_context(
         base_url=live_server.url, viewport={"width": width, "height": 900}
     )

@@ -177,5 +177,5 @@ async def test_search_and_waiting_take_the_same_statements_at_two_sizes(
     assert len(small_search) == len(large_search) == 5, large_search
     # identity, the workspace, the commitments awaiting an answer, the feedback awaiting one,
     # the risks whose review is overdue, governance's versions to acknowledge and decisions
-    # awaiting a verdict, their nodes
-    assert len(small_wait) == len(large_wait) == 8, large_wait
+    # awaiting a verdict, the reports awaiting an acknowledgement, their nodes
+    assert len(small_wait) == len(large_wait) == 9, large_wait

@@ -5,6 +5,7 @@ from mutual.commitments.models import Commitment as CommitmentRecord
 from mutual.commitments.mutations import CommitmentMutation
 from mutual.commitments.ontime import on_time_kpis
 from mutual.commitments.partnership import PartnershipFields
+from mutual.commitments.report import reliability_section
 from mutual.commitments.types import Commitment
 from mutual.commitments.waiting import waiting_on_side
 from mutual.kit.domain import Domain
@@ -20,6 +21,7 @@ DOMAIN = Domain(
     search=(SearchSource("Commitment", CommitmentRecord),),
     waiting=(waiting_on_side,),
     labels={"Commitment": repository.commitment_labels},
+    report_sections={"commitment_reliability": reliability_section},
     demo_story=demo.seed_story,
     demo_after=("roadmap", "kpis"),
 )

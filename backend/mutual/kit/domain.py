@@ -47,6 +47,8 @@ class Domain:
     notice_sink: NoticeSink | None = None
     # Its sections of a risk and compliance report, by key (kit/reports.py).
     report_sections: Mapping[str, ReportSection] = field(default_factory=dict)
+    # HTTP routes of its own (downloads), mounted before the portal's static files.
+    routes: Sequence[Any] = ()
     demo_world: DemoStep | None = None  # the minimal world every test starts from
     demo_story: DemoStep | None = None  # the recovery story of `mutual serve`
     # Domains whose demo parts must run before this one's (what they made, it links to).

@@ -17,7 +17,13 @@ from sqlmodel import col
 from mutual.kit.labels import Label
 from mutual.kit.repository import columns_of, read_only, read_rows
 from mutual.kit.visibility import readable
-from mutual.kpis.models import Kpi, KpiMeasurement, KpiMeasurementRevision, LatestMeasurement
+from mutual.kpis.models import (
+    ComputedMeasurement,
+    Kpi,
+    KpiMeasurement,
+    KpiMeasurementRevision,
+    LatestMeasurement,
+)
 
 # Built once: read on every KPI list.
 _KPIS = (
@@ -214,3 +220,37 @@ async def measurement_labels(
         )
     )
     return {r[0]: Label(r[2], "Kpi", r[1]) for r in await read_rows(session, stmt)}
+
+
+# A partnership's SHARED KPIs with their latest measurement on or before :as_of (NULLs for
+# none), by name: the KPI evidence of a risk and compliance report, in one statement.
+_EVIDENCE_AS_OF = text(
+    f"""
+    SELECT {", ".join(f"k.{column.name}" for column in columns_of(Kpi))},
+           m.period_start, m.value
+    FROM kpi k LEFT JOIN LATERAL (
+        SELECT s.period_start, s.value FROM kpi_measurement s
+        WHERE s.partnership_id = k.partnership_id AND s.kpi_id = k.id
+          AND s.period_start <= :as_of
+        ORDER BY s.period_start DESC
+        LIMIT 1
+    ) m ON true
+    WHERE k.partnership_id = :partnership_id AND k.visibility = 'SHARED'
+      AND k.created_at < :until
+    ORDER BY k.name, k.id
+    """
+).bindparams(bindparam("partnership_id", type_=UUID(as_uuid=True)))
+
+
+async def shared_kpis_as_of(
+    session: AsyncSession, partnership_id: uuid.UUID, *, as_of: date, until: Any
+) -> list[tuple[Kpi, ComputedMeasurement | None]]:
+    """SHARED KPIs defined before `until`, each with its latest measurement up to `as_of`."""
+    rows = await read_rows(
+        session, _EVIDENCE_AS_OF, {"partnership_id": partnership_id, "as_of": as_of, "until": until}
+    )
+    kpis = read_only(Kpi, (row[:_KPI_WIDTH] for row in rows))
+    return [
+        (kpi, None if row[_KPI_WIDTH] is None else ComputedMeasurement(*row[_KPI_WIDTH:]))
+        for kpi, row in zip(kpis, rows, strict=True)
+    ]

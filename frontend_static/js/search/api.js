@@ -19,5 +19,5 @@ export const SEARCH_QUERY = graphql`query PortalSearch($id: ID!, $text: String!)
 // The records whose changes can add to (or take from) what waits on a side.
 export const WAITING_KINDS = new Set([
   'Milestone', 'Commitment', 'CommitmentEvidence', 'Kpi', 'Feedback', 'Risk', 'Disclosure',
-  'DisclosureVersion', 'Decision',
+  'DisclosureVersion', 'Decision', 'Report',
 ]);

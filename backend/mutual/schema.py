@@ -59,6 +59,7 @@ def load_domains(names: Sequence[str] = DOMAIN_NAMES) -> tuple[Domain, ...]:
 
 DOMAINS = load_domains()
 
+
 def _parts(attribute: str) -> list[type]:
     return [part for d in DOMAINS if (part := getattr(d, attribute)) is not None]
 
@@ -78,7 +79,10 @@ search_sources.use(
     [source for d in DOMAINS for source in d.search],
     [source for d in DOMAINS for source in d.waiting],
 )
-notices.use([d.notice_sink for d in DOMAINS if d.notice_sink is not None])
+notices.use(
+    [d.notice_sink for d in DOMAINS if d.notice_sink is not None],
+    kinds={kind: label for d in DOMAINS for kind, label in d.notice_kinds.items()},
+)
 audit_labels.use(
     kinds=[kind for d in DOMAINS for kind in d.event_kinds],
     sources={kind: source for d in DOMAINS for kind, source in d.labels.items()},

@@ -1,6 +1,6 @@
 """Commitments each side makes, and whether they were kept."""
 
-from mutual.commitments import demo, repository
+from mutual.commitments import demo, notices, repository
 from mutual.commitments.models import Commitment as CommitmentRecord
 from mutual.commitments.mutations import CommitmentMutation
 from mutual.commitments.ontime import on_time_kpis
@@ -20,6 +20,8 @@ DOMAIN = Domain(
     search=(SearchSource("Commitment", CommitmentRecord),),
     waiting=(waiting_on_side,),
     labels={"Commitment": repository.commitment_labels},
+    tasks=(notices.REMINDERS,),
+    notice_kinds=notices.KINDS,
     demo_story=demo.seed_story,
     demo_after=("roadmap", "kpis"),
 )

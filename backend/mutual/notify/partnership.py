@@ -50,13 +50,9 @@ class ViewerFields:
 class PartnershipFields:
     workspace: strawberry.Private[Workspace]
 
-    @strawberry.field(description="Whether you may manage your side's webhook endpoints.")
-    def can_manage_webhooks(self) -> bool:
-        return webhooks.may_manage(self.workspace)
-
     @strawberry.field(
-        description="Your side's webhook endpoints (for its LEADs and your organization's "
-        "admins; empty for others)."
+        description="Your side's webhook endpoints (for those who manage its members, see "
+        "viewerCanManageMembers; empty for others)."
     )
     async def webhook_endpoints(self, info: Info[Context, None]) -> list[WebhookEndpoint]:
         rows = await webhooks.list_endpoints(info.context.db, self.workspace)

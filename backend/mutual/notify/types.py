@@ -104,6 +104,14 @@ strawberry.enum(Delivery, name="NotificationDelivery", description="How you are 
 strawberry.enum(DeliveryStatus, name="WebhookDeliveryStatus")
 
 
+@strawberry.type(description="What a notification is about.")
+class NotificationSubject:
+    id: strawberry.ID = strawberry.field(description="The Node's global ID.")
+    type: str = strawberry.field(description="Its Node type, e.g. Commitment.")
+    partnership_id: strawberry.ID
+    link: str = strawberry.field(description="The portal's path to open it (after #).")
+
+
 @strawberry.type(description="A notice in your inbox: what needs you, and where it is.")
 class Notification(Node):
     item: strawberry.Private[models.InboxItem]
@@ -125,34 +133,23 @@ class Notification(Node):
     def body(self) -> str:
         return self.notice.body
 
-    @strawberry.field(description="The Node it is about (global ID).")
-    def subject_id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id(self.notice.subject_type, self.notice.subject_id))
-
-    @strawberry.field
-    def subject_type(self) -> str:
-        return self.notice.subject_type
-
-    @strawberry.field(description="The partnership it belongs to (global ID).")
-    def partnership_id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("Partnership", self.notice.partnership_id))
-
-    @strawberry.field(description="The portal's path to open it (after #).")
-    def link(self) -> str:
+    @strawberry.field(description="What it is about, and where to open it.")
+    def subject(self) -> NotificationSubject:
         n = self.notice
-        return delivery.subject_path(n.partnership_id, n.subject_type, n.subject_id)
+        return NotificationSubject(
+            id=strawberry.ID(to_global_id(n.subject_type, n.subject_id)),
+            type=n.subject_type,
+            partnership_id=strawberry.ID(to_global_id("Partnership", n.partnership_id)),
+            link=delivery.subject_path(n.partnership_id, n.subject_type, n.subject_id),
+        )
 
     @strawberry.field
     def created_at(self) -> datetime:
         return self.item.created_at
 
-    @strawberry.field
+    @strawberry.field(description="When you read it; null while unread.")
     def read_at(self) -> datetime | None:
         return self.item.read_at
-
-    @strawberry.field
-    def is_read(self) -> bool:
-        return self.item.read_at is not None
 
 
 @strawberry.type(description="How you are told of one kind of notice.")

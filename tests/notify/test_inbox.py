@@ -243,8 +243,11 @@ async def test_marking_someone_elses_notification_is_not_found_and_changes_nothi
         # nothing was marked, not even the lead's own
         assert (await _inbox(lead))["unreadNotificationCount"] == 1
         # and another's notification is no node of theirs
-        node = await gql(lead, "query($id: ID!) { node(id: $id) { id } }", {"id": editors})
+        node = await gql(
+            lead, "query($id: ID!) { node(id: $id) { id } }", {"id": editors}, expect_errors=True
+        )
         assert node["data"]["node"] is None
+        assert [e["extensions"]["code"] for e in node["errors"]] == ["NOT_FOUND"]
 
 
 async def test_preferences_per_kind_with_defaults_and_an_unknown_kind_refused(

@@ -311,7 +311,10 @@ async def items_to_email(
         stmt = stmt.where(col(InboxItem.id) == inbox_id)
     else:
         stmt = stmt.where(col(InboxItem.delivery) == "DAILY_DIGEST")
-    stmt = stmt.order_by(col(InboxItem.created_at), col(InboxItem.id))
+    # Locked: two runs at once (a digest job twice) never send one item twice.
+    stmt = stmt.order_by(col(InboxItem.created_at), col(InboxItem.id)).with_for_update(
+        skip_locked=True, of=InboxItem
+    )
     return [(row[0], row[1]) for row in (await session.execute(stmt)).all()]
 
 

@@ -88,12 +88,13 @@ async def attempt_webhook(
     *,
     attempt: int,
     max_attempts: int,
-) -> None:
-    """One attempt of a delivery; raises after a failure so that the queue retries it (with
-    backoff) until its last attempt. An endpoint disabled meanwhile is not called."""
+) -> str | None:
+    """One attempt of a delivery, recorded in the session's transaction; the failure (to raise
+    once that transaction has committed, so that the queue retries it with backoff) unless it
+    succeeded or was the last attempt. An endpoint disabled meanwhile is not called."""
     delivery = await repository.delivery_to_send(session, delivery_id)
     if delivery is None or delivery.status in ("SUCCEEDED", "FAILED") or not delivery.enabled:
-        return
+        return None
     now = utcnow()
     secrets = [unseal_secret(settings, delivery.secret)]
     if (
@@ -156,8 +157,7 @@ async def attempt_webhook(
                 dedupe_key=f"{disabled.endpoint_id}:{now.isoformat()}",
             ),
         )
-    if not ok and not final:
-        raise DeliveryFailed(f"webhook delivery {delivery_id}: {error}")
+    return f"webhook delivery {delivery_id}: {error}" if not ok and not final else None
 
 
 class DeliveryFailed(Exception):

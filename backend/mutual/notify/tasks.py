@@ -23,13 +23,16 @@ async def send_email(job: JobContext) -> None:
 
 async def deliver_webhook(job: JobContext) -> None:
     async with job.database.session() as session, session.begin():
-        await delivery.attempt_webhook(
+        failure = await delivery.attempt_webhook(
             session,
             job.settings,
             uuid.UUID(job.payload["delivery_id"]),
             attempt=job.attempt,
             max_attempts=DELIVER_WEBHOOK.max_attempts,
         )
+    # Raised after the attempt's record committed: the queue runs it again after its backoff.
+    if failure is not None:
+        raise delivery.DeliveryFailed(failure)
 
 
 async def send_digest(job: JobContext) -> None:

@@ -457,7 +457,9 @@ async def test_every_partnership_field_shows_an_outsider_nothing(
 # domain. A new one fails here until its outsider test exists and is named.
 SUBSCRIPTIONS_TRIED_ELSEWHERE = {
     "partnershipEvents": "tests/notify/test_live_events.py::test_an_outsider_cannot_subscribe",
-    "viewerNotices": "tests/notify/test_inbox_live.py::test_viewer_notices_need_a_sign_in_and_show_only_ones_own",
+    "viewerNotices": (
+        "tests/notify/test_inbox_live.py::test_viewer_notices_need_a_sign_in_and_show_ones_own"
+    ),
 }
 
 

@@ -339,7 +339,8 @@ async def announce(session: AsyncSession, user_id: uuid.UUID) -> None:
     """Tells the user's live inbox (viewerNotices) that it changed, when this commits."""
     await session.execute(
         text(
-            "SELECT pg_notify('mutual_notices', json_build_object('user_id', CAST(:u AS text))::text)"
+            "SELECT pg_notify('mutual_notices', "
+            "json_build_object('user_id', CAST(:u AS text))::text)"
         ),
         {"u": str(user_id)},
     )

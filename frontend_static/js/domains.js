@@ -7,6 +7,7 @@ import { renderAudit } from './audit/index.js';
 import { renderCommitments } from './commitments/index.js';
 import { renderKpis } from './kpis/index.js';
 import { renderMembers } from './members/index.js';
+import { renderWebhooks } from './notify/index.js';
 import { renderOverview } from './pages/overview.js';
 import { renderRoadmap } from './roadmap/index.js';
 import { renderSearch } from './search/index.js';
@@ -27,6 +28,7 @@ export const SECTIONS = [
   { slug: 'members', name: 'Members', render: renderMembers },
   { slug: 'audit', name: 'Audit trail', render: renderAudit },
   { slug: 'tokens', name: 'API tokens', render: renderTokens },
+  { slug: 'webhooks', name: 'Webhooks', render: renderWebhooks },
   // Reached from the workspace header's search box, not the navigation.
   { slug: 'search', name: 'Search', render: renderSearch, inNav: false },
 ];

@@ -70,6 +70,8 @@ def pages_of(world: World, records: Records, *, lead: bool) -> dict[str, str]:
         "members": workspace_url(ws, "members"),
         "audit trail": workspace_url(ws, "audit"),
         "API tokens": workspace_url(ws, "tokens"),
+        "webhooks": workspace_url(ws, "webhooks"),
+        "notifications": "/#/notifications",
         "a section not built yet": workspace_url(ws, "risks"),
     }
     if lead:  # the lead is its organization's admin

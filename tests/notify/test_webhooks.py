@@ -294,6 +294,7 @@ async def test_private_addresses_are_refused_without_the_allowance(
         "http://[::1]/hook": "PRIVATE_ADDRESS",
         "http://[::ffff:192.168.0.1]/hook": "PRIVATE_ADDRESS",
         "http://0.0.0.0/hook": "PRIVATE_ADDRESS",
+        "http://localhost:8000/hook": "PRIVATE_ADDRESS",  # a name resolving to loopback
         "ftp://93.184.215.14/hook": "INVALID_URL",
         "https://user:pw@93.184.215.14/hook": "INVALID_URL",
         "not a url": "INVALID_URL",

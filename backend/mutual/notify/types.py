@@ -306,8 +306,10 @@ class Subscription:
         async with context.events.subscribe(
             NO_PARTNERSHIP, user_id=actor.user_id, notices=True
         ) as mailbox:
-            yield ViewerNoticesEvent(unread_count=await inbox.unread_count(context.db, actor=actor))
+            first = await inbox.unread_count(context.db, actor=actor)
+            # Counted: give the connection back to the pool for the stream's lifetime.
             await context.db.commit()
+            yield ViewerNoticesEvent(unread_count=first)
             while True:
                 item = await mailbox.next(within=check_seconds)
                 async with context.database.session() as session, session.begin():

@@ -87,7 +87,6 @@ export function InboxMenu() {
     }
   };
 
-  const label = count ? `Notifications, ${count} unread` : 'Notifications';
   let body;
   if (state.error) body = html`<${Failed} error=${state.error} onRetry=${load} />`;
   else if (!state.items) body = html`<${Loading} text="Loading your notifications…" />`;
@@ -99,9 +98,8 @@ export function InboxMenu() {
   }
   return html`<div class="inbox" ref=${root}>
     <button type="button" class="button button-quiet inbox-button" aria-expanded=${open ? 'true' : 'false'}
-      aria-controls=${`${id}-panel`} aria-label=${label} onClick=${() => setOpen(!open)}>
-      <span aria-hidden="true">Inbox</span>
-      ${count ? html`<span class="inbox-count" aria-hidden="true">${count}</span>` : null}
+      aria-controls=${`${id}-panel`} onClick=${() => setOpen(!open)}>
+      Notifications${count ? html`<span class="sr-only">,</span> <span class="inbox-count">${count}<span class="sr-only"> unread</span></span>` : null}
     </button>
     <span class="sr-only" role="status" aria-live="polite">${count ? `${count} unread notifications` : ''}</span>
     <div class="inbox-panel card" id=${`${id}-panel`} hidden=${!open} role="region" aria-label="Your notifications">

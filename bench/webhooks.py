@@ -173,7 +173,14 @@ async def main(events: int, burst: int) -> None:
         base_rate = await baseline(url, 300)
 
         with worker_processes(owner, WORKERS):
-            await asyncio.sleep(3.0)  # the workers start and listen
+            # Warm up: the workers have started and delivered once.
+            async with acting(database, editor) as session:
+                _, first = await roadmap.create_milestone(
+                    session, actor=editor, partnership_id=partnership.id,
+                    title="Warm-up", phase=Phase.REBUILD,
+                )  # fmt: skip
+            warm = webhooks.to_global_id("Milestone", first.id)
+            await _until(lambda: warm in receiver.arrivals, 60)
             # latency: one commit at a time
             committed: dict[str, float] = {}
             for n in range(events):

@@ -6,6 +6,7 @@ so an item they may no longer read is not sent)."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import json
@@ -13,6 +14,7 @@ import logging
 import os
 import time
 import uuid
+import weakref
 from collections.abc import Sequence
 from datetime import datetime
 from email.message import EmailMessage
@@ -117,10 +119,8 @@ async def attempt_webhook(
     started = time.perf_counter()
     try:
         await check_url(delivery.url, allow_private=settings.webhook_allow_private_addresses)
-        async with httpx.AsyncClient(
-            timeout=settings.webhook_timeout_seconds, follow_redirects=False
-        ) as client:
-            response = await client.post(delivery.url, content=body, headers=headers)
+        client = _client(settings)
+        response = await client.post(delivery.url, content=body, headers=headers)
         status = response.status_code
         if not 200 <= status < 300:
             error = f"HTTP {status}"
@@ -158,6 +158,26 @@ async def attempt_webhook(
             ),
         )
     return f"webhook delivery {delivery_id}: {error}" if not ok and not final else None
+
+
+# One HTTP client per event loop (a worker's), kept: making one costs tens of milliseconds of CPU
+# (its TLS context), and its pool keeps connections to receivers alive between deliveries.
+_CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _client(settings: Settings) -> httpx.AsyncClient:
+    loop = asyncio.get_running_loop()
+    client = _CLIENTS.get(loop)
+    if client is None or client.is_closed:
+        client = httpx.AsyncClient(
+            timeout=settings.webhook_timeout_seconds,
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+        )
+        _CLIENTS[loop] = client
+    return client
 
 
 class DeliveryFailed(Exception):

@@ -326,6 +326,13 @@ async def test_private_addresses_are_refused_without_the_allowance(
     assert await owner.fetchval("SELECT count(*) FROM audit_event") == audit_before + 1
     stored = await owner.fetchval("SELECT secret FROM webhook_endpoint")
     assert payload["secret"] not in stored  # sealed at rest
+    # its audit event is its side's alone
+    audited = await owner.fetch(
+        "SELECT visibility, owner_party_id FROM audit_event WHERE object_type = 'WebhookEndpoint'"
+    )
+    assert [(r["visibility"], r["owner_party_id"]) for r in audited] == [
+        ("INTERNAL", world.parties[("nc", "contoso")].id)
+    ]
 
 
 async def test_endpoints_are_their_sides_and_its_leads_alone(

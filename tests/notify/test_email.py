@@ -19,10 +19,11 @@ from mutual.commitments import service as commitments
 from mutual.db import Database
 from mutual.kit import jobs
 from mutual.kit.clock import today
+from mutual.kit.jobs import JobContext
 from mutual.kit.records import Visibility
 from mutual.notify import repository
 from mutual.notify.models import Delivery
-from mutual.notify.tasks import SEND_DIGEST
+from mutual.notify.tasks import DAILY_DIGEST, SEND_DIGEST, daily_digest
 from tests.helpers import World
 from tests.jobs.helpers import eventually
 from tests.notify.conftest import Mailbox, notify_settings, principal
@@ -133,3 +134,29 @@ async def test_the_digest_sends_one_message_of_every_waiting_item_once(
         assert (
             await session.execute(text("SELECT current_setting('mutual.user_id', true)"))
         ).scalar() in (None, "")
+
+
+async def test_the_daily_task_queues_one_digest_per_user_and_day(
+    world: World, as_user: Callable[[str], Any], app_database: Database, owner: asyncpg.Connection
+) -> None:
+    await _prefer(as_user, world, "governance@contoso.example", Delivery.DAILY_DIGEST)
+    await _prefer(as_user, world, "viewer@contoso.example", Delivery.DAILY_DIGEST)
+    await _propose(as_user, world, "Digest me")
+    job = JobContext(
+        job_id=0, task=DAILY_DIGEST.name, payload={"period": "2030-01-01T07:00:00+00:00"},
+        attempt=1, database=app_database, settings=notify_settings(),
+    )  # fmt: skip
+
+    # when the day's run happens twice (a retry, or two workers' ticks)
+    await daily_digest(job)
+    await daily_digest(job)
+
+    # then one digest job waits for each of the two users
+    rows = await owner.fetch(
+        "SELECT convert_from(payload, 'UTF8')::json->>'user_id' AS user_id FROM pgqueuer "
+        "WHERE entrypoint = $1 ORDER BY 1",
+        SEND_DIGEST.name,
+    )
+    assert sorted(r["user_id"] for r in rows) == sorted(
+        str(world.user_id(e)) for e in ("governance@contoso.example", "viewer@contoso.example")
+    )

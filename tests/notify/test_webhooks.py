@@ -375,3 +375,37 @@ async def test_endpoints_are_their_sides_and_its_leads_alone(
     assert log["totalCount"] == 1
     assert log["nodes"][0]["status"] == "PENDING"
     assert log["nodes"][0]["messageId"].startswith("msg_")
+
+
+async def test_what_waited_while_disabled_goes_out_once_enabled_again(
+    world: World,
+    as_user: Callable[[str], Any],
+    receiver: Receiver,
+    run_worker: Callable[..., Any],
+    owner: asyncpg.Connection,
+) -> None:
+    # given a test event queued, then the endpoint disabled before any worker ran
+    endpoint, _ = await _endpoint(as_user, world, receiver.url)
+    async with as_user(LEAD) as session:
+        await webhooks.send_test_event(
+            session, actor=principal(world, LEAD), endpoint_id=endpoint.id
+        )
+        _, off = await webhooks.update_endpoint(
+            session, actor=principal(world, LEAD), settings=notify_settings(),
+            endpoint_id=endpoint.id, expected_version=endpoint.version, enabled=False,
+        )  # fmt: skip
+    async with run_worker(notify_settings()):
+        await asyncio.sleep(1.5)
+        assert receiver.received == []  # a disabled endpoint is not called
+
+        # when it is enabled again
+        async with as_user(LEAD) as session:
+            await webhooks.update_endpoint(
+                session, actor=principal(world, LEAD), settings=notify_settings(),
+                endpoint_id=endpoint.id, expected_version=off.version, enabled=True,
+            )  # fmt: skip
+
+        # then the waiting event is delivered
+        await eventually(lambda: _received(receiver, 1), what="the waiting delivery")
+        await eventually(lambda: _all_done(owner), what="the log")
+    assert await owner.fetchval("SELECT status FROM webhook_delivery") == "SUCCEEDED"

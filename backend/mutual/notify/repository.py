@@ -195,6 +195,16 @@ async def deliveries_page(
     return result
 
 
+async def undelivered(session: AsyncSession, endpoint: WebhookEndpoint) -> list[uuid.UUID]:
+    """The endpoint's deliveries still waiting (kept while it was disabled)."""
+    stmt = select(col(WebhookDelivery.id)).where(
+        col(WebhookDelivery.partnership_id) == endpoint.partnership_id,
+        col(WebhookDelivery.endpoint_id) == endpoint.id,
+        col(WebhookDelivery.status).in_(("PENDING", "RETRYING")),
+    )
+    return list((await session.execute(stmt)).scalars().all())
+
+
 async def insert_delivery(session: AsyncSession, **values: Any) -> WebhookDelivery:
     stmt = insert(WebhookDelivery).values(**values).returning(WebhookDelivery)
     return (await session.execute(stmt)).scalar_one()

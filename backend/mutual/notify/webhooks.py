@@ -157,6 +157,8 @@ async def update_endpoint(
         else:
             values["disabled_reason"] = "Disabled by hand."
     before = {key: getattr(endpoint, key) for key in values}
+    # Read now: the refetch below refreshes the same record in place.
+    was_enabled = endpoint.enabled
     updated = await apply_versioned(
         session,
         workspace,
@@ -172,6 +174,15 @@ async def update_endpoint(
         action="webhook_endpoint.updated",
         changes=audit.diff(before, values),
     )
+    if enabled and not was_enabled:
+        # What waited while it was disabled goes out now (a receiver dedupes by webhook-id).
+        for delivery_id in await repository.undelivered(session, updated):
+            await jobs.defer(
+                session,
+                DELIVER_WEBHOOK,
+                {"delivery_id": str(delivery_id)},
+                dedupe_key=f"notify.webhook:{delivery_id}",
+            )
     return workspace, updated
 
 

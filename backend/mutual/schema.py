@@ -59,7 +59,6 @@ def load_domains(names: Sequence[str] = DOMAIN_NAMES) -> tuple[Domain, ...]:
 
 DOMAINS = load_domains()
 
-
 def _parts(attribute: str) -> list[type]:
     return [part for d in DOMAINS if (part := getattr(d, attribute)) is not None]
 

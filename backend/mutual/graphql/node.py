@@ -32,3 +32,5 @@ def node_resolver(type_name: str) -> Callable[[NodeResolver], NodeResolver]:
         return fn
 
     return register
+
+

@@ -15,7 +15,8 @@ let last = null;
 
 function socketUrl() {
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${window.location.host}/graphql`;
+  // Named apart from the workspace's socket (same endpoint), so that each shows as itself.
+  return `${scheme}://${window.location.host}/graphql?socket=inbox`;
 }
 
 function tell(count) {

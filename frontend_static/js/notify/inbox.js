@@ -101,7 +101,7 @@ export function InboxMenu() {
       aria-controls=${`${id}-panel`} onClick=${() => setOpen(!open)}>
       Notifications${count ? html`<span class="sr-only">,</span> <span class="inbox-count">${count}<span class="sr-only"> unread</span></span>` : null}
     </button>
-    <span class="sr-only" role="status" aria-live="polite">${count ? `${count} unread notifications` : ''}</span>
+    <span class="sr-only" aria-live="polite">${count ? `${count} unread notifications` : ''}</span>
     <div class="inbox-panel card" id=${`${id}-panel`} hidden=${!open} role="region" aria-label="Your notifications">
       <div class="inbox-head">
         <h2 class="inbox-heading">Notifications</h2>

@@ -114,6 +114,21 @@ class Settings(BaseSettings):
     job_heartbeat_seconds: float = Field(default=30.0, gt=0)
     task_modules: str = ""
 
+    # Notifications (notify/): email through SMTP (no host: no email is sent, the inbox still
+    # fills); webhooks: how long a receiver may take, how many failed deliveries in a row
+    # disable an endpoint, and whether endpoints may point at private, loopback or link-local
+    # addresses (refused unless set: SSRF; local receivers in tests and the bench).
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = "Mutual <notifications@mutual.invalid>"
+    webhook_timeout_seconds: float = 10.0
+    webhook_disable_after_failures: int = Field(default=15, ge=1)
+    webhook_allow_private_addresses: bool = False
+
     @property
     def is_development(self) -> bool:
         return self.env == "development"

@@ -84,7 +84,10 @@ search_sources.use(
     [source for d in DOMAINS for source in d.search],
     [source for d in DOMAINS for source in d.waiting],
 )
-notices.use([d.notice_sink for d in DOMAINS if d.notice_sink is not None])
+notices.use(
+    [d.notice_sink for d in DOMAINS if d.notice_sink is not None],
+    kinds={kind: label for d in DOMAINS for kind, label in d.notice_kinds.items()},
+)
 report_sections.use([item for d in DOMAINS for item in d.report_sections.items()])
 audit_labels.use(
     kinds=[kind for d in DOMAINS for kind in d.event_kinds],

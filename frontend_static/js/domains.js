@@ -9,6 +9,7 @@ import { renderFeedback } from './feedback/index.js';
 import { renderGovernance } from './governance/index.js';
 import { renderKpis } from './kpis/index.js';
 import { renderMembers } from './members/index.js';
+import { renderWebhooks } from './notify/index.js';
 import { renderReports } from './reports/index.js';
 import { renderOverview } from './pages/overview.js';
 import { renderRisks } from './risks/index.js';
@@ -32,6 +33,7 @@ export const SECTIONS = [
   { slug: 'members', name: 'Members', render: renderMembers },
   { slug: 'audit', name: 'Audit trail', render: renderAudit },
   { slug: 'tokens', name: 'API tokens', render: renderTokens },
+  { slug: 'webhooks', name: 'Webhooks', render: renderWebhooks },
   // Reached from the workspace header's search box, not the navigation.
   { slug: 'search', name: 'Search', render: renderSearch, inNav: false },
 ];

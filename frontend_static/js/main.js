@@ -10,6 +10,7 @@ import { renderPartnerships } from './pages/partnerships.js';
 import { renderInvitations } from './pages/invitations.js';
 import { forgetWorkspaces, renderWorkspace } from './pages/workspace.js';
 import { closeLive } from './live.js';
+import { mountInbox, renderNotificationsPage, unmountInbox } from './notify/index.js';
 
 const VIEWER_QUERY = graphql`query PortalViewer {
   viewer { user { email displayName orgRole } organization { name slug } }
@@ -21,10 +22,20 @@ const app = {
   rendered: false,
 };
 
+// The header's inbox lives in one slot kept across renders (its live socket stays open).
+const inboxSlot = h('div', { class: 'inbox-slot' });
+let inboxFor = null;
+
+function dropInbox() {
+  unmountInbox(inboxSlot);
+  inboxFor = null;
+}
+
 const ROUTES = [
   { pattern: /^\/login$/, page: renderLogin, isPublic: true },
   { pattern: /^\/$/, page: renderPartnerships },
   { pattern: /^\/invitations$/, page: renderInvitations },
+  { pattern: /^\/notifications$/, page: renderNotificationsPage },
   // A workspace, a section of it, and an item of a section (a milestone, commitment or KPI).
   { pattern: /^\/p\/([^/]+)(?:\/([a-z-]+)(?:\/([^/]+))?)?$/, page: renderWorkspace },
 ];
@@ -81,6 +92,7 @@ async function signOut(button) {
   }
   app.viewer = null;
   forgetWorkspaces();
+  dropInbox();
   replaceRoute('/login?signedOut=1');
 }
 
@@ -96,12 +108,18 @@ function renderTopbar(path) {
   const link = (href, text, active) => h('a', { href: `#${href}`, 'aria-current': active ? 'page' : null }, text);
   const isAdmin = user.orgRole === 'ADMIN';
   const signOutButton = h('button', { type: 'button', class: 'button button-quiet' }, 'Sign out');
+  if (inboxFor !== user.email) {
+    dropInbox();
+    mountInbox(inboxSlot);
+    inboxFor = user.email;
+  }
   signOutButton.addEventListener('click', () => signOut(signOutButton));
   clear(topbar, h('div', { class: 'topbar-inner' },
     brand,
     h('nav', { class: 'topnav', 'aria-label': 'Main' }, h('ul', {},
       h('li', {}, link('/', 'Partnerships', path === '/' || path.startsWith('/p/'))),
       isAdmin ? h('li', {}, link('/invitations', 'Invitations', path === '/invitations')) : null)),
+    inboxSlot,
     h('div', { class: 'account' },
       h('p', { class: 'account-who' },
         h('span', { class: 'account-name' }, user.displayName),
@@ -160,6 +178,7 @@ async function boot() {
   setUnauthenticatedHandler(() => {
     app.viewer = null;
     forgetWorkspaces();
+    dropInbox();
     // A later answer of the same lost session must not draw the login form again: that would
     // clear what the user has begun to type in it.
     if (parseHash().path === '/login') return;

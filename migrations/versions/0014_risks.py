@@ -11,7 +11,7 @@ from alembic import op
 from migrations.helpers.rls_v1 import APP_ROLE, SHARED_OR_OWN, execute_script, policies
 
 revision = "0014_risks"
-down_revision = "0012_feedback"
+down_revision = "0013_notifications"
 
 SCHEMA = """
 CREATE TABLE risk (

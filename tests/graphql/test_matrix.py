@@ -101,7 +101,10 @@ MADE_BY: dict[str, tuple[str, str]] = {
     "decisionId": ("proposeDecision", "decision"),
     "reportId": ("generateReport", "report"),
     "scheduleId": ("createReportSchedule", "schedule"),
+    "endpointId": ("createWebhookEndpoint", "endpoint"),
 }
+# A public address (no DNS needed): an endpoint the API accepts without the private allowance.
+PUBLIC_WEBHOOK_URL = "https://93.184.215.14/mutual-hooks"
 
 # Values for custom scalars; String, Int, Float and Boolean are built in.
 SCALARS: dict[str, Any] = {
@@ -128,6 +131,10 @@ class Case:
     values: dict[str, Any] = field(default_factory=dict)
     # None: the mutation targets no existing object, so "outsider" does not apply; say why.
     outsider_not_applicable: str | None = None
+    # Set: a mutation of the caller's own things (their inbox, their preferences), which a
+    # VIEWER may use too; the viewer still gets one userError here (the input names nothing of
+    # theirs) and changes nothing. Say why.
+    viewer_not_applicable: str | None = None
 
 
 SLA_TARGETS = [
@@ -206,6 +213,24 @@ CASES: dict[str, Case] = {
         values={"file": UNKNOWN_REPORT_FILE},
         outsider_not_applicable="it names no object by id, only a file's content",
     ),
+    "markNotificationsRead": Case(
+        # A notification of nobody (the ids are optional, so the whole input is given).
+        values={
+            "input": {"ids": ["Tm90aWZpY2F0aW9uOjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMQ"]}
+        },
+        outsider_not_applicable="one's own inbox: it names no object of the partnership",
+        viewer_not_applicable="anyone marks their own notifications read",
+    ),
+    "setNotificationPreference": Case(
+        values={"kind": "no.such_kind"},
+        outsider_not_applicable="one's own preferences: it names no object of the partnership",
+        viewer_not_applicable="anyone chooses how they are told",
+    ),
+    "createWebhookEndpoint": Case(values={"url": PUBLIC_WEBHOOK_URL}),
+    "updateWebhookEndpoint": Case(),
+    "rotateWebhookSecret": Case(),
+    "deleteWebhookEndpoint": Case(),
+    "sendTestWebhookEvent": Case(),
 }
 
 
@@ -336,7 +361,8 @@ async def test_a_mutation_refuses_strangers_and_changes_nothing(
     assert "errors" not in as_viewer, as_viewer
     errors = as_viewer["data"][mutation]["userErrors"]
     assert len(errors) == 1, errors
-    assert errors[0]["code"] in {"FORBIDDEN", "NOT_FOUND"}, errors
+    if CASES[mutation].viewer_not_applicable is None:
+        assert errors[0]["code"] in {"FORBIDDEN", "NOT_FOUND"}, errors
 
     assert await audit_count(owner, nc.raw_id) == events
     assert await database_rows(owner) == before
@@ -497,6 +523,9 @@ async def test_every_partnership_field_shows_an_outsider_nothing(
 # domain. A new one fails here until its outsider test exists and is named.
 SUBSCRIPTIONS_TRIED_ELSEWHERE = {
     "partnershipEvents": "tests/notify/test_live_events.py::test_an_outsider_cannot_subscribe",
+    "viewerNotices": (
+        "tests/notify/test_inbox_live.py::test_viewer_notices_need_a_sign_in_and_show_ones_own"
+    ),
 }
 
 

@@ -205,8 +205,7 @@ async def test_a_listen_connection_that_hangs_is_replaced(restart_world: Restart
             try:
                 resync = partnership_event(await receive(ws, within=30))
                 replaced = await owner.fetchval(
-                    "SELECT pid FROM pg_stat_activity WHERE application_name = $1 "
-                    "AND pid <> $2",
+                    "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND pid <> $2",
                     APPLICATION_NAME,
                     listener,
                 )

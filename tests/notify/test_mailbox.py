@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from mutual.kit.hub import Mailbox, Signal, WorkspaceEvent
+from mutual.kit.hub import NO_PARTNERSHIP, Mailbox, Signal, WorkspaceEvent
 
 PARTNERSHIP = uuid.uuid4()
 
@@ -57,3 +57,15 @@ async def test_waiting_past_the_deadline_gives_none() -> None:
     mailbox = Mailbox(PARTNERSHIP, uuid.uuid4(), limit=2)
 
     assert await mailbox.next(within=0.01) is None
+
+
+async def test_only_a_viewer_notices_mailbox_hears_of_inbox_changes() -> None:
+    user = uuid.uuid4()
+    own = Mailbox(NO_PARTNERSHIP, user, limit=10, notices=True)
+    workspace = Mailbox(PARTNERSHIP, user, limit=10)
+    for mailbox in (own, workspace):
+        mailbox.noticed()
+        mailbox.noticed()  # two changes before a read: one signal, the count is read fresh
+
+    assert await drain(own) == [Signal.NOTICE]
+    assert await drain(workspace) == []

@@ -1,6 +1,6 @@
 """Commitments each side makes, and whether they were kept."""
 
-from mutual.commitments import demo, repository
+from mutual.commitments import demo, notices, repository
 from mutual.commitments.models import Commitment as CommitmentRecord
 from mutual.commitments.mutations import CommitmentMutation
 from mutual.commitments.ontime import on_time_kpis
@@ -22,6 +22,8 @@ DOMAIN = Domain(
     waiting=(waiting_on_side,),
     labels={"Commitment": repository.commitment_labels},
     report_sections={"commitment_reliability": reliability_section},
+    tasks=(notices.REMINDERS,),
+    notice_kinds=notices.KINDS,
     demo_story=demo.seed_story,
     demo_after=("roadmap", "kpis"),
 )

@@ -344,3 +344,23 @@ async def commitment_labels(
         col(Commitment.id).in_(ids),
     )
     return {r[0]: Label(r[1], "Commitment", r[0]) for r in await read_rows(session, stmt)}
+
+
+@dataclass(frozen=True)
+class ToRemind:
+    partnership_id: uuid.UUID
+    commitment_id: uuid.UUID
+    owner_party_id: uuid.UUID
+    title: str
+    due_date: date
+    overdue: bool
+
+
+async def commitments_to_remind(session: AsyncSession, *, today: date, days: int) -> list[ToRemind]:
+    """Across partnerships, for the reminder task (which has no identity): commitments in work
+    due in `days` days or overdue (a SECURITY DEFINER function of 0013_notifications)."""
+    result = await session.execute(
+        text("SELECT * FROM mutual_commitments_to_remind(:today, :days)"),
+        {"today": today, "days": days},
+    )
+    return [ToRemind(**row) for row in result.mappings().all()]

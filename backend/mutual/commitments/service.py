@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mutual.audit import service as audit
-from mutual.commitments import repository
+from mutual.commitments import notices, repository
 from mutual.commitments.errors import CommitmentErrorCode as Code
 from mutual.commitments.models import (
     Commitment,
@@ -220,6 +220,7 @@ async def propose(
         action="commitment.proposed",
         changes=audit.created({"title": commitment.title, "due_date": due_date, "status": status}),
     )
+    await notices.proposed(session, workspace, commitment)
     return workspace, commitment
 
 
@@ -326,6 +327,8 @@ async def transition(
         action=f"commitment.{action.lower()}",
         changes=audit.diff(before, values),
     )
+    if action == A.DELIVER:
+        await notices.delivered(session, workspace, updated)
     return workspace, updated
 
 

@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "mutual_events"
 ACCESS_CHANNEL = "mutual_access"
+# A user's inbox changed (notify's mutual_send_notice): their notice mailboxes refetch it.
+NOTICE_CHANNEL = "mutual_notices"
+# The partnership a user's own mailbox (viewer notices) is filed under: none.
+NO_PARTNERSHIP = uuid.UUID(int=0)
 # How the LISTEN connection shows in pg_stat_activity.
 APPLICATION_NAME = "mutual-live"
 QUEUE_SIZE = 1000
@@ -92,14 +96,20 @@ class Signal(enum.Enum):
     CHECK_ACCESS = "CHECK_ACCESS"
     # Events may have been missed (the feed was interrupted, or the mailbox overflowed).
     RESYNC = "RESYNC"
+    # The user's inbox changed (only to mailboxes opened with `notices=True`).
+    NOTICE = "NOTICE"
 
 
 class Mailbox:
     """One subscription's inbox: its partnership's events in order, and the two signals."""
 
-    def __init__(self, partnership_id: uuid.UUID, user_id: uuid.UUID, *, limit: int) -> None:
+    def __init__(
+        self, partnership_id: uuid.UUID, user_id: uuid.UUID, *, limit: int, notices: bool = False
+    ) -> None:
         self.partnership_id = partnership_id
         self.user_id = user_id
+        self.notices = notices
+        self._noticed = False
         self._limit = limit
         self._events: deque[WorkspaceEvent] = deque()
         self._check_access = False
@@ -119,6 +129,11 @@ class Mailbox:
         self._check_access = True
         self._ready.set()
 
+    def noticed(self) -> None:
+        if self.notices:
+            self._noticed = True
+            self._ready.set()
+
     def interrupted(self) -> None:
         self._check_access = True
         self._missed = True
@@ -133,6 +148,9 @@ class Mailbox:
             if self._missed:
                 self._missed = False
                 return Signal.RESYNC
+            if self._noticed:
+                self._noticed = False
+                return Signal.NOTICE
             if self._events:
                 return self._events.popleft()
             self._ready.clear()
@@ -186,6 +204,7 @@ class EventHub:
         try:
             await connection.add_listener(CHANNEL, self._on_event)
             await connection.add_listener(ACCESS_CHANNEL, self._on_access)
+            await connection.add_listener(NOTICE_CHANNEL, self._on_notice)
         except BaseException:
             connection.terminate()
             raise
@@ -259,13 +278,23 @@ class EventHub:
         for mailbox in self._by_user.get(user_id, ()):
             mailbox.access_changed()
 
+    def _on_notice(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        try:
+            user_id = uuid.UUID(json.loads(payload)["user_id"])
+        except (ValueError, KeyError, TypeError):
+            log.warning("ignored a malformed inbox notice: %.200s", payload)
+            return
+        for mailbox in self._by_user.get(user_id, ()):
+            mailbox.noticed()
+
     @asynccontextmanager
     async def subscribe(
-        self, partnership_id: uuid.UUID, *, user_id: uuid.UUID
+        self, partnership_id: uuid.UUID, *, user_id: uuid.UUID, notices: bool = False
     ) -> AsyncIterator[Mailbox]:
-        """A mailbox for a partnership's events and for notices about `user_id`'s access."""
+        """A mailbox for a partnership's events and for notices about `user_id`'s access
+        (and, with `notices`, about changes of their inbox)."""
         await self._ensure_listening()
-        mailbox = Mailbox(partnership_id, user_id, limit=QUEUE_SIZE)
+        mailbox = Mailbox(partnership_id, user_id, limit=QUEUE_SIZE, notices=notices)
         self._by_partnership[partnership_id].add(mailbox)
         self._by_user[user_id].add(mailbox)
         try:

@@ -6,7 +6,7 @@ the notify domain delivers them (inbox, email, webhooks): the domain names its k
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,10 +37,15 @@ class Notice:
 NoticeSink = Callable[[Any, Sequence[Notice]], Awaitable[None]]
 
 SINKS: list[NoticeSink] = []
+# Every domain's kinds with their labels (for preferences), set with the sinks.
+KINDS: dict[str, str] = {}
 
 
-def use(sinks: Sequence[NoticeSink]) -> None:
+def use(sinks: Sequence[NoticeSink], kinds: Mapping[str, str] | None = None) -> None:
     SINKS[:] = sinks
+    if kinds is not None:
+        KINDS.clear()
+        KINDS.update(kinds)
 
 
 async def send(session: Any, *notices: Notice) -> None:

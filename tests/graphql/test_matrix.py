@@ -460,6 +460,9 @@ def _root_calls(field_name: str, nc: NcObjects) -> list[tuple[str, dict[str, Any
     pytest.fail(f"The matrix does not know how to call the root query `{field_name}`")
 
 
+OWN_PARTNERSHIPS = "{ viewer { partnerships(first: 20) { edges { node { id name } } } } }"
+
+
 @pytest.mark.parametrize("root_field", ROOT_QUERIES)
 async def test_a_root_query_shows_an_outsider_nothing_of_the_partnership(
     root_field: str,
@@ -481,8 +484,12 @@ async def test_a_root_query_shows_an_outsider_nothing_of_the_partnership(
 
         assert _leaks(answer, nc) == [], answer
         assert set(error_codes(answer)) <= {"NOT_FOUND"}, answer
-        if root_field == "viewer":  # not vacuous: the outsider sees its own partnership
-            assert world.fabrikam_contoso.name in repr(answer), answer
+        if root_field == "viewer":
+            # not vacuous: the outsider sees its own partnership (asked by name: the generated
+            # selection of every Viewer field is too costly to reach the names)
+            own = await _post(outsider, OWN_PARTNERSHIPS, {})
+            assert world.fabrikam_contoso.name in repr(own), own
+            assert _leaks(own, nc) == [], own
         elif root_field == "nodes":
             assert answer["data"][root_field] == [None] * len(nc.every_id)
         else:

@@ -18,8 +18,8 @@ from mutual.db import counting
 from tests.helpers import World, fill_shape, gql, login
 
 # The tables the dashboard lists (roadmap, commitments page, KPIs with their latest
-# measurements, the built-in on-time KPIs' monthly counts).
-LISTED = ("FROM milestone", "FROM commitment", "FROM kpi", "date_trunc('month'")
+# measurements, the built-in on-time KPIs' monthly counts, the built-in feedback figures).
+LISTED = ("FROM milestone", "FROM commitment", "FROM kpi", "date_trunc('month'", "JOIN feedback f")
 
 
 @pytest.fixture
@@ -54,12 +54,12 @@ async def test_the_dashboards_list_reads_go_past_the_orm(
         body = await gql(client, DASHBOARD, {"id": world.gid(world.fabrikam_contoso)})
 
     assert body["data"]["partnership"]["commitments"]["totalCount"] > 0
-    assert len(counter.statements) == 6
-    # Only the identity goes through the session; the workspace and the four list reads are
-    # Core rows on its connection.
+    assert len(counter.statements) == 7
+    # Only the identity goes through the session; the workspace, the four list reads and the
+    # two built-in KPI sources are Core rows on its connection.
     assert len(orm_statements) == 1, orm_statements
     assert "set_config" in orm_statements[0]
     direct = [sql for sql in counter.statements if "set_config" not in sql]
-    assert len(direct) == 5
+    assert len(direct) == 6
     for table in LISTED:
         assert any(table in sql for sql in direct), table

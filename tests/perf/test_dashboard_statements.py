@@ -37,7 +37,7 @@ async def two_sizes(client: httpx.AsyncClient, world: World, owner: asyncpg.Conn
 
 
 @pytest.mark.usefixtures("two_sizes")
-async def test_the_dashboard_takes_six_statements_at_any_size(
+async def test_the_dashboard_takes_seven_statements_at_any_size(
     client: httpx.AsyncClient, world: World
 ) -> None:
 
@@ -54,8 +54,8 @@ async def test_the_dashboard_takes_six_statements_at_any_size(
         assert any(c["milestone"] for c in board["commitments"]["nodes"])
     # identity, the workspace (with both parties), the roadmap (whose milestones also answer
     # the commitments'), the commitments page, the KPIs with their latest measurements, the
-    # built-in on-time KPIs
-    assert len(small) == len(large) == 6, large
+    # built-in on-time KPIs, the built-in feedback KPIs
+    assert len(small) == len(large) == 7, large
 
 
 NODES = """

@@ -24,5 +24,8 @@ PRODUCTION_ENV = {
 def production_server(owner_url: URL) -> Iterator[LiveServer]:
     """Tests that use it also request `world`, so the data is fresh."""
     log_path = REPO_ROOT / ".mutual" / f"production-server-{_worker()}-{os.getpid()}.log"
-    with serve_in_subprocess(owner_url, env=PRODUCTION_ENV, log_path=log_path) as url:
+    # No job worker: it would take the jobs other tests of this process defer and run them
+    # with its own notice sinks, for the rest of the session.
+    args = ("--no-worker",)
+    with serve_in_subprocess(owner_url, env=PRODUCTION_ENV, log_path=log_path, args=args) as url:
         yield LiveServer(url=url, owner_url=owner_url)

@@ -109,7 +109,8 @@ def test(args: list[str]) -> int:
     started = time.monotonic()
     ensure_venv("test")
     ensure_chromium()
-    pytest = [BIN / "pytest", "-n", "2", "--dist", "loadfile"]
+    # The slowest tests are printed at the end: where to look when the run nears its limit.
+    pytest = [BIN / "pytest", "-n", "2", "--dist", "loadfile", "--durations=15"]
     checks: list[tuple[str, list[str | Path], dict[str, str]]] = [
         ("ruff", [BIN / "ruff", "check", "backend", "tests", "bench", "migrations"], {}),
         ("mypy --strict", [BIN / "mypy"], {}),

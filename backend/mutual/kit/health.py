@@ -13,13 +13,13 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Reading:
-    # 0–100, higher is healthier; None when there is nothing to measure yet.
+    # 0 to 100, higher is healthier; None when there is nothing to measure yet.
     value: float | None
     # What it was computed from, as plain JSON values (counts, rates, the period).
     inputs: Mapping[str, Any] = field(default_factory=dict)
     # The records behind it: (Node type, id), only ones every member may read.
     records: Sequence[tuple[str, uuid.UUID]] = ()
-    # Per side, where the input is per side: party id -> 0–100 or None.
+    # Per side, where the input is per side: party id -> 0 to 100 or None.
     per_side: Mapping[uuid.UUID, float | None] = field(default_factory=dict)
 
 

@@ -54,9 +54,7 @@ async def test_one_lead_proposes_and_the_other_accepts(
 
         # when Contoso's LEAD accepts it
         accepted = only_record(
-            await mutate(
-                contoso, DECIDE, cadenceId=proposed["id"], expectedVersion=1, accept=True
-            ),
+            await mutate(contoso, DECIDE, cadenceId=proposed["id"], expectedVersion=1, accept=True),
             "cadence",
         )
         assert accepted["status"] == "ACTIVE" and accepted["nextRoundAt"] is not None

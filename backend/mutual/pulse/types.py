@@ -170,5 +170,5 @@ class PulseSurveys:
 class PulseError(UserError):
     code: PulseErrorCode
     current: PulseCadence | None = strawberry.field(
-        description="On CONFLICT: the cadence as it is now."
+        default=None, description="On CONFLICT: the cadence as it is now."
     )

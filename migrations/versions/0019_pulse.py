@@ -92,7 +92,7 @@ LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
         LIMIT p_limit
         FOR UPDATE SKIP LOCKED
     ), moved AS (
-        UPDATE pulse_cadence c SET next_round_at = p_now + make_interval(days => d.every_days)
+        UPDATE pulse_cadence c SET next_round_at = p_now + make_interval(hours => 24 * d.every_days)
         FROM due d WHERE c.partnership_id = d.partnership_id AND c.id = d.id
         RETURNING c.id
     ), made AS (
@@ -100,7 +100,7 @@ LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
         SELECT d.partnership_id, d.id,
                coalesce((SELECT max(r.number) FROM pulse_round r
                          WHERE r.partnership_id = d.partnership_id), 0) + 1,
-               p_now, p_now + make_interval(days => least(d.every_days, 14))
+               p_now, p_now + make_interval(hours => 24 * least(d.every_days, 14))
         FROM due d
         RETURNING pulse_round.partnership_id, pulse_round.id, pulse_round.number,
                   pulse_round.closes_at, pulse_round.cadence_id

@@ -61,8 +61,10 @@ async def seed_story(story: Story) -> None:
     made: dict[str, uuid.UUID] = {"cadence": cadence.id}
     for index, answers in enumerate(ROUNDS):
         day = START + index * EVERY
-        async with story.acting(story.principal(NORTHWIND, "lead"), at=moment(day)) as session:
-            rows = await repository.open_due(session, now=moment(day), limit=1)
+        # (moment() reads the clock, which the acting block stops at that day: read it first)
+        at = moment(day)
+        async with story.acting(story.principal(NORTHWIND, "lead"), at=at) as session:
+            rows = await repository.open_due(session, now=at, limit=1)
             await notices.send(session, *opened_notices(rows))
         round_id = rows[0].round_id
         made[f"round{index + 1}"] = round_id

@@ -30,7 +30,8 @@ WITH nw AS (
   RETURNING id
 ), rounds AS (
   INSERT INTO pulse_round (partnership_id, cadence_id, number, opens_at, closes_at)
-  SELECT $1, cadence.id, n, now() - make_interval(days => 400 - n), now() - make_interval(days => 390 - n)
+  SELECT $1, cadence.id, n, now() - make_interval(days => 400 - n),
+         now() - make_interval(days => 390 - n)
   FROM generate_series($2::int, $3::int) n, cadence
   RETURNING id
 )

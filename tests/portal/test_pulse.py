@@ -70,7 +70,7 @@ async def test_leads_agree_a_cadence_and_a_member_answers_and_reads_the_results(
         northwind.get_by_text(re.compile("You proposed a survey every 30 days"))
     ).to_be_visible()
     await expect(
-        northwind.get_by_text("Waiting for the other side’s LEAD to accept it.")
+        northwind.get_by_text("Waiting for the other side’s LEAD to accept it.")  # noqa: RUF001
     ).to_be_visible()
 
     # then Contoso sees it without a reload, and accepts it

@@ -4,6 +4,7 @@ its author only; the audit trail names who answered, never what."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 
@@ -234,3 +235,30 @@ async def test_reminders_reach_only_those_who_have_not_answered(
     # after the round closed, no reminder
     closed = utcnow() + timedelta(days=15)
     assert await run_task(tasks.remind_unanswered, app_database, settings, at=closed) == []
+
+
+async def test_two_answers_at_once_record_one(
+    make_client: ClientFactory,
+    owner: asyncpg.Connection,
+    world: World,
+    app_database: Database,
+    settings: Settings,
+) -> None:
+    round_id = await _opened(make_client, owner, world, app_database, settings)
+    email = "governance@northwind.example"
+    async with (
+        signed_in(make_client, owner, world, email) as first,
+        signed_in(make_client, owner, world, email) as second,
+    ):
+        answers = await asyncio.gather(answer(first, round_id, nps=1), answer(second, round_id))
+    # one is recorded, the other refused with its code (never a 500)
+    assert sorted(len(a["userErrors"]) for a in answers) == [0, 1]
+    refused = next(a for a in answers if a["userErrors"])
+    assert refused["userErrors"][0]["code"] == "ALREADY_ANSWERED"
+    assert await owner.fetchval("SELECT count(*) FROM pulse_answer") == 1
+    assert (
+        await owner.fetchval(
+            "SELECT count(*) FROM audit_event WHERE action = 'pulse_round.answered'"
+        )
+        == 1
+    )

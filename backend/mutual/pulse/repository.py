@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Row, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -109,9 +110,16 @@ async def answered(
     return {row[0] for row in await read_rows(session, stmt)}
 
 
-async def insert_answer(session: AsyncSession, **values: Any) -> uuid.UUID:
-    stmt = insert(PulseAnswer).values(**values).returning(col(PulseAnswer.id))
-    return (await session.execute(stmt)).scalar_one()
+async def insert_answer(session: AsyncSession, **values: Any) -> uuid.UUID | None:
+    """The answer's id, or None when the author answered the round already (a race the unique
+    key decides: no error, nothing written)."""
+    stmt = (
+        pg_insert(PulseAnswer)
+        .values(**values)
+        .on_conflict_do_nothing(constraint="pulse_answer_once_key")
+        .returning(col(PulseAnswer.id))
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
 
 
 _RESULTS = text(

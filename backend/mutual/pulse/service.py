@@ -211,11 +211,12 @@ async def answer(
     _check(ratings)
     if not found.is_open(utcnow()):
         raise DomainError(Code.ROUND_CLOSED, "This survey is closed.", field="roundId")
+    already = DomainError(
+        Code.ALREADY_ANSWERED, "You have answered this survey already.", field="roundId"
+    )
     if await repository.answered(session, [found.id], actor.user_id):
-        raise DomainError(
-            Code.ALREADY_ANSWERED, "You have answered this survey already.", field="roundId"
-        )
-    await repository.insert_answer(
+        raise already
+    made = await repository.insert_answer(
         session,
         partnership_id=workspace.id,
         round_id=found.id,
@@ -227,6 +228,8 @@ async def answer(
         interaction=ratings.interaction,
         comment=ratings.comment.strip(),
     )
+    if made is None:
+        raise already
     # Who answered, on the trail of their own side only; never what.
     await audit.record(
         session,

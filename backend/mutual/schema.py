@@ -27,7 +27,7 @@ from mutual.graphql.execution import LeafFirstExecutor
 from mutual.graphql.extensions import OperationLifecycle
 from mutual.graphql.schema import MutualSchema
 from mutual.graphql.validation import DOCUMENT_CACHE_SIZE, CachedValidation, NoNulInText
-from mutual.kit import notices
+from mutual.kit import notices, triggers
 from mutual.kit import reports as report_sections
 from mutual.kit.domain import Domain
 from mutual.kpis import builtin
@@ -50,6 +50,7 @@ DOMAIN_NAMES = (
     "notify",
     "governance",
     "reports",
+    "pulse",
 )
 
 
@@ -88,6 +89,7 @@ notices.use(
     [d.notice_sink for d in DOMAINS if d.notice_sink is not None],
     kinds={kind: label for d in DOMAINS for kind, label in d.notice_kinds.items()},
 )
+triggers.use([d.trigger_sink for d in DOMAINS if d.trigger_sink is not None])
 report_sections.use([item for d in DOMAINS for item in d.report_sections.items()])
 audit_labels.use(
     kinds=[kind for d in DOMAINS for kind in d.event_kinds],

@@ -12,6 +12,7 @@ import { renderMembers } from './members/index.js';
 import { renderWebhooks } from './notify/index.js';
 import { renderReports } from './reports/index.js';
 import { renderOverview } from './pages/overview.js';
+import { renderPulse } from './pulse/index.js';
 import { renderRisks } from './risks/index.js';
 import { renderRoadmap } from './roadmap/index.js';
 import { renderSearch } from './search/index.js';
@@ -28,6 +29,7 @@ export const SECTIONS = [
   { slug: 'governance', name: 'Governance', render: renderGovernance, hasItems: true },
   { slug: 'reports', name: 'Reports', render: renderReports },
   { slug: 'feedback', name: 'Feedback', render: renderFeedback, hasItems: true },
+  { slug: 'pulse', name: 'Pulse surveys', render: renderPulse },
   { slug: 'contingency', name: 'Contingency', soon: 'Joint contingency plans with triggers and playbooks, their activations and drills.' },
   { slug: 'health', name: 'Health', soon: 'The trust health index, what it is built from, the early-warning signals and pulse surveys.' },
   { slug: 'members', name: 'Members', render: renderMembers },

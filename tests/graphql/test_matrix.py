@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,7 @@ from graphql import (
 from graphql.pyutils import Undefined
 
 from mutual.config import Settings
+from mutual.graphql.ids import to_global_id
 from mutual.graphql.limits import declared_cost, operation_cost
 from mutual.schema import build_schema
 from tests.graphql.conftest import NcObjects, SignIn, audit_count, database_rows
@@ -84,6 +86,9 @@ ID_ARGUMENTS: dict[str, Callable[[NcObjects], str]] = {
     "invitationId": lambda nc: nc.invitation,
     "tokenId": lambda nc: nc.api_token,
     "ownerPartyId": lambda nc: nc.parties["contoso"],
+    # Rounds are opened by the worker, not by a mutation: a round of nobody (a real round's
+    # outsider is tried in tests/pulse/test_answers.py).
+    "roundId": lambda nc: to_global_id("PulseRound", uuid.UUID(int=1)),
 }
 
 # ID arguments naming an object the demo lacks: the mutation that makes one, and the payload
@@ -102,6 +107,7 @@ MADE_BY: dict[str, tuple[str, str]] = {
     "reportId": ("generateReport", "report"),
     "scheduleId": ("createReportSchedule", "schedule"),
     "endpointId": ("createWebhookEndpoint", "endpoint"),
+    "cadenceId": ("proposePulseCadence", "cadence"),
 }
 # A public address (no DNS needed): an endpoint the API accepts without the private allowance.
 PUBLIC_WEBHOOK_URL = "https://93.184.215.14/mutual-hooks"
@@ -231,6 +237,12 @@ CASES: dict[str, Case] = {
     "rotateWebhookSecret": Case(),
     "deleteWebhookEndpoint": Case(),
     "sendTestWebhookEvent": Case(),
+    "proposePulseCadence": Case(values={"everyDays": 30}),
+    "decidePulseCadence": Case(),
+    "answerPulseSurvey": Case(
+        values={"nps": 5, "transparency": 3, "consistency": 3, "interaction": 3},
+        viewer_not_applicable="every member of a side answers, a VIEWER too",
+    ),
 }
 
 

@@ -78,6 +78,7 @@ def pages_of(
         "risk register": workspace_url(ws, "risks"),
         "risk": workspace_url(ws, "risks") + "/" + records.risk_id,
         "reports": workspace_url(ws, "reports"),
+        "pulse surveys": workspace_url(ws, "pulse"),
         "webhooks": workspace_url(ws, "webhooks"),
         "notifications": "/#/notifications",
         "a section not built yet": workspace_url(ws, "health"),

@@ -7,9 +7,11 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mutual.kit.health import HealthInput
 from mutual.kit.jobs import Task
 from mutual.kit.notices import NoticeSink
 from mutual.kit.reports import ReportSection
+from mutual.kit.triggers import TriggerSink
 
 # A domain's demo data: given the seed's shared state (kit/demo.py's World or Story), adds
 # its records.
@@ -49,6 +51,10 @@ class Domain:
     report_sections: Mapping[str, ReportSection] = field(default_factory=dict)
     # HTTP routes of its own (downloads), mounted before the portal's static files.
     routes: Sequence[Any] = ()
+    # Its measured inputs of the trust health index, by "<component>.<input>" (kit/health.py).
+    health_inputs: Mapping[str, HealthInput] = field(default_factory=dict)
+    # For the domain that acts on triggers (contingency): its sink (kit/triggers.py).
+    trigger_sink: TriggerSink | None = None
     demo_world: DemoStep | None = None  # the minimal world every test starts from
     demo_story: DemoStep | None = None  # the recovery story of `mutual serve`
     # Domains whose demo parts must run before this one's (what they made, it links to).

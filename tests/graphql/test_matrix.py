@@ -102,6 +102,7 @@ MADE_BY: dict[str, tuple[str, str]] = {
     "reportId": ("generateReport", "report"),
     "scheduleId": ("createReportSchedule", "schedule"),
     "endpointId": ("createWebhookEndpoint", "endpoint"),
+    "thresholdId": ("proposeDetectorThresholds", "proposal"),
 }
 # A public address (no DNS needed): an endpoint the API accepts without the private allowance.
 PUBLIC_WEBHOOK_URL = "https://93.184.215.14/mutual-hooks"
@@ -231,6 +232,9 @@ CASES: dict[str, Case] = {
     "rotateWebhookSecret": Case(),
     "deleteWebhookEndpoint": Case(),
     "sendTestWebhookEvent": Case(),
+    "proposeDetectorThresholds": Case(),
+    "acceptDetectorThresholds": Case(),
+    "declineDetectorThresholds": Case(),
 }
 
 

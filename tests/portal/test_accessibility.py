@@ -80,7 +80,8 @@ def pages_of(
         "reports": workspace_url(ws, "reports"),
         "webhooks": workspace_url(ws, "webhooks"),
         "notifications": "/#/notifications",
-        "a section not built yet": workspace_url(ws, "health"),
+        "health": workspace_url(ws, "health"),
+        "a section not built yet": workspace_url(ws, "contingency"),
     }
     if lead:  # the lead is its organization's admin
         found["invitations"] = "/#/invitations"

@@ -293,8 +293,7 @@ async def _mutation_call(
         arguments.append(f"{name}: ${name}")
         variables[name] = await _value(mutation, name, argument.type, objects)
     document = (
-        f"mutation({', '.join(declarations)}) "
-        f"{{ {mutation}({', '.join(arguments)}) {selection} }}"
+        f"mutation({', '.join(declarations)}) {{ {mutation}({', '.join(arguments)}) {selection} }}"
     )
     return document, variables
 
@@ -557,4 +556,3 @@ async def test_an_unknown_id_argument_fails_loudly() -> None:
 async def test_an_unknown_mutation_fails_loudly() -> None:
     with pytest.raises(pytest.fail.Exception, match="does not know the mutation `launchRocket`"):
         await _mutation_call("launchRocket", Objects.__new__(Objects))
-

@@ -111,7 +111,8 @@ async def page(settings: Settings, owner: URL, partnership_id: uuid.UUID, reques
     health = data["data"]["partnership"]["health"]
     print(
         f"Health page of the large partnership (index {health['index']}): "
-        f"p50 {1000 * percentile(seconds, 0.5):.1f} ms, p95 {1000 * percentile(seconds, 0.95):.1f} ms "
+        f"p50 {1000 * percentile(seconds, 0.5):.1f} ms, "
+        f"p95 {1000 * percentile(seconds, 0.95):.1f} ms "
         f"over {requests} requests in process; {len(counter.statements)} SQL statements."
     )
 

@@ -293,7 +293,8 @@ async def _mutation_call(
         arguments.append(f"{name}: ${name}")
         variables[name] = await _value(mutation, name, argument.type, objects)
     document = (
-        f"mutation({', '.join(declarations)}) {{ {mutation}({', '.join(arguments)}) {selection} }}"
+        f"mutation({', '.join(declarations)}) "
+        f"{{ {mutation}({', '.join(arguments)}) {selection} }}"
     )
     return document, variables
 

@@ -557,3 +557,4 @@ async def test_an_unknown_id_argument_fails_loudly() -> None:
 async def test_an_unknown_mutation_fails_loudly() -> None:
     with pytest.raises(pytest.fail.Exception, match="does not know the mutation `launchRocket`"):
         await _mutation_call("launchRocket", Objects.__new__(Objects))
+

@@ -18,7 +18,7 @@ from tests.health.factories import (
     recording_triggers,
     run_daily,
 )
-from tests.helpers import World
+from tests.helpers import World, gql
 
 
 async def test_the_health_page_and_the_daily_job_take_constant_statements(
@@ -50,3 +50,29 @@ async def test_the_health_page_and_the_daily_job_take_constant_statements(
 
     assert page[4] == page[10], page
     assert daily[4] == daily[10], daily
+
+
+LIST = """
+{ viewer { partnerships(first: 10) { nodes { id name %s } } } }
+"""
+
+
+async def test_the_partnership_lists_index_and_trend_take_one_statement_for_all(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    # given daily snapshots of both of Contoso's partnerships, a week apart
+    for partnership in (world.northwind_contoso, world.fabrikam_contoso):
+        await owner.execute(
+            "INSERT INTO health_snapshot (partnership_id, day, value, components) "
+            "VALUES ($1, current_date - 7, 60, '{}'), ($1, current_date, 66.5, '{}')",
+            partnership.id,
+        )
+    async with signed_in(make_client, owner, world, "lead@contoso.example") as lead:
+        async with counting() as bare:
+            await gql(lead, LIST % "")
+        async with counting() as counter:
+            body = await gql(lead, LIST % "healthSummary { day value trend }")
+    nodes = body["data"]["viewer"]["partnerships"]["nodes"]
+    assert len(nodes) == 2
+    assert [n["healthSummary"]["trend"] for n in nodes] == [6.5, 6.5]
+    assert len(counter.statements) == len(bare.statements) + 1

@@ -15,9 +15,10 @@ from mutual.config import Settings
 from mutual.db import Database
 from mutual.health.tasks import DAILY_SNAPSHOTS
 from mutual.kit import health as health_inputs
-from mutual.kit import triggers
+from mutual.kit import notices, triggers
 from mutual.kit.health import HealthInput
 from mutual.kit.jobs import JobContext
+from mutual.kit.notices import Notice
 from mutual.kit.triggers import Firing
 from tests.commitments.factories import agreed
 from tests.helpers import World, gql
@@ -95,6 +96,21 @@ def recording_triggers() -> Iterator[list[Firing]]:
         yield fired
     finally:
         triggers.use(saved)
+
+
+@contextmanager
+def recording_notices() -> Iterator[list[Notice]]:
+    sent: list[Notice] = []
+    saved = list(notices.SINKS)
+
+    async def sink(session: Any, batch: Sequence[Notice]) -> None:
+        sent.extend(batch)
+
+    notices.use([sink])
+    try:
+        yield sent
+    finally:
+        notices.use(saved)
 
 
 @contextmanager

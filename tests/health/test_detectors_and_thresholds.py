@@ -32,6 +32,7 @@ from tests.health.factories import (
     detector,
     health_input,
     health_of,
+    recording_notices,
     recording_triggers,
     run_daily,
 )
@@ -69,7 +70,7 @@ async def test_missed_commitments_fire_the_detector_once_per_episode(
     )
 
     # when the daily job runs, twice (a period may run twice)
-    with recording_triggers() as fired:
+    with recording_triggers() as fired, recording_notices() as sent:
         await run_daily(app_database_url)
         await run_daily(app_database_url)
 
@@ -84,6 +85,12 @@ async def test_missed_commitments_fire_the_detector_once_per_episode(
     )
     assert state is not None and state["status"] == "FIRING" and state["score"] == 4
     assert state["episode"] == fired[0].episode
+    # and told both sides, once
+    assert sorted((n.kind, n.party_id) for n in sent) == sorted(
+        ("health.detector_firing", world.parties[("nc", side)].id)
+        for side in ("northwind", "contoso")
+    )
+    assert all(internal["title"] not in n.body + n.title for n in sent)
     # both partnerships got a snapshot of the day, and the change of status is audited
     days = await owner.fetch("SELECT partnership_id, day FROM health_snapshot")
     assert {r["partnership_id"] for r in days} == {

@@ -33,6 +33,9 @@ def test_communication_declining_compares_a_side_with_its_own_baseline() -> None
     # and a side with too little history to call a decline is not counted
     quiet = [{"party": str(A), "recent": 0, "baseline": 8, "month": 0}]
     assert detectors.communication_declining({"sides": quiet}, [A, B]).score == 0
+    # and answers taking three times as long count as a 66.7% decline
+    slower = {"sides": [], "response_hours": 12.0, "response_hours_before": 4.0}
+    assert detectors.communication_declining(slower, [A, B]).score == 66.7
 
 
 def test_commitments_delayed_counts_missed_renegotiated_and_repeated() -> None:

@@ -40,8 +40,9 @@ LABELS: dict[DetectorName, str] = {
 
 EXPLANATIONS: dict[DetectorName, str] = {
     N.COMMUNICATION_DECLINING: "The quietest side's shared activity (comments, answers, "
-    "updates) in the last week against its own weekly average of the 8 weeks before: the score "
-    "is the drop in percent.",
+    "updates) in the last week against its own weekly average of the 8 weeks before, and "
+    "feedback's first-response time in the last 30 days against the 30 before: the score is "
+    "the larger drop in percent (twice as slow counts as 50).",
     N.COMMITMENTS_DELAYED: "Commitments missed in the last 30 days, plus those renegotiated in "
     "them, plus those renegotiated twice or more in 90 days.",
     N.INFORMATION_ASYMMETRY: "Published disclosures the other side has not acknowledged within "
@@ -88,6 +89,11 @@ def communication_declining(figures: Mapping[str, Any], parties: Sequence[uuid.U
         inputs[f"side{index + 1}_weekly_baseline"] = round(weekly, 2)
         if weekly >= 2:  # too little history to call a decline
             worst = max(worst, round(100 * (1 - side["recent"] / weekly), 1))
+    hours, before = figures.get("response_hours"), figures.get("response_hours_before")
+    inputs["first_response_hours_30d"] = round(float(hours or 0), 1)
+    inputs["first_response_hours_before"] = round(float(before or 0), 1)
+    if hours and before:  # answers slower: 2x the time counts as a 50% decline
+        worst = max(worst, round(100 * (1 - float(before) / float(hours)), 1))
     return Measure(score=max(worst, 0.0), inputs=inputs)
 
 

@@ -145,6 +145,10 @@ SELECT json_build_object(
         WHERE status = 'REJECTED' AND decided_at >= :prev_start AND decided_at < :window_start),
   'approval_days', (SELECT avg(extract(epoch FROM decided_at - created_at) / 86400) FROM d
         WHERE status = 'APPROVED' AND decided_at >= :window_start AND decided_at < :as_of),
+  'response_hours', (SELECT avg(extract(epoch FROM first_response_at - created_at) / 3600)
+        FROM f WHERE first_response_at >= :window_start AND first_response_at < :as_of),
+  'response_hours_before', (SELECT avg(extract(epoch FROM first_response_at - created_at) / 3600)
+        FROM f WHERE first_response_at >= :prev_start AND first_response_at < :window_start),
   'approval_days_before', (SELECT avg(extract(epoch FROM decided_at - created_at) / 86400)
         FROM d WHERE status = 'APPROVED' AND decided_at >= :prev_start
           AND decided_at < :window_start)

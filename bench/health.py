@@ -28,7 +28,7 @@ from bench.dashboard import bench_data, variables
 from bench.generate import LARGE_LOGIN
 from mutual.app import create_app
 from mutual.config import Settings
-from mutual.db import Database, app_url, counting
+from mutual.db import Database, app_url, connect_owner, counting
 from mutual.health import repository
 from mutual.health.tasks import snapshot_partnership
 from mutual.kit.identity import set_user_identity
@@ -52,6 +52,15 @@ query($id: ID!, $start: Date!, $end: Date!) {
   }
 }
 """
+
+
+async def reset(owner: URL) -> None:
+    """No detector state, history or snapshot yet (a --reuse run starts as a fresh one)."""
+    conn = await connect_owner(owner)
+    try:
+        await conn.execute("TRUNCATE detector_event, detector_state, health_snapshot")
+    finally:
+        await conn.close()
 
 
 async def daily(settings: Settings, owner: URL) -> None:
@@ -124,6 +133,10 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings(env="production", public_url="http://127.0.0.1:8000", allow_insecure=True)
     owner, partnership_id = asyncio.run(bench_data(settings, reuse=args.reuse))
+    asyncio.run(reset(owner))
+    print("First run of the day (detectors change status: their history, audit, notices):")
+    asyncio.run(daily(settings, owner))
+    print("Second run (the same day again, as a daily run with no change of status):")
     asyncio.run(daily(settings, owner))
     asyncio.run(page(settings, owner, partnership_id, args.requests))
 

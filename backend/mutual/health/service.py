@@ -149,7 +149,7 @@ async def record_verdicts(
             )
     await repository.save_states(session, rows)
     ids = await repository.insert_events(session, events)
-    for event_id, event in zip(ids, events, strict=True):
+    if ids:  # one audit event per evaluation that changed anything: constant statements
         await audit.record(
             session,
             partnership_id=workspace.id,
@@ -157,11 +157,12 @@ async def record_verdicts(
             actor_party_id=None,
             action="detector.changed",
             object_type="DetectorEvent",
-            object_id=event_id,
+            object_id=ids[0],
             owner_party_id=workspace.own_party.id,
-            changes=audit.diff(
-                {"status": event["previous"]}, {"status": event["status"], "score": event["score"]}
-            ),
+            changes={
+                e["detector"]: {"from": e["previous"], "to": e["status"], "score": e["score"]}
+                for e in events
+            },
             visibility=Visibility.SHARED,
         )
     await triggers.fire(

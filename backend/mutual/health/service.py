@@ -160,7 +160,7 @@ async def record_verdicts(
             object_id=ids[0],
             owner_party_id=workspace.own_party.id,
             changes={
-                e["detector"]: {"from": e["previous"], "to": e["status"], "score": e["score"]}
+                str(e["detector"]): {"from": e["previous"], "to": e["status"], "score": e["score"]}
                 for e in events
             },
             visibility=Visibility.SHARED,

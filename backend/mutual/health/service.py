@@ -84,13 +84,6 @@ async def compute(
     )
 
 
-async def read_health(
-    session: AsyncSession, *, actor: Principal, partnership_id: uuid.UUID
-) -> tuple[Workspace, Health]:
-    workspace = await load_workspace(session, actor=actor, partnership_id=partnership_id)
-    return workspace, await compute(session, workspace)
-
-
 def _evidence_json(evidence: Sequence[tuple[str, uuid.UUID]]) -> list[list[str]]:
     return [[kind, str(i)] for kind, i in evidence]
 

@@ -147,3 +147,9 @@ async def test_the_first_seed_tells_the_recovery_story(
     for side in (contoso, northwind):
         assert side["verifyAuditChain"]["intact"] is True
         assert side["verifyAuditChain"]["checkedEvents"] > 100
+    # health: six months of daily index history, and the commitments-delayed detector fired
+    snapshots = await owner.fetch("SELECT day, value FROM health_snapshot ORDER BY day")
+    assert len(snapshots) >= 180 and snapshots[-1]["value"] is not None
+    assert len({round(s["value"] or 0) for s in snapshots}) > 3  # the index moved over time
+    fired = await owner.fetch("SELECT detector, status FROM detector_state WHERE status = 'FIRING'")
+    assert "commitments_delayed" in {f["detector"] for f in fired}, fired

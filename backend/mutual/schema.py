@@ -27,6 +27,7 @@ from mutual.graphql.execution import LeafFirstExecutor
 from mutual.graphql.extensions import OperationLifecycle
 from mutual.graphql.schema import MutualSchema
 from mutual.graphql.validation import DOCUMENT_CACHE_SIZE, CachedValidation, NoNulInText
+from mutual.kit import health as health_inputs
 from mutual.kit import notices, triggers
 from mutual.kit import reports as report_sections
 from mutual.kit.domain import Domain
@@ -51,6 +52,7 @@ DOMAIN_NAMES = (
     "governance",
     "reports",
     "pulse",
+    "health",
 )
 
 
@@ -91,6 +93,7 @@ notices.use(
 )
 triggers.use([d.trigger_sink for d in DOMAINS if d.trigger_sink is not None])
 report_sections.use([item for d in DOMAINS for item in d.report_sections.items()])
+health_inputs.use([item for d in DOMAINS for item in d.health_inputs.items()])
 audit_labels.use(
     kinds=[kind for d in DOMAINS for kind in d.event_kinds],
     sources={kind: source for d in DOMAINS for kind, source in d.labels.items()},

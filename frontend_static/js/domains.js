@@ -7,6 +7,7 @@ import { renderAudit } from './audit/index.js';
 import { renderCommitments } from './commitments/index.js';
 import { renderFeedback } from './feedback/index.js';
 import { renderGovernance } from './governance/index.js';
+import { renderHealth } from './health/index.js';
 import { renderKpis } from './kpis/index.js';
 import { renderMembers } from './members/index.js';
 import { renderWebhooks } from './notify/index.js';
@@ -31,7 +32,7 @@ export const SECTIONS = [
   { slug: 'feedback', name: 'Feedback', render: renderFeedback, hasItems: true },
   { slug: 'pulse', name: 'Pulse surveys', render: renderPulse },
   { slug: 'contingency', name: 'Contingency', soon: 'Joint contingency plans with triggers and playbooks, their activations and drills.' },
-  { slug: 'health', name: 'Health', soon: 'The trust health index, what it is built from, the early-warning signals and pulse surveys.' },
+  { slug: 'health', name: 'Health', render: renderHealth },
   { slug: 'members', name: 'Members', render: renderMembers },
   { slug: 'audit', name: 'Audit trail', render: renderAudit },
   { slug: 'tokens', name: 'API tokens', render: renderTokens },

@@ -17,7 +17,7 @@ from alembic import op
 from migrations.helpers.rls_v1 import APP_ROLE, SHARED_OR_OWN, VISIBLE, execute_script, policies
 
 revision = "0019_pulse"
-down_revision = "0016_reports"
+down_revision = "0018_health"
 
 SCHEMA = """
 CREATE TABLE pulse_cadence (

@@ -108,6 +108,7 @@ MADE_BY: dict[str, tuple[str, str]] = {
     "scheduleId": ("createReportSchedule", "schedule"),
     "endpointId": ("createWebhookEndpoint", "endpoint"),
     "cadenceId": ("proposePulseCadence", "cadence"),
+    "thresholdId": ("proposeDetectorThresholds", "proposal"),
 }
 # A public address (no DNS needed): an endpoint the API accepts without the private allowance.
 PUBLIC_WEBHOOK_URL = "https://93.184.215.14/mutual-hooks"
@@ -243,6 +244,9 @@ CASES: dict[str, Case] = {
         values={"nps": 5, "transparency": 3, "consistency": 3, "interaction": 3},
         viewer_not_applicable="every member of a side answers, a VIEWER too",
     ),
+    "proposeDetectorThresholds": Case(),
+    "acceptDetectorThresholds": Case(),
+    "declineDetectorThresholds": Case(),
 }
 
 

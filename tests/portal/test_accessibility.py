@@ -81,7 +81,8 @@ def pages_of(
         "pulse surveys": workspace_url(ws, "pulse"),
         "webhooks": workspace_url(ws, "webhooks"),
         "notifications": "/#/notifications",
-        "a section not built yet": workspace_url(ws, "health"),
+        "health": workspace_url(ws, "health"),
+        "a section not built yet": workspace_url(ws, "contingency"),
     }
     if lead:  # the lead is its organization's admin
         found["invitations"] = "/#/invitations"

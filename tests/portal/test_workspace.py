@@ -85,11 +85,11 @@ async def test_workspace_header_and_sections_that_are_not_built_yet(
     await expect(page.get_by_text("4 on your side, 4 on Contoso Retail's side.")).to_be_visible()
 
     sections = page.get_by_role("navigation", name="Workspace sections")
-    await sections.get_by_role("link", name="Health").click()
+    await sections.get_by_role("link", name="Contingency").click()
 
-    await expect(page.get_by_role("heading", name="Health", level=2)).to_be_focused()
-    await expect(page.get_by_text("Health is not available yet")).to_be_visible()
-    await expect(sections.get_by_role("link", name="Health (not available yet)")).to_have_attribute(
+    await expect(page.get_by_role("heading", name="Contingency", level=2)).to_be_focused()
+    await expect(page.get_by_text("Contingency is not available yet")).to_be_visible()
+    await expect(sections.get_by_role("link", name="Contingency (not available yet)")).to_have_attribute(
         "aria-current", "page"
     )
 

@@ -25,3 +25,13 @@ class Reading:
 
 # (session, workspace, as_of) -> the reading as of that moment, read as the workspace's reader.
 HealthInput = Callable[[Any, Any, datetime], Awaitable[Reading]]
+
+
+# Every domain's health inputs in the domains' order, as ("<component>.<input>", fn): set by
+# mutual.schema from `Domain.health_inputs`, so the health domain gathers them without importing
+# any domain.
+INPUTS: list[tuple[str, HealthInput]] = []
+
+
+def use(inputs: Sequence[tuple[str, HealthInput]]) -> None:
+    INPUTS[:] = inputs

@@ -13,7 +13,7 @@ const PARTNERSHIPS_QUERY = graphql`query PortalPartnerships($first: Int, $after:
     organization { name }
     partnerships(first: $first, after: $after, last: $last, before: $before) {
       totalCount
-      edges { node { id name status viewerRole parties { label isOwn organization { name } } } }
+      edges { node { id name status viewerRole parties { label isOwn organization { name } } healthSummary { value trend } } }
       pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     }
   }
@@ -77,8 +77,18 @@ function renderList(connection, ctx) {
         badge(node.status)),
       partiesLine(node.parties),
       h('p', { class: 'meta' }, 'Your role: ',
-        h('strong', {}, node.viewerRole ? roleName(node.viewerRole) : 'Organization admin (not a member)')))));
+        h('strong', {}, node.viewerRole ? roleName(node.viewerRole) : 'Organization admin (not a member)')),
+      healthLine(node.healthSummary))));
   return [list, pager(connection.pageInfo)];
+}
+
+/** "Health index 72 · ▲ 3 over the week", from the daily snapshots; nothing before the first. */
+function healthLine(summary) {
+  if (!summary || summary.value === null) return null;
+  const trend = summary.trend === null ? null
+    : ` · ${summary.trend >= 0 ? '▲' : '▼'} ${Math.abs(summary.trend)} over the week`;
+  return h('p', { class: 'meta partnership-health' }, 'Health index: ',
+    h('strong', {}, String(Math.round(summary.value))), trend);
 }
 
 /** "Supplier · Northwind Components (your side) ↔ Customer · Contoso Retail" */

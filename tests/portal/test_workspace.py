@@ -89,9 +89,9 @@ async def test_workspace_header_and_sections_that_are_not_built_yet(
 
     await expect(page.get_by_role("heading", name="Contingency", level=2)).to_be_focused()
     await expect(page.get_by_text("Contingency is not available yet")).to_be_visible()
-    await expect(sections.get_by_role("link", name="Contingency (not available yet)")).to_have_attribute(
-        "aria-current", "page"
-    )
+    await expect(
+        sections.get_by_role("link", name="Contingency (not available yet)")
+    ).to_have_attribute("aria-current", "page")
 
 
 async def test_an_unknown_partnership_id_shows_not_found(page: Page, world: World) -> None:

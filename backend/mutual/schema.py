@@ -50,6 +50,7 @@ DOMAIN_NAMES = (
     "notify",
     "governance",
     "reports",
+    "contingency",
 )
 
 

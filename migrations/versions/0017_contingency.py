@@ -330,13 +330,15 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     HAVING count(*) >= (w.trig ->> 'count')::integer
     UNION ALL
     SELECT w.partnership_id, w.trig ->> 'source', r.id::text || ':' || to_char(p_now, 'YYYY-MM'),
-           'Residual score ' || (r.residual_likelihood * r.residual_impact)::text || ': '
+           'Residual score ' || (a.residual_likelihood * a.residual_impact)::text || ': '
            || r.title
     FROM watched w
     JOIN risk r ON r.partnership_id = w.partnership_id AND r.visibility = 'SHARED'
         AND r.id = (w.trig ->> 'riskId')::uuid
+    JOIN risk_assessment a ON a.partnership_id = r.partnership_id
+        AND a.id = r.owner_assessment_id AND a.visibility = 'SHARED'
     WHERE w.trig ->> 'kind' = 'RISK_SCORE'
-      AND r.residual_likelihood * r.residual_impact >= (w.trig ->> 'score')::integer
+      AND a.residual_likelihood * a.residual_impact >= (w.trig ->> 'score')::integer
 $$;
 """
 

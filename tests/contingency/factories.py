@@ -34,7 +34,7 @@ mutation($input: ReviseContingencyPlanInput!) {{
   reviseContingencyPlan(input: $input) {{ {PLAN} }} }}
 """
 SUBMIT = f"""
-mutation($id: ID!) {{ submitPlanVersion(versionId: $id) {{ {PLAN} }} }}
+mutation($id: ID!) {{ submitPlanVersion(planVersionId: $id) {{ {PLAN} }} }}
 """
 APPROVE = f"""
 mutation($input: ApprovePlanVersionInput!) {{ approvePlanVersion(input: $input) {{ {PLAN} }} }}
@@ -136,8 +136,8 @@ async def approved(
     plan = await draft(northwind, world, **options)
     version = plan["latest"]["id"]
     ok(await mutate(northwind, SUBMIT, id=version), "plan")
-    ok(await mutate(northwind, APPROVE, input={"versionId": version}), "plan")
-    return ok(await mutate(contoso, APPROVE, input={"versionId": version}), "plan")
+    ok(await mutate(northwind, APPROVE, input={"planVersionId": version}), "plan")
+    return ok(await mutate(contoso, APPROVE, input={"planVersionId": version}), "plan")
 
 
 async def fire(

@@ -56,16 +56,16 @@ async def test_both_leads_approve_and_a_firing_activates_the_plan_once_per_episo
         version = plan["latest"]["id"]
         assert plan["latest"]["status"] == "DRAFT" and plan["inForce"] is None
         ok(await mutate(northwind, SUBMIT, id=version), "plan")
-        half = ok(await mutate(northwind, APPROVE, input={"versionId": version}), "plan")
+        half = ok(await mutate(northwind, APPROVE, input={"planVersionId": version}), "plan")
         assert half["latest"]["status"] == "PENDING_APPROVAL" and half["inForce"] is None
         before = await _counts(owner)
 
         # when northwind approves again, or for contoso's side
-        twice = await mutate(northwind, APPROVE, input={"versionId": version})
+        twice = await mutate(northwind, APPROVE, input={"planVersionId": version})
         other = await mutate(
             northwind,
             APPROVE,
-            input={"versionId": version, "partyId": party_gid(world, "contoso")},
+            input={"planVersionId": version, "partyId": party_gid(world, "contoso")},
         )
         # then each is refused with its code and nothing changed
         assert codes(twice) == ["ALREADY_APPROVED"] and twice["plan"] is None
@@ -73,9 +73,9 @@ async def test_both_leads_approve_and_a_firing_activates_the_plan_once_per_episo
         assert await _counts(owner) == before
 
         # when contoso's LEAD approves, the version is in force
-        done = ok(await mutate(contoso, APPROVE, input={"versionId": version}), "plan")
+        done = ok(await mutate(contoso, APPROVE, input={"planVersionId": version}), "plan")
         assert done["inForce"] == {"id": version, "number": 1, "status": "APPROVED"}
-        again = await mutate(contoso, APPROVE, input={"versionId": version})
+        again = await mutate(contoso, APPROVE, input={"planVersionId": version})
         assert codes(again) == ["ALREADY_APPROVED"]
 
         # when the detector fires (as the worker, no identity), twice in one episode
@@ -136,7 +136,7 @@ async def test_an_unapproved_plan_is_never_activated_and_a_revision_leaves_the_a
         # given a plan approved by one side only
         plan = await draft(northwind, world)
         ok(await mutate(northwind, SUBMIT, id=plan["latest"]["id"]), "plan")
-        ok(await mutate(northwind, APPROVE, input={"versionId": plan["latest"]["id"]}), "plan")
+        ok(await mutate(northwind, APPROVE, input={"planVersionId": plan["latest"]["id"]}), "plan")
         # when its detector fires, or someone activates it by hand
         await fire(
             app_database_url, world.northwind_contoso.id, source=f"detector.{DETECTOR}", episode="a"
@@ -307,7 +307,7 @@ async def test_viewers_and_the_wrong_roles_cannot_approve_or_activate(
     ):
         plan = await draft(northwind, world)
         ok(await mutate(northwind, SUBMIT, id=plan["latest"]["id"]), "plan")
-        as_editor = await mutate(editor, APPROVE, input={"versionId": plan["latest"]["id"]})
+        as_editor = await mutate(editor, APPROVE, input={"planVersionId": plan["latest"]["id"]})
         as_viewer = await mutate(viewer, ACTIVATE, input={"planId": plan["id"]})
         bad_steps = await mutate(
             northwind,

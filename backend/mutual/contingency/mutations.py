@@ -82,7 +82,7 @@ class ReviseContingencyPlanInput:
 
 @strawberry.input
 class ApprovePlanVersionInput:
-    version_id: strawberry.ID
+    plan_version_id: strawberry.ID
     party_id: strawberry.ID | None = strawberry.field(
         default=None, description="The side approving: yours (the default) and only yours."
     )
@@ -211,13 +211,13 @@ class ContingencyMutation:
 
     @strawberry.mutation(description="Submit a draft version for both sides' approval.")
     async def submit_plan_version(
-        self, info: Info[Context, None], version_id: strawberry.ID
+        self, info: Info[Context, None], plan_version_id: strawberry.ID
     ) -> ContingencyPlanPayload:
         async def call(session: AsyncSession, actor: Principal) -> PlanChange:
             return await service.submit_version(
                 session,
                 actor=actor,
-                version_id=decode_id(version_id, "PlanVersion", field="versionId"),
+                version_id=decode_id(plan_version_id, "PlanVersion", field="planVersionId"),
             )
 
         return await PLAN.run(info, call)
@@ -232,7 +232,7 @@ class ContingencyMutation:
             return await service.approve_version(
                 session,
                 actor=actor,
-                version_id=decode_id(input.version_id, "PlanVersion", field="versionId"),
+                version_id=decode_id(input.plan_version_id, "PlanVersion", field="planVersionId"),
                 party_id=decode_id(input.party_id, "Party", field="partyId")
                 if input.party_id
                 else None,

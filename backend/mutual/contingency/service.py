@@ -286,8 +286,8 @@ async def _version_of(
 ) -> tuple[Workspace, ContingencyPlan, PlanVersion]:
     found = await repository.version(session, version_id)
     if found is None:
-        raise NotFound("plan version", field="versionId")
-    workspace, plan = await _plan_of(session, actor, found.plan_id, field="versionId")
+        raise NotFound("plan version", field="planVersionId")
+    workspace, plan = await _plan_of(session, actor, found.plan_id, field="planVersionId")
     return workspace, plan, found
 
 
@@ -297,7 +297,7 @@ async def submit_version(
     workspace, plan, found = await _version_of(session, actor, version_id)
     _require_actor(workspace, "Submitting a contingency plan")
     if found.status != VersionStatus.DRAFT:
-        raise DomainError(Code.NOT_PENDING, "Only a draft is submitted.", field="versionId")
+        raise DomainError(Code.NOT_PENDING, "Only a draft is submitted.", field="planVersionId")
     await repository.set_version_status(
         session, found, status=VersionStatus.PENDING_APPROVAL, submitted_at=utcnow()
     )
@@ -345,15 +345,15 @@ async def approve_version(
     workspace.require_role(APPROVE_ROLES, "Approving a contingency plan")
     workspace.require_active()
     if found.status == VersionStatus.APPROVED:
-        raise DomainError(Code.ALREADY_APPROVED, "This version is approved.", field="versionId")
+        raise DomainError(Code.ALREADY_APPROVED, "This version is approved.", field="planVersionId")
     if found.status != VersionStatus.PENDING_APPROVAL:
         raise DomainError(
-            Code.NOT_PENDING, "Only a submitted version is approved.", field="versionId"
+            Code.NOT_PENDING, "Only a submitted version is approved.", field="planVersionId"
         )
     approvals = await repository.approvals_of(session, [found.id])
     if any(a.party_id == workspace.own_party.id for a in approvals):
         raise DomainError(
-            Code.ALREADY_APPROVED, "Your side approved this version already.", field="versionId"
+            Code.ALREADY_APPROVED, "Your side approved this version already.", field="planVersionId"
         )
     await repository.insert_approval(
         session,

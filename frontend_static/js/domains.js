@@ -5,6 +5,7 @@
 
 import { renderAudit } from './audit/index.js';
 import { renderCommitments } from './commitments/index.js';
+import { renderContingency } from './contingency/index.js';
 import { renderFeedback } from './feedback/index.js';
 import { renderGovernance } from './governance/index.js';
 import { renderKpis } from './kpis/index.js';
@@ -28,7 +29,7 @@ export const SECTIONS = [
   { slug: 'governance', name: 'Governance', render: renderGovernance, hasItems: true },
   { slug: 'reports', name: 'Reports', render: renderReports },
   { slug: 'feedback', name: 'Feedback', render: renderFeedback, hasItems: true },
-  { slug: 'contingency', name: 'Contingency', soon: 'Joint contingency plans with triggers and playbooks, their activations and drills.' },
+  { slug: 'contingency', name: 'Contingency', render: renderContingency, hasItems: true },
   { slug: 'health', name: 'Health', soon: 'The trust health index, what it is built from, the early-warning signals and pulse surveys.' },
   { slug: 'members', name: 'Members', render: renderMembers },
   { slug: 'audit', name: 'Audit trail', render: renderAudit },

@@ -5,8 +5,11 @@ commitment; and a supply-disruption plan drilled on day -10."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
+from mutual.commitments import service as commitments
+from mutual.commitments.models import CommitmentAction
 from mutual.contingency import repository, service
 from mutual.contingency.models import Severity, TriggerKind
 from mutual.kit.clock import today
@@ -102,7 +105,7 @@ async def seed_story(story: Story) -> None:
             body="12 order lines affected; 9 ship Friday, 3 next Wednesday.",
         )
     async with story.acting(co_lead, at=moment(-39)) as session:
-        await service.close_activation(
+        _ws, closed = await service.close_activation(
             session,
             actor=co_lead,
             activation_id=activation.id,
@@ -111,9 +114,20 @@ async def seed_story(story: Story) -> None:
             follow_ups=[
                 service.FollowUp(
                     title="Share the weekly capacity plan in the workspace",
-                    due_date=today() + timedelta(days=20),
+                    due_date=today() + timedelta(days=80),
                     owner_party_id=story.parties[NORTHWIND],
                 )
             ],
         )
+    # Northwind agrees to the follow-up Contoso proposed in the post-mortem.
+    assert closed.postmortem is not None
+    for commitment_id in closed.postmortem["commitmentIds"]:
+        async with story.acting(nw_lead, at=moment(-39, 1)) as session:
+            await commitments.transition(
+                session,
+                actor=nw_lead,
+                commitment_id=uuid.UUID(commitment_id),
+                expected_version=1,
+                action=CommitmentAction.ACCEPT,
+            )
     story.made["contingency"] = {"plan": activation.plan_id, "activation": activation.id}

@@ -306,8 +306,9 @@ END
 $$;
 
 -- The measured sources of the partnerships with an approved plan that watches them, for the
--- trigger scan: (partnership, source, episode) of each KPI off track or past its threshold,
--- N SLA breaches in a window, a risk's residual score at or above a value.
+-- trigger scan: (partnership, source, episode) of N SLA breaches in a window (episode: the
+-- day), a risk's residual score at or above a value (the month), a KPI off track or past a
+-- threshold (its latest measured period). SHARED records only.
 CREATE FUNCTION contingency_scan_sources(p_now timestamptz)
 RETURNS TABLE (partnership_id uuid, source text, episode text, summary text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -317,7 +318,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
         JOIN contingency_plan_version pv
           ON pv.partnership_id = c.partnership_id AND pv.id = c.in_force_version_id
         CROSS JOIN LATERAL jsonb_array_elements(pv.content -> 'triggers') AS t (trig)
-        WHERE pv.status = 'APPROVED' AND t.trig ->> 'kind' IN ('SLA_BREACHES', 'RISK_SCORE')
+        WHERE pv.status = 'APPROVED'
+          AND t.trig ->> 'kind' IN ('SLA_BREACHES', 'RISK_SCORE', 'KPI_OFF_TRACK')
     )
     SELECT w.partnership_id, w.trig ->> 'source',
            to_char(p_now, 'YYYY-MM-DD'), count(*)::text || ' SLA breaches in the window'
@@ -339,6 +341,24 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
         AND a.id = r.owner_assessment_id AND a.visibility = 'SHARED'
     WHERE w.trig ->> 'kind' = 'RISK_SCORE'
       AND a.residual_likelihood * a.residual_impact >= (w.trig ->> 'score')::integer
+    UNION ALL
+    -- A KPI's latest value past the trigger's threshold (else the KPI's critical threshold:
+    -- OFF_TRACK), once per measured period.
+    SELECT w.partnership_id, w.trig ->> 'source', m.period_start::text,
+           'KPI ' || k.name || ' at ' || m.value::text
+    FROM watched w
+    JOIN kpi k ON k.partnership_id = w.partnership_id AND k.visibility = 'SHARED'
+        AND k.id = (w.trig ->> 'kpiId')::uuid
+    CROSS JOIN LATERAL (
+        SELECT x.period_start, x.value FROM kpi_measurement x
+        WHERE x.partnership_id = k.partnership_id AND x.kpi_id = k.id
+        ORDER BY x.period_start DESC LIMIT 1
+    ) m
+    WHERE w.trig ->> 'kind' = 'KPI_OFF_TRACK'
+      AND CASE WHEN k.direction = 'HIGHER_IS_BETTER'
+               THEN m.value < coalesce((w.trig ->> 'threshold')::numeric, k.critical_threshold)
+               ELSE m.value > coalesce((w.trig ->> 'threshold')::numeric, k.critical_threshold)
+          END
 $$;
 """
 

@@ -38,7 +38,13 @@ class PlanTriggerInput:
     count: int | None = None
     window_days: int | None = None
     risk_id: strawberry.ID | None = None
-    score: int | None = None
+    score: int | None = strawberry.field(
+        default=None, description="For RISK_SCORE: the residual score (1-25) that fires it."
+    )
+    threshold: float | None = strawberry.field(
+        default=None,
+        description="For KPI_OFF_TRACK: a value that fires it (else the KPI's critical one).",
+    )
 
 
 @strawberry.input
@@ -151,6 +157,7 @@ def _content(value: PlanContentInput) -> service.PlanContent:
                 window_days=t.window_days,
                 risk_id=decode_id(t.risk_id, "Risk", field="triggers") if t.risk_id else None,
                 score=t.score,
+                threshold=t.threshold,
             )
             for t in value.triggers
         ],

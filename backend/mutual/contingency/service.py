@@ -68,6 +68,7 @@ class TriggerSpec:
     window_days: int | None = None
     risk_id: uuid.UUID | None = None
     score: int | None = None
+    threshold: float | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,13 @@ def _trigger_json(spec: TriggerSpec, field: str) -> dict[str, Any]:
     if kind == TriggerKind.KPI_OFF_TRACK:
         if spec.kpi_id is None:
             raise Invalid("Name the KPI.", field=field)
-        return {"kind": kind, "source": f"kpi.{spec.kpi_id}", "kpiId": str(spec.kpi_id)}
+        found: dict[str, Any] = {"kind": kind, "kpiId": str(spec.kpi_id)}
+        if spec.threshold is not None:
+            found["threshold"] = spec.threshold
+        found["source"] = f"kpi.{spec.kpi_id}" + (
+            f".{spec.threshold:g}" if spec.threshold is not None else ""
+        )
+        return found
     return {"kind": kind, "source": "manual"}
 
 

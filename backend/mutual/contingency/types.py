@@ -60,6 +60,7 @@ class PlanTrigger:
     count: int | None = None
     window_days: int | None = None
     score: int | None = None
+    threshold: float | None = None
     risk_id: strawberry.ID | None = None
     kpi_id: strawberry.ID | None = None
 
@@ -117,6 +118,7 @@ class PlanVersion(Node):
                 count=t.get("count"),
                 window_days=t.get("windowDays"),
                 score=t.get("score"),
+                threshold=t.get("threshold"),
                 risk_id=encode_id("Risk", uuid.UUID(t["riskId"])) if t.get("riskId") else None,
                 kpi_id=encode_id("Kpi", uuid.UUID(t["kpiId"])) if t.get("kpiId") else None,
             )

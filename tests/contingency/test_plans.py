@@ -28,7 +28,7 @@ from tests.contingency.factories import (
     party_gid,
     recorded_notices,
 )
-from tests.helpers import World, gql
+from tests.helpers import World, error_codes, gql
 
 LEADS = ("lead@northwind.example", "lead@contoso.example")
 
@@ -319,3 +319,43 @@ async def test_viewers_and_the_wrong_roles_cannot_approve_or_activate(
     assert codes(bad_steps) == ["INVALID"]
     assert await owner.fetchval("SELECT count(*) FROM contingency_approval") == 0
     assert await owner.fetchval("SELECT count(*) FROM contingency_plan_version") == 1
+
+
+NODE = """query($id: ID!) { node(id: $id) { id ... on Activation { status } } }"""
+
+
+async def test_outsiders_see_nothing_and_viewers_change_nothing_in_a_real_room(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    async with (
+        signed_in(make_client, owner, world, LEADS[0]) as northwind,
+        signed_in(make_client, owner, world, LEADS[1]) as contoso,
+        signed_in(make_client, owner, world, "admin@fabrikam.example") as outsider,
+        signed_in(make_client, owner, world, "viewer@contoso.example") as viewer,
+    ):
+        # given an active room of Northwind ↔ Contoso
+        plan = await approved(northwind, contoso, world)
+        room = ok(await mutate(northwind, ACTIVATE, input={"planId": plan["id"]}), "activation")
+        co_step = room["steps"][1]["id"]
+        before = await _counts(owner)
+        calls = [
+            (COMPLETE, {"id": co_step}),
+            (UPDATE, {"id": room["id"], "body": "x"}),
+            (ESCALATE, {"id": room["id"], "reason": "x"}),
+            (CLOSE, {"input": {"activationId": room["id"], "summary": "x"}}),
+            (ACTIVATE, {"input": {"planId": plan["id"]}}),
+            (APPROVE, {"input": {"planVersionId": plan["latest"]["id"]}}),
+        ]
+        # when an outsider and a viewer try each
+        seen = {}
+        for who, client in (("outsider", outsider), ("viewer", viewer)):
+            seen[who] = [codes(await mutate(client, doc, **variables)) for doc, variables in calls]
+            body = await gql(client, NODE, {"id": room["id"]}, expect_errors=True)
+            seen[f"{who} node"] = (body["data"]["node"], error_codes(body))
+
+    # then the outsider finds nothing, the viewer is refused, and nothing changed
+    assert seen["outsider"] == [["NOT_FOUND"]] * len(calls)
+    assert seen["outsider node"] == (None, ["NOT_FOUND"])
+    assert seen["viewer"] == [["FORBIDDEN"]] * len(calls)
+    assert seen["viewer node"] == ({"id": room["id"], "status": "ACTIVE"}, [])
+    assert await _counts(owner) == before

@@ -359,3 +359,30 @@ async def test_outsiders_see_nothing_and_viewers_change_nothing_in_a_real_room(
     assert seen["viewer"] == [["FORBIDDEN"]] * len(calls)
     assert seen["viewer node"] == ({"id": room["id"], "status": "ACTIVE"}, [])
     assert await _counts(owner) == before
+
+
+TRAIL = """query($id: ID!) { partnership(id: $id) { auditTrail(first: 50) { nodes {
+  action objectType objectTitle } } } }"""
+
+
+async def test_the_audit_trail_names_plans_and_activations(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    async with (
+        signed_in(make_client, owner, world, LEADS[0]) as northwind,
+        signed_in(make_client, owner, world, LEADS[1]) as contoso,
+    ):
+        plan = await approved(northwind, contoso, world)
+        ok(
+            await mutate(contoso, ACTIVATE, input={"planId": plan["id"], "drill": True}),
+            "activation",
+        )
+        body = await gql(contoso, TRAIL, {"id": world.nc_id})
+    events = [
+        (e["action"], e["objectTitle"])
+        for e in body["data"]["partnership"]["auditTrail"]["nodes"]
+        if e["objectType"] in {"ContingencyPlan", "Activation"}
+    ]
+    assert events[0] == ("activation.started", "Drill: Commitments delayed")
+    assert ("contingency_plan.created", "Commitments delayed") in events
+    assert [a for a, _t in events].count("contingency_plan.approved") == 2

@@ -24,6 +24,13 @@ import { contingencyHref } from './links.js';
 import { ACT_ROLES } from './list.js';
 import { ENTRY, SEVERITY, sourceText } from './words.js';
 
+function durationText(from, to) {
+  const minutes = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 60000));
+  if (minutes < 120) return `${minutes} min`;
+  if (minutes < 2880) return `${Math.round(minutes / 60)} h`;
+  return `${Math.round(minutes / 1440)} days`;
+}
+
 export function ActivationRoom({ args, activationId }) {
   const { partnership, ctx, live } = args;
   const [state, load] = useSectionLoad(async () => (await gql(ROOM_QUERY, { id: activationId })).node, args);
@@ -69,7 +76,8 @@ export function ActivationRoom({ args, activationId }) {
       <span class=${`badge activation-${room.status.toLowerCase()}`}>${open ? 'Active' : 'Closed'}</span>
       ${' '}${sourceText(room)} · ${SEVERITY[room.severity]}${room.escalationLevel ? ` · escalated ${room.escalationLevel}×` : ''}
       · started <${Moment} iso=${room.startedAt} />
-      ${room.score != null ? html` · score ${room.score}%` : null}
+      ${room.closedAt ? ` · took ${durationText(room.startedAt, room.closedAt)}` : null}
+      ${room.score != null ? html` · score ${room.score}% (steps and updates on time)` : null}
     </p>
     ${room.summary ? html`<p>${room.summary}</p>` : null}
     ${open && room.nextUpdateDueAt ? html`<p class=${room.updateOverdue ? 'update-due overdue' : 'update-due'}>

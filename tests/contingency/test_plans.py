@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncpg
 from sqlalchemy.engine import URL
 
+from mutual.graphql.ids import to_global_id
 from tests.commitments.factories import ClientFactory, signed_in
 from tests.contingency.factories import (
     ACTIVATE,
@@ -13,6 +14,7 @@ from tests.contingency.factories import (
     APPROVE,
     CLOSE,
     COMPLETE,
+    CREATE,
     DETECTOR,
     ESCALATE,
     REVISE,
@@ -386,3 +388,34 @@ async def test_the_audit_trail_names_plans_and_activations(
     assert events[0] == ("activation.started", "Drill: Commitments delayed")
     assert ("contingency_plan.created", "Commitments delayed") in events
     assert [a for a, _t in events].count("contingency_plan.approved") == 2
+
+
+async def test_the_oversight_group_names_members_of_both_sides_only(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    members = [to_global_id("User", world.user_id(email)) for email in LEADS]
+    stranger = to_global_id("User", world.user_id("admin@fabrikam.example"))
+    doc = CREATE.replace("steps { title", "oversight { email } steps { title")
+    async with signed_in(make_client, owner, world, LEADS[0]) as northwind:
+        good = await mutate(
+            northwind,
+            doc,
+            input={
+                "partnershipId": world.nc_id,
+                "title": "Overseen",
+                "content": {**content(world), "oversightUserIds": members},
+            },
+        )
+        bad = await mutate(
+            northwind,
+            doc,
+            input={
+                "partnershipId": world.nc_id,
+                "title": "Overseen by a stranger",
+                "content": {**content(world), "oversightUserIds": [*members, stranger]},
+            },
+        )
+    oversight = ok(good, "plan")["versions"][0]["oversight"]
+    assert sorted(u["email"] for u in oversight) == sorted(LEADS)
+    assert codes(bad) == ["INVALID"] and bad["plan"] is None
+    assert await owner.fetchval("SELECT count(*) FROM contingency_plan") == 1

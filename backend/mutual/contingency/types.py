@@ -28,7 +28,8 @@ from mutual.graphql.ids import to_global_id
 from mutual.graphql.node import Node
 from mutual.graphql.records import record_field
 from mutual.kit.clock import utcnow
-from mutual.tenancy.types import Party, party_of
+from mutual.tenancy.loaders import tenancy_loaders
+from mutual.tenancy.types import Party, User, party_of
 from mutual.tenancy.workspace import Workspace
 
 
@@ -148,6 +149,12 @@ class PlanVersion(Node):
     def oversight_user_ids(self) -> list[strawberry.ID]:
         found: list[str] = self.record.content.get("oversight", [])
         return [encode_id("User", uuid.UUID(u)) for u in found]
+
+    @strawberry.field(description="The oversight group: named members of both sides.")
+    async def oversight(self, info: Info[Context, None]) -> list[User]:
+        found: list[str] = self.record.content.get("oversight", [])
+        users = await tenancy_loaders(info.context).user.load_many([uuid.UUID(u) for u in found])
+        return [User.from_model(u) for u in users if u is not None]
 
     @strawberry.field(description="Each side's approval of this version.")
     async def approvals(self, info: Info[Context, None]) -> list[PlanApproval]:

@@ -8,6 +8,7 @@ graphql`fragment PortalPlanVersion on PlanVersion {
   triggers { kind source count windowDays score }
   steps { position title role actWithinMinutes ownerParty { ...PortalParty } }
   cadence { severity minutes }
+  oversight { id displayName }
   approvals { approvedAt party { ...PortalParty } }
 }`;
 

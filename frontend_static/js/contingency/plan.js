@@ -78,6 +78,7 @@ export function PlanPage({ args, planId }) {
       <p><strong>Triggers:</strong> ${v.triggers.map(triggerText).join('; ')}</p>
       <ol class="playbook">${v.steps.map((s) => html`<li key=${s.position}>${s.title} — <${SideChip} party=${s.ownerParty} /> (${s.role}), within ${minutesText(s.actWithinMinutes)}</li>`)}</ol>
       ${v.protocol ? html`<p><strong>Protocol:</strong> ${v.protocol}</p>` : null}
+      ${v.oversight.length ? html`<p><strong>Oversight group:</strong> ${v.oversight.map((u) => u.displayName).join(', ')}</p>` : null}
       <p><strong>Updates:</strong> ${v.cadence.map((c) => `${SEVERITY[c.severity]} every ${minutesText(c.minutes)}`).join(', ')}</p>
       <p><strong>Approvals:</strong> ${v.approvals.length === 0 ? 'none yet' : v.approvals.map((a) => html`<span key=${a.party?.id}><${SideChip} party=${a.party} /> <${Moment} iso=${a.approvedAt} /> </span>`)}</p>
       ${v.status === 'DRAFT' && ACT_ROLES.has(role) ? html`<${Button} busy=${busy === v.id} busyLabel="Submitting…"

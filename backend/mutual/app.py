@@ -158,6 +158,8 @@ class BodyLimitMiddleware:
         # The rest of the body is never handed to the application: the server discards it as
         # it arrives, so the client (still sending) gets to read this answer.
         return JSONResponse(body, status_code=413)
+
+
 class TrustedProxyMiddleware:
     """The client's address for everything downstream (sign-in limits, query budgets): the TCP
     peer's, unless the peer is a configured proxy; then the nearest address in
@@ -259,9 +261,7 @@ async def readyz(request: Request) -> Response:
     return PlainTextResponse("database unreachable", status_code=503)
 
 
-def create_app(
-    settings: Settings, *, app_database_url: URL, run_worker: bool = False
-) -> Starlette:
+def create_app(settings: Settings, *, app_database_url: URL, run_worker: bool = False) -> Starlette:
     """The application; with `run_worker`, a job worker runs in its lifespan (`mutual serve`)."""
     check_production(settings)
     database = Database(app_database_url, pool_size=settings.db_pool_size)

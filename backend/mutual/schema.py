@@ -51,6 +51,7 @@ DOMAIN_NAMES = (
     "notify",
     "governance",
     "reports",
+    "contingency",
     "pulse",
     "health",
 )

@@ -1,10 +1,10 @@
 // The workspace's sections, in the order of its navigation: one line per domain. A domain
 // with a portal is its folder js/<domain>/ (an index.js exporting its render) plus its line
-// here; `soon` marks a domain whose portal is not built yet (the section explains it), and
-// `inNav: false` a section the navigation does not list.
+// here; `inNav: false` marks a section the navigation does not list.
 
 import { renderAudit } from './audit/index.js';
 import { renderCommitments } from './commitments/index.js';
+import { renderContingency } from './contingency/index.js';
 import { renderFeedback } from './feedback/index.js';
 import { renderGovernance } from './governance/index.js';
 import { renderHealth } from './health/index.js';
@@ -31,7 +31,7 @@ export const SECTIONS = [
   { slug: 'reports', name: 'Reports', render: renderReports },
   { slug: 'feedback', name: 'Feedback', render: renderFeedback, hasItems: true },
   { slug: 'pulse', name: 'Pulse surveys', render: renderPulse },
-  { slug: 'contingency', name: 'Contingency', soon: 'Joint contingency plans with triggers and playbooks, their activations and drills.' },
+  { slug: 'contingency', name: 'Contingency', render: renderContingency, hasItems: true },
   { slug: 'health', name: 'Health', render: renderHealth },
   { slug: 'members', name: 'Members', render: renderMembers },
   { slug: 'audit', name: 'Audit trail', render: renderAudit },

@@ -14,7 +14,7 @@ from alembic import op
 from migrations.helpers.rls_v1 import APP_ROLE, VISIBLE, execute_script, policies
 
 revision = "0018_health"
-down_revision = "0016_reports"
+down_revision = "0017_contingency"
 
 DETECTORS = (
     "'communication_declining', 'commitments_delayed', 'information_asymmetry', "

@@ -138,9 +138,7 @@ async def test_after_five_failures_from_a_source_the_account_is_refused_there_on
     assert "set-cookie" in elsewhere.headers
 
 
-async def test_a_success_resets_the_count_for_that_source(
-    app: Starlette, world: World
-) -> None:
+async def test_a_success_resets_the_count_for_that_source(app: Starlette, world: World) -> None:
     async with _client_at(app, "203.0.113.8") as browser:
         first = [await _login(browser, "viewer@contoso.example", "typo") for _ in range(4)]
         signed_in = await _login(browser, "viewer@contoso.example", DEMO_PASSWORD)
@@ -259,8 +257,7 @@ async def test_behind_a_trusted_proxy_the_forwarded_client_is_the_source(
     assert other_client == 200
     assert from_the_proxy == 200
     sources = await owner.fetch(
-        "SELECT ip, succeeded FROM login_attempt WHERE email = 'editor@contoso.example' "
-        "ORDER BY id"
+        "SELECT ip, succeeded FROM login_attempt WHERE email = 'editor@contoso.example' ORDER BY id"
     )
     assert [(r["ip"], r["succeeded"]) for r in sources] == [("203.0.113.50", False)] * 5 + [
         ("203.0.113.51", True),

@@ -38,8 +38,13 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         named = dict(attrs)
         if tag == "form":
-            self.forms.append({"method": named.get("method") or "get",
-                               "action": named.get("action") or "", "inputs": {}})
+            self.forms.append(
+                {
+                    "method": named.get("method") or "get",
+                    "action": named.get("action") or "",
+                    "inputs": {},
+                }
+            )
         elif tag == "input" and self.forms and named.get("name"):
             self.forms[-1]["inputs"][named["name"]] = named.get("value") or ""
 
@@ -167,13 +172,19 @@ async def test_sso_provisions_a_member_and_signs_in(
 
 
 async def test_sso_signs_in_an_existing_user_of_the_organization(
-    client: httpx.AsyncClient, idp: httpx.AsyncClient, owner: asyncpg.Connection,
-    world: World, contoso_sso: SsoOrg,
+    client: httpx.AsyncClient,
+    idp: httpx.AsyncClient,
+    owner: asyncpg.Connection,
+    world: World,
+    contoso_sso: SsoOrg,
 ) -> None:
     users_before = await user_count(owner)
 
     response = await sso_login(
-        client, idp, "contoso", sub="contoso-lead",
+        client,
+        idp,
+        "contoso",
+        sub="contoso-lead",
         claims={"email": "Lead@Contoso.example", "email_verified": True},
     )
 
@@ -196,12 +207,17 @@ async def identities(owner: asyncpg.Connection) -> list[tuple[str, str, str]]:
 
 
 async def test_the_first_sso_sign_in_links_the_subject_to_the_user(
-    client: httpx.AsyncClient, idp: httpx.AsyncClient, owner: asyncpg.Connection,
+    client: httpx.AsyncClient,
+    idp: httpx.AsyncClient,
+    owner: asyncpg.Connection,
     contoso_sso: SsoOrg,
 ) -> None:
     await sso_login(client, idp, "contoso", sub="alice-sso", claims=ALICE)
     await sso_login(
-        client, idp, "contoso", sub="contoso-lead",
+        client,
+        idp,
+        "contoso",
+        sub="contoso-lead",
         claims={"email": "lead@contoso.example", "email_verified": True},
     )
 
@@ -212,8 +228,11 @@ async def test_the_first_sso_sign_in_links_the_subject_to_the_user(
 
 
 async def test_a_returning_user_whose_email_changed_at_the_provider_is_the_same_user(
-    client: httpx.AsyncClient, make_client: Any, idp: httpx.AsyncClient,
-    owner: asyncpg.Connection, contoso_sso: SsoOrg,
+    client: httpx.AsyncClient,
+    make_client: Any,
+    idp: httpx.AsyncClient,
+    owner: asyncpg.Connection,
+    contoso_sso: SsoOrg,
 ) -> None:
     # given: Alice signed in once
     first = await sso_login(client, idp, "contoso", sub="alice-sso", claims=ALICE)
@@ -234,8 +253,11 @@ async def test_a_returning_user_whose_email_changed_at_the_provider_is_the_same_
 
 
 async def test_another_subject_with_the_same_email_is_not_merged(
-    client: httpx.AsyncClient, make_client: Any, idp: httpx.AsyncClient,
-    owner: asyncpg.Connection, contoso_sso: SsoOrg,
+    client: httpx.AsyncClient,
+    make_client: Any,
+    idp: httpx.AsyncClient,
+    owner: asyncpg.Connection,
+    contoso_sso: SsoOrg,
 ) -> None:
     # given: Alice's account is linked to her subject
     await sso_login(client, idp, "contoso", sub="alice-sso", claims=ALICE)
@@ -254,7 +276,9 @@ async def test_another_subject_with_the_same_email_is_not_merged(
 
 
 async def test_tampered_state_is_refused_and_creates_nothing(
-    client: httpx.AsyncClient, idp: httpx.AsyncClient, owner: asyncpg.Connection,
+    client: httpx.AsyncClient,
+    idp: httpx.AsyncClient,
+    owner: asyncpg.Connection,
     contoso_sso: SsoOrg,
 ) -> None:
     users_before, sessions_before = await user_count(owner), await session_count(owner)
@@ -273,7 +297,9 @@ async def test_tampered_state_is_refused_and_creates_nothing(
 
 
 async def test_missing_state_is_refused(
-    client: httpx.AsyncClient, idp: httpx.AsyncClient, owner: asyncpg.Connection,
+    client: httpx.AsyncClient,
+    idp: httpx.AsyncClient,
+    owner: asyncpg.Connection,
     contoso_sso: SsoOrg,
 ) -> None:
     users_before = await user_count(owner)
@@ -289,8 +315,11 @@ async def test_missing_state_is_refused(
 
 
 async def test_an_answer_brought_to_another_browser_is_refused(
-    client: httpx.AsyncClient, make_client: Any, idp: httpx.AsyncClient,
-    owner: asyncpg.Connection, contoso_sso: SsoOrg,
+    client: httpx.AsyncClient,
+    make_client: Any,
+    idp: httpx.AsyncClient,
+    owner: asyncpg.Connection,
+    contoso_sso: SsoOrg,
 ) -> None:
     # Login CSRF: an attacker's authorization answer, opened in the victim's browser.
     users_before = await user_count(owner)
@@ -304,13 +333,18 @@ async def test_an_answer_brought_to_another_browser_is_refused(
 
 
 async def test_foreign_domain_is_refused_and_creates_nothing(
-    client: httpx.AsyncClient, idp: httpx.AsyncClient, owner: asyncpg.Connection,
+    client: httpx.AsyncClient,
+    idp: httpx.AsyncClient,
+    owner: asyncpg.Connection,
     contoso_sso: SsoOrg,
 ) -> None:
     users_before, sessions_before = await user_count(owner), await session_count(owner)
 
     response = await sso_login(
-        client, idp, "contoso", sub="mallory",
+        client,
+        idp,
+        "contoso",
+        sub="mallory",
         claims={"email": "mallory@evil.example", "email_verified": True},
     )
 
@@ -318,19 +352,25 @@ async def test_foreign_domain_is_refused_and_creates_nothing(
     await assert_signed_out(client)
     assert await user_count(owner) == users_before
     assert await session_count(owner) == sessions_before
-    assert await owner.fetchval(
-        "SELECT count(*) FROM app_user WHERE email = 'mallory@evil.example'"
-    ) == 0
+    assert (
+        await owner.fetchval("SELECT count(*) FROM app_user WHERE email = 'mallory@evil.example'")
+        == 0
+    )
 
 
 async def test_a_partner_domain_is_refused(
-    client: httpx.AsyncClient, idp: httpx.AsyncClient, owner: asyncpg.Connection,
+    client: httpx.AsyncClient,
+    idp: httpx.AsyncClient,
+    owner: asyncpg.Connection,
     contoso_sso: SsoOrg,
 ) -> None:
     users_before = await user_count(owner)
 
     response = await sso_login(
-        client, idp, "contoso", sub="northwind-lead",
+        client,
+        idp,
+        "contoso",
+        sub="northwind-lead",
         claims={"email": "lead@northwind.example", "email_verified": True},
     )
 
@@ -340,13 +380,19 @@ async def test_a_partner_domain_is_refused(
 
 
 async def test_unverified_email_is_refused(
-    client: httpx.AsyncClient, make_client: Any, idp: httpx.AsyncClient,
-    owner: asyncpg.Connection, contoso_sso: SsoOrg,
+    client: httpx.AsyncClient,
+    make_client: Any,
+    idp: httpx.AsyncClient,
+    owner: asyncpg.Connection,
+    contoso_sso: SsoOrg,
 ) -> None:
     users_before = await user_count(owner)
 
     unverified = await sso_login(
-        client, idp, "contoso", sub="bob",
+        client,
+        idp,
+        "contoso",
+        sub="bob",
         claims={"email": "bob@contoso.example", "email_verified": False},
     )
     async with make_client() as other:
@@ -361,8 +407,11 @@ async def test_unverified_email_is_refused(
 
 
 async def test_an_account_of_another_organization_is_refused(
-    client: httpx.AsyncClient, idp: httpx.AsyncClient, owner: asyncpg.Connection,
-    world: World, contoso_sso: SsoOrg,
+    client: httpx.AsyncClient,
+    idp: httpx.AsyncClient,
+    owner: asyncpg.Connection,
+    world: World,
+    contoso_sso: SsoOrg,
 ) -> None:
     await owner.execute(
         "INSERT INTO app_user (organization_id, email, display_name, org_role)"
@@ -372,7 +421,10 @@ async def test_an_account_of_another_organization_is_refused(
     users_before, sessions_before = await user_count(owner), await session_count(owner)
 
     response = await sso_login(
-        client, idp, "contoso", sub="moved",
+        client,
+        idp,
+        "contoso",
+        sub="moved",
         claims={"email": "moved@contoso.example", "email_verified": True},
     )
 
@@ -383,7 +435,9 @@ async def test_an_account_of_another_organization_is_refused(
 
 
 async def test_denied_at_the_provider_is_refused(
-    client: httpx.AsyncClient, idp: httpx.AsyncClient, owner: asyncpg.Connection,
+    client: httpx.AsyncClient,
+    idp: httpx.AsyncClient,
+    owner: asyncpg.Connection,
     contoso_sso: SsoOrg,
 ) -> None:
     users_before = await user_count(owner)
@@ -467,7 +521,9 @@ async def test_unknown_or_disabled_organization_is_not_found(
 
 
 async def test_disabling_the_provider_mid_login_refuses_the_callback(
-    client: httpx.AsyncClient, idp: httpx.AsyncClient, owner: asyncpg.Connection,
+    client: httpx.AsyncClient,
+    idp: httpx.AsyncClient,
+    owner: asyncpg.Connection,
     contoso_sso: SsoOrg,
 ) -> None:
     users_before = await user_count(owner)
@@ -490,8 +546,14 @@ async def _mutual_cli(owner_url: URL, *args: str) -> tuple[int, str]:
         "MUTUAL_ENV": "test",
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "mutual.cli", *args, env=env, cwd=REPO_ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        "-m",
+        "mutual.cli",
+        *args,
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     output, _ = await process.communicate()
     return int(process.returncode or 0), output.decode()
@@ -501,15 +563,25 @@ async def test_cli_configures_a_provider(
     client: httpx.AsyncClient, owner: asyncpg.Connection, owner_url: URL, world: World
 ) -> None:
     code, output = await _mutual_cli(
-        owner_url, "sso-configure", "--org", "contoso", "--issuer", "https://id.contoso.example/",
-        "--client-id", "portal", "--client-secret", "s3cret",
+        owner_url,
+        "sso-configure",
+        "--org",
+        "contoso",
+        "--issuer",
+        "https://id.contoso.example/",
+        "--client-id",
+        "portal",
+        "--client-secret",
+        "s3cret",
     )
 
     assert code == 0, output
     row = await owner.fetchrow("SELECT * FROM oidc_provider")
     assert row["organization_id"] == world.orgs["contoso"].id
     assert (row["issuer"], row["client_id"], row["enabled"]) == (
-        "https://id.contoso.example", "portal", True
+        "https://id.contoso.example",
+        "portal",
+        True,
     )
     assert "s3cret" not in row["client_secret_encrypted"]
     assert stored_secret(row) == "s3cret"
@@ -542,13 +614,19 @@ async def test_configuring_again_updates_and_disables(
     await _configure(owner_url, slug="contoso", enabled=True, **first)
 
     await _configure(
-        owner_url, slug="contoso", issuer=None, client_id="portal-2", client_secret=None,
+        owner_url,
+        slug="contoso",
+        issuer=None,
+        client_id="portal-2",
+        client_secret=None,
         enabled=False,
     )
 
     row = await owner.fetchrow("SELECT * FROM oidc_provider")
     assert (row["issuer"], row["client_id"], row["enabled"]) == (
-        "https://id.contoso.example", "portal-2", False
+        "https://id.contoso.example",
+        "portal-2",
+        False,
     )
     assert stored_secret(row) == "s1"
     assert (await client.get("/auth/sso/providers")).json() == {"providers": []}
@@ -564,8 +642,6 @@ async def test_configuration_errors_store_nothing(
     ]
     for values, message in bad:
         with pytest.raises(ConfigurationError, match=message):
-            await _configure(
-                owner_url, client_id="a", client_secret="b", enabled=True, **values
-            )
+            await _configure(owner_url, client_id="a", client_secret="b", enabled=True, **values)
 
     assert await owner.fetchval("SELECT count(*) FROM oidc_provider") == 0

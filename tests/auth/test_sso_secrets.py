@@ -62,7 +62,11 @@ async def test_the_secret_is_sealed_at_rest_and_sso_signs_in_with_it(
     # given: Contoso configured with the secret of a client the provider knows
     client_id, client_secret = await _registered_client(oidc_mock)
     await _configure(
-        owner_url, settings, slug="contoso", issuer=oidc_mock.issuer, client_id=client_id,
+        owner_url,
+        settings,
+        slug="contoso",
+        issuer=oidc_mock.issuer,
+        client_id=client_id,
         client_secret=client_secret,
     )
 
@@ -79,10 +83,14 @@ async def test_the_secret_is_sealed_at_rest_and_sso_signs_in_with_it(
     )
     assert client_secret not in raw["whole"]
     assert raw["client_secret_encrypted"].startswith("v1.")
-    assert unseal(
-        DATA_KEY, raw["client_secret_encrypted"],
-        purpose=client_secret_purpose(raw["organization_id"]),
-    ) == client_secret
+    assert (
+        unseal(
+            DATA_KEY,
+            raw["client_secret_encrypted"],
+            purpose=client_secret_purpose(raw["organization_id"]),
+        )
+        == client_secret
+    )
 
 
 async def test_a_wrong_secret_is_refused_by_the_provider(
@@ -96,7 +104,11 @@ async def test_a_wrong_secret_is_refused_by_the_provider(
     # The control of the test above: the provider does check the secret it is sent.
     client_id, _secret = await _registered_client(oidc_mock)
     await _configure(
-        owner_url, settings, slug="contoso", issuer=oidc_mock.issuer, client_id=client_id,
+        owner_url,
+        settings,
+        slug="contoso",
+        issuer=oidc_mock.issuer,
+        client_id=client_id,
         client_secret="not-the-secret",
     )
 
@@ -118,18 +130,26 @@ async def test_a_sealed_secret_copied_to_another_organization_does_not_open(
     client_id, client_secret = await _registered_client(oidc_mock)
     for slug in ("contoso", "fabrikam"):
         await _configure(
-            owner_url, settings, slug=slug, issuer=oidc_mock.issuer, client_id=client_id,
+            owner_url,
+            settings,
+            slug=slug,
+            issuer=oidc_mock.issuer,
+            client_id=client_id,
             client_secret=client_secret,
         )
     await owner.execute(
         "UPDATE oidc_provider SET client_secret_encrypted = (SELECT client_secret_encrypted "
         "FROM oidc_provider WHERE organization_id = $1) WHERE organization_id = $2",
-        world.orgs["contoso"].id, world.orgs["fabrikam"].id,
+        world.orgs["contoso"].id,
+        world.orgs["fabrikam"].id,
     )
 
     # when
     response = await sso_login(
-        client, idp, "fabrikam", sub="fab-1",
+        client,
+        idp,
+        "fabrikam",
+        sub="fab-1",
         claims={"email": "someone@fabrikam.example", "email_verified": True},
     )
 
@@ -205,8 +225,6 @@ async def test_the_migration_seals_secrets_stored_in_plain_text(scratch_owner: U
 
     # then
     assert "plain-old-secret" not in after["whole"]
-    assert "client_secret\"" not in after["whole"]  # the plain column is gone
-    assert unseal(
-        key, sealed, purpose=client_secret_purpose(organization_id)
-    ) == "plain-old-secret"
+    assert 'client_secret"' not in after["whole"]  # the plain column is gone
+    assert unseal(key, sealed, purpose=client_secret_purpose(organization_id)) == "plain-old-secret"
     assert restored == "plain-old-secret"

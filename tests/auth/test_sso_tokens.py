@@ -48,15 +48,18 @@ class ScriptedProvider:
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
         if path == "/.well-known/openid-configuration":
-            return httpx.Response(200, json={
-                "issuer": self.discovery_issuer,
-                "authorization_endpoint": f"{self.issuer}/authorize",
-                "token_endpoint": f"{self.issuer}/token",
-                "jwks_uri": f"{self.issuer}/jwks",
-                "response_types_supported": ["code"],
-                "subject_types_supported": ["public"],
-                "id_token_signing_alg_values_supported": ["RS256"],
-            })
+            return httpx.Response(
+                200,
+                json={
+                    "issuer": self.discovery_issuer,
+                    "authorization_endpoint": f"{self.issuer}/authorize",
+                    "token_endpoint": f"{self.issuer}/token",
+                    "jwks_uri": f"{self.issuer}/jwks",
+                    "response_types_supported": ["code"],
+                    "subject_types_supported": ["public"],
+                    "id_token_signing_alg_values_supported": ["RS256"],
+                },
+            )
         if path == "/jwks":
             keys = [key.as_dict(private=False) for key in self.published]
             return httpx.Response(200, json={"keys": keys})
@@ -66,15 +69,22 @@ class ScriptedProvider:
             self.token_auth.append(request.headers.get("authorization", ""))
             if self.token_status != 200:
                 return httpx.Response(self.token_status, json={"error": "invalid_grant"})
-            return httpx.Response(200, json={"access_token": "at", "token_type": "Bearer",
-                                             "id_token": self.id_token})
+            return httpx.Response(
+                200, json={"access_token": "at", "token_type": "Bearer", "id_token": self.id_token}
+            )
         return httpx.Response(404)
 
     def claims(self, expected_nonce: str, **changes: Any) -> dict[str, Any]:
         now = int(time.time())
         claims = {
-            "iss": self.issuer, "aud": CLIENT_ID, "sub": "alice-1", "iat": now, "exp": now + 300,
-            "nonce": expected_nonce, "email": "alice@contoso.example", "email_verified": True,
+            "iss": self.issuer,
+            "aud": CLIENT_ID,
+            "sub": "alice-1",
+            "iat": now,
+            "exp": now + 300,
+            "nonce": expected_nonce,
+            "email": "alice@contoso.example",
+            "email_verified": True,
             "name": "Alice",
         }
         claims.update(changes)
@@ -99,15 +109,21 @@ async def http(provider: ScriptedProvider) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def target(provider: ScriptedProvider, settings: Settings) -> SsoTarget:
     organization = Organization(
-        id=uuid.uuid4(), name="Contoso Retail", slug="contoso", email_domain="contoso.example",
+        id=uuid.uuid4(),
+        name="Contoso Retail",
+        slug="contoso",
+        email_domain="contoso.example",
         created_at=datetime.now(UTC),
     )
     return SsoTarget(
         organization=organization,
         provider=OidcProvider(
-            organization_id=organization.id, issuer=provider.issuer, client_id=CLIENT_ID,
+            organization_id=organization.id,
+            issuer=provider.issuer,
+            client_id=CLIENT_ID,
             client_secret_encrypted=seal(
-                data_key(settings), CLIENT_SECRET,
+                data_key(settings),
+                CLIENT_SECRET,
                 purpose=sso_service.client_secret_purpose(organization.id),
             ),
             enabled=True,
@@ -136,7 +152,9 @@ async def test_a_valid_token_gives_the_identity_and_the_exchange_carries_pkce(
     identity = await _finish(target, http, settings, started)
 
     assert (identity.email, identity.display_name, identity.subject) == (
-        "alice@contoso.example", "Alice", "alice-1"
+        "alice@contoso.example",
+        "Alice",
+        "alice-1",
     )
     challenge = parse_qs(urlsplit(started.authorize_url).query)["code_challenge"][0]
     form = provider.token_forms[-1]
@@ -162,7 +180,10 @@ FORGERIES = {
 
 @pytest.mark.parametrize("changes", FORGERIES.values(), ids=FORGERIES.keys())
 async def test_a_forged_or_stale_token_is_refused(
-    provider: ScriptedProvider, http: httpx.AsyncClient, target: SsoTarget, settings: Settings,
+    provider: ScriptedProvider,
+    http: httpx.AsyncClient,
+    target: SsoTarget,
+    settings: Settings,
     changes: dict[str, Any],
 ) -> None:
     started = await _begin(target, http, settings)
@@ -193,7 +214,10 @@ def _b64(part: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("alg", ["none", "HS256"])
 async def test_unsigned_and_shared_secret_tokens_are_refused(
-    provider: ScriptedProvider, http: httpx.AsyncClient, target: SsoTarget, settings: Settings,
+    provider: ScriptedProvider,
+    http: httpx.AsyncClient,
+    target: SsoTarget,
+    settings: Settings,
     alg: str,
 ) -> None:
     started = await _begin(target, http, settings)

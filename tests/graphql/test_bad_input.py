@@ -287,7 +287,10 @@ async def test_garbage_ids_are_not_found(
 
 
 async def test_a_query_deeper_than_the_limit_is_refused(
-    app: Starlette, settings: Settings, app_database_url: URL, world: World,
+    app: Starlette,
+    settings: Settings,
+    app_database_url: URL,
+    world: World,
     owner: asyncpg.Connection,
 ) -> None:
     # given the real app with a depth limit below the schema's deepest selection
@@ -500,15 +503,21 @@ async def test_a_viewer_attempts_each_write_and_is_forbidden(
     viewer = await sign_in("viewer@contoso.example")
     editor_member = nc.members["editor@contoso.example"]
     writes: list[tuple[str, str, dict[str, Any]]] = [
-        (ADD_MEMBER, "addWorkspaceMember",
-         {"partnershipId": nc.partnership, "email": "new@contoso.example", "role": "LEAD"}),
+        (
+            ADD_MEMBER,
+            "addWorkspaceMember",
+            {"partnershipId": nc.partnership, "email": "new@contoso.example", "role": "LEAD"},
+        ),
         (CHANGE_ROLE, "changeWorkspaceMemberRole", {"memberId": editor_member, "role": "VIEWER"}),
         (REMOVE_MEMBER, "removeWorkspaceMember", {"memberId": editor_member}),
         (INVITE, "inviteOrganization", invite_input("litware")["input"]),
         (ACCEPT, "acceptInvitation", {"invitationId": invitation}),
         (DECLINE, "declineInvitation", {"invitationId": invitation}),
-        (CREATE_TOKEN, "createApiToken",
-         {"partnershipId": nc.partnership, "name": "mine", "scopes": ["READ"]}),
+        (
+            CREATE_TOKEN,
+            "createApiToken",
+            {"partnershipId": nc.partnership, "name": "mine", "scopes": ["READ"]},
+        ),
         (REVOKE_TOKEN, "revokeApiToken", {"tokenId": nc.api_token}),
     ]
     before = await database_rows(owner)

@@ -89,6 +89,12 @@ ID_ARGUMENTS: dict[str, Callable[[NcObjects], str]] = {
     # Rounds are opened by the worker, not by a mutation: a round of nobody (a real round's
     # outsider is tried in tests/pulse/test_answers.py).
     "roundId": lambda nc: to_global_id("PulseRound", uuid.UUID(int=1)),
+    # Contingency records the demo lacks and no single mutation makes (an activation needs a
+    # plan approved by both sides): ids of no record, so every caller gets NOT_FOUND; the
+    # outsider, the viewer and the other side are tried on real ones in tests/contingency.
+    "planVersionId": lambda nc: to_global_id("PlanVersion", uuid.UUID(int=1)),
+    "activationId": lambda nc: to_global_id("Activation", uuid.UUID(int=2)),
+    "stepId": lambda nc: to_global_id("ActivationStep", uuid.UUID(int=3)),
 }
 
 # ID arguments naming an object the demo lacks: the mutation that makes one, and the payload
@@ -109,6 +115,7 @@ MADE_BY: dict[str, tuple[str, str]] = {
     "endpointId": ("createWebhookEndpoint", "endpoint"),
     "cadenceId": ("proposePulseCadence", "cadence"),
     "thresholdId": ("proposeDetectorThresholds", "proposal"),
+    "planId": ("createContingencyPlan", "plan"),
 }
 # A public address (no DNS needed): an endpoint the API accepts without the private allowance.
 PUBLIC_WEBHOOK_URL = "https://93.184.215.14/mutual-hooks"
@@ -247,6 +254,15 @@ CASES: dict[str, Case] = {
     "proposeDetectorThresholds": Case(),
     "acceptDetectorThresholds": Case(),
     "declineDetectorThresholds": Case(),
+    "createContingencyPlan": Case(),
+    "reviseContingencyPlan": Case(),
+    "submitPlanVersion": Case(),
+    "approvePlanVersion": Case(),
+    "activatePlan": Case(),
+    "completeActivationStep": Case(),
+    "postActivationUpdate": Case(),
+    "escalateActivation": Case(),
+    "closeActivation": Case(),
 }
 
 
@@ -305,8 +321,7 @@ async def _mutation_call(
         arguments.append(f"{name}: ${name}")
         variables[name] = await _value(mutation, name, argument.type, objects)
     document = (
-        f"mutation({', '.join(declarations)}) "
-        f"{{ {mutation}({', '.join(arguments)}) {selection} }}"
+        f"mutation({', '.join(declarations)}) {{ {mutation}({', '.join(arguments)}) {selection} }}"
     )
     return document, variables
 
@@ -569,4 +584,3 @@ async def test_an_unknown_id_argument_fails_loudly() -> None:
 async def test_an_unknown_mutation_fails_loudly() -> None:
     with pytest.raises(pytest.fail.Exception, match="does not know the mutation `launchRocket`"):
         await _mutation_call("launchRocket", Objects.__new__(Objects))
-

@@ -77,9 +77,7 @@ async def one_of_each(browser: Browser, live_server: LiveServer, world: World) -
         c = (await mutation(contoso, ACCEPT, "acceptCommitment", _step(c)))["commitment"]
         c = (await mutation(northwind, START, "startCommitment", _step(c)))["commitment"]
         evidence = [{"url": "https://erp.example/reports/1", "title": "First report"}]
-        await mutation(
-            northwind, DELIVER, "deliverCommitment", {**_step(c), "evidence": evidence}
-        )
+        await mutation(northwind, DELIVER, "deliverCommitment", {**_step(c), "evidence": evidence})
         proposed = (await mutation(
             northwind, PROPOSE, "proposeCommitment",
             {"partnershipId": world.nc_id, "title": "Safety stock for the top 20 parts",

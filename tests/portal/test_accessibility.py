@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from mutual.graphql.ids import to_global_id
 from tests.conftest import LiveServer
 from tests.helpers import World
 from tests.portal.portal import days_from_today, mutation, sign_in_by_request, workspace_url
@@ -82,7 +83,6 @@ def pages_of(
         "webhooks": workspace_url(ws, "webhooks"),
         "notifications": "/#/notifications",
         "health": workspace_url(ws, "health"),
-        "a section not built yet": workspace_url(ws, "contingency"),
     }
     if lead:  # the lead is its organization's admin
         found["invitations"] = "/#/invitations"
@@ -280,6 +280,89 @@ async def test_axe_finds_no_violation_on_the_governance_pages(
                 page.get_by_role("group", name="Approvers for your side").first
             ).to_be_visible()
             found["naming approvers"] = await violations(page)
+    finally:
+        await context.close()
+
+    failing = {name: v for name, v in found.items() if v}
+    assert not failing, json.dumps(failing, indent=1, ensure_ascii=False)
+
+
+CT_PLAN = "plan { id latest { id } } userErrors { message }"
+CT_CREATE = f"""mutation($input: CreateContingencyPlanInput!) {{
+  createContingencyPlan(input: $input) {{ {CT_PLAN} }} }}"""
+CT_SUBMIT = (
+    f"""mutation($input: ID!) {{ submitPlanVersion(planVersionId: $input) {{ {CT_PLAN} }} }}"""
+)
+CT_APPROVE = f"""mutation($input: ApprovePlanVersionInput!) {{
+  approvePlanVersion(input: $input) {{ {CT_PLAN} }} }}"""
+CT_ACTIVATE = """mutation($input: ActivatePlanInput!) {
+  activatePlan(input: $input) { activation { id } userErrors { message } } }"""
+
+
+async def _contingency_records(
+    browser: Browser, live_server: LiveServer, world: World
+) -> tuple[str, str]:
+    """A plan approved by both Leads and activated by hand: (plan id, activation id)."""
+    contexts = [await browser.new_context(base_url=live_server.url) for _ in range(2)]
+    try:
+        northwind, contoso = [await c.new_page() for c in contexts]
+        await sign_in_by_request(northwind, "lead@northwind.example")
+        await sign_in_by_request(contoso, "lead@contoso.example")
+        steps = [
+            {"title": f"Step of {org}", "ownerPartyId": to_global_id("Party", party.id)}
+            for org in ("northwind", "contoso")
+            for party in [world.parties[("nc", org)]]
+        ]
+        made = await mutation(northwind, CT_CREATE, "createContingencyPlan", {
+            "partnershipId": world.nc_id, "title": "Commitments delayed",
+            "content": {"severity": "HIGH", "scenario": "Slips", "steps": steps,
+                        "triggers": [{"kind": "DETECTOR", "detector": "commitments_delayed"}]},
+        })  # fmt: skip
+        version = made["plan"]["latest"]["id"]
+        await mutation(northwind, CT_SUBMIT, "submitPlanVersion", version)  # type: ignore[arg-type]
+        for page in (northwind, contoso):
+            await mutation(page, CT_APPROVE, "approvePlanVersion", {"planVersionId": version})
+        room = await mutation(
+            northwind, CT_ACTIVATE, "activatePlan", {"planId": made["plan"]["id"]}
+        )
+        return str(made["plan"]["id"]), str(room["activation"]["id"])
+    finally:
+        for context in contexts:
+            await context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("email", ["lead@contoso.example", "viewer@contoso.example"])
+async def test_axe_finds_no_violation_on_the_contingency_pages(
+    browser: Browser, live_server: LiveServer, world: World, email: str, width: int
+) -> None:
+    plan_id, activation_id = await _contingency_records(browser, live_server, world)
+    context = await browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": 900}
+    )
+    context.set_default_timeout(10_000)
+    found: dict[str, list[dict[str, Any]]] = {}
+    try:
+        page = await context.new_page()
+        await sign_in_by_request(page, email)
+        base = workspace_url(world.nc_id, "contingency")
+        await page.goto(base)
+        await settled(page)
+        await expect(page.get_by_role("heading", name="Activations and drills")).to_be_visible()
+        found["contingency"] = await violations(page)
+        await page.goto(f"{base}/{plan_id}")
+        await settled(page)
+        await expect(page.get_by_role("heading", name="Versions")).to_be_visible()
+        found["plan"] = await violations(page)
+        await page.goto(f"{base}/{activation_id}")
+        await settled(page)
+        await expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
+        found["activation room"] = await violations(page)
+        if email.startswith("lead"):
+            form = page.get_by_role("form", name="Close with a post-mortem")
+            await form.get_by_role("button", name="Close the activation").click()
+            await expect(form.get_by_text("post-mortem summary", exact=False)).to_be_visible()
+            found["the close form, with errors"] = await violations(page)
     finally:
         await context.close()
 

@@ -54,7 +54,7 @@ async def test_a_tampered_event_is_reported_by_verify_chain(
 ) -> None:
     # The table owner rewrites history behind the application's back.
     await owner.execute(
-        "UPDATE audit_event SET changes = '{\"role\": {\"from\": null, \"to\": \"LEAD\"}}'"
+        'UPDATE audit_event SET changes = \'{"role": {"from": null, "to": "LEAD"}}\''
         " WHERE partnership_id = $1 AND seq = 3",
         world.northwind_contoso.id,
     )

@@ -20,9 +20,11 @@ async def test_fabrikam_invites_northwind_and_northwinds_admin_accepts(
 ) -> None:
     fabrikam = await new_page()
     await sign_in(fabrikam, "admin@fabrikam.example")
-    await fabrikam.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Invitations"
-    ).click()
+    await (
+        fabrikam.get_by_role("navigation", name="Main")
+        .get_by_role("link", name="Invitations")
+        .click()
+    )
     form = fabrikam.get_by_role("form", name="Invite an organization")
     await form.get_by_label("Organization handle").fill("northwind")
     await form.get_by_label("Partnership name").fill(NAME)

@@ -50,9 +50,7 @@ async def test_lead_adds_a_member_of_their_own_side(
     await expect(form.get_by_label("Email")).to_have_value("")
 
 
-async def test_add_member_shows_the_user_error_next_to_the_form(
-    page: Page, world: World
-) -> None:
+async def test_add_member_shows_the_user_error_next_to_the_form(page: Page, world: World) -> None:
     await open_signed_in(page, "lead@contoso.example", workspace_url(world.nc_id, "members"))
     form = page.get_by_role("form", name="Add a member of Contoso Retail")
 

@@ -102,9 +102,7 @@ async def test_the_production_server_with_allow_insecure_serves(
     assert graphiql.status_code == 404
 
 
-async def test_production_sets_secure_session_cookies(
-    app_database_url: URL, world: World
-) -> None:
+async def test_production_sets_secure_session_cookies(app_database_url: URL, world: World) -> None:
     settings = Settings(
         env="production",
         secret_key=SECRET,

@@ -192,8 +192,7 @@ async def test_verifying_many_chains_is_refused_and_the_principals_budget_feels_
             # when
             ten = await gql(client, VERIFY_TEN, expect_errors=True)
             answers = [
-                await gql(client, VERIFY, {"id": world.nc_id}, expect_errors=True)
-                for _ in range(3)
+                await gql(client, VERIFY, {"id": world.nc_id}, expect_errors=True) for _ in range(3)
             ]
     finally:
         await app.state.database.dispose()

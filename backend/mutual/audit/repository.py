@@ -48,9 +48,13 @@ _SEEN_COLUMNS: tuple[Any, ...] = (
 def _seen(partnership_id: uuid.UUID, viewer_party_id: uuid.UUID) -> Select[Any]:
     """Events joined to the viewer's side's view of them: a side has a link for exactly the
     events it may read (SHARED and its own INTERNAL ones), so the join is the visibility."""
-    return select(*_SEEN_COLUMNS).join(AuditLink, _VIEW_JOIN).where(
-        col(AuditLink.partnership_id) == partnership_id,
-        col(AuditLink.party_id) == viewer_party_id,
+    return (
+        select(*_SEEN_COLUMNS)
+        .join(AuditLink, _VIEW_JOIN)
+        .where(
+            col(AuditLink.partnership_id) == partnership_id,
+            col(AuditLink.party_id) == viewer_party_id,
+        )
     )
 
 
@@ -115,9 +119,7 @@ async def seen_at(
     session: AsyncSession, partnership_id: uuid.UUID, viewer_party_id: uuid.UUID, seq: int
 ) -> SeenEvent | None:
     """The event numbered `seq` in the viewer's side's view."""
-    stmt = _seen(partnership_id, viewer_party_id).where(
-        col(AuditLink.seq) == seq
-    )
+    stmt = _seen(partnership_id, viewer_party_id).where(col(AuditLink.seq) == seq)
     row = (await session.execute(stmt)).first()
     return _as_seen(row) if row is not None else None
 
@@ -128,9 +130,7 @@ async def seen_by_id(
     viewer_party_id: uuid.UUID,
     event_id: uuid.UUID,
 ) -> SeenEvent | None:
-    stmt = _seen(partnership_id, viewer_party_id).where(
-        col(AuditEvent.id) == event_id
-    )
+    stmt = _seen(partnership_id, viewer_party_id).where(col(AuditEvent.id) == event_id)
     row = (await session.execute(stmt)).first()
     return _as_seen(row) if row is not None else None
 

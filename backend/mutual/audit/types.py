@@ -66,9 +66,9 @@ class AuditEvent(Node):
     def subject_id(self) -> strawberry.ID | None:
         return shaped(
             self._label(),
-            lambda label: strawberry.ID(to_global_id(label.subject_type, label.subject_id))
-            if label
-            else None,
+            lambda label: (
+                strawberry.ID(to_global_id(label.subject_type, label.subject_id)) if label else None
+            ),
         )
 
     @classmethod

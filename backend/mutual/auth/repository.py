@@ -167,8 +167,6 @@ async def delete_expired_sessions(session: AsyncSession) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-
-
 async def oidc_provider(session: AsyncSession, organization_id: uuid.UUID) -> OidcProvider | None:
     return await session.get(OidcProvider, organization_id)
 

@@ -129,9 +129,7 @@ class Commitment(Node):
         )
 
     @strawberry.field
-    async def kpi(
-        self, info: Info[Context, None]
-    ) -> Kpi | None:
+    async def kpi(self, info: Info[Context, None]) -> Kpi | None:
         if self.record.kpi_id is None:
             return None
         found = await kpi_loaders(info.context).kpi.load(self.record.kpi_id)

@@ -37,8 +37,7 @@ class Credentials:
 class Authenticator(Protocol):
     """Who presented these secrets (auth.service is one): the toolkit knows no domain."""
 
-    async def authenticate_bearer(self, session: AsyncSession, secret: str) -> Principal | None:
-        ...
+    async def authenticate_bearer(self, session: AsyncSession, secret: str) -> Principal | None: ...
 
     async def authenticate_session(
         self, session: AsyncSession, secret: str

@@ -225,9 +225,7 @@ def _client(context: Context) -> str:
 
 
 def log_failure(failure: BaseException, doing: str) -> None:
-    log.error(
-        "unexpected error %s request %s", doing, request_id_var.get(), exc_info=failure
-    )
+    log.error("unexpected error %s request %s", doing, request_id_var.get(), exc_info=failure)
 
 
 def log_unexpected(errors: list[GraphQLError]) -> None:

@@ -409,10 +409,6 @@ def evidence(kpi: Kpi | BuiltinKpi, newest_first: Sequence[Measured]) -> Evidenc
     )
 
 
-
-
-
-
 async def list_kpis(session: AsyncSession, workspace: Workspace) -> list[Kpi]:
     return [k for k in await repository.kpis_of(session, workspace.id) if workspace.shows(k)]
 

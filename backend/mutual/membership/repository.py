@@ -234,9 +234,7 @@ async def member_labels(
             col(WorkspaceMember.id).in_(ids),
         )
     )
-    return {
-        r[0]: Label(r[1], "WorkspaceMember", r[0]) for r in await read_rows(session, stmt)
-    }
+    return {r[0]: Label(r[1], "WorkspaceMember", r[0]) for r in await read_rows(session, stmt)}
 
 
 async def invitation_labels(

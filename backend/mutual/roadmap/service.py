@@ -89,9 +89,7 @@ async def create_milestone(
         workspace,
         target=milestone,
         action="milestone.created",
-        changes=audit.created(
-            {"title": milestone.title, "phase": phase, "status": status}
-        ),
+        changes=audit.created({"title": milestone.title, "phase": phase, "status": status}),
     )
     return workspace, milestone
 

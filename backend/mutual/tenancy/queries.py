@@ -69,8 +69,6 @@ async def _partnership_node(context: Context, raw_id: uuid.UUID) -> Node | None:
     return await _partnership(context, raw_id)
 
 
-
-
 @node_resolver("Party")
 async def _party_node(context: Context, raw_id: uuid.UUID) -> Node | None:
     parties = await repository.parties_by_id(context.db, [raw_id])
@@ -95,8 +93,6 @@ async def _organization_node(context: Context, raw_id: uuid.UUID) -> Node | None
         return None
     org = await tenancy_loaders(context).organization.load(raw_id)
     return Organization.from_model(org) if org else None
-
-
 
 
 async def resolve_node(context: Context, global_id: str) -> Node:

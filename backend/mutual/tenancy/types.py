@@ -113,8 +113,6 @@ def party_of(workspace: Workspace, party_id: uuid.UUID) -> Party:
     return cast(Party, made)
 
 
-
-
 @strawberry.type(name="PartnershipBase")
 class PartnershipBase(Node):
     """The base of the hub type `Partnership`: what tenancy knows of a partnership. The schema

@@ -151,30 +151,6 @@ async def list_workspaces(
     return Page(items=items, offset=result.offset, total=result.total)
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 async def check_owner_party(
     session: AsyncSession,
     workspace: Workspace,

@@ -2,7 +2,7 @@
 
 import { graphql } from '../graphql.js';
 import { gql } from '../api.js';
-import { clear, emptyState, errorState, h, loading, srOnly } from '../dom.js';
+import { clear, errorState, h, loading } from '../dom.js';
 import { badge, roleName } from '../format.js';
 import { connectLive } from '../live.js';
 import { partnershipHref } from './partnerships.js';
@@ -101,10 +101,7 @@ function renderShell(view, ctx, partnership, section, fromCache, itemId) {
   const navLinks = SECTIONS.filter((s) => s.inNav !== false).map((s) => h('li', {}, h('a', {
     href: partnershipHref(partnership.id, s.slug === 'overview' ? null : s.slug),
     'aria-current': s.slug === section.slug ? 'page' : null,
-    class: s.soon ? 'is-soon' : null,
-  }, s.name, s.soon
-    ? [h('span', { class: 'soon-tag', 'aria-hidden': 'true' }, 'soon'), srOnly('(not available yet)')]
-    : null)));
+  }, s.name)));
   const nav = h('nav', { class: 'ws-nav', 'aria-label': 'Workspace sections' }, h('ul', {}, navLinks));
 
   view.append(
@@ -133,12 +130,7 @@ function renderShell(view, ctx, partnership, section, fromCache, itemId) {
   list.addEventListener('focusin', (event) => revealTab(list, event.target.closest('a')));
 
   ctx.focus(section.slug === 'overview' ? title : sectionHeading);
-  if (section.soon) {
-    content.append(emptyState(`${section.name} is not available yet`,
-      `${section.soon} This part of Mutual has not been built yet, so there is nothing to show here.`));
-  } else {
-    section.render(content, { partnership, ctx, fromCache, live, itemId });
-  }
+  section.render(content, { partnership, ctx, fromCache, live, itemId });
 }
 
 /** Scroll a sideways list of tabs (sideways only) so that a tab is wholly in view, centred. */

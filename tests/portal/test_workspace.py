@@ -74,9 +74,7 @@ async def test_northwind_cannot_find_or_open_fabrikams_partnership(
     await expect(page.get_by_text("Logistics provider")).to_have_count(0)
 
 
-async def test_workspace_header_and_its_sections(
-    page: Page, world: World
-) -> None:
+async def test_workspace_header_and_its_sections(page: Page, world: World) -> None:
     await open_signed_in(page, "editor@northwind.example", workspace_url(world.nc_id))
 
     await expect(page.get_by_role("heading", name=NORTHWIND_CONTOSO, level=1)).to_be_visible()

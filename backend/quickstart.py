@@ -29,10 +29,18 @@ CHROMIUM = Path("/usr/bin/chromium")
 LOCKS = ROOT / "requirements"
 # The tests run again with graphql-core's standard executor (MUTUAL_EXECUTOR=standard): the API
 # tests, i.e. tests/graphql, tests/security, tests/perf and the tests of every domain, but for
-# those of sign-in (password, SSO) and the SDL file, which answer no GraphQL of their own.
+# those of sign-in (password, SSO) and the SDL file, which answer no GraphQL of their own ...
 API_TESTS = ("graphql", "security", "perf")
 NOT_API = ("auth/test_login.py", "auth/test_sso.py", "auth/test_sso_tokens.py")
 NOT_API += ("graphql/test_schema_file.py",)
+# ... nor those of processes, production settings and the HTTP layer's limits (their servers
+# answer the same under either executor), nor those that send no GraphQL at all.
+NOT_API += (
+    "feedback/test_two_servers.py", "notify/test_inbox_live.py", "notify/test_live_restart.py",
+    "security/test_production_settings.py", "security/test_request_limits.py",
+    "feedback/test_business_time.py", "notify/test_addresses.py", "notify/test_mailbox.py",
+    "reports/test_snapshot.py", "auth/test_expired_sessions.py", "kpis/test_kpi_evidence.py",
+)  # fmt: skip
 
 
 def step(message: str) -> None:

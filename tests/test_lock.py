@@ -3,8 +3,11 @@ the lock of pyproject.toml as it is: every pin there, the same versions in both,
 
 from __future__ import annotations
 
+import ast
 import re
+import sys
 import tomllib
+from importlib.metadata import packages_distributions
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -56,3 +59,28 @@ def test_the_locks_hold_pyprojects_pins_with_hashes() -> None:
     for lock in (serve, test):
         assert Requirement(backend).specifier.contains(lock["setuptools"][0])
         assert "pip" in lock
+
+
+def _imported_top_levels() -> set[str]:
+    """The top-level modules the application's code imports (every import statement)."""
+    found: set[str] = set()
+    for path in (REPO_ROOT / "backend" / "mutual").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+def test_what_the_application_imports_is_in_the_serve_lock() -> None:
+    # `quickstart.py serve` installs serve.txt only: a module the application imports from a
+    # test-only package (pypdf once) would fail there, not in the tests.
+    served = set(_lock("serve"))
+    distributions = packages_distributions()
+    missing = {
+        module: distributions[module]
+        for module in _imported_top_levels() - set(sys.stdlib_module_names) - {"mutual"}
+        if not any(canonicalize_name(d) in served for d in distributions.get(module, []))
+    }
+    assert missing == {}, missing

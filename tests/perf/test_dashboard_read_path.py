@@ -54,12 +54,12 @@ async def test_the_dashboards_list_reads_go_past_the_orm(
         body = await gql(client, DASHBOARD, {"id": world.gid(world.fabrikam_contoso)})
 
     assert body["data"]["partnership"]["commitments"]["totalCount"] > 0
-    assert len(counter.statements) == 7
-    # Only the identity goes through the session; the workspace, the four list reads and the
-    # two built-in KPI sources are Core rows on its connection.
+    assert len(counter.statements) == 6
+    # Only the identity goes through the session; the workspace, the three list reads and the
+    # built-in KPIs (both sources in one statement) are Core rows on its connection.
     assert len(orm_statements) == 1, orm_statements
     assert "set_config" in orm_statements[0]
     direct = [sql for sql in counter.statements if "set_config" not in sql]
-    assert len(direct) == 6
+    assert len(direct) == 5
     for table in LISTED:
         assert any(table in sql for sql in direct), table

@@ -3,7 +3,7 @@
 from mutual.commitments import demo, notices, repository
 from mutual.commitments.models import Commitment as CommitmentRecord
 from mutual.commitments.mutations import CommitmentMutation
-from mutual.commitments.ontime import on_time_kpis
+from mutual.commitments.ontime import ON_TIME_KPIS
 from mutual.commitments.partnership import PartnershipFields
 from mutual.commitments.report import reliability_section
 from mutual.commitments.types import Commitment
@@ -17,7 +17,7 @@ DOMAIN = Domain(
     partnership=PartnershipFields,
     node_types=(Commitment,),
     event_kinds={"Commitment": "Commitment"},
-    builtin_kpis=(on_time_kpis,),
+    builtin_kpis=(ON_TIME_KPIS,),
     search=(SearchSource("Commitment", CommitmentRecord),),
     waiting=(waiting_on_side,),
     labels={"Commitment": repository.commitment_labels},

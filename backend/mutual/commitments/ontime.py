@@ -21,10 +21,11 @@ import uuid
 from datetime import UTC, date, timedelta
 from decimal import Decimal
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import TextClause
 
 from mutual.commitments import repository
 from mutual.kit.clock import today
+from mutual.kpis.builtin import BuiltinSource, Row
 from mutual.kpis.models import (
     BuiltinKpi,
     ComputedMeasurement,
@@ -53,19 +54,26 @@ def _a_year_after(day: date) -> date:
     return day.replace(year=day.year + 1, day=28 if (day.month, day.day) == (2, 29) else day.day)
 
 
-async def on_time_kpis(session: AsyncSession, workspace: Workspace) -> list[BuiltinKpi]:
-    """Each party's on-time delivery KPI, computed from commitments (one statement)."""
+def _window() -> tuple[date, date]:
+    """The last BUILTIN_MONTHS whole months: from the first of the earliest to the end of the
+    last. Only months that are over: the current one would read 0 % for whatever is delivered
+    but not yet confirmed, or due later this month. The baseline counts the same commitments."""
     this_month = today().replace(day=1)
     year, month = divmod(this_month.year * 12 + this_month.month - 1 - BUILTIN_MONTHS, 12)
-    since = date(year, month + 1, 1)  # the first of the last BUILTIN_MONTHS whole months
-    # Only months that are over: the current one would read 0 % for whatever is delivered but
-    # not yet confirmed, or due later this month. The baseline counts the same commitments.
-    parties = await repository.on_time_figures(
-        session,
-        workspace.id,
-        since=since,
-        until=this_month - timedelta(days=1),
-        baseline_count=BASELINE_COMMITMENTS,
+    return date(year, month + 1, 1), this_month - timedelta(days=1)
+
+
+def _rows(workspace: Workspace) -> TextClause:
+    since, until = _window()
+    return repository.on_time_rows(
+        workspace.id, since=since, until=until, baseline_count=BASELINE_COMMITMENTS
+    )
+
+
+def _kpis(workspace: Workspace, rows: list[Row]) -> list[BuiltinKpi]:
+    """Each party's on-time delivery KPI, in the order of the parties' labels."""
+    parties = sorted(
+        (repository.on_time_of(row) for row in rows), key=lambda p: (p.party_label, p.party_id)
     )
     partnership = workspace.partnership
     started_on = (partnership.activated_at or partnership.created_at).astimezone(UTC).date()
@@ -92,3 +100,7 @@ async def on_time_kpis(session: AsyncSession, workspace: Workspace) -> list[Buil
             )
         )
     return kpis
+
+
+# Each party's on-time delivery KPI, computed from commitments.
+ON_TIME_KPIS = BuiltinSource(rows=_rows, kpis=_kpis)

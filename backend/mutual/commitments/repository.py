@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, bindparam, insert, or_, select, text
+from sqlalchemy import Select, TextClause, and_, bindparam, insert, or_, select, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -226,7 +226,7 @@ _ON_TIME = text(
           AND c.visibility = 'SHARED' AND c.status NOT IN ('PROPOSED', 'DECLINED')
           AND c.due_date <= :until
     )
-    SELECT p.id AS party_id, o.name AS organization,
+    SELECT p.id AS party_id, p.label AS party_label, o.name AS organization,
            b.due AS baseline_due, b.on_time AS baseline_on_time, b.since AS baseline_since,
            m.months, m.due, m.on_time
     FROM party p
@@ -248,9 +248,8 @@ _ON_TIME = text(
         ) x
     ) m
     WHERE p.partnership_id = :partnership_id
-    ORDER BY p.label, p.id
     """
-).bindparams(bindparam("partnership_id", type_=UUID(as_uuid=True)))
+)
 
 
 class MonthOnTime(NamedTuple):
@@ -261,6 +260,7 @@ class MonthOnTime(NamedTuple):
 
 class PartyOnTime(NamedTuple):
     party_id: uuid.UUID
+    party_label: str
     organization: str
     baseline_due: int
     baseline_on_time: int
@@ -268,43 +268,32 @@ class PartyOnTime(NamedTuple):
     months: list[MonthOnTime]  # oldest first
 
 
-async def on_time_figures(
-    session: AsyncSession,
-    partnership_id: uuid.UUID,
-    *,
-    since: date,
-    until: date,
-    baseline_count: int,
-) -> list[PartyOnTime]:
-    params = {
-        "partnership_id": partnership_id,
-        "since": since,
-        "until": until,
-        "baseline_count": baseline_count,
-    }
-    return [
-        PartyOnTime(
-            party_id=party_id,
-            organization=organization,
-            baseline_due=baseline_due,
-            baseline_on_time=baseline_on_time,
-            baseline_since=baseline_since,
-            months=[
-                MonthOnTime(*month)
-                for month in zip(months or (), due or (), on_time or (), strict=True)
-            ],
-        )
-        for (
-            party_id,
-            organization,
-            baseline_due,
-            baseline_on_time,
-            baseline_since,
-            months,
-            due,
-            on_time,
-        ) in await read_rows(session, _ON_TIME, params)
-    ]
+def on_time_rows(
+    partnership_id: uuid.UUID, *, since: date, until: date, baseline_count: int
+) -> TextClause:
+    """Each party's on-time figures (its first `baseline_count` commitments due, and per month
+    from `since`), with the values bound: the built-in KPIs read it with the other sources'."""
+    return _ON_TIME.bindparams(
+        bindparam("partnership_id", partnership_id, type_=UUID(as_uuid=True), unique=True),
+        bindparam("since", since, unique=True),
+        bindparam("until", until, unique=True),
+        bindparam("baseline_count", baseline_count, unique=True),
+    )
+
+
+def on_time_of(row: Mapping[str, Any]) -> PartyOnTime:
+    """A row of `on_time_rows` as PostgreSQL's to_json gives it."""
+    since = row["baseline_since"]
+    months = zip(row["months"] or (), row["due"] or (), row["on_time"] or (), strict=True)
+    return PartyOnTime(
+        party_id=uuid.UUID(row["party_id"]),
+        party_label=row["party_label"],
+        organization=row["organization"],
+        baseline_due=row["baseline_due"],
+        baseline_on_time=row["baseline_on_time"],
+        baseline_since=date.fromisoformat(since) if since else None,
+        months=[MonthOnTime(date.fromisoformat(m), due, kept) for m, due, kept in months],
+    )
 
 
 # Commitments that may wait for an answer (commitments/waiting.py decides whose): proposed,

@@ -13,10 +13,12 @@ from datetime import UTC, date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import TextClause
 
 from mutual.feedback import repository
+from mutual.feedback.repository import MonthFigures
 from mutual.kit.clock import today
+from mutual.kpis.builtin import BuiltinSource, Row
 from mutual.kpis.models import BuiltinKpi, ComputedMeasurement, Direction
 from mutual.tenancy.workspace import Workspace
 
@@ -60,16 +62,18 @@ def _a_year_after(day: date) -> date:
     return day.replace(year=day.year + 1)
 
 
-async def feedback_kpis(session: AsyncSession, workspace: Workspace) -> list[BuiltinKpi]:
+def _rows(workspace: Workspace) -> TextClause:
     this_month = today().replace(day=1)
     year, month = divmod(this_month.year * 12 + this_month.month - 1 - BUILTIN_MONTHS, 12)
-    since = date(year, month + 1, 1)
-    rows = await repository.monthly_figures(session, workspace.id, since=since, until=this_month)
-    by_party: defaultdict[uuid.UUID, list[Any]] = defaultdict(list)
+    return repository.monthly_rows(workspace.id, since=date(year, month + 1, 1), until=this_month)
+
+
+def _kpis(workspace: Workspace, rows: list[Row]) -> list[BuiltinKpi]:
+    by_party: defaultdict[uuid.UUID, list[MonthFigures]] = defaultdict(list)
     names: dict[uuid.UUID, str] = {}
-    for row in rows:
-        by_party[row.party_id].append(row)
-        names[row.party_id] = row.organization
+    for figures in sorted(map(repository.month_figures_of, rows)):
+        by_party[figures.party_id].append(figures)
+        names[figures.party_id] = figures.organization
     partnership = workspace.partnership
     started_on = (partnership.activated_at or partnership.created_at).astimezone(UTC).date()
     kpis = []
@@ -102,6 +106,10 @@ async def feedback_kpis(session: AsyncSession, workspace: Workspace) -> list[Bui
                 )
             )
     return kpis
+
+
+# The feedback figures of each receiving side, as built-in KPIs.
+FEEDBACK_KPIS = BuiltinSource(rows=_rows, kpis=_kpis)
 
 
 def last_month_end() -> date:

@@ -1,7 +1,7 @@
 """Feedback between the two sides, tracked to closure against SLA clocks."""
 
 from mutual.feedback import demo, repository
-from mutual.feedback.builtin import feedback_kpis
+from mutual.feedback.builtin import FEEDBACK_KPIS
 from mutual.feedback.mutations import FeedbackMutation
 from mutual.feedback.partnership import PartnershipFields
 from mutual.feedback.report import sla_section
@@ -16,7 +16,7 @@ DOMAIN = Domain(
     partnership=PartnershipFields,
     node_types=(Feedback, FeedbackPolicy),
     event_kinds={"Feedback": "Feedback", "FeedbackPolicy": "FeedbackPolicy"},
-    builtin_kpis=(feedback_kpis,),
+    builtin_kpis=(FEEDBACK_KPIS,),
     waiting=(waiting_on_side,),
     tasks=TASKS,
     labels={"Feedback": repository.feedback_labels, "FeedbackPolicy": repository.policy_labels},

@@ -34,7 +34,7 @@ class Domain:
     # event trigger by a test.
     event_kinds: Mapping[str, str] = field(default_factory=dict)
     # Computed KPIs the domain adds to every partnership's KPI list (kpis/builtin.py).
-    builtin_kpis: Sequence[Callable[..., Awaitable[Sequence[Any]]]] = ()
+    builtin_kpis: Sequence[Any] = ()  # kpis.builtin.BuiltinSource
     # Its records found by the partnership's search, and its items that can wait for a side
     # to act (kit/search.py; the search domain gathers them).
     search: Sequence[Any] = ()

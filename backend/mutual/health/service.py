@@ -32,8 +32,8 @@ from mutual.kit.errors import DomainError, Forbidden
 from mutual.kit.health import Reading
 from mutual.kit.notices import Notice
 from mutual.kit.principal import Principal
-from mutual.kit.request import current_request_id
 from mutual.kit.records import Visibility
+from mutual.kit.request import current_request_id
 from mutual.kit.triggers import Firing
 from mutual.tenancy.models import WorkspaceRole
 from mutual.tenancy.workspace import Workspace, load_workspace, record_workspace

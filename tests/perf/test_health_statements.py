@@ -1,6 +1,8 @@
 """The health page and the daily evaluation take the same number of SQL statements whatever the
 partnership's size: 4 or 10 missed commitments behind the figures (both sizes fire
-the same detectors, so the same changes of status are written)."""
+the same detectors, so the same changes of status are written); and the daily job takes the
+same statements per partnership for one or two partnerships, with or without changes of
+status (the starts of FIRING are fired after all partnerships, one statement taking them)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,9 @@ Usage: .venv/bin/python -m bench.health [--requests N] [--reuse]
 Generates the bench data (bench.generate: 1,000 partnerships and the large one) in a fresh
 `mutual_bench` database unless --reuse finds it there. Then runs the daily job's work in
 process, one transaction per partnership as its LEAD (as the job does): total seconds, and the
-SQL statements per partnership (min and max: constant whatever a partnership holds). Then asks
+SQL statements per partnership (min and max: constant whatever a partnership holds, and whether
+its detectors changed status or not), then fires the detectors that started FIRING in batches
+(their triggers and notices: seconds and statements). Then asks
 the Health page's query N times (default 50) in process as a LEAD of the large partnership and
 prints p50 and p95, and its statement count.
 """
@@ -29,7 +31,7 @@ from bench.generate import LARGE_LOGIN
 from mutual.app import create_app
 from mutual.config import Settings
 from mutual.db import Database, app_url, connect_owner, counting
-from mutual.health import repository
+from mutual.health import repository, service
 from mutual.health.tasks import snapshot_partnership
 from mutual.kit.identity import set_user_identity
 from mutual.seed import DEMO_PASSWORD
@@ -77,6 +79,15 @@ async def daily(settings: Settings, owner: URL) -> None:
                 await snapshot_partnership(session, partnership_id, lead_id, day)
             per_partnership.append(len(counter.statements))
         seconds = time.perf_counter() - started
+        fired, firing_started = 0, time.perf_counter()
+        async with counting() as firing:
+            while True:
+                async with database.session() as session, session.begin():
+                    taken = await service.fire_pending(session)
+                fired += taken
+                if taken < 500:
+                    break
+        firing_seconds = time.perf_counter() - firing_started
     finally:
         await database.dispose()
     print(
@@ -86,6 +97,10 @@ async def daily(settings: Settings, owner: URL) -> None:
     print(
         f"SQL statements per partnership: min {min(per_partnership)}, "
         f"max {max(per_partnership)}, median {statistics.median(per_partnership)}"
+    )
+    print(
+        f"Detectors that started FIRING: {fired}, their triggers and notices fired in "
+        f"{firing_seconds:.2f} s and {len(firing.statements)} SQL statements."
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -13,10 +13,11 @@ from sqlalchemy.engine import URL
 
 from mutual.config import Settings
 from mutual.db import Database
-from mutual.health.tasks import DAILY_SNAPSHOTS
+from mutual.health.tasks import DAILY_SNAPSHOTS, snapshot_partnership
 from mutual.kit import health as health_inputs
 from mutual.kit import notices, triggers
 from mutual.kit.health import HealthInput
+from mutual.kit.identity import set_user_identity
 from mutual.kit.jobs import JobContext
 from mutual.kit.notices import Notice
 from mutual.kit.triggers import Firing
@@ -135,6 +136,18 @@ async def run_daily(app_database_url: URL) -> None:
             settings=Settings(env="test"),
         )
         await DAILY_SNAPSHOTS.run(job)
+    finally:
+        await database.dispose()
+
+
+async def evaluate_only(app_database_url: URL, world: World) -> None:
+    """Northwind ↔ Contoso's part of the daily job alone (as a run that died before firing)."""
+    database = Database(app_database_url, pool_size=1)
+    lead = world.user_id("lead@northwind.example")
+    try:
+        async with database.session() as session, session.begin():
+            await set_user_identity(session, lead)
+            await snapshot_partnership(session, world.northwind_contoso.id, lead, date.today())
     finally:
         await database.dispose()
 

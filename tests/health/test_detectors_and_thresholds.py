@@ -30,6 +30,7 @@ from tests.health.factories import (
     agreed_commitments,
     component,
     detector,
+    evaluate_only,
     health_input,
     health_of,
     recording_notices,
@@ -69,8 +70,11 @@ async def test_missed_commitments_fire_the_detector_once_per_episode(
         raw_id(internal["id"]),
     )
 
-    # when the daily job runs, twice (a period may run twice)
+    # when a run of the daily job dies after the evaluation, before firing: nothing fired yet
     with recording_triggers() as fired, recording_notices() as sent:
+        await evaluate_only(app_database_url, world)
+        assert fired == [] and sent == []
+        # and then the daily job runs, twice (a period may run twice)
         await run_daily(app_database_url)
         await run_daily(app_database_url)
 

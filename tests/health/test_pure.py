@@ -85,3 +85,31 @@ def test_the_index_weighs_the_measured_components_only() -> None:
     # (75 * 25 + 100 * 20 + 50 * 15) / 60
     assert index.index_of(parts) == round((75 * 25 + 100 * 20 + 50 * 15) / 60, 1)
     assert index.index_of([]) is None
+
+
+def test_a_sides_rising_internal_share_adds_to_information_asymmetry() -> None:
+    # given Northwind kept 1 of 10 items INTERNAL before, and 4 of 10 in the last 30 days
+    visibility = [
+        {
+            "party": str(A),
+            "before_internal": 1,
+            "before_total": 10,
+            "recent_internal": 4,
+            "recent_total": 10,
+        },
+        {"party": str(B), "before_internal": 0, "before_total": 4, "recent_internal": 0},
+    ]
+    measure = detectors.information_asymmetry({"visibility": visibility}, [A, B])
+    # then a rise of 30 points counts 3: FIRING at the defaults, with counts and no records
+    assert measure.score == 3 and measure.inputs["internal_share_rise"] == 0.3
+    assert measure.inputs["side1_internal_share_30d"] == 0.4 and measure.evidence == []
+    assert _status({"visibility": visibility}, DetectorName.INFORMATION_ASYMMETRY) == "FIRING"
+    # and a rise below 20 points, or with fewer than 5 items in a period, counts nothing
+    visibility[0]["recent_internal"] = 2
+    assert detectors.information_asymmetry({"visibility": visibility}, [A, B]).score == 0
+    visibility[0].update(recent_internal=4, recent_total=4)
+    assert detectors.information_asymmetry({"visibility": visibility}, [A, B]).score == 0
+    # and transparency is the shared share: 13 of 18 items of 90 days (Northwind 9 of 14)
+    part = {p.key: p for p in index.components({"visibility": visibility}, [A, B], {})}
+    assert part["transparency"].value == round(100 * 13 / 18, 1)
+    assert part["transparency"].per_side == {A: round(100 * 9 / 14, 1), B: 100.0}

@@ -1,8 +1,9 @@
 """Contingency in the browser, each Lead in their own browser context: Northwind's Lead drafts a
-plan triggered by detector 2 ("commitments delayed or changed") and both Leads approve it; a
-firing of that detector (sent here through kit.triggers.fire, as the health domain's worker
-would) activates it; both sides see the activation arrive live, each completes its own step,
-and Contoso's Lead closes it with a post-mortem that both then read."""
+plan triggered by detector 2 ("commitments delayed or changed") and both Leads approve it; then
+the Leads renegotiate two commitments twice each through the API (their own sessions), the
+health domain's daily job runs (its task entry point, as the job queue runs it), detector 2
+fires from those records and activates the plan; both sides see the activation arrive live,
+each completes its own step, and Contoso's Lead closes it with a post-mortem that both read."""
 
 from __future__ import annotations
 
@@ -10,10 +11,22 @@ import pytest
 from playwright.async_api import Page, expect
 from sqlalchemy.engine import URL
 
-from tests.contingency.factories import fire
+from tests.commitments.factories import (
+    ACCEPT,
+    ACCEPT_RENEGOTIATION,
+    PROPOSE,
+    RENEGOTIATE,
+)
+from tests.health.factories import run_daily
 from tests.helpers import World
 from tests.portal.conftest import NewPage
-from tests.portal.portal import live_updates_on, open_signed_in, workspace_url
+from tests.portal.portal import (
+    days_from_today,
+    live_updates_on,
+    mutation,
+    open_signed_in,
+    workspace_url,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +39,41 @@ async def open_plan(page: Page, world: World) -> None:
     await expect(page.get_by_role("heading", name=TITLE, level=3)).to_be_visible()
 
 
-async def test_both_leads_approve_a_plan_a_firing_activates_it_and_both_close_it(
+async def renegotiated_twice(northwind: Page, contoso: Page, world: World, title: str) -> None:
+    """Northwind proposes a commitment, Contoso accepts it; Northwind asks twice for a later
+    date, Contoso accepting the first: what detector 2 counts (renegotiated, and again)."""
+    proposed = await mutation(
+        northwind,
+        PROPOSE,
+        "proposeCommitment",
+        {"partnershipId": world.nc_id, "title": title, "dueDate": days_from_today(20)},
+    )
+    commitment = proposed["commitment"]
+    for page, document, name, fields in (
+        (contoso, ACCEPT, "acceptCommitment", {}),
+        (
+            northwind,
+            RENEGOTIATE,
+            "requestCommitmentRenegotiation",
+            {"newDueDate": days_from_today(40), "reason": "Capacity"},
+        ),
+        (contoso, ACCEPT_RENEGOTIATION, "acceptCommitmentRenegotiation", {}),
+        (
+            northwind,
+            RENEGOTIATE,
+            "requestCommitmentRenegotiation",
+            {"newDueDate": days_from_today(60), "reason": "Capacity again"},
+        ),
+    ):
+        input_ = {
+            "commitmentId": commitment["id"],
+            "expectedVersion": commitment["version"],
+            **fields,
+        }
+        commitment = (await mutation(page, document, name, input_))["commitment"]
+
+
+async def test_both_leads_approve_a_plan_the_records_fire_it_and_both_close_it(
     new_page: NewPage, world: World, app_database_url: URL
 ) -> None:
     northwind, contoso = await new_page(), await new_page()
@@ -57,17 +104,16 @@ async def test_both_leads_approve_a_plan_a_firing_activates_it_and_both_close_it
         contoso.get_by_role("button", name="Approve version 1 for your side")
     ).to_have_count(0)
 
-    # both watch the list; the detector fires; the activation arrives on both screens
+    # both watch the list; two commitments are renegotiated twice each; the daily job runs
     for page in (northwind, contoso):
         await page.goto(workspace_url(world.nc_id, "contingency"))
         await expect(page.get_by_text("No activations yet")).to_be_visible()
         await live_updates_on(page)
-    await fire(
-        app_database_url,
-        world.northwind_contoso.id,
-        source="detector.commitments_delayed",
-        episode="2026-12-01T08:00:00Z",
-    )
+    for title in ("Migrate the warehouse feed", "Weekly capacity report"):
+        await renegotiated_twice(northwind, contoso, world, title)
+    await run_daily(app_database_url)
+
+    # detector 2 fired from those records: the activation arrives on both screens
     activations = [
         page.get_by_role("table", name="Activations and drills") for page in (northwind, contoso)
     ]

@@ -229,27 +229,28 @@ async def activate(
 
 
 async def fire(
-    session: AsyncSession,
-    *,
-    partnership_id: uuid.UUID,
-    source: str,
-    episode: str,
-    summary: str,
-    now: datetime,
-) -> list[tuple[uuid.UUID, str, list[uuid.UUID]]]:
-    """(activation id, plan title, both sides) of each approved plan the firing activated."""
+    session: AsyncSession, firings: Sequence[Any], *, now: datetime
+) -> list[tuple[int, uuid.UUID, str, list[uuid.UUID]]]:
+    """(index of the firing, activation id, plan title, both sides) of each approved plan the
+    firings activated, in one statement however many firings there are."""
     stmt = text(
-        "SELECT activation_id, title, parties"
-        " FROM contingency_fire(:partnership, :source, :episode, :summary, :now)"
+        "SELECT f.n, a.activation_id, a.title, a.parties"
+        " FROM unnest(CAST(:partnerships AS uuid[]), CAST(:sources AS text[]),"
+        " CAST(:episodes AS text[]), CAST(:summaries AS text[]))"
+        " WITH ORDINALITY AS f(partnership_id, source, episode, summary, n)"
+        " CROSS JOIN LATERAL contingency_fire(f.partnership_id, f.source, f.episode, f.summary,"
+        " :now) AS a"
+        " ORDER BY f.n"
     )
     params = {
-        "partnership": partnership_id,
-        "source": source,
-        "episode": episode,
-        "summary": summary,
+        "partnerships": [f.partnership_id for f in firings],
+        "sources": [f.source for f in firings],
+        "episodes": [f.episode for f in firings],
+        "summaries": [f.summary[:2000] for f in firings],
         "now": now,
     }
-    return [(r[0], r[1], list(r[2])) for r in (await session.execute(stmt, params)).all()]
+    rows = (await session.execute(stmt, params)).all()
+    return [(int(r[0]) - 1, r[1], r[2], list(r[3])) for r in rows]
 
 
 async def due(session: AsyncSession, *, now: datetime, limit: int) -> list[Any]:

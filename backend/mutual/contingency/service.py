@@ -464,32 +464,27 @@ async def activate_plan(
 
 async def receive_firings(session: AsyncSession, firings: Sequence[Firing]) -> None:
     """The trigger sink: each firing activates every approved plan of its partnership whose
-    trigger names its source, once per episode, and tells both sides."""
-    for firing in firings:
-        activated = await repository.fire(
-            session,
-            partnership_id=firing.partnership_id,
-            source=firing.source,
-            episode=firing.episode,
-            summary=firing.summary[:2000],
-            now=utcnow(),
-        )
-        await notices.send(
-            session,
-            *(
-                notice
-                for activation_id, title, parties in activated
-                for notice in _room_notices(
-                    activation_id,
-                    firing.partnership_id,
-                    parties,
-                    kind="contingency.activated",
-                    title=f"Plan activated by {firing.source}: {title}",
-                    body=firing.summary,
-                    key="activated",
-                )
-            ),
-        )
+    trigger names its source, once per episode, and tells both sides (one statement for all
+    the firings, and one batch of notices)."""
+    if not firings:
+        return
+    activated = await repository.fire(session, firings, now=utcnow())
+    await notices.send(
+        session,
+        *(
+            notice
+            for index, activation_id, title, parties in activated
+            for notice in _room_notices(
+                activation_id,
+                firings[index].partnership_id,
+                parties,
+                kind="contingency.activated",
+                title=f"Plan activated by {firings[index].source}: {title}",
+                body=firings[index].summary,
+                key="activated",
+            )
+        ),
+    )
 
 
 async def _room(

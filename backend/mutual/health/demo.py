@@ -37,4 +37,5 @@ async def seed_story(story: Story) -> None:
         for offset in range(0, 183):
             day = start + timedelta(days=offset)
             await service.take_snapshot(session, workspace, day, detectors_too=day == today())
+        await service.fire_pending(session)
     story.made["health"] = {"threshold": proposal.id}

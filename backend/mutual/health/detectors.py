@@ -46,7 +46,11 @@ EXPLANATIONS: dict[DetectorName, str] = {
     N.COMMITMENTS_DELAYED: "Commitments missed in the last 30 days, plus those renegotiated in "
     "them, plus those renegotiated twice or more in 90 days.",
     N.INFORMATION_ASYMMETRY: "Published disclosures the other side has not acknowledged within "
-    "7 days, plus 2 when one side made 80% or more of the last 30 days' updates.",
+    "7 days, plus 2 when one side made 80% or more of the last 30 days' updates, plus 1 per 10 "
+    "points a side's share of INTERNAL items rose (of the roadmap items, commitments, KPIs, "
+    "risks, feedback and notes it created in the last 30 days, against the 60 days before; "
+    "from a rise of 20 points, with 5 items in each period). Only counts of INTERNAL items "
+    "are shown.",
     N.DISPUTES_RISING: "Disputed deliveries, reopened feedback and risks whose two assessments "
     "diverge, in the last 30 days; it fires only when they rose against the 30 days before.",
     N.DECISIONS_BYPASSED: "Decisions past their decide-by date, rejections in the last 30 days "
@@ -113,6 +117,37 @@ def commitments_delayed(figures: Mapping[str, Any], parties: Sequence[uuid.UUID]
     )
 
 
+# A side's share of INTERNAL items (of those it created) rising: from 20 points, with 5 items or
+# more in each window (a side with no history has no baseline to rise from).
+RISE_FROM = 0.2
+RISE_ITEMS = 5
+
+
+def _share(internal: int, total: int) -> float:
+    return internal / total if total else 0.0
+
+
+def internal_share_rise(
+    figures: Mapping[str, Any], parties: Sequence[uuid.UUID]
+) -> tuple[float, dict[str, float]]:
+    """The largest rise of a side's INTERNAL share (last 30 days against the 60 before), and per
+    side the counts and shares behind it (counts only: health_visibility_counts)."""
+    by_party = {str(v["party"]): v for v in figures.get("visibility") or []}
+    rise, inputs = 0.0, {}
+    for index, party in enumerate(parties):
+        side = by_party.get(str(party)) or {}
+        recent = _share(side.get("recent_internal", 0), side.get("recent_total", 0))
+        before = _share(side.get("before_internal", 0), side.get("before_total", 0))
+        name = f"side{index + 1}"
+        inputs[f"{name}_internal_items_30d"] = float(side.get("recent_internal", 0))
+        inputs[f"{name}_items_30d"] = float(side.get("recent_total", 0))
+        inputs[f"{name}_internal_share_30d"] = round(recent, 2)
+        inputs[f"{name}_internal_share_before"] = round(before, 2)
+        if min(side.get("recent_total", 0), side.get("before_total", 0)) >= RISE_ITEMS:
+            rise = max(rise, recent - before)
+    return round(rise, 2), inputs
+
+
 def information_asymmetry(figures: Mapping[str, Any], parties: Sequence[uuid.UUID]) -> Measure:
     unacked = [
         ("DisclosureVersion", uuid.UUID(str(v["id"])))
@@ -125,13 +160,19 @@ def information_asymmetry(figures: Mapping[str, Any], parties: Sequence[uuid.UUI
     one_sided = total >= 10 and (share >= 0.8 or len(months) < len(parties))
     if len(months) < len(parties) and total >= 10:
         share = 1.0
+    rise, shares = internal_share_rise(figures, parties)
+    # One point per 10 points of rise, from 20: a rise of 30 points fires at the defaults.
+    rising = int(round(10 * rise, 6)) if rise >= RISE_FROM else 0
     return Measure(
-        score=float(len(unacked) + (2 if one_sided else 0)),
+        score=float(len(unacked) + (2 if one_sided else 0) + rising),
         inputs={
             "unacknowledged_disclosures": float(len(unacked)),
             "busier_side_share_of_updates": round(share, 2),
             "updates_30d": total,
+            "internal_share_rise": rise,
+            **shares,
         },
+        # Records only every member may read: never the INTERNAL items behind the shares.
         evidence=unacked,
     )
 

@@ -12,10 +12,15 @@ DOMAIN = Domain(
     name="health",
     mutation=HealthMutation,
     partnership=PartnershipFields,
-    event_kinds={"DetectorThreshold": "DetectorThreshold", "DetectorEvent": "DetectorEvent"},
+    event_kinds={
+        "DetectorThreshold": "DetectorThreshold",
+        "DetectorEvent": "DetectorEvent",
+        "HealthSnapshot": "HealthSnapshot",
+    },
     labels={
         "DetectorThreshold": repository.threshold_labels,
         "DetectorEvent": repository.event_labels,
+        "HealthSnapshot": repository.snapshot_labels,
     },
     tasks=(DAILY_SNAPSHOTS,),
     notice_kinds={

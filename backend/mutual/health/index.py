@@ -32,7 +32,9 @@ LABELS = {
 EXPLANATIONS = {
     "reliability": "Commitments due in the last 90 days delivered on or before their due date.",
     "responsiveness": "Feedback answered within its SLA's first-response target (90 days).",
-    "transparency": "Published disclosures the other side has acknowledged.",
+    "transparency": "Published disclosures the other side has acknowledged, and the share of "
+    "the items both sides created in the last 90 days that they shared (roadmap items, "
+    "commitments, KPIs, risks, feedback and notes; counts only): the mean of the two.",
     "risk_posture": "Open risks' residual scores (70%) and risks reviewed on time (30%).",
     "engagement": "How evenly both sides took part in the last 30 days (the quieter side's "
     "activity against the busier one's).",
@@ -88,14 +90,43 @@ def responsiveness(figures: Mapping[str, Any], parties: Sequence[uuid.UUID]) -> 
     )
 
 
+def _shared_share(figures: Mapping[str, Any], parties: Sequence[uuid.UUID]) -> Component:
+    """The share of the items created in 90 days that were SHARED, overall and per side."""
+    by_party = {str(v["party"]): v for v in figures.get("visibility") or []}
+    counts = {}
+    for p in parties:
+        side = by_party.get(str(p)) or {}
+        total = side.get("before_total", 0) + side.get("recent_total", 0)
+        internal = side.get("before_internal", 0) + side.get("recent_internal", 0)
+        counts[p] = (total - internal, total)
+    shared = sum(s for s, _ in counts.values())
+    total = sum(t for _, t in counts.values())
+    return Component(
+        "transparency",
+        round(100 * shared / total, 1) if total else None,
+        {"items_90d": total, "shared_items_90d": shared},
+        (),
+        {p: round(100 * s / t, 1) if t else None for p, (s, t) in counts.items()},
+    )
+
+
 def transparency(figures: Mapping[str, Any], parties: Sequence[uuid.UUID]) -> Component:
     published = [v for v in figures.get("published") or [] if v["old"] or v["acked"]]
     unacked = [("DisclosureVersion", uuid.UUID(str(v["id"]))) for v in published if not v["acked"]]
+    acknowledged = _rate(published, "acked")
+    shares = _shared_share(figures, parties)
+    values = [v for v in (acknowledged, shares.value) if v is not None]
     return Component(
         "transparency",
-        _rate(published, "acked"),
-        {"published": len(published), "acknowledged": len(published) - len(unacked)},
+        round(sum(values) / len(values), 1) if values else None,
+        {
+            "published": len(published),
+            "acknowledged": len(published) - len(unacked),
+            **shares.inputs,
+            "shared_share": shares.value,
+        },
         unacked,
+        shares.per_side,
     )
 
 

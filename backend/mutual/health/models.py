@@ -8,7 +8,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKeyConstraint, Index, UniqueConstraint
+from sqlalchemy import Column, ForeignKeyConstraint, Index, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION, JSONB
 from sqlmodel import Field, SQLModel
 
@@ -88,7 +88,10 @@ class DetectorEvent(SQLModel, table=True):
     """A detector's change of status (its history)."""
 
     __tablename__ = "detector_event"
-    __table_args__ = (Index("detector_event_idx", "partnership_id", "detector", "at"),)
+    __table_args__ = (
+        Index("detector_event_idx", "partnership_id", "detector", "at"),
+        Index("detector_event_pending_idx", "at", postgresql_where=text("pending IS NOT NULL")),
+    )
 
     partnership_id: uuid.UUID = Field(primary_key=True, foreign_key="partnership.id")
     id: uuid.UUID = uuid_key(primary_key=True)
@@ -98,6 +101,9 @@ class DetectorEvent(SQLModel, table=True):
     score: float = _double()
     evidence: list[Any] = Field(default_factory=list, sa_column=Column(JSONB, nullable=False))
     at: datetime = timestamp_field(server_default=None)
+    # What a start of FIRING still has to fire and tell (its trigger, the notices): taken and
+    # cleared by the daily job (health_take_pending), in the transaction that fires them.
+    pending: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONB, nullable=True))
 
 
 class HealthSnapshot(SQLModel, table=True):

@@ -1,8 +1,11 @@
 """Every SQL statement of the health domain. The figures read SHARED records only, so that
-both sides (and the daily job, acting as one LEAD) compute the same detectors and index."""
+both sides (and the daily job, acting as one LEAD) compute the same detectors and index; the
+one exception, the share of INTERNAL items per side, is counted by health_visibility_counts
+(SECURITY DEFINER, migration 0020): counts only, the same for both sides' readers."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -151,7 +154,11 @@ SELECT json_build_object(
         FROM f WHERE first_response_at >= :prev_start AND first_response_at < :window_start),
   'approval_days_before', (SELECT avg(extract(epoch FROM decided_at - created_at) / 86400)
         FROM d WHERE status = 'APPROVED' AND decided_at >= :prev_start
-          AND decided_at < :window_start)
+          AND decided_at < :window_start),
+  'visibility', (SELECT coalesce(json_agg(json_build_object(
+        'party', party_id, 'before_internal', before_internal, 'before_total', before_total,
+        'recent_internal', recent_internal, 'recent_total', recent_total)), '[]')
+        FROM health_visibility_counts(:pid, :quarter_start, :window_start, :as_of))
 )
 """
 )
@@ -262,25 +269,85 @@ async def states_of(session: AsyncSession, partnership_id: uuid.UUID) -> list[De
     return list((await session.execute(stmt)).scalars().all())
 
 
-async def save_states(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    stmt = insert(DetectorState).values(list(rows))
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["partnership_id", "detector"],
-        set_={
-            k: stmt.excluded[k]
-            for k in ("status", "since", "episode", "score", "inputs", "evidence", "evaluated_at")
-        },
-    )
-    await session.execute(stmt)
+# One statement for all an evaluation writes, however many detectors changed: the day's
+# snapshot, the detectors' states, their changes of status (history, with what a start of FIRING
+# still has to fire) and the audit events, so a partnership's daily work takes the same number of
+# statements whether anything changed or not. The rows come as JSON arrays (maybe empty).
+_RECORD_EVALUATION = text(
+    """
+WITH snapshot AS (
+    INSERT INTO health_snapshot (partnership_id, day, value, components)
+    VALUES (:pid, :day, :value, CAST(:components AS jsonb))
+    ON CONFLICT (partnership_id, day) DO UPDATE
+        SET value = excluded.value, components = excluded.components, taken_at = now()
+    RETURNING 1
+), states AS (
+    INSERT INTO detector_state (partnership_id, detector, status, since, episode, score, inputs,
+                                evidence, evaluated_at)
+    SELECT :pid, s.detector, s.status, s.since, s.episode, s.score, s.inputs, s.evidence,
+           s.evaluated_at
+    FROM jsonb_to_recordset(CAST(:states AS jsonb)) AS s(
+        detector text, status text, since timestamptz, episode text, score double precision,
+        inputs jsonb, evidence jsonb, evaluated_at timestamptz)
+    ON CONFLICT (partnership_id, detector) DO UPDATE
+        SET status = excluded.status, since = excluded.since, episode = excluded.episode,
+            score = excluded.score, inputs = excluded.inputs, evidence = excluded.evidence,
+            evaluated_at = excluded.evaluated_at
+    RETURNING 1
+), events AS (
+    INSERT INTO detector_event (partnership_id, id, detector, status, previous, score, evidence,
+                                at, pending)
+    SELECT :pid, e.id, e.detector, e.status, e.previous, e.score, e.evidence, e.at, e.pending
+    FROM jsonb_to_recordset(CAST(:events AS jsonb)) AS e(
+        id uuid, detector text, status text, previous text, score double precision,
+        evidence jsonb, at timestamptz, pending jsonb)
+    RETURNING 1
+), audited AS (
+    INSERT INTO audit_event (partnership_id, actor_user_id, actor_party_id, action, object_type,
+                             object_id, changes, visibility, owner_party_id, request_id)
+    SELECT :pid, NULL, NULL, a.item ->> 'action', a.item ->> 'object_type',
+           (a.item ->> 'object_id')::uuid, a.item -> 'changes', 'SHARED', :owner, :request_id
+    FROM jsonb_array_elements(CAST(:audits AS jsonb)) WITH ORDINALITY AS a(item, n)
+    ORDER BY a.n
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM states), (SELECT count(*) FROM events),
+       (SELECT count(*) FROM audited)
+"""
+)
 
 
-async def insert_events(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[uuid.UUID]:
-    if not rows:
-        return []
-    stmt = insert(DetectorEvent).values(list(rows)).returning(col(DetectorEvent.id))
-    return list((await session.execute(stmt)).scalars().all())
+async def record_evaluation(
+    session: AsyncSession,
+    partnership_id: uuid.UUID,
+    *,
+    day: date,
+    value: float | None,
+    components: dict[str, Any],
+    states: Sequence[dict[str, Any]],
+    events: Sequence[dict[str, Any]],
+    audits: Sequence[dict[str, Any]],
+    owner_party_id: uuid.UUID,
+    request_id: str,
+) -> None:
+    params = {
+        "pid": partnership_id,
+        "day": day,
+        "value": value,
+        "components": json.dumps(components),
+        "states": json.dumps(list(states), default=str),
+        "events": json.dumps(list(events), default=str),
+        "audits": json.dumps(list(audits), default=str),
+        "owner": owner_party_id,
+        "request_id": request_id,
+    }
+    await session.execute(_RECORD_EVALUATION, params)
+
+
+async def take_pending(session: AsyncSession, limit: int) -> list[tuple[uuid.UUID, dict[str, Any]]]:
+    """Takes (and clears) up to `limit` starts of FIRING still to fire, of any partnership."""
+    stmt = text("SELECT partnership_id, pending FROM health_take_pending(:limit)")
+    return [(r[0], r[1]) for r in (await session.execute(stmt, {"limit": limit})).all()]
 
 
 async def events_of(
@@ -313,25 +380,14 @@ async def event_labels(
 # Snapshots
 
 
-async def save_snapshot(
+async def snapshot_labels(
     session: AsyncSession,
     partnership_id: uuid.UUID,
-    day: date,
-    value: float | None,
-    components: dict[str, Any],
-) -> None:
-    stmt = insert(HealthSnapshot).values(
-        partnership_id=partnership_id, day=day, value=value, components=components
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["partnership_id", "day"],
-        set_={
-            "value": stmt.excluded.value,
-            "components": stmt.excluded.components,
-            "taken_at": func.now(),
-        },
-    )
-    await session.execute(stmt)
+    viewer_party_id: uuid.UUID,
+    ids: Sequence[uuid.UUID],
+) -> dict[uuid.UUID, Label]:
+    """A snapshot's audit event names its partnership (a day's snapshot has no id of its own)."""
+    return {i: Label("Daily health snapshot", "Partnership", i) for i in ids if i == partnership_id}
 
 
 async def snapshots_between(

@@ -33,11 +33,13 @@ from mutual.kit.health import Reading
 from mutual.kit.notices import Notice
 from mutual.kit.principal import Principal
 from mutual.kit.records import Visibility
+from mutual.kit.request import current_request_id
 from mutual.kit.triggers import Firing
 from mutual.tenancy.models import WorkspaceRole
 from mutual.tenancy.workspace import Workspace, load_workspace, record_workspace
 
 FIRING_NOTICE = "health.detector_firing"
+SNAPSHOT_TAKEN = "health_snapshot.taken"
 
 
 @dataclass(frozen=True)
@@ -98,26 +100,54 @@ def _component_json(part: Component) -> dict[str, Any]:
     }
 
 
-async def record_verdicts(
-    session: AsyncSession, workspace: Workspace, health: Health
-) -> list[Verdict]:
-    """Store each detector's state; a change of status is kept in its history and audited, and
-    one that starts FIRING fires its trigger (once per episode) and tells both sides. Returns
-    the detectors that started firing."""
-    states = {s.detector: s for s in await repository.states_of(session, workspace.id)}
+@dataclass(frozen=True)
+class Changes:
+    """What an evaluation writes: every detector's state, the changes of status (history rows,
+    each start of FIRING with what it still has to fire and tell) and the audit events."""
+
+    states: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    audits: list[dict[str, Any]]
+    started: list[Verdict]
+
+
+def _pending(workspace: Workspace, verdict: Verdict, episode: str) -> dict[str, Any]:
+    """A start of FIRING's trigger and notices, kept with its history row until they are sent."""
+    label = detectors.LABELS[verdict.name]
+    score, fire = verdict.measure.score, verdict.thresholds.fire
+    return {
+        "source": f"detector.{verdict.name.value}",
+        "episode": episode,
+        "summary": f"{label}: score {score:g} (fires at {fire:g}).",
+        "evidence": _evidence_json(verdict.measure.evidence),
+        "title": f"Early warning: {label.lower()}",
+        "body": f"Score {score:g}, fires at {fire:g}. {detectors.EXPLANATIONS[verdict.name]}",
+        "parties": [str(p) for p in _parties(workspace)],
+        "dedupe_key": f"{verdict.name.value}:{episode}",
+    }
+
+
+def changes_of(
+    workspace: Workspace, health: Health, states: Sequence[DetectorState], day: date
+) -> Changes:
+    """Each detector's new state against its stored one; a change of status is kept in its
+    history and audited (one event for all of an evaluation's changes), and one that starts
+    FIRING opens an episode. The day's snapshot is audited too (one event per snapshot)."""
+    stored = {s.detector: s for s in states}
     moment = health.as_of
     rows, events, started = [], [], []
     for verdict in health.verdicts:
-        state: DetectorState | None = states.get(verdict.name)
+        state = stored.get(verdict.name)
         previous = state.status if state else None
         changed = previous != verdict.status
         episode = state.episode if state else None
+        pending = None
         if verdict.status == DetectorStatus.FIRING and previous != DetectorStatus.FIRING:
             episode = moment.isoformat()
+            pending = _pending(workspace, verdict, episode)
             started.append(verdict)
         rows.append(
             {
-                "partnership_id": workspace.id,
                 "detector": verdict.name.value,
                 "status": verdict.status.value,
                 "since": moment if changed or state is None else state.since,
@@ -131,66 +161,79 @@ async def record_verdicts(
         if changed and (state is not None or verdict.status != DetectorStatus.CLEAR):
             events.append(
                 {
-                    "partnership_id": workspace.id,
+                    "id": uuid.uuid4(),
                     "detector": verdict.name.value,
                     "status": verdict.status.value,
                     "previous": previous,
                     "score": verdict.measure.score,
                     "evidence": _evidence_json(verdict.measure.evidence),
                     "at": moment,
+                    "pending": pending,
                 }
             )
-    await repository.save_states(session, rows)
-    ids = await repository.insert_events(session, events)
-    if ids:  # one audit event per evaluation that changed anything: constant statements
-        await audit.record(
-            session,
-            partnership_id=workspace.id,
-            actor_user_id=None,
-            actor_party_id=None,
-            action="detector.changed",
-            object_type="DetectorEvent",
-            object_id=ids[0],
-            owner_party_id=workspace.own_party.id,
-            changes={
-                str(e["detector"]): {"from": e["previous"], "to": e["status"], "score": e["score"]}
-                for e in events
-            },
-            visibility=Visibility.SHARED,
+    audits = [
+        {
+            "action": SNAPSHOT_TAKEN,
+            "object_type": "HealthSnapshot",
+            "object_id": workspace.id,
+            "changes": audit.created({"day": day, "index": health.value}),
+        }
+    ]
+    if events:
+        audits.append(
+            {
+                "action": "detector.changed",
+                "object_type": "DetectorEvent",
+                "object_id": events[0]["id"],
+                "changes": {
+                    str(e["detector"]): {
+                        "from": e["previous"],
+                        "to": e["status"],
+                        "score": e["score"],
+                    }
+                    for e in events
+                },
+            }
         )
+    return Changes(states=rows, events=events, audits=audits, started=started)
+
+
+async def fire_pending(session: AsyncSession, *, limit: int = 500) -> int:
+    """Fires the triggers of the detectors that started FIRING and tells both sides, for the
+    starts not sent yet (of any partnership), in the caller's transaction: once each, since they
+    are taken in the same transaction. Returns how many were taken (`limit` at most)."""
+    taken = await repository.take_pending(session, limit)
     await triggers.fire(
         session,
         *[
             Firing(
-                partnership_id=workspace.id,
-                source=f"detector.{v.name.value}",
-                episode=moment.isoformat(),
-                summary=f"{detectors.LABELS[v.name]}: score {v.measure.score:g} "
-                f"(fires at {v.thresholds.fire:g}).",
-                evidence=tuple(v.measure.evidence),
+                partnership_id=pid,
+                source=p["source"],
+                episode=p["episode"],
+                summary=p["summary"],
+                evidence=tuple((kind, uuid.UUID(i)) for kind, i in p["evidence"]),
             )
-            for v in started
+            for pid, p in taken
         ],
     )
     await notices.send(
         session,
         *[
             Notice(
-                partnership_id=workspace.id,
+                partnership_id=pid,
                 kind=FIRING_NOTICE,
-                party_id=party,
+                party_id=uuid.UUID(party),
                 subject_type="Partnership",
-                subject_id=workspace.id,
-                title=f"Early warning: {detectors.LABELS[v.name].lower()}",
-                body=f"Score {v.measure.score:g}, fires at {v.thresholds.fire:g}. "
-                f"{detectors.EXPLANATIONS[v.name]}",
-                dedupe_key=f"{v.name.value}:{moment.isoformat()}",
+                subject_id=pid,
+                title=p["title"],
+                body=p["body"],
+                dedupe_key=p["dedupe_key"],
             )
-            for v in started
-            for party in _parties(workspace)
+            for pid, p in taken
+            for party in p["parties"]
         ],
     )
-    return started
+    return len(taken)
 
 
 def end_of(day: date) -> datetime:
@@ -200,19 +243,27 @@ def end_of(day: date) -> datetime:
 async def take_snapshot(
     session: AsyncSession, workspace: Workspace, day: date, *, detectors_too: bool = True
 ) -> Health:
-    """The day's snapshot of the index (as of the day's end, or now if earlier) and, with
-    `detectors_too`, the detectors' states. Taking it again replaces that day's."""
+    """The day's snapshot of the index (as of the day's end, or now if earlier), audited, and,
+    with `detectors_too`, the detectors' states and changes of status, all in one statement
+    whatever changed. Taking it again replaces that day's. The triggers of detectors that
+    started FIRING wait for `fire_pending` (the daily job calls it after the partnerships)."""
     moment = min(end_of(day), utcnow())
     health = await compute(session, workspace, as_of=moment)
-    await repository.save_snapshot(
+    states = await repository.states_of(session, workspace.id) if detectors_too else []
+    changes = changes_of(workspace, health, states, day)
+    request_id = current_request_id()
+    await repository.record_evaluation(
         session,
         workspace.id,
-        day,
-        health.value,
-        {part.key: _component_json(part) for part in health.components},
+        day=day,
+        value=health.value,
+        components={part.key: _component_json(part) for part in health.components},
+        states=changes.states if detectors_too else [],
+        events=changes.events if detectors_too else [],
+        audits=changes.audits if detectors_too else changes.audits[:1],
+        owner_party_id=workspace.own_party.id,
+        request_id=request_id if request_id != "-" else "job:health.daily_snapshots",
     )
-    if detectors_too:
-        await record_verdicts(session, workspace, health)
     return health
 
 

@@ -56,7 +56,7 @@ export function HealthPage({ args }) {
   }
 
   return html`<div class="health-page" aria-busy=${state.busy ? 'true' : 'false'}>
-    <p class="lede">The trust health index is computed from the records both sides share: each component shows its weight, its inputs and the records behind it. The six early-warning detectors watch for the signals of eroding trust.</p>
+    <p class="lede">The trust health index is computed from the records both sides share, and from how many items each side keeps INTERNAL (counts only, never their content): each component shows its weight, its inputs and the records behind it. The six early-warning detectors watch for the signals of eroding trust.</p>
     <${LiveNotice} notice=${notice.notice} />
     <section class="card health-summary" aria-labelledby="health-index-heading">
       <h3 id="health-index-heading">Trust health index</h3>

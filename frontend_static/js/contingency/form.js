@@ -277,11 +277,11 @@ function PlanFormFields({
               </div>
               <div class="button-row">
                 <button type="button" class="button button-small" data-key=${`${s.key}:up`} disabled=${i === 0}
-                  onClick=${() => move(i, -1)}>Move up<span class="sr-only">: ${name.toLowerCase()}</span></button>
+                  aria-label=${`Move up: ${name.toLowerCase()}`} onClick=${() => move(i, -1)}>Move up</button>
                 <button type="button" class="button button-small" data-key=${`${s.key}:down`} disabled=${i === values.steps.length - 1}
-                  onClick=${() => move(i, 1)}>Move down<span class="sr-only">: ${name.toLowerCase()}</span></button>
+                  aria-label=${`Move down: ${name.toLowerCase()}`} onClick=${() => move(i, 1)}>Move down</button>
                 <button type="button" class="button button-small" disabled=${values.steps.length === 1}
-                  onClick=${() => remove('steps', i)}>Remove<span class="sr-only">: ${name.toLowerCase()}</span></button>
+                  aria-label=${`Remove: ${name.toLowerCase()}`} onClick=${() => remove('steps', i)}>Remove</button>
               </div>
             </li>`;
           })}

@@ -28,6 +28,10 @@ from mutual.graphql.ids import to_global_id
 from mutual.graphql.node import Node
 from mutual.graphql.records import record_field
 from mutual.kit.clock import utcnow
+from mutual.kpis.loaders import kpi_loaders
+from mutual.kpis.models import Kpi
+from mutual.risks.loaders import risk_loaders
+from mutual.risks.models import Risk
 from mutual.tenancy.loaders import tenancy_loaders
 from mutual.tenancy.types import Party, User, party_of
 from mutual.tenancy.workspace import Workspace
@@ -64,6 +68,31 @@ class PlanTrigger:
     threshold: float | None = None
     risk_id: strawberry.ID | None = None
     kpi_id: strawberry.ID | None = None
+    raw_risk_id: strawberry.Private[uuid.UUID | None] = None
+    raw_kpi_id: strawberry.Private[uuid.UUID | None] = None
+    workspace: strawberry.Private[Workspace | None] = None
+
+    @strawberry.field(description="For KPI_OFF_TRACK: the KPI's name, if your side may read it.")
+    async def kpi_name(self, info: Info[Context, None]) -> str | None:
+        if self.raw_kpi_id is None or self.workspace is None:
+            return None
+        found = await kpi_loaders(info.context).kpi.load(self.raw_kpi_id)
+        return found.name if found is not None and _readable(self.workspace, found) else None
+
+    @strawberry.field(description="For RISK_SCORE: the risk's title, if your side may read it.")
+    async def risk_title(self, info: Info[Context, None]) -> str | None:
+        if self.raw_risk_id is None or self.workspace is None:
+            return None
+        found = await risk_loaders(info.context).risk.load(self.raw_risk_id)
+        return found.title if found is not None and _readable(self.workspace, found) else None
+
+
+def _readable(workspace: Workspace, record: Kpi | Risk) -> bool:
+    return record.partnership_id == workspace.id and workspace.shows(record)
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
 
 
 @strawberry.type(description="A step of the playbook: who acts, within how long.")
@@ -122,6 +151,9 @@ class PlanVersion(Node):
                 threshold=t.get("threshold"),
                 risk_id=encode_id("Risk", uuid.UUID(t["riskId"])) if t.get("riskId") else None,
                 kpi_id=encode_id("Kpi", uuid.UUID(t["kpiId"])) if t.get("kpiId") else None,
+                raw_risk_id=_uuid(t.get("riskId")),
+                raw_kpi_id=_uuid(t.get("kpiId")),
+                workspace=self.workspace,
             )
             for t in found
         ]

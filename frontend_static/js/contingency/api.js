@@ -5,7 +5,7 @@ import { graphql } from '../graphql.js';
 
 graphql`fragment PortalPlanVersion on PlanVersion {
   id number status scenario severity protocol createdAt submittedAt approvedAt approvedByYourSide
-  triggers { kind source count windowDays score threshold kpiId riskId }
+  triggers { kind source count windowDays score threshold kpiId riskId kpiName riskTitle }
   steps { position title role actWithinMinutes ownerParty { ...PortalParty } }
   cadence { severity minutes }
   oversight { id displayName }

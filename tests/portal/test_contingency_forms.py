@@ -2,8 +2,9 @@
 phone (390 px): Northwind drafts a plan with a second trigger (SLA breaches) and a third step
 (refused while empty, the error beside its field, then moved up by keyboard) and an oversight
 member of the other side; both Leads approve it; Contoso revises it from the same form,
-prefilled, which makes version 2 (a draft) while version 1 stays in force. axe finds nothing on
-the form with its errors nor on the revision at 390 px."""
+prefilled (a KPI trigger without its KPI refused beside its field, then removed), which makes
+version 2 (a draft) while version 1 stays in force. axe finds nothing on the form with its
+errors, on a desktop and at 390 px."""
 
 from __future__ import annotations
 
@@ -102,8 +103,17 @@ async def test_a_plan_drafted_with_more_triggers_and_steps_and_revised_to_versio
     await expect(revise.get_by_label("Trigger 2: within days")).to_have_value("14")
     await expect(revise.get_by_role("checkbox", name="Editor (Contoso)")).to_be_checked()
     await expect(revise).to_contain_text("Version 1 stays in force until both sides")
+    # a KPI trigger without a KPI (there is none yet) is refused beside its field, then removed
+    await revise.get_by_role("button", name="Add a trigger").click()
+    await revise.get_by_label("Trigger 3: what fires it").select_option("KPI_OFF_TRACK")
+    await expect(revise).to_contain_text("No KPI is defined in this partnership yet.")
+    await revise.get_by_role("button", name="Save version 2").click()
+    kpi = revise.get_by_label("Trigger 3: KPI")
+    await expect(kpi).to_have_attribute("aria-invalid", "true")
+    await expect(revise.get_by_role("alert").filter(has_text="Name the KPI.")).to_be_visible()
     await settled(contoso)
-    found["the revision, at 390 px"] = await violations(contoso)
+    found["the revision with an error, at 390 px"] = await violations(contoso)
+    await revise.get_by_role("button", name="Remove trigger 3").click()
     await revise.get_by_label("Trigger 2: SLA breaches").fill("3")
     await revise.get_by_role("button", name="Save version 2").click()
 

@@ -336,7 +336,9 @@ function TriggerDetails({
   }
   if (t.kind === 'KPI_OFF_TRACK') {
     return html`
-      <${Field} label=${`Trigger ${n}: KPI`} name=${`${at}.kpiId`}><${Select} options=${kpis} ...${bindRow('triggers', i, 'kpiId')} /><//>
+      <${Field} label=${`Trigger ${n}: KPI`} name=${`${at}.kpiId`} hint=${kpis.length > 1 ? null : 'No KPI is defined in this partnership yet.'}>
+        <${Select} options=${kpis} ...${bindRow('triggers', i, 'kpiId')} />
+      <//>
       <${Field} label=${`Trigger ${n}: value that fires it (optional)`} name=${`${at}.threshold`} hint="Empty: when the KPI turns off track.">
         <input type="number" step="any" ...${bindRow('triggers', i, 'threshold')} />
       <//>`;
@@ -348,7 +350,9 @@ function TriggerDetails({
   }
   if (t.kind === 'RISK_SCORE') {
     return html`
-      <${Field} label=${`Trigger ${n}: risk`} name=${`${at}.riskId`}><${Select} options=${risks} ...${bindRow('triggers', i, 'riskId')} /><//>
+      <${Field} label=${`Trigger ${n}: risk`} name=${`${at}.riskId`} hint=${risks.length > 1 ? null : 'No risk is in the register yet.'}>
+        <${Select} options=${risks} ...${bindRow('triggers', i, 'riskId')} />
+      <//>
       <${Field} label=${`Trigger ${n}: residual score at or above (1 to 25)`} name=${`${at}.score`}>
         <input type="number" min="1" max="25" inputmode="numeric" ...${bindRow('triggers', i, 'score')} />
       <//>`;

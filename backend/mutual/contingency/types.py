@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from mutual.commitments.loaders import commitment_loaders
@@ -35,6 +36,8 @@ from mutual.risks.models import Risk
 from mutual.tenancy.loaders import tenancy_loaders
 from mutual.tenancy.types import Party, User, party_of
 from mutual.tenancy.workspace import Workspace
+
+Record = TypeVar("Record", Kpi, Risk)
 
 
 def encode_id(type_name: str, raw_id: uuid.UUID) -> strawberry.ID:
@@ -74,21 +77,27 @@ class PlanTrigger:
 
     @strawberry.field(description="For KPI_OFF_TRACK: the KPI's name, if your side may read it.")
     async def kpi_name(self, info: Info[Context, None]) -> str | None:
-        if self.raw_kpi_id is None or self.workspace is None:
-            return None
-        found = await kpi_loaders(info.context).kpi.load(self.raw_kpi_id)
-        return found.name if found is not None and _readable(self.workspace, found) else None
+        found = await _load(kpi_loaders(info.context).kpi, self.raw_kpi_id)
+        return found.name if found is not None and self._readable(found) else None
 
     @strawberry.field(description="For RISK_SCORE: the risk's title, if your side may read it.")
     async def risk_title(self, info: Info[Context, None]) -> str | None:
-        if self.raw_risk_id is None or self.workspace is None:
-            return None
-        found = await risk_loaders(info.context).risk.load(self.raw_risk_id)
-        return found.title if found is not None and _readable(self.workspace, found) else None
+        found = await _load(risk_loaders(info.context).risk, self.raw_risk_id)
+        return found.title if found is not None and self._readable(found) else None
+
+    def _readable(self, record: Kpi | Risk) -> bool:
+        workspace = self.workspace
+        return (
+            workspace is not None
+            and record.partnership_id == workspace.id
+            and workspace.shows(record)
+        )
 
 
-def _readable(workspace: Workspace, record: Kpi | Risk) -> bool:
-    return record.partnership_id == workspace.id and workspace.shows(record)
+async def _load(
+    loader: DataLoader[uuid.UUID, Record | None], key: uuid.UUID | None
+) -> Record | None:
+    return None if key is None else await loader.load(key)
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:

@@ -3,6 +3,8 @@ an unapproved plan), worked through in the activation room and closed with a pos
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import asyncpg
 from sqlalchemy.engine import URL
 
@@ -419,3 +421,35 @@ async def test_the_oversight_group_names_members_of_both_sides_only(
     assert sorted(u["email"] for u in oversight) == sorted(LEADS)
     assert codes(bad) == ["INVALID"] and bad["plan"] is None
     assert await owner.fetchval("SELECT count(*) FROM contingency_plan") == 1
+
+
+async def test_bad_content_names_the_field_of_its_row_and_writes_nothing(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    good = content(world)
+    step, trigger = good["steps"][1], good["triggers"][0]
+    cases = {
+        "steps[1].title": {"steps": [good["steps"][0], {**step, "title": " "}]},
+        "steps[1].actWithinMinutes": {"steps": [good["steps"][0], {**step, "actWithinMinutes": 0}]},
+        "steps[1].ownerPartyId": {
+            "steps": [good["steps"][0], {**step, "ownerPartyId": to_global_id("Party", uuid4())}]
+        },
+        "triggers[1].windowDays": {
+            "triggers": [trigger, {"kind": "SLA_BREACHES", "count": 3, "windowDays": 0}]
+        },
+        "triggers[1].riskId": {"triggers": [trigger, {"kind": "RISK_SCORE", "score": 12}]},
+        "triggers[2].kpiId": {
+            "triggers": [trigger, {"kind": "MANUAL"}, {"kind": "KPI_OFF_TRACK", "threshold": 80}]
+        },
+        "cadence.LOW": {"cadence": [{"severity": "LOW", "minutes": 1}]},
+    }
+    async with signed_in(make_client, owner, world, LEADS[0]) as northwind:
+        for field, change in cases.items():
+            payload = await mutate(
+                northwind,
+                CREATE,
+                input={"partnershipId": world.nc_id, "title": "Bad", "content": {**good, **change}},
+            )
+            assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(field, "INVALID")]
+            assert payload["plan"] is None
+    assert await owner.fetchval("SELECT count(*) FROM contingency_plan") == 0

@@ -31,7 +31,7 @@ from tests.contingency.factories import (
     ok,
     recorded_notices,
 )
-from tests.helpers import World
+from tests.helpers import World, gql
 
 LEADS = ("lead@northwind.example", "lead@contoso.example")
 
@@ -225,3 +225,48 @@ async def test_the_scan_fires_plans_watching_a_kpi_off_track_and_a_residual_risk
         " ORDER BY p.title"
     )
     assert [r["title"] for r in rows] == ["Plan 0", "Plan 2"]
+
+
+NAMED = """
+query($id: ID!) { partnership(id: $id) { contingencyPlans {
+  title latest { triggers { kind kpiName riskTitle } } } } }
+"""
+
+
+async def test_a_trigger_names_its_kpi_and_risk_to_the_sides_that_may_read_them(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    # given a plan watching a KPI and a risk of Contoso's
+    kpi_id, risk_id, assessment_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await owner.execute(KPI_AND_RISK, world.northwind_contoso.id, kpi_id, risk_id, assessment_id)
+    triggers = [
+        {"kind": "KPI_OFF_TRACK", "kpiId": to_global_id("Kpi", kpi_id)},
+        {"kind": "RISK_SCORE", "riskId": to_global_id("Risk", risk_id), "score": 16},
+    ]
+
+    async def names(email: str) -> list[tuple[str | None, str | None]]:
+        async with signed_in(make_client, owner, world, email) as client:
+            body = await gql(client, NAMED, {"id": world.nc_id})
+        (plan,) = body["data"]["partnership"]["contingencyPlans"]
+        return [(t["kpiName"], t["riskTitle"]) for t in plan["latest"]["triggers"]]
+
+    async with signed_in(make_client, owner, world, LEADS[0]) as northwind:
+        ok(
+            await mutate(
+                northwind,
+                CREATE,
+                input={
+                    "partnershipId": world.nc_id,
+                    "title": "Named",
+                    "content": {**content(world), "triggers": triggers},
+                },
+            ),
+            "plan",
+        )
+    # then both sides read the names of shared records
+    expected = [("On-time delivery", None), (None, "Plant outage")]
+    assert await names(LEADS[0]) == expected
+    # and once the KPI is Contoso's internal one, Northwind reads no name, Contoso still does
+    await owner.execute("UPDATE kpi SET visibility = 'INTERNAL' WHERE id = $1", kpi_id)
+    assert await names(LEADS[0]) == [(None, None), (None, "Plant outage")]
+    assert await names(LEADS[1]) == expected

@@ -1,5 +1,6 @@
-"""The pulse surveys (cadences, rounds, each round's aggregates and whether the reader answered
-it) take the same number of SQL statements for 3 or for 30 rounds: one per kind of record."""
+"""The pulse surveys (cadences, rounds, each round's aggregates and comments and whether the
+reader answered it) take the same number of SQL statements for 3 or for 30 rounds: one per kind
+of record."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ query($id: ID!) { partnership(id: $id) { pulse(last: 40) {
   activeCadence { id everyDays } cadences { id status ownerParty { label } }
   rounds { id number isOpen answeredByMe question
            results { ratingParty { label } ratedParty { label } shown respondents nps
-                     transparency consistency interaction responseRate } }
+                     transparency consistency interaction responseRate comments } }
 } } }
 """
 
@@ -36,8 +37,8 @@ WITH nw AS (
   RETURNING id
 )
 INSERT INTO pulse_answer (partnership_id, round_id, party_id, user_id, nps, transparency,
-                          consistency, interaction)
-SELECT $1, r.id, m.party_id, m.user_id, 8, 4, 3, 4
+                          consistency, interaction, comment)
+SELECT $1, r.id, m.party_id, m.user_id, 8, 4, 3, 4, 'Said by ' || m.role
 FROM rounds r JOIN workspace_member m ON m.partnership_id = $1 AND m.role <> 'VIEWER'
 """
 
@@ -62,7 +63,13 @@ async def test_pulse_reads_take_the_same_statements_at_any_size(
             assert len(rounds) == total
             assert all(r["answeredByMe"] for r in rounds)
             assert all(s["shown"] and s["nps"] == 0 for r in rounds for s in r["results"])
+            assert all(
+                s["comments"] == ["Said by EDITOR", "Said by GOVERNANCE", "Said by LEAD"]
+                for r in rounds
+                for s in r["results"]
+            )
 
     assert counted[3] == counted[30], counted
-    # identity, the workspace, the rounds, the cadences, the results, the reader's answers
-    assert counted[30] == 6, counted
+    # identity, the workspace, the rounds, the cadences, the results, the comments, the reader's
+    # answers
+    assert counted[30] == 7, counted

@@ -1,7 +1,7 @@
 """The pulse surveys page: Northwind's LEAD proposes a cadence, Contoso's LEAD sees it live and
 accepts it; the worker's function opens a round; Contoso's editor reads the closed rounds'
-results (a side under 3 respondents shows none, and says why) and answers the open survey
-(a rating missing is refused first); axe finds nothing on the page in any of its states."""
+results and comments (a side under 3 respondents shows none, and says why) and answers the open
+survey (a rating missing is refused first); axe finds nothing on the page in any of its states."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from tests.portal.test_accessibility import settled, violations
 
 pytestmark = pytest.mark.browser
 
-# A closed round 1: Contoso's three people rated Northwind (9, 10, 6: NPS +33.3), only two of
-# Northwind's rated Contoso (no figures).
+# A closed round 1: Contoso's three people rated Northwind (9, 10, 6: NPS +33.3) and two of them
+# commented, only two of Northwind's rated Contoso (no figures, no comments).
 CLOSED_ROUND = """
 WITH c AS (SELECT id FROM pulse_cadence WHERE partnership_id = $1 AND status = 'ACTIVE'),
 r AS (
@@ -29,12 +29,14 @@ r AS (
   RETURNING id
 )
 INSERT INTO pulse_answer (partnership_id, round_id, party_id, user_id, nps, transparency,
-                          consistency, interaction)
-SELECT $1, r.id, m.party_id, m.user_id, a.nps, 4, 3, 5
+                          consistency, interaction, comment)
+SELECT $1, r.id, m.party_id, m.user_id, a.nps, 4, 3, 5, a.comment
 FROM r, workspace_member m JOIN app_user u ON u.id = m.user_id
-JOIN (VALUES ('lead@contoso.example', 9), ('editor@contoso.example', 10),
-             ('governance@contoso.example', 6), ('lead@northwind.example', 8),
-             ('editor@northwind.example', 7)) a(email, nps) ON a.email = u.email
+JOIN (VALUES ('lead@contoso.example', 9, 'Weekly calls help.'),
+             ('editor@contoso.example', 10, ''),
+             ('governance@contoso.example', 6, 'Audit answers are late.'),
+             ('lead@northwind.example', 8, 'NORTHWIND-ONLY-TWO'),
+             ('editor@northwind.example', 7, '')) a(email, nps, comment) ON a.email = u.email
 WHERE m.partnership_id = $1
 """
 
@@ -97,6 +99,12 @@ async def test_leads_agree_a_cadence_and_a_member_answers_and_reads_the_results(
     await expect(row.get_by_text("NPS +33.3")).to_be_visible()
     await expect(row.get_by_text("3 of 4 answered (75%)")).to_be_visible()
     await expect(row.get_by_text("Fewer than 3 respondents: no figures")).to_be_visible()
+    # Contoso's comments, sorted by their text, without names; none of Northwind's two
+    comments = row.get_by_role("list", name="Comments of Customer")
+    await expect(comments.get_by_role("listitem")).to_have_text(
+        ["“Audit answers are late.”", "“Weekly calls help.”"]
+    )
+    await expect(editor.get_by_text("NORTHWIND-ONLY-TWO")).to_have_count(0)
     await expect(editor.get_by_text(re.compile("so that no answer can be traced"))).to_be_visible()
     await _axe(editor, found, "results and the open survey")
 

@@ -31,7 +31,7 @@ mutation($input: DecidePulseCadenceInput!) {{ decidePulseCadence(input: $input) 
 """
 RESULTS = """
 results { ratingParty { label } ratedParty { label } members shown respondents responseRate
-          nps transparency consistency interaction }
+          nps transparency consistency interaction comments }
 """
 ROUND = f"id number isOpen question answeredByMe opensAt closesAt {RESULTS}"
 ANSWER = f"""

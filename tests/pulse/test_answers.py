@@ -1,6 +1,7 @@
 """Rounds opened by the worker, answered once per member within range, and never shown back
-by any path: results are aggregates, none below 3 respondents; the answer table is readable by
-its author only; the audit trail names who answered, never what."""
+by any path: results are aggregates, none below 3 respondents; comments come back as text only,
+sorted, once the round is closed and only from 3 respondents of the side; the answer table is
+readable by its author only; the audit trail names who answered, never what."""
 
 from __future__ import annotations
 
@@ -30,6 +31,12 @@ ANSWERS = {
     "northwind": [(10, 5, 4, 5), (9, 4, 4, 4), (6, 3, 2, 4)],
     "contoso": [(3, 2, 2, 3), (8, 3, 3, 3)],
 }
+# In the order given (lead, editor, governance): shown sorted by their text, the empty one not.
+COMMENTS = {"northwind": ["Much better calls.", "", "Answers came late."], "contoso": ["Slow."] * 2}
+CLOSE = """
+UPDATE pulse_round SET opens_at = now() - interval '20 days', closes_at = now() - interval '1 day'
+WHERE id = $1
+"""
 
 
 async def _opened(
@@ -61,12 +68,20 @@ async def test_results_are_aggregates_and_none_below_three_respondents(
     round_id = await _opened(make_client, owner, world, app_database, settings)
     roles = ("lead", "editor", "governance")
     for side, given in ANSWERS.items():
-        for role, (nps, t, c, i) in zip(roles, given, strict=False):
+        for role, (nps, t, c, i), comment in zip(roles, given, COMMENTS[side], strict=False):
             async with signed_in(make_client, owner, world, f"{role}@{side}.example") as client:
                 payload = await answer(
-                    client, round_id, nps=nps, transparency=t, consistency=c, interaction=i
+                    client,
+                    round_id,
+                    nps=nps,
+                    transparency=t,
+                    consistency=c,
+                    interaction=i,
+                    comment=comment,
                 )
                 assert only_record(payload, "round")["answeredByMe"] is True
+                # while the round is open, no comment at all (a new one would stand out)
+                assert all(r["comments"] == [] for r in only_record(payload, "round")["results"])
 
     async with signed_in(make_client, owner, world, "viewer@contoso.example") as viewer:
         (round_,) = (await surveys(viewer, world))["rounds"]
@@ -89,6 +104,14 @@ async def test_results_are_aggregates_and_none_below_three_respondents(
         None,
         None,
     ]
+
+    # once the round is closed: Northwind's comments, as text sorted by it; none of Contoso's two
+    await owner.execute(CLOSE, raw_id(round_id))
+    async with signed_in(make_client, owner, world, "viewer@contoso.example") as viewer:
+        (round_,) = (await surveys(viewer, world))["rounds"]
+    results = by_rating(round_["results"])
+    assert results["Supplier"]["comments"] == ["Answers came late.", "Much better calls."]
+    assert results["Customer"]["comments"] == []
 
 
 async def test_bad_answers_change_nothing(
@@ -167,6 +190,10 @@ async def test_no_path_reads_an_individual_answer(
     sdl = (REPO_ROOT / "schema" / "schema.graphql").read_text()
     assert "PulseAnswer" not in sdl
     assert "comment" not in sdl.split("type PulseRound ")[1].split("}")[0]
+    # a side's comments are bare strings beside its aggregates: nothing names an author
+    side_result = sdl.split("type PulseSideResult ")[1].split("}")[0]
+    assert "comments: [String!]!" in side_result
+    assert not {"user", "author", "answeredAt", "answers"} & set(side_result.split())
 
     # row-level security: a teammate, or the other side, reads no answer; the author only theirs
     async def visible(email: str) -> int:
@@ -206,6 +233,20 @@ async def test_no_path_reads_an_individual_answer(
         )
         rows = await app_conn.fetch("SELECT * FROM pulse_results($1)", [rid])
     assert len(rows) == 2 and all(r["nps"] is None and r["respondents"] is None for r in rows)
+
+    # the comments' function: round, side and text only; nothing for an outsider, nothing for a
+    # side below 3 respondents, even closed
+    await owner.execute(CLOSE, rid)
+    for email in ("admin@fabrikam.example", author):
+        async with app_conn.transaction():
+            await app_conn.execute(
+                "SELECT set_config('mutual.user_id', $1, true)", str(world.user_id(email))
+            )
+            assert await app_conn.fetch("SELECT * FROM pulse_comments($1)", [rid]) == []
+    columns = await owner.fetchval(
+        "SELECT proargnames FROM pg_proc WHERE proname = 'pulse_comments'"
+    )
+    assert columns == ["p_rounds", "round_id", "rating_party_id", "comments"]
 
 
 async def test_reminders_reach_only_those_who_have_not_answered(

@@ -72,6 +72,13 @@ async def test_the_story_has_closed_rounds_with_figures_and_an_open_one(
     assert side(rounds[3], "Supplier")["nps"] is None
     # the open round shows nothing yet (one answer)
     assert all(not s["shown"] for s in rounds[0]["results"])
+    # comments: a closed round's, sorted by their text; none from a side under 3 respondents
+    assert side(rounds[1], "Customer")["comments"] == [
+        "Problems now come to us before they reach the stores.",
+        "Weekly calls are prepared and candid.",
+    ]
+    assert side(rounds[3], "Supplier")["comments"] == []
+    assert all(s["comments"] == [] for s in rounds[0]["results"])
 
     # the health input and the report section read the last closed round, aggregates only
     database = Database(app_database_url, pool_size=1)

@@ -152,23 +152,29 @@ def _content(value: PlanContentInput) -> service.PlanContent:
             service.TriggerSpec(
                 kind=t.kind,
                 detector=t.detector,
-                kpi_id=decode_id(t.kpi_id, "Kpi", field="triggers") if t.kpi_id else None,
+                kpi_id=decode_id(t.kpi_id, "Kpi", field=f"triggers[{i}].kpiId")
+                if t.kpi_id
+                else None,
                 count=t.count,
                 window_days=t.window_days,
-                risk_id=decode_id(t.risk_id, "Risk", field="triggers") if t.risk_id else None,
+                risk_id=decode_id(t.risk_id, "Risk", field=f"triggers[{i}].riskId")
+                if t.risk_id
+                else None,
                 score=t.score,
                 threshold=t.threshold,
             )
-            for t in value.triggers
+            for i, t in enumerate(value.triggers)
         ],
         steps=[
             service.StepSpec(
                 title=s.title,
-                owner_party_id=decode_id(s.owner_party_id, "Party", field="steps"),
+                owner_party_id=decode_id(
+                    s.owner_party_id, "Party", field=f"steps[{i}].ownerPartyId"
+                ),
                 role=s.role,
                 act_within_minutes=s.act_within_minutes,
             )
-            for s in value.steps
+            for i, s in enumerate(value.steps)
         ],
         protocol=value.protocol,
         cadence_minutes={Severity(c.severity): c.minutes for c in value.cadence},

@@ -104,16 +104,20 @@ def _require_actor(workspace: Workspace, action: str) -> None:
 
 
 def _trigger_json(spec: TriggerSpec, field: str) -> dict[str, Any]:
+    """One trigger as stored; `field` is its path (triggers[2]), errors name the control."""
     kind = spec.kind
     if kind == TriggerKind.DETECTOR:
         if not spec.detector or not DETECTOR.match(spec.detector):
-            raise Invalid("Name the detector (lowercase, e.g. commitments_delayed).", field=field)
+            raise Invalid(
+                "Name the detector (lowercase, e.g. commitments_delayed).",
+                field=f"{field}.detector",
+            )
         return {"kind": kind, "source": f"detector.{spec.detector}"}
     if kind == TriggerKind.SLA_BREACHES:
-        if not (spec.count and 1 <= spec.count <= 1000) or not (
-            spec.window_days and 1 <= spec.window_days <= 365
-        ):
-            raise Invalid("Give a count (1-1000) and a window (1-365 days).", field=field)
+        if not (spec.count and 1 <= spec.count <= 1000):
+            raise Invalid("Give a count of 1 to 1000 SLA breaches.", field=f"{field}.count")
+        if not (spec.window_days and 1 <= spec.window_days <= 365):
+            raise Invalid("Give a window of 1 to 365 days.", field=f"{field}.windowDays")
         return {
             "kind": kind,
             "source": f"sla_breaches.{spec.count}.{spec.window_days}",
@@ -121,8 +125,10 @@ def _trigger_json(spec: TriggerSpec, field: str) -> dict[str, Any]:
             "windowDays": spec.window_days,
         }
     if kind == TriggerKind.RISK_SCORE:
-        if spec.risk_id is None or not (spec.score and 1 <= spec.score <= 25):
-            raise Invalid("Name the risk and a residual score of 1 to 25.", field=field)
+        if spec.risk_id is None:
+            raise Invalid("Name the risk.", field=f"{field}.riskId")
+        if not (spec.score and 1 <= spec.score <= 25):
+            raise Invalid("Give a residual score of 1 to 25.", field=f"{field}.score")
         return {
             "kind": kind,
             "source": f"risk.{spec.risk_id}.{spec.score}",
@@ -131,7 +137,7 @@ def _trigger_json(spec: TriggerSpec, field: str) -> dict[str, Any]:
         }
     if kind == TriggerKind.KPI_OFF_TRACK:
         if spec.kpi_id is None:
-            raise Invalid("Name the KPI.", field=field)
+            raise Invalid("Name the KPI.", field=f"{field}.kpiId")
         found: dict[str, Any] = {"kind": kind, "kpiId": str(spec.kpi_id)}
         if spec.threshold is not None:
             found["threshold"] = spec.threshold
@@ -153,16 +159,19 @@ async def _content_json(
         raise Invalid(f"Give at most {MAX_TRIGGERS} triggers.", field="triggers")
     parties = {p.id for p in workspace.parties}
     steps = []
-    for step in content.steps:
+    for index, step in enumerate(content.steps):
+        at = f"steps[{index}]"
         if not step.title.strip() or len(step.title) > 200:
-            raise Invalid("Each step needs a title of 1 to 200 characters.", field="steps")
+            raise Invalid("Each step needs a title of 1 to 200 characters.", field=f"{at}.title")
         if step.owner_party_id not in parties:
-            raise Invalid("A step's owner is one of the two sides.", field="steps")
+            raise Invalid("A step's owner is one of the two sides.", field=f"{at}.ownerPartyId")
         if step.role not in STEP_ROLES:
             roles = ", ".join(sorted(STEP_ROLES))
-            raise Invalid(f"A step's role is one of {roles}.", field="steps")
+            raise Invalid(f"A step's role is one of {roles}.", field=f"{at}.role")
         if not 1 <= step.act_within_minutes <= 60 * 24 * 30:
-            raise Invalid("A step's time to act is 1 minute to 30 days.", field="steps")
+            raise Invalid(
+                "A step's time to act is 1 minute to 30 days.", field=f"{at}.actWithinMinutes"
+            )
         steps.append(
             {
                 "title": step.title.strip(),
@@ -174,14 +183,16 @@ async def _content_json(
     cadence = {str(k): v for k, v in DEFAULT_CADENCE.items()}
     for severity, minutes in (content.cadence_minutes or {}).items():
         if not 5 <= minutes <= 60 * 24 * 14:
-            raise Invalid("An update cadence is 5 minutes to 14 days.", field="cadence")
+            raise Invalid("An update cadence is 5 minutes to 14 days.", field=f"cadence.{severity}")
         cadence[str(severity)] = minutes
     oversight = list(dict.fromkeys(content.oversight_user_ids))
     members = await repository.member_parties(session, workspace.id, oversight)
     if len(members) != len(oversight):
-        raise Invalid("The oversight group names members of the partnership.", field="oversight")
+        raise Invalid(
+            "The oversight group names members of the partnership.", field="oversightUserIds"
+        )
     return {
-        "triggers": [_trigger_json(t, "triggers") for t in content.triggers],
+        "triggers": [_trigger_json(t, f"triggers[{i}]") for i, t in enumerate(content.triggers)],
         "steps": steps,
         "protocol": content.protocol.strip(),
         "cadence": cadence,

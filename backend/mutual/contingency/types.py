@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from mutual.commitments.loaders import commitment_loaders
@@ -28,9 +29,15 @@ from mutual.graphql.ids import to_global_id
 from mutual.graphql.node import Node
 from mutual.graphql.records import record_field
 from mutual.kit.clock import utcnow
+from mutual.kpis.loaders import kpi_loaders
+from mutual.kpis.models import Kpi
+from mutual.risks.loaders import risk_loaders
+from mutual.risks.models import Risk
 from mutual.tenancy.loaders import tenancy_loaders
 from mutual.tenancy.types import Party, User, party_of
 from mutual.tenancy.workspace import Workspace
+
+Record = TypeVar("Record", Kpi, Risk)
 
 
 def encode_id(type_name: str, raw_id: uuid.UUID) -> strawberry.ID:
@@ -64,6 +71,37 @@ class PlanTrigger:
     threshold: float | None = None
     risk_id: strawberry.ID | None = None
     kpi_id: strawberry.ID | None = None
+    raw_risk_id: strawberry.Private[uuid.UUID | None] = None
+    raw_kpi_id: strawberry.Private[uuid.UUID | None] = None
+    workspace: strawberry.Private[Workspace | None] = None
+
+    @strawberry.field(description="For KPI_OFF_TRACK: the KPI's name, if your side may read it.")
+    async def kpi_name(self, info: Info[Context, None]) -> str | None:
+        found = await _load(kpi_loaders(info.context).kpi, self.raw_kpi_id)
+        return found.name if found is not None and self._readable(found) else None
+
+    @strawberry.field(description="For RISK_SCORE: the risk's title, if your side may read it.")
+    async def risk_title(self, info: Info[Context, None]) -> str | None:
+        found = await _load(risk_loaders(info.context).risk, self.raw_risk_id)
+        return found.title if found is not None and self._readable(found) else None
+
+    def _readable(self, record: Kpi | Risk) -> bool:
+        workspace = self.workspace
+        return (
+            workspace is not None
+            and record.partnership_id == workspace.id
+            and workspace.shows(record)
+        )
+
+
+async def _load(
+    loader: DataLoader[uuid.UUID, Record | None], key: uuid.UUID | None
+) -> Record | None:
+    return None if key is None else await loader.load(key)
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
 
 
 @strawberry.type(description="A step of the playbook: who acts, within how long.")
@@ -122,6 +160,9 @@ class PlanVersion(Node):
                 threshold=t.get("threshold"),
                 risk_id=encode_id("Risk", uuid.UUID(t["riskId"])) if t.get("riskId") else None,
                 kpi_id=encode_id("Kpi", uuid.UUID(t["kpiId"])) if t.get("kpiId") else None,
+                raw_risk_id=_uuid(t.get("riskId")),
+                raw_kpi_id=_uuid(t.get("kpiId")),
+                workspace=self.workspace,
             )
             for t in found
         ]

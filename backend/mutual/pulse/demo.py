@@ -1,8 +1,8 @@
 """Pulse surveys in the recovery story: the LEADs agree on a round every 30 days four months
 ago; four rounds have closed (Contoso's view of Northwind climbing out of the crisis; one round
 where only two of Northwind's people answered, so it shows no Northwind figures), and the fifth
-is open, answered by Contoso's LEAD only so far. Every round is opened by the worker's own
-function on its day, every answer given through the service."""
+is open, answered by Contoso's LEAD only so far. Some answers carry a comment. Every round is
+opened by the worker's own function on its day, every answer given through the service."""
 
 from __future__ import annotations
 
@@ -39,6 +39,17 @@ ROUNDS: tuple[dict[str, tuple[tuple[int, int, int, int], ...]], ...] = (
     },
     {CONTOSO: ((9, 4, 5, 5),)},
 )
+# Some people comment: (round index, side, role) -> the comment (shown without its author once
+# the round is closed, among its side's comments sorted by their text).
+COMMENTS = {
+    (0, CONTOSO, "lead"): "We hear about late shipments from our stores first.",
+    (0, CONTOSO, "governance"): "Nobody told us why the March deliveries slipped.",
+    (1, NORTHWIND, "lead"): "Forecasts arrive late, so we plan blind.",
+    (2, CONTOSO, "editor"): "The weekly status call helps.",
+    (3, CONTOSO, "lead"): "Problems now come to us before they reach the stores.",
+    (3, CONTOSO, "editor"): "Weekly calls are prepared and candid.",
+    (3, NORTHWIND, "lead"): "Forecasts are on time and explained.",
+}
 
 
 async def seed_story(story: Story) -> None:
@@ -78,6 +89,12 @@ async def seed_story(story: Story) -> None:
                         session,
                         actor=actor,
                         round_id=round_id,
-                        ratings=Ratings(nps, transparency, consistency, interaction),
+                        ratings=Ratings(
+                            nps,
+                            transparency,
+                            consistency,
+                            interaction,
+                            comment=COMMENTS.get((index, side, role), ""),
+                        ),
                     )
     story.made["pulse"] = made

@@ -1,5 +1,5 @@
 """Pulse's per-operation loaders: cadences and rounds by id, each round's results and whether
-the caller answered it (one statement for every round asked in an operation)."""
+the caller answered it and its comments (one statement for every round asked in an operation)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ class PulseLoaders:
         self.results: DataLoader[uuid.UUID, list[service.SideResult]] = DataLoader(
             load_fn=self._results
         )
+        self.comments: DataLoader[uuid.UUID, dict[uuid.UUID, list[str]]] = DataLoader(
+            load_fn=self._comments
+        )
         # Keyed by (round, user): the caller's own answers are the only readable ones.
         self.answered: DataLoader[tuple[uuid.UUID, uuid.UUID], bool] = DataLoader(
             load_fn=self._answered
@@ -35,6 +38,13 @@ class PulseLoaders:
     async def _results(self, ids: Sequence[uuid.UUID]) -> list[list[service.SideResult]]:
         found = await service.results(self.session, ids)
         return [found.get(i, []) for i in ids]
+
+    async def _comments(self, ids: Sequence[uuid.UUID]) -> list[dict[uuid.UUID, list[str]]]:
+        found = await service.comments(self.session, ids)
+        by_round: dict[uuid.UUID, dict[uuid.UUID, list[str]]] = {i: {} for i in ids}
+        for (round_id, party_id), texts in found.items():
+            by_round[round_id][party_id] = texts
+        return [by_round[i] for i in ids]
 
     async def _answered(self, keys: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> list[bool]:
         users = {user for _, user in keys}

@@ -1,5 +1,6 @@
 """Every SQL statement of the pulse domain. Answers are read back only as "has the caller
-answered" (their author's rows); the figures come from `pulse_results` (migration 0019)."""
+answered" (their author's rows); the figures come from `pulse_results` (migration 0019), the
+comments, without their authors, from `pulse_comments` (migration 0020)."""
 
 from __future__ import annotations
 
@@ -135,6 +136,21 @@ async def results(
     if not round_ids:
         return []
     return await read_rows(session, _RESULTS, {"rounds": list(round_ids)})
+
+
+_COMMENTS = text(
+    "SELECT round_id, rating_party_id, comments FROM pulse_comments(:rounds)"
+).bindparams(bindparam("rounds", type_=ARRAY(UUID(as_uuid=True))))
+
+
+async def comments(
+    session: AsyncSession, round_ids: Sequence[uuid.UUID]
+) -> Sequence[Row[*tuple[Any, ...]]]:
+    """Per closed round and rating side with 3 respondents or more: the comments' text, sorted
+    by it (migration 0020), one statement."""
+    if not round_ids:
+        return []
+    return await read_rows(session, _COMMENTS, {"rounds": list(round_ids)})
 
 
 # --- the worker's functions (no identity: SECURITY DEFINER, migration 0019) -------------------

@@ -9,7 +9,8 @@ member of a side answers once: NPS 0 to 10 ("How likely are you to recommend wor
 <the other side>?"), transparency, consistency and interaction quality 1 to 5, and a comment.
 An answer is never shown back, not even to its author: the audit event of an answer names the
 round, never a value, and the results are the aggregates of migration 0019's `pulse_results`
-(none below 3 respondents)."""
+(none below 3 respondents). The comments come back through migration 0020's `pulse_comments`:
+text only, sorted, from closed rounds with 3 respondents or more of the side."""
 
 from __future__ import annotations
 
@@ -296,6 +297,15 @@ async def results(
             )
         )
     return found
+
+
+async def comments(
+    session: AsyncSession, round_ids: Sequence[uuid.UUID]
+) -> dict[tuple[uuid.UUID, uuid.UUID], list[str]]:
+    """By (round, rating side): the comments of that side's answers, as text only (closed rounds
+    with 3 respondents or more of the side; none otherwise)."""
+    rows = await repository.comments(session, round_ids)
+    return {(r[0], r[1]): list(r[2]) for r in rows}
 
 
 async def rounds(

@@ -105,6 +105,15 @@ class PulseSideResult:
     def interaction(self) -> float | None:
         return self.result.interaction
 
+    @strawberry.field(
+        description="The comments of the side's answers, text only and sorted by it (never who "
+        "wrote which, when, or with what scores); empty while the round is open and below "
+        f"{MIN_RESPONDENTS} respondents."
+    )
+    async def comments(self, info: Info[Context, None]) -> list[str]:
+        found = await pulse_loaders(info.context).comments.load(self.result.round_id)
+        return found.get(self.result.rating_party_id, [])
+
 
 @strawberry.type(description="One period's pulse survey of both sides.")
 class PulseRound(Node):

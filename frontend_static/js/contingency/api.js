@@ -5,7 +5,7 @@ import { graphql } from '../graphql.js';
 
 graphql`fragment PortalPlanVersion on PlanVersion {
   id number status scenario severity protocol createdAt submittedAt approvedAt approvedByYourSide
-  triggers { kind source count windowDays score }
+  triggers { kind source count windowDays score threshold kpiId riskId kpiName riskTitle }
   steps { position title role actWithinMinutes ownerParty { ...PortalParty } }
   cadence { severity minutes }
   oversight { id displayName }
@@ -56,6 +56,21 @@ export const ROOM_QUERY = graphql`query PortalActivationRoom($id: ID!) {
 
 export const CREATE_PLAN = graphql`mutation PortalCreateContingencyPlan($input: CreateContingencyPlanInput!) {
   createContingencyPlan(input: $input) { plan { id title } userErrors { field code message } }
+}`;
+
+export const REVISE_PLAN = graphql`mutation PortalReviseContingencyPlan($input: ReviseContingencyPlanInput!) {
+  reviseContingencyPlan(input: $input) { plan { id title latest { number } inForce { number } } userErrors { field code message } }
+}`;
+
+// What the plan form offers: the partnership's KPIs and risks for triggers, and both sides'
+// members for the oversight group.
+export const PLAN_FORM_CHOICES = graphql`query PortalContingencyPlanChoices($id: ID!) {
+  partnership(id: $id) {
+    id
+    kpis(includeBuiltin: false) { id name }
+    risks(first: 100) { nodes { id title } }
+    members(first: 100) { nodes { id role user { id displayName } party { id } } }
+  }
 }`;
 
 export const SUBMIT_VERSION = graphql`mutation PortalSubmitPlanVersion($id: ID!) {

@@ -1,19 +1,18 @@
 // The contingency plans of a partnership (with where each stands in its approval) and the
-// activations and drills of them; a form drafts a new plan.
+// activations and drills of them; the plan form (form.js) drafts a new plan.
 
 import { gql } from '../api.js';
 import { byOtherSide } from '../live.js';
-import { mutate, otherParty, ownParty, partnerName } from '../pages/common.js';
+import { partnerName } from '../pages/common.js';
 import { SideChip } from '../ui/badges.js';
-import { Field, Select } from '../ui/field.js';
-import { Form, SubmitButton, useForm, useValues } from '../ui/form.js';
 import { html, useEffect } from '../ui/html.js';
 import { useLiveChange, useSectionLoad } from '../ui/hooks.js';
 import { LiveNotice, useLiveNotice } from '../ui/message.js';
 import { Empty, Failed, Loading } from '../ui/states.js';
 import { Table } from '../ui/table.js';
 import { Moment } from '../ui/time.js';
-import { CONTINGENCY_QUERY, CREATE_PLAN, RELEVANT } from './api.js';
+import { CONTINGENCY_QUERY, RELEVANT } from './api.js';
+import { PlanForm } from './form.js';
 import { contingencyHref } from './links.js';
 import { SEVERITY, VERSION_STATUS, sourceText } from './words.js';
 
@@ -40,7 +39,9 @@ export function ContingencyList({ args }) {
     <p class="lede">Joint contingency plans both sides approve: what triggers them, who does what within how long, and how the partner is kept informed. An approved plan is activated by its trigger, by hand, or as a drill.</p>
     <${LiveNotice} notice=${notice.notice} />
     <div aria-busy=${state.busy ? 'true' : 'false'}>${body}</div>
-    ${ACT_ROLES.has(partnership.viewerRole) ? html`<${DraftForm} partnership=${partnership} onDone=${load} />` : null}
+    ${ACT_ROLES.has(partnership.viewerRole) ? html`<${PlanForm} args=${args} partnership=${partnership}
+      heading="Draft a plan" headingId="contingency-draft-heading" submitLabel="Draft the plan" busyLabel="Drafting…"
+      onSaved=${load} />` : null}
   </div>`;
 }
 
@@ -69,60 +70,4 @@ function Lists({ data, partnership }) {
         { label: 'Score', cell: (a) => (a.score == null ? '' : `${a.score}%`) },
       ]} />`}
   </div>`;
-}
-
-const DETECTORS = [
-  { value: 'commitments_delayed', label: 'Commitments delayed or changed' },
-  { value: 'communication_declining', label: 'Communication declining' },
-  { value: 'information_asymmetry', label: 'Information asymmetry' },
-  { value: 'disputes_rising', label: 'Questioning and disputes' },
-  { value: 'decisions_bypassed', label: 'Decision process bypassed or tightened' },
-  { value: 'results_reevaluated', label: 'Past results re-evaluated' },
-];
-const SEVERITIES = Object.entries(SEVERITY).map(([value, label]) => ({ value, label }));
-
-function DraftForm({ partnership, onDone }) {
-  const form = useForm();
-  const { values, bind, setAll } = useValues({
-    title: '', scenario: '', severity: 'HIGH', detector: DETECTORS[0].value,
-    ownStep: '', ownMinutes: '60', partnerStep: '', partnerMinutes: '240', protocol: '',
-  });
-  const submit = () => form.run(async () => {
-    const steps = [
-      { title: values.ownStep, ownerPartyId: ownParty(partnership).id, role: 'LEAD', actWithinMinutes: Number(values.ownMinutes) },
-    ];
-    if (values.partnerStep.trim()) {
-      steps.push({ title: values.partnerStep, ownerPartyId: otherParty(partnership).id, role: 'LEAD', actWithinMinutes: Number(values.partnerMinutes) });
-    }
-    const { payload, errors } = await mutate(CREATE_PLAN, {
-      input: {
-        partnershipId: partnership.id,
-        title: values.title,
-        content: {
-          severity: values.severity,
-          scenario: values.scenario,
-          protocol: values.protocol,
-          triggers: [{ kind: 'DETECTOR', detector: values.detector }, { kind: 'MANUAL' }],
-          steps,
-        },
-      },
-    }, 'createContingencyPlan');
-    if (errors.length) return errors;
-    setAll({ ...values, title: '', scenario: '', ownStep: '', partnerStep: '', protocol: '' });
-    form.succeed(`Plan “${payload.plan.title}” drafted: submit it for approval from its page.`);
-    await onDone();
-    return null;
-  });
-  return html`<${Form} form=${form} heading="Draft a plan" headingId="contingency-draft-heading" withDone=${true} onSubmit=${submit}>
-    <${Field} label="Title" name="title"><input ...${bind('title')} /><//>
-    <${Field} label="Scenario" name="scenario"><textarea ...${bind('scenario')} rows="2" /><//>
-    <${Field} label="Severity" name="severity"><${Select} options=${SEVERITIES} ...${bind('severity')} /><//>
-    <${Field} label="Triggered by the detector" name="triggers"><${Select} options=${DETECTORS} ...${bind('detector')} /><//>
-    <${Field} label="First step (your side)" name="steps"><input ...${bind('ownStep')} /><//>
-    <${Field} label="Your step: minutes to act"><input type="number" min="1" ...${bind('ownMinutes')} /><//>
-    <${Field} label=${`Step of ${partnerName(partnership)} (optional)`}><input ...${bind('partnerStep')} /><//>
-    <${Field} label="Their step: minutes to act"><input type="number" min="1" ...${bind('partnerMinutes')} /><//>
-    <${Field} label="Communication protocol" name="protocol"><textarea ...${bind('protocol')} rows="2" /><//>
-    <${SubmitButton} busyLabel="Drafting…">Draft the plan<//>
-  <//>`;
 }

@@ -1,6 +1,7 @@
 // One contingency plan: its versions (triggers, playbook steps, protocol, cadence, approvals),
-// submitting a draft, approving a version for your side (LEADs), and activating the version in
-// force by hand or as a drill.
+// submitting a draft, approving a version for your side (LEADs), revising it (the plan form,
+// prefilled: a new version, while the approved one stays in force), and activating the version
+// in force by hand or as a drill.
 
 import { gql } from '../api.js';
 import { byOtherSide } from '../live.js';
@@ -9,13 +10,14 @@ import { partnershipHref } from '../pages/partnerships.js';
 import { SideChip } from '../ui/badges.js';
 import { Button } from '../ui/form.js';
 import { html, useEffect, useState } from '../ui/html.js';
-import { useLiveChange, useSectionLoad } from '../ui/hooks.js';
+import { useFocus, useLiveChange, useSectionLoad } from '../ui/hooks.js';
 import { LiveNotice, Message, useLiveNotice } from '../ui/message.js';
 import { Failed, Loading } from '../ui/states.js';
 import { Moment } from '../ui/time.js';
 import {
   ACTIVATE_PLAN, APPROVE_VERSION, PLAN_QUERY, RELEVANT, SUBMIT_VERSION,
 } from './api.js';
+import { PlanForm } from './form.js';
 import { contingencyHref } from './links.js';
 import { ACT_ROLES } from './list.js';
 import {
@@ -27,6 +29,8 @@ export function PlanPage({ args, planId }) {
   const [state, load] = useSectionLoad(async () => (await gql(PLAN_QUERY, { id: planId })).node, args);
   const [banner, setBanner] = useState({ status: null, alert: null });
   const [busy, setBusy] = useState(null);
+  const [revising, setRevising] = useState(false);
+  const [ref, focusLater] = useFocus();
   const notice = useLiveNotice();
   useEffect(() => {
     load();
@@ -58,10 +62,27 @@ export function PlanPage({ args, planId }) {
   if (state.error && !plan) return html`<${Failed} error=${state.error} onRetry=${load} />`;
   if (!plan) return html`<${Loading} text="Loading the plan…" />`;
   const role = partnership.viewerRole;
-  return html`<article class="contingency-plan" aria-labelledby="plan-heading">
+  const latest = plan.versions[0];
+  const waiting = plan.inForce && latest && latest.id !== plan.inForce.id && latest.status !== 'SUPERSEDED';
+  const next = (latest?.number ?? 0) + 1;
+  const stays = plan.inForce
+    ? `Version ${plan.inForce.number} stays in force until both sides’ Leads approve it.`
+    : 'No version is in force until both sides’ Leads approve one.';
+  async function revised(saved) {
+    setRevising(false);
+    await load();
+    setBanner({ status: `Version ${saved.latest.number} drafted: submit it for approval. ${saved.inForce ? `Version ${saved.inForce.number} stays in force until both sides approve the new one.` : ''}`, alert: null });
+    focusLater('#plan-heading');
+  }
+  function stopRevising() {
+    setRevising(false);
+    focusLater('[data-key="revise"]');
+  }
+  return html`<article class="contingency-plan" aria-labelledby="plan-heading" ref=${ref}>
     <p><a href=${partnershipHref(partnership.id, 'contingency')}>All plans and activations</a></p>
     <h3 id="plan-heading" tabindex="-1">${plan.title}</h3>
     <p>Drafted by <${SideChip} party=${plan.ownerParty} />. ${plan.inForce ? `Version ${plan.inForce.number} is in force.` : 'No version is approved yet.'}</p>
+    ${waiting ? html`<p class="note">Version ${latest.number} is ${latest.status === 'DRAFT' ? 'a draft' : 'waiting for approval'}; version ${plan.inForce.number} stays in force until both sides’ Leads approve it.</p>` : null}
     <${LiveNotice} notice=${notice.notice} />
     <${Message} kind="success" messages=${banner.status} />
     <${Message} kind="error" messages=${banner.alert} />
@@ -71,6 +92,12 @@ export function PlanPage({ args, planId }) {
       <${Button} busy=${busy === 'drill'} busyLabel="Starting…"
         onClick=${() => act('drill', ACTIVATE_PLAN, { input: { planId: plan.id, drill: true } }, 'activatePlan', 'Drill started.')}>Run a drill<//>
     </div>` : null}
+    ${ACT_ROLES.has(role) && latest && !revising ? html`<p><button type="button" class="button" data-key="revise"
+      onClick=${() => { setBanner({ status: null, alert: null }); setRevising(true); }}>Revise the plan</button></p>` : null}
+    ${revising ? html`<${PlanForm} args=${args} partnership=${partnership} plan=${plan} version=${latest}
+      heading=${`Revise the plan: version ${next}`} headingId="plan-revise-heading" submitLabel=${`Save version ${next}`} busyLabel="Saving…"
+      note=${`Saving makes version ${next}, a draft that both sides’ Leads approve again (a draft or a version waiting for approval is set aside). ${stays}`}
+      focusFirst=${true} onSaved=${revised} onCancel=${stopRevising} />` : null}
     <h4>Versions</h4>
     ${plan.versions.map((v) => html`<section class="card plan-version" key=${v.id} aria-label=${`Version ${v.number}`}>
       <h5>Version ${v.number}: ${VERSION_STATUS[v.status]} · ${SEVERITY[v.severity]}</h5>

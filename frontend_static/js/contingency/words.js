@@ -23,8 +23,11 @@ export const ENTRY = {
 export function triggerText(t) {
   if (t.kind === 'DETECTOR') return `Early-warning detector ${t.source.replace('detector.', '')} firing`;
   if (t.kind === 'SLA_BREACHES') return `${t.count} SLA breaches within ${t.windowDays} days`;
-  if (t.kind === 'RISK_SCORE') return `A risk's residual score at ${t.score} or more`;
-  if (t.kind === 'KPI_OFF_TRACK') return 'A KPI off track';
+  if (t.kind === 'RISK_SCORE') return `${t.riskTitle ? `The risk “${t.riskTitle}”` : 'A risk'}: residual score at ${t.score} or more`;
+  if (t.kind === 'KPI_OFF_TRACK') {
+    const kpi = t.kpiName ? `The KPI “${t.kpiName}”` : 'A KPI';
+    return t.threshold == null ? `${kpi} off track` : `${kpi} at ${t.threshold} or worse`;
+  }
   return 'By hand';
 }
 

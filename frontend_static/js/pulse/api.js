@@ -1,5 +1,5 @@
 // Pulse surveys: the GraphQL documents. No document reads an individual answer: there is none
-// to read.
+// to read (a side's comments come as bare text, sorted, without author, time or scores).
 
 import { graphql } from '../graphql.js';
 
@@ -14,7 +14,7 @@ export const PULSE_QUERY = graphql`query PortalPulse($id: ID!) {
         id number isOpen question answeredByMe opensAt closesAt
         results {
           ratingParty { id label isOwn } ratedParty { id label isOwn }
-          shown members respondents responseRate nps transparency consistency interaction
+          shown members respondents responseRate nps transparency consistency interaction comments
         }
       }
     }

@@ -1,6 +1,7 @@
 // Pulse surveys of a partnership: each side rates the other (NPS 0 to 10, transparency,
 // consistency and interaction quality 1 to 5, a comment) once per round; the results are
-// aggregates per side and period, and a side with fewer than 3 respondents shows none.
+// aggregates per side and period with the side's comments (text only, sorted, no author), and a
+// side with fewer than 3 respondents shows none.
 
 import { gql } from '../api.js';
 import { byOtherSide } from '../live.js';
@@ -161,7 +162,7 @@ function OpenRound({ round, onAnswered }) {
   if (round.answeredByMe) {
     return html`<section class="card pulse-open" aria-labelledby=${headingId}>
       <h3 id=${headingId}>Survey #${round.number} is open until <${Moment} iso=${round.closesAt} dateOnly /></h3>
-      <p>You have answered it. Your answer is never shown, not even to you: it counts only in the results, once 3 or more people of your side have answered.</p>
+      <p>You have answered it. Your answer is never shown, not even to you: it counts only in the results, once 3 or more people of your side have answered; your comment, if you wrote one, is listed among your side’s without your name once the survey closes.</p>
     </section>`;
   }
   function submit() {
@@ -190,7 +191,7 @@ function OpenRound({ round, onAnswered }) {
       options=${NPS_SCALE} value=${values.nps} onChange=${(v) => set('nps', v)} low="0" high="10" />
     ${DIMENSIONS.map((d) => html`<${Scale} key=${d.name} name=${d.name} legend=${d.label} hint=${`${d.hint} 1 not at all, 5 fully.`}
       options=${FIVE} value=${values[d.name]} onChange=${(v) => set(d.name, v)} />`)}
-    <${Field} label="Comment (optional)" name="comment" hint="Never shown to anyone.">
+    <${Field} label="Comment (optional)" name="comment" hint="Shown without your name, among your side’s comments in alphabetical order, once the survey closes with 3 or more respondents of your side.">
       <textarea rows="3" maxlength="2000" ...${bind('comment')}></textarea>
     <//>
     <div class="form-actions"><${SubmitButton} busyLabel="Sending…">Send my answer<//></div>
@@ -209,6 +210,11 @@ function SideFigures({ side, minRespondents }) {
     <strong>NPS ${side.nps > 0 ? '+' : ''}${figure(side.nps)}</strong>
     <span class="small">Transparency ${figure(side.transparency)}, consistency ${figure(side.consistency)}, interaction ${figure(side.interaction)} (of 5)</span>
     <span class="small muted">${side.respondents} of ${side.members} answered (${Math.round(side.responseRate * 100)}%)</span>
+    ${side.comments.length
+      ? html`<ul class="pulse-comments" aria-label=${`Comments of ${side.ratingParty.label}`}>
+          ${side.comments.map((c, i) => html`<li key=${i}>“${c}”</li>`)}
+        </ul>`
+      : html`<span class="small muted">No comments</span>`}
   </span>`;
 }
 
@@ -237,7 +243,7 @@ function Results({ rounds, minRespondents }) {
   ];
   return html`<section class="card" aria-labelledby=${headingId}>
     <h3 id=${headingId}>Results</h3>
-    <p class="hint">Per side and survey: the net promoter score (−100 to +100: the share of 9s and 10s less the share of 0 to 6), the averages of the three dimensions and the response rate. A side with fewer than ${minRespondents} respondents in a survey shows no figures at all, so that no answer can be traced to a person.</p>
+    <p class="hint">Per side and survey: the net promoter score (−100 to +100: the share of 9s and 10s less the share of 0 to 6), the averages of the three dimensions, the response rate and the side’s comments, in alphabetical order and without names. A side with fewer than ${minRespondents} respondents in a survey shows no figures and no comments at all, so that no answer can be traced to a person.</p>
     <${Table} columns=${columns} rows=${rounds} rowKey=${(r) => r.id} labelledBy=${headingId} className="pulse-table" />
   </section>`;
 }

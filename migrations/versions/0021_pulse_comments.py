@@ -4,16 +4,16 @@ the text of that side's non-empty comments, sorted by the text itself. Nothing e
 answer: no author, no time, no score, not even the order in which they were given. Rounds still
 open give none, so that no one can tell a newcomer's comment by watching the list grow.
 
-Revision ID: 0020_pulse_comments
-Revises: 0019_pulse
+Revision ID: 0021_pulse_comments
+Revises: 0020_health_visibility
 """
 
 from alembic import op
 
 from migrations.helpers.rls_v1 import APP_ROLE, execute_script
 
-revision = "0020_pulse_comments"
-down_revision = "0019_pulse"
+revision = "0021_pulse_comments"
+down_revision = "0020_health_visibility"
 
 FUNCTION = """
 CREATE FUNCTION pulse_comments(p_rounds uuid[])

@@ -8,6 +8,7 @@ from uuid import uuid4
 import asyncpg
 from sqlalchemy.engine import URL
 
+from bench.generate import Shape
 from mutual.graphql.ids import to_global_id
 from tests.commitments.factories import ClientFactory, signed_in
 from tests.contingency.factories import (
@@ -32,7 +33,7 @@ from tests.contingency.factories import (
     party_gid,
     recorded_notices,
 )
-from tests.helpers import World, error_codes, gql
+from tests.helpers import World, error_codes, fill_shape, gql
 
 LEADS = ("lead@northwind.example", "lead@contoso.example")
 
@@ -452,4 +453,32 @@ async def test_bad_content_names_the_field_of_its_row_and_writes_nothing(
             )
             assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(field, "INVALID")]
             assert payload["plan"] is None
+        # A KPI or risk that is not this partnership's (another's, or none at all): NOT_FOUND.
+        await fill_shape(
+            owner,
+            world.fabrikam_contoso,
+            Shape(milestones=0, commitments=0, kpis=1, measurements=1),
+        )
+        other_kpi = await owner.fetchval(
+            "SELECT id FROM kpi WHERE partnership_id = $1", world.fabrikam_contoso.id
+        )
+        foreign = {
+            "triggers[1].kpiId": {"kind": "KPI_OFF_TRACK", "kpiId": to_global_id("Kpi", other_kpi)},
+            "triggers[1].riskId": {
+                "kind": "RISK_SCORE", "riskId": to_global_id("Risk", uuid4()), "score": 12
+            },
+        }  # fmt: skip
+        for field, wrong in foreign.items():
+            payload = await mutate(
+                northwind,
+                CREATE,
+                input={
+                    "partnershipId": world.nc_id,
+                    "title": "Bad",
+                    "content": {**good, "triggers": [trigger, wrong]},
+                },
+            )
+            assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+                (field, "NOT_FOUND")
+            ]
     assert await owner.fetchval("SELECT count(*) FROM contingency_plan") == 0

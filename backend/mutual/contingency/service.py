@@ -39,6 +39,8 @@ from mutual.kit.notices import Notice
 from mutual.kit.principal import Principal
 from mutual.kit.records import Visibility
 from mutual.kit.triggers import Firing
+from mutual.kpis import repository as kpi_repository
+from mutual.risks import repository as risk_repository
 from mutual.tenancy.models import WorkspaceRole
 from mutual.tenancy.workspace import Workspace, load_workspace, record_workspace
 
@@ -191,13 +193,32 @@ async def _content_json(
         raise Invalid(
             "The oversight group names members of the partnership.", field="oversightUserIds"
         )
+    triggers = [_trigger_json(t, f"triggers[{i}]") for i, t in enumerate(content.triggers)]
+    await _check_trigger_records(session, workspace, content.triggers)
     return {
-        "triggers": [_trigger_json(t, f"triggers[{i}]") for i, t in enumerate(content.triggers)],
+        "triggers": triggers,
         "steps": steps,
         "protocol": content.protocol.strip(),
         "cadence": cadence,
         "oversight": [str(u) for u in oversight],
     }
+
+
+async def _check_trigger_records(
+    session: AsyncSession, workspace: Workspace, triggers: Sequence[TriggerSpec]
+) -> None:
+    """A trigger's KPI or risk is one of this partnership's that the side may read (one read of
+    each kind, whatever the number of triggers)."""
+    kpi_ids = [t.kpi_id for t in triggers if t.kind == TriggerKind.KPI_OFF_TRACK and t.kpi_id]
+    risk_ids = [t.risk_id for t in triggers if t.kind == TriggerKind.RISK_SCORE and t.risk_id]
+    kpis = await kpi_repository.kpis_by_id(session, kpi_ids) if kpi_ids else []
+    risks = await risk_repository.risks_by_id(session, risk_ids) if risk_ids else []
+    known = {r.id for r in [*kpis, *risks] if r.partnership_id == workspace.id}
+    for index, trigger in enumerate(triggers):
+        if trigger.kind == TriggerKind.KPI_OFF_TRACK and trigger.kpi_id not in known:
+            raise NotFound("KPI in this partnership", field=f"triggers[{index}].kpiId")
+        if trigger.kind == TriggerKind.RISK_SCORE and trigger.risk_id not in known:
+            raise NotFound("risk in this partnership", field=f"triggers[{index}].riskId")
 
 
 def _check_title(title: str) -> str:

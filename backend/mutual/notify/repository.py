@@ -162,7 +162,8 @@ async def set_preference(
         )
         .returning(previous)
     )
-    return (await session.execute(stmt)).scalar_one()
+    replaced: str | None = (await session.execute(stmt)).scalar_one()
+    return replaced
 
 
 async def sides_of(session: AsyncSession, user_id: uuid.UUID) -> list[tuple[uuid.UUID, uuid.UUID]]:

@@ -9,6 +9,7 @@ from playwright.async_api import Page, expect
 
 from tests.helpers import World
 from tests.portal.conftest import NewPage
+from tests.portal.test_accessibility import violations
 from tests.portal.portal import (
     days_from_today,
     live_updates_on,
@@ -145,8 +146,47 @@ async def test_the_sla_policy_is_proposed_by_one_lead_and_accepted_by_the_other(
 
     form = northwind.get_by_role("form", name="Propose a new version")
     await form.get_by_label("Critical: first response (minutes)").fill("30")
+    # Contoso works Monday and Saturday; Northwind on Berlin's time from 08:00, one holiday
+    contoso_hours = form.get_by_role("group", name="Business hours of Contoso Retail")
+    days = contoso_hours.get_by_role("group", name="Working days")
+    for day in ("Tuesday", "Wednesday", "Thursday", "Friday"):
+        await days.get_by_label(day).uncheck()
+    await days.get_by_label("Saturday").check()
+    own_hours = form.get_by_role("group", name="Business hours of Northwind Components")
+    await own_hours.get_by_label("Time zone").select_option("Europe/Berlin")
+    await own_hours.get_by_label("Opens").fill("08:00")
+    for _ in range(2):
+        await own_hours.get_by_role("button", name="Add a holiday").click()
+    await expect(own_hours.get_by_label("Holiday 2", exact=True)).to_be_focused()
+    await own_hours.get_by_label("Holiday 1", exact=True).fill("2026-12-25")
+    await own_hours.get_by_role("button", name="Remove holiday 2 of Northwind Components").click()
+    await expect(own_hours.get_by_label("Holiday 2", exact=True)).to_have_count(0)
+    # around the clock hides the calendars, business hours brings them back as they were
+    await form.get_by_label("Around the clock").check()
+    await expect(own_hours).to_have_count(0)
+    await form.get_by_label("In the receiving side’s business hours").check()
+    await expect(own_hours.get_by_label("Holiday 1", exact=True)).to_have_value("2026-12-25")
     await form.get_by_role("button", name="Propose").click()
+
+    # the proposal shows as proposed, with what it counts, waiting for Contoso
     await expect(northwind.get_by_text("Waiting for the other side")).to_be_visible()
+    proposal = northwind.get_by_role("region", name="Version 1, proposed by Northwind Components")
+    await expect(proposal.get_by_test_id("fb-agreement")).to_contain_text(
+        "waiting for Contoso Retail’s LEAD"
+    )
+    await expect(proposal).to_contain_text("Monday, Saturday, 09:00 to 17:00 (UTC)")
+    await expect(proposal).to_contain_text("08:00 to 17:00 (Europe/Berlin)")
+    await expect(proposal.locator(".fb-holiday-days time")).to_have_count(1)
+
+    # a calendar without a working day: the API's error shows at Contoso's working days
+    await days.get_by_label("Monday").uncheck()
+    await days.get_by_label("Saturday").uncheck()
+    await form.get_by_role("button", name="Propose").click()
+    await expect(days.get_by_role("alert")).to_have_text(
+        "Working days are 1 (Monday) to 7 (Sunday), at least one."
+    )
+    await expect(days.get_by_label("Monday")).to_be_focused()
+    assert await violations(northwind) == []  # the error, the proposal, the form
 
     accept = contoso.get_by_role("button", name="Accept version 1")
     await expect(accept).to_be_visible()
@@ -155,3 +195,6 @@ async def test_the_sla_policy_is_proposed_by_one_lead_and_accepted_by_the_other(
     in_force = northwind.get_by_role("region", name="In force")
     await expect(in_force).to_contain_text("Version 1")
     await expect(in_force).to_contain_text("30 min")
+    await expect(in_force.get_by_test_id("fb-agreement")).to_contain_text(
+        "agreed by Contoso Retail’s LEAD"
+    )

@@ -1,6 +1,8 @@
 """Feedback in the portal, each side in its own browser: Contoso submits HIGH feedback, Northwind
-acknowledges it, asks Contoso (the clock badge shows paused), resolves it with a linked
-commitment, and Contoso rates it 4; each step shows live on the other side."""
+acknowledges it, asks Contoso (the clock badge shows paused), resolves it, Contoso reopens it
+(the resolution clock runs again), Northwind resolves it with a linked commitment, and Contoso
+rates it 4; each step shows live on the other side. The SLA policy: proposed by one LEAD with
+its calendars, accepted by the other."""
 
 from __future__ import annotations
 
@@ -109,6 +111,20 @@ async def test_contoso_submits_northwind_resolves_and_contoso_rates_each_seeing_
     # Northwind resumes and resolves with the commitment that fixes it
     await northwind.get_by_role("button", name="Resume work").click()
     await expect(status_of(northwind)).to_have_text("In progress")
+    # (a first resolution, which Contoso reopens: Northwind sees it back in progress, live,
+    # with the resolution clock running again)
+    resolution = northwind.locator('[data-clock="RESOLUTION"]').first
+    await northwind.get_by_role("button", name="Resolve").click()
+    await northwind.get_by_label("Resolution note").fill("Printer checked.")
+    await northwind.get_by_role("form").get_by_role("button", name="Resolve").click()
+    await expect(resolution).to_have_attribute("data-state", "met")
+    await expect(status_of(contoso)).to_have_text("Resolved")
+    await contoso.get_by_role("button", name="Reopen").click()
+    await contoso.get_by_label("Why it is not resolved").fill("Two more came unlabelled.")
+    await contoso.get_by_role("form").get_by_role("button", name="Reopen").click()
+    await expect(status_of(northwind)).to_have_text("In progress")
+    await expect(resolution).to_have_attribute("data-state", "running")
+    await expect(northwind.get_by_text("Two more came unlabelled.")).to_be_visible()
     await northwind.get_by_role("button", name="Resolve").click()
     await northwind.get_by_label("Resolution note").fill("Printer replaced; labels checked.")
     await northwind.get_by_label("Fixed by the commitment").select_option(

@@ -68,6 +68,13 @@ async def test_contoso_submits_northwind_resolves_and_contoso_rates_each_seeing_
     await expect(row.locator('[data-clock="FIRST_RESPONSE"]')).to_have_attribute(
         "data-state", "running"
     )
+    # the list's filters: received by Contoso, none; submitted by it and HIGH, this one
+    filters = contoso.get_by_role("form", name="Filter feedback")
+    await filters.get_by_label("Side").select_option("RECEIVED_BY_US")
+    await expect(contoso.get_by_text("No feedback matches these filters")).to_be_visible()
+    await filters.get_by_label("Side").select_option("SUBMITTED_BY_US")
+    await filters.get_by_label("Severity").select_option("HIGH")
+    await expect(row).to_be_visible()
 
     # Northwind's list shows it live, and Northwind opens it
     link = northwind.get_by_role("link", name="Pallets without ASN labels")

@@ -298,6 +298,15 @@ async def test_repeated_failures_disable_the_endpoint_and_tell_its_leads(
         WEBHOOK_DISABLED,
     )
     assert [r["email"] for r in told] == [LEAD]
+    # and the system's change is audited once, its side's alone
+    audited = await owner.fetch(
+        "SELECT actor_user_id, visibility, owner_party_id, changes FROM audit_event "
+        "WHERE action = 'webhook_endpoint.disabled'"
+    )
+    assert [(r["actor_user_id"], r["visibility"], r["owner_party_id"]) for r in audited] == [
+        (None, "INTERNAL", world.parties[("nc", "contoso")].id)
+    ]
+    assert json.loads(audited[0]["changes"])["enabled"] == {"from": True, "to": False}
 
 
 async def _disabled(owner: asyncpg.Connection) -> bool:

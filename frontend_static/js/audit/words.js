@@ -37,6 +37,7 @@ const ACTIONS = {
   'notifications.read': 'marked read some of',
   'notifications.read_all': 'marked read all of',
   'notification_preference.set': 'changed a preference for',
+  'webhook_endpoint.disabled': 'disabled after repeated failures the webhook endpoint',
 };
 
 /** "member.role_changed" → "Member role changed" (for an action this list does not know). */

@@ -370,8 +370,15 @@ async def test_read_marks_are_audited_per_partnership_on_the_readers_side_only(
     make_client: Callable[[], httpx.AsyncClient],
     owner: asyncpg.Connection,
 ) -> None:
-    # given two notices to Contoso's lead in one partnership and three in the other
+    # given two notices to Contoso's lead in one partnership and three in the other, and a
+    # webhook endpoint of Contoso taking every event
     await _notify_contoso(app_database, world, {"nc": 2, "fc": 3})
+    await owner.execute(
+        "INSERT INTO webhook_endpoint (partnership_id, owner_party_id, visibility, url, secret) "
+        "VALUES ($1, $2, 'INTERNAL', 'https://93.184.215.14/h', 'sealed')",
+        world.northwind_contoso.id,
+        world.parties[("nc", "contoso")].id,
+    )
     async with make_client() as lead, make_client() as northwind:
         await login(lead, "lead@contoso.example")
         await login(northwind, "lead@northwind.example")
@@ -413,6 +420,8 @@ async def test_read_marks_are_audited_per_partnership_on_the_readers_side_only(
     assert ours["verifyAuditChain"]["intact"] is True
     assert theirs["auditTrail"]["totalCount"] == 0
     assert theirs["verifyAuditChain"]["intact"] is True
+    # and a person's read marks are no webhook event of their side
+    assert await owner.fetchval("SELECT count(*) FROM webhook_delivery") == 0
 
 
 async def test_a_preference_is_audited_in_each_of_the_persons_workspaces(

@@ -1,8 +1,10 @@
-"""A webhook endpoint the workers disable after repeated failures is audited: the same
-transaction appends `webhook_endpoint.disabled` (no actor: the system; INTERNAL to the
-endpoint's side, like its other events) to the partnership's chain.
+"""Notify's writes, audited: a webhook endpoint the workers disable after repeated failures
+appends `webhook_endpoint.disabled` (no actor: the system; INTERNAL to the endpoint's side, like
+its other events) to the partnership's chain in the same transaction. And a person's own
+notification events (read marks, preferences: object type UserNotifications) are no webhook
+event: they stay in their side's trail, not sent to its systems at every click.
 
-Revision ID: 0020_webhook_disable_audit
+Revision ID: 0020_notify_audit
 Revises: 0019_pulse
 """
 
@@ -10,7 +12,7 @@ from alembic import op
 
 from migrations.helpers.rls_v1 import execute_script
 
-revision = "0020_webhook_disable_audit"
+revision = "0020_notify_audit"
 down_revision = "0019_pulse"
 
 # 0013's function, with __AUDIT__ where this revision appends the event.
@@ -72,9 +74,20 @@ AUDIT = """, audited AS (
     )"""
 
 
+WEBHOOK_TRIGGER = """
+DROP TRIGGER audit_event_webhooks ON audit_event;
+CREATE TRIGGER audit_event_webhooks AFTER INSERT ON audit_event
+FOR EACH ROW __WHEN__ EXECUTE FUNCTION mutual_webhook_audit();
+"""
+
+
 def upgrade() -> None:
     execute_script(op, RESULT.replace("__AUDIT__", AUDIT))
+    execute_script(
+        op, WEBHOOK_TRIGGER.replace("__WHEN__", "WHEN (NEW.object_type <> 'UserNotifications')")
+    )
 
 
 def downgrade() -> None:
+    execute_script(op, WEBHOOK_TRIGGER.replace("__WHEN__", ""))
     execute_script(op, RESULT.replace("__AUDIT__", ""))

@@ -36,6 +36,8 @@ export const RECORD_NAMES = {
   Decision: 'Decision',
   Report: 'Report',
   ReportSchedule: 'Report schedule',
+  WebhookEndpoint: 'Webhook endpoint',
+  UserNotifications: 'Notifications',
 };
 
 export function recordName(type) {

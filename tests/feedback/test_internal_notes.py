@@ -1,5 +1,6 @@
 """The receiving side's internal notes never reach the submitting side: not in the list, the
-node, the audit trail (nor its count), a notice, nor the database under row-level security."""
+node, the audit trail (nor its count), a notice (whence emails), a webhook, nor the database
+under row-level security (live events: test_live.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,13 @@ SECRET = "Margin on this account is negative"
 async def test_an_internal_note_reaches_the_submitting_side_through_no_path(
     make_client: ClientFactory, owner: asyncpg.Connection, world: World, app_database_url: URL
 ) -> None:
+    # (Contoso has a webhook endpoint taking every event it may read)
+    await owner.execute(
+        "INSERT INTO webhook_endpoint (partnership_id, owner_party_id, visibility, url, secret) "
+        "VALUES ($1, $2, 'INTERNAL', 'https://93.184.215.14/h', 'sealed')",
+        world.northwind_contoso.id,
+        world.parties[("nc", "contoso")].id,
+    )
     async with both_sides(make_client, owner, world) as (northwind, contoso):
         item = await submit(contoso, world)
         with recorded_notices() as sent:
@@ -69,6 +77,12 @@ async def test_an_internal_note_reaches_the_submitting_side_through_no_path(
         ("feedback.commented", world.parties[("nc", "contoso")].id)
     ]
     assert all(SECRET not in n.title + n.body for n in sent)
+    # nor a webhook delivery to Contoso's endpoint (the shared comment's event is one)
+    payloads = [
+        r["p"] for r in await owner.fetch("SELECT payload::text AS p FROM webhook_delivery")
+    ]
+    assert any("feedback.commented" in p for p in payloads)
+    assert all(SECRET not in p and "feedback.noted" not in p for p in payloads)
 
     # and under row-level security, the submitting side's user reads no row of it
     database = Database(app_database_url, pool_size=1)

@@ -4,6 +4,7 @@ acts next; unread count, mark read (some, all), preferences; bad input changes n
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -40,6 +41,20 @@ mutation Mark($input: MarkNotificationsReadInput!) {
   }
 }"""
 
+PERSONAL_EVENTS = (
+    "SELECT e.partnership_id, e.action, e.object_id, e.owner_party_id, e.actor_user_id, "
+    "e.visibility, e.changes FROM audit_event e WHERE e.object_type = 'UserNotifications' "
+    "ORDER BY e.seq"
+)
+TRAIL = """
+query($id: ID!) {
+  partnership(id: $id) {
+    auditTrail(first: 100, filter: {objectTypes: ["UserNotifications"]}) {
+      totalCount nodes { action objectTitle visibility }
+    }
+    verifyAuditChain { intact }
+  }
+}"""
 PREFERENCES = "{ viewer { notificationPreferences { kind label delivery isDefault } } }"
 SET_PREFERENCE = """
 mutation Set($input: SetNotificationPreferenceInput!) {
@@ -222,7 +237,10 @@ async def test_marking_read_some_then_all(
 
 
 async def test_marking_someone_elses_notification_is_not_found_and_changes_nothing(
-    world: World, as_user: Callable[[str], Any], make_client: Callable[[], httpx.AsyncClient]
+    world: World,
+    as_user: Callable[[str], Any],
+    make_client: Callable[[], httpx.AsyncClient],
+    owner: asyncpg.Connection,
 ) -> None:
     await _propose(as_user, world, "editor@northwind.example", visibility=Visibility.SHARED)
     async with make_client() as lead, make_client() as editor:
@@ -240,8 +258,9 @@ async def test_marking_someone_elses_notification_is_not_found_and_changes_nothi
         assert payload["userErrors"][0]["field"] == "ids"
         assert len(empty["markNotificationsRead"]["userErrors"]) == 1
         assert empty["markNotificationsRead"]["userErrors"][0]["code"] == "INVALID"
-        # nothing was marked, not even the lead's own
+        # nothing was marked, not even the lead's own, and nothing audited
         assert (await _inbox(lead))["unreadNotificationCount"] == 1
+        assert await owner.fetch(PERSONAL_EVENTS) == []
         # and another's notification is no node of theirs
         node = await gql(
             lead, "query($id: ID!) { node(id: $id) { id } }", {"id": editors}, expect_errors=True
@@ -251,7 +270,7 @@ async def test_marking_someone_elses_notification_is_not_found_and_changes_nothi
 
 
 async def test_preferences_per_kind_with_defaults_and_an_unknown_kind_refused(
-    world: World, client: httpx.AsyncClient
+    world: World, client: httpx.AsyncClient, owner: asyncpg.Connection
 ) -> None:
     await login(client, "lead@contoso.example")
     before = (await gql(client, PREFERENCES))["data"]["viewer"]["notificationPreferences"]
@@ -275,6 +294,11 @@ async def test_preferences_per_kind_with_defaults_and_an_unknown_kind_refused(
     }  # fmt: skip
     errors = unknown["data"]["setNotificationPreference"]["userErrors"]
     assert len(errors) == 1 and errors[0]["code"] == "UNKNOWN_KIND"
+    # the refused one recorded nothing (the chosen one: one event in each workspace)
+    assert {r["action"] for r in await owner.fetch(PERSONAL_EVENTS)} == {
+        "notification_preference.set"
+    }
+    assert len(await owner.fetch(PERSONAL_EVENTS)) == 2
     after = (await gql(client, PREFERENCES))["data"]["viewer"]["notificationPreferences"]
     changed = [p for p in after if not p["isDefault"]]
     assert changed == [
@@ -318,3 +342,112 @@ async def test_reminders_once_per_commitment_and_day_to_the_accountable_side(
         (commitment_notices.OVERDUE, made[1].id, world.orgs["northwind"].id),
     ]
     assert all(r["inboxes"] == 4 for r in rows)
+
+
+async def _notify_contoso(app_database: Database, world: World, counts: dict[str, int]) -> None:
+    """`counts[key]` notices to Contoso's LEAD in each partnership (as a worker)."""
+    async with app_database.session() as session, session.begin():
+        for key, count in counts.items():
+            partnership = world.northwind_contoso if key == "nc" else world.fabrikam_contoso
+            for number in range(count):
+                await notices.send(
+                    session,
+                    notices.Notice(
+                        partnership_id=partnership.id,
+                        kind=commitment_notices.PROPOSAL,
+                        party_id=world.parties[(key, "contoso")].id,
+                        subject_type="Commitment",
+                        subject_id=partnership.id,
+                        title=f"Proposal {number}",
+                        roles=("LEAD",),
+                    ),
+                )
+
+
+async def test_read_marks_are_audited_per_partnership_on_the_readers_side_only(
+    world: World,
+    app_database: Database,
+    make_client: Callable[[], httpx.AsyncClient],
+    owner: asyncpg.Connection,
+) -> None:
+    # given two notices to Contoso's lead in one partnership and three in the other, and a
+    # webhook endpoint of Contoso taking every event
+    await _notify_contoso(app_database, world, {"nc": 2, "fc": 3})
+    await owner.execute(
+        "INSERT INTO webhook_endpoint (partnership_id, owner_party_id, visibility, url, secret) "
+        "VALUES ($1, $2, 'INTERNAL', 'https://93.184.215.14/h', 'sealed')",
+        world.northwind_contoso.id,
+        world.parties[("nc", "contoso")].id,
+    )
+    async with make_client() as lead, make_client() as northwind:
+        await login(lead, "lead@contoso.example")
+        await login(northwind, "lead@northwind.example")
+        first = (await _inbox(lead))["notifications"]["nodes"][0]
+
+        # when the lead marks one read, then all
+        one = await gql(lead, MARK, {"input": {"ids": [first["id"]]}})
+        rest = await gql(lead, MARK, {"input": {}})
+        again = await gql(lead, MARK, {"input": {}})  # nothing left: nothing to record
+
+        # then one event for the one, and one per partnership for the rest, each in that
+        # partnership's chain, the lead's own and INTERNAL to Contoso
+        assert one["data"]["markNotificationsRead"]["userErrors"] == []
+        assert len(rest["data"]["markNotificationsRead"]["notifications"]) == 4
+        assert again["data"]["markNotificationsRead"]["notifications"] == []
+        lead_id = world.user_id("lead@contoso.example")
+        # (the newest first: the last of Fabrikam's)
+        assert first["subject"]["partnershipId"] == world.fc_id
+        rows = await owner.fetch(PERSONAL_EVENTS)
+        fc, nc = world.fabrikam_contoso.id, world.northwind_contoso.id
+        assert sorted(
+            (r["partnership_id"], r["action"], json.loads(r["changes"])["notifications_read"]["to"])
+            for r in rows
+        ) == sorted(
+            [(fc, "notifications.read", 1), (fc, "notifications.read_all", 2),
+             (nc, "notifications.read_all", 2)]
+        )  # fmt: skip
+        for row in rows:
+            key = "nc" if row["partnership_id"] == world.northwind_contoso.id else "fc"
+            assert row["owner_party_id"] == world.parties[(key, "contoso")].id
+            assert (row["object_id"], row["actor_user_id"]) == (lead_id, lead_id)
+            assert row["visibility"] == "INTERNAL"
+
+        # and Contoso's trail shows them and verifies; Northwind's has none of them
+        ours = (await gql(lead, TRAIL, {"id": world.nc_id}))["data"]["partnership"]
+        theirs = (await gql(northwind, TRAIL, {"id": world.nc_id}))["data"]["partnership"]
+    assert [n["action"] for n in ours["auditTrail"]["nodes"]] == ["notifications.read_all"]
+    assert ours["auditTrail"]["nodes"][0]["objectTitle"] == "Lead (Contoso)'s notifications"
+    assert ours["verifyAuditChain"]["intact"] is True
+    assert theirs["auditTrail"]["totalCount"] == 0
+    assert theirs["verifyAuditChain"]["intact"] is True
+    # and a person's read marks are no webhook event of their side
+    assert await owner.fetchval("SELECT count(*) FROM webhook_delivery") == 0
+
+
+async def test_a_preference_is_audited_in_each_of_the_persons_workspaces(
+    world: World, client: httpx.AsyncClient, owner: asyncpg.Connection
+) -> None:
+    # given Contoso's lead, a member of both partnerships
+    await login(client, "lead@contoso.example")
+    choose = {"input": {"kind": commitment_notices.PROPOSAL, "delivery": "DAILY_DIGEST"}}
+
+    # when they choose the digest for proposals, twice (the second changes nothing)
+    for _ in range(2):
+        body = await gql(client, SET_PREFERENCE, choose)
+        assert body["data"]["setNotificationPreference"]["userErrors"] == []
+
+    # then one event in each partnership's chain, INTERNAL to Contoso, with the change
+    rows = await owner.fetch(PERSONAL_EVENTS)
+    assert sorted(r["partnership_id"] for r in rows) == sorted(
+        [world.northwind_contoso.id, world.fabrikam_contoso.id]
+    )
+    for row in rows:
+        key = "nc" if row["partnership_id"] == world.northwind_contoso.id else "fc"
+        assert row["action"] == "notification_preference.set"
+        assert (row["owner_party_id"], row["visibility"]) == (
+            world.parties[(key, "contoso")].id, "INTERNAL",
+        )  # fmt: skip
+        assert json.loads(row["changes"]) == {
+            "kind": {"from": None, "to": commitment_notices.PROPOSAL},
+            "delivery": {"from": "EMAIL", "to": "DAILY_DIGEST"},
+        }

@@ -7,6 +7,7 @@ event; and the refusals: private addresses without the allowance, wrong side, wr
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 from collections.abc import Callable
 from datetime import timedelta
@@ -21,7 +22,7 @@ from mutual.commitments import notices as commitment_notices
 from mutual.commitments import service as commitments
 from mutual.kit.clock import today
 from mutual.kit.records import Visibility
-from mutual.notify import delivery, webhooks
+from mutual.notify import addresses, delivery, webhooks
 from mutual.notify.delivery import WEBHOOK_DISABLED
 from tests.helpers import World, gql, login
 from tests.jobs.helpers import eventually
@@ -115,6 +116,7 @@ async def test_events_and_notices_are_signed_and_logged(
     types = sorted(_verify(secret, r)["type"] for r in receiver.received)
     assert types == ["commitment.proposed", f"notice.{commitment_notices.PROPOSAL}"]
     for r in receiver.received:
+        assert r.headers["host"] == f"127.0.0.1:{receiver.port}"
         assert r.headers["webhook-id"].startswith("msg_")
         assert r.headers["webhook-signature"].startswith("v1,")
     with pytest.raises(Exception):  # noqa: B017 - any verification failure
@@ -129,6 +131,56 @@ async def test_events_and_notices_are_signed_and_logged(
     ] * 2
     assert all(r["response_ms"] is not None for r in rows)
     assert endpoint.enabled
+
+
+async def test_a_name_that_rebinds_to_loopback_after_the_check_never_reaches_it(
+    world: World,
+    as_user: Callable[[str], Any],
+    receiver: Receiver,
+    run_worker: Callable[..., Any],
+    owner: asyncpg.Connection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given an endpoint by name, and a resolver (DNS rebinding) that answers a public address
+    # first and the loopback receiver's after
+    url = f"http://localhost:{receiver.port}/hooks"
+    endpoint, _ = await _endpoint(as_user, world, url)
+    answers = [[ipaddress.ip_address("93.184.215.14")]]
+
+    async def rebinding(host: str, port: int) -> list[Any]:
+        assert host == "localhost"
+        return answers.pop(0) if answers else [ipaddress.ip_address("127.0.0.1")]
+
+    monkeypatch.setattr(addresses, "resolve", rebinding)
+    async with as_user(LEAD) as session:
+        await webhooks.send_test_event(
+            session, actor=principal(world, LEAD), endpoint_id=endpoint.id
+        )
+
+    # when a worker without the allowance delivers it
+    async with run_worker(notify_settings(webhook_allow_private_addresses=False)):
+        await eventually(lambda: _attempted(owner), what="the attempt")
+
+    # then the check passed on the public answer, but the connection went nowhere near the
+    # loopback receiver: its own lookup was checked and refused
+    assert receiver.received == []
+    row = await owner.fetchrow("SELECT status, attempts, error FROM webhook_delivery")
+    assert (row["status"], row["attempts"]) == ("RETRYING", 1)
+    assert "127.0.0.1" in row["error"] and "public addresses only" in row["error"]
+
+    # and with the allowance, a delivery by name connects to the address our resolver gave
+    # while the request keeps the name in its Host header
+    async with as_user(LEAD) as session:
+        await webhooks.send_test_event(
+            session, actor=principal(world, LEAD), endpoint_id=endpoint.id
+        )
+    async with run_worker(notify_settings()):
+        await eventually(lambda: _received(receiver, 1), what="a delivery")
+    assert receiver.received[0].headers["host"] == f"localhost:{receiver.port}"
+
+
+async def _attempted(owner: asyncpg.Connection) -> bool:
+    return bool(await owner.fetchval("SELECT attempts > 0 FROM webhook_delivery"))
 
 
 async def _received(receiver: Receiver, n: int) -> bool:
@@ -246,6 +298,15 @@ async def test_repeated_failures_disable_the_endpoint_and_tell_its_leads(
         WEBHOOK_DISABLED,
     )
     assert [r["email"] for r in told] == [LEAD]
+    # and the system's change is audited once, its side's alone
+    audited = await owner.fetch(
+        "SELECT actor_user_id, visibility, owner_party_id, changes FROM audit_event "
+        "WHERE action = 'webhook_endpoint.disabled'"
+    )
+    assert [(r["actor_user_id"], r["visibility"], r["owner_party_id"]) for r in audited] == [
+        (None, "INTERNAL", world.parties[("nc", "contoso")].id)
+    ]
+    assert json.loads(audited[0]["changes"])["enabled"] == {"from": True, "to": False}
 
 
 async def _disabled(owner: asyncpg.Connection) -> bool:

@@ -31,11 +31,14 @@ query($id: ID!) {
 }"""
 
 
-async def _add(owner: asyncpg.Connection, world: World, count: int) -> None:
-    """`count` notices to Contoso (each in its four members' inboxes) and as many deliveries."""
-    partnership = world.northwind_contoso.id
-    party = world.parties[("nc", "contoso")].id
-    endpoint = await owner.fetchval("SELECT id FROM webhook_endpoint LIMIT 1")
+async def _add(owner: asyncpg.Connection, world: World, count: int, key: str = "nc") -> None:
+    """`count` notices to Contoso (each in its members' inboxes) and as many deliveries, in the
+    partnership with Northwind (`key` "nc") or Fabrikam ("fc")."""
+    partnership = (world.northwind_contoso if key == "nc" else world.fabrikam_contoso).id
+    party = world.parties[(key, "contoso")].id
+    endpoint = await owner.fetchval(
+        "SELECT id FROM webhook_endpoint WHERE partnership_id = $1 LIMIT 1", partnership
+    )
     if endpoint is None:
         endpoint = await owner.fetchval(
             "INSERT INTO webhook_endpoint (partnership_id, owner_party_id, visibility, url, "
@@ -88,3 +91,28 @@ async def test_the_inbox_and_the_delivery_log_take_the_same_statements_at_any_si
 
     assert len(counted[5]) == len(counted[60]), counted
     assert len(counted[60]) <= 12, counted[60]
+
+
+MARK_ALL = "mutation { markNotificationsRead(input: {}) { unreadCount userErrors { code } } }"
+
+
+async def test_marking_all_read_takes_the_same_statements_for_one_or_many_partnerships(
+    client: httpx.AsyncClient, owner: asyncpg.Connection, world: World
+) -> None:
+    # given Contoso's lead with notices in one partnership, then in both and more of them
+    await login(client, "lead@contoso.example")
+    counted = {}
+    for size, where in ((2, ("nc",)), (40, ("nc", "fc"))):
+        for key in where:
+            await _add(owner, world, size // len(where), key)
+        async with counting() as counter:
+            body = await gql(client, MARK_ALL)
+        assert body["data"]["markNotificationsRead"] == {"unreadCount": 0, "userErrors": []}
+        counted[size] = counter.statements
+    # then the same statements (the audit events of every partnership in one of them)
+    assert len(counted[2]) == len(counted[40]), counted
+    events = await owner.fetch(
+        "SELECT partnership_id, count(*) FROM audit_event "
+        "WHERE action = 'notifications.read_all' GROUP BY 1"
+    )
+    assert sorted(r["count"] for r in events) == [1, 2]

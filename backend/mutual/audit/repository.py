@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,8 +17,9 @@ from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.repository import paginate
 
 
-async def append(session: AsyncSession, **values: Any) -> None:
-    await session.execute(insert(AuditEvent).values(**values))
+async def append_all(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """One INSERT of every row (the chain trigger numbers and hashes each in turn)."""
+    await session.execute(insert(AuditEvent).values(list(rows)))
 
 
 @dataclass(frozen=True)

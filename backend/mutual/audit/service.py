@@ -47,6 +47,49 @@ def created(values: Mapping[str, Any]) -> dict[str, Any]:
     return {key: {"from": None, "to": _plain(value)} for key, value in values.items()}
 
 
+@dataclass(frozen=True)
+class Event:
+    """One event to append: its partnership's chain, who did what to which object, and which
+    sides may read it (SHARED: both; INTERNAL: the owner's)."""
+
+    partnership_id: uuid.UUID
+    actor_user_id: uuid.UUID | None
+    actor_party_id: uuid.UUID | None
+    action: str
+    object_type: str
+    object_id: uuid.UUID
+    owner_party_id: uuid.UUID
+    changes: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    visibility: Visibility = Visibility.SHARED
+
+
+async def record_all(session: AsyncSession, events: Sequence[Event]) -> None:
+    """Append events, in one statement whatever their number, in the caller's transaction.
+    Ordered by partnership: each chain's lock is taken in the same order by every writer, so
+    two writes spanning the same partnerships never deadlock."""
+    if not events:
+        return
+    request_id = current_request_id()
+    await repository.append_all(
+        session,
+        [
+            {
+                "partnership_id": e.partnership_id,
+                "actor_user_id": e.actor_user_id,
+                "actor_party_id": e.actor_party_id,
+                "action": e.action,
+                "object_type": e.object_type,
+                "object_id": e.object_id,
+                "changes": dict(e.changes),
+                "visibility": e.visibility.value,
+                "owner_party_id": e.owner_party_id,
+                "request_id": request_id,
+            }
+            for e in sorted(events, key=lambda e: e.partnership_id)
+        ],
+    )
+
+
 async def record(
     session: AsyncSession,
     *,
@@ -61,18 +104,21 @@ async def record(
     visibility: Visibility = Visibility.SHARED,
 ) -> None:
     """Append one event in the caller's transaction; it commits or rolls back with the change."""
-    await repository.append(
+    await record_all(
         session,
-        partnership_id=partnership_id,
-        actor_user_id=actor_user_id,
-        actor_party_id=actor_party_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        changes=dict(changes or {}),
-        visibility=visibility.value,
-        owner_party_id=owner_party_id,
-        request_id=current_request_id(),
+        [
+            Event(
+                partnership_id=partnership_id,
+                actor_user_id=actor_user_id,
+                actor_party_id=actor_party_id,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                owner_party_id=owner_party_id,
+                changes=changes or {},
+                visibility=visibility,
+            )
+        ],
     )
 
 

@@ -1,14 +1,20 @@
 """Where a webhook may point: http(s) URLs whose host resolves only to public addresses.
 Private, loopback, link-local, reserved, multicast and unspecified addresses are refused (SSRF)
 unless `webhook_allow_private_addresses` is set; the check runs when an endpoint is saved and
-again before every delivery (the name may resolve elsewhere by then)."""
+again before every delivery (the name may resolve elsewhere by then). Deliveries connect
+through `CheckedBackend`, which resolves the name once per connection, checks those addresses
+and connects to them: a name that answers a public address to the check and a private one to a
+second lookup (DNS rebinding) never gets the connection there."""
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Iterable
 from urllib.parse import urlsplit
+
+import httpcore
 
 from mutual.kit.errors import DomainError
 from mutual.notify.errors import NotifyErrorCode as Code
@@ -69,10 +75,11 @@ async def resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddres
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
-async def check_url(url: str, *, allow_private: bool) -> str:
-    """The URL, stripped, if a webhook may be sent to it; else INVALID_URL or PRIVATE_ADDRESS."""
-    host, port = parse_url(url)
-    addresses = await resolve(host, port)
+async def checked_addresses(
+    host: str, port: int, *, allow_private: bool
+) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The addresses `host` resolves to, if a webhook may go to them; else PRIVATE_ADDRESS."""
+    addresses = list(dict.fromkeys(await resolve(host, port)))
     if not allow_private:
         refused = [a for a in addresses if not _is_public(a)]
         if refused or not addresses:
@@ -83,4 +90,63 @@ async def check_url(url: str, *, allow_private: bool) -> str:
                 "addresses only.",
                 field="url",
             )
+    return addresses
+
+
+async def check_url(url: str, *, allow_private: bool) -> str:
+    """The URL, stripped, if a webhook may be sent to it; else INVALID_URL or PRIVATE_ADDRESS."""
+    host, port = parse_url(url)
+    await checked_addresses(host, port, allow_private=allow_private)
     return url.strip()
+
+
+class RefusedAddress(httpcore.ConnectError):
+    """A connection refused by the address check (its message says why)."""
+
+
+class CheckedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend for webhook deliveries: each new connection resolves the
+    host once, checks every address, and connects to a checked one, never by name. The request
+    keeps its URL: the Host header, and for https the TLS server name (SNI) and the
+    certificate's hostname check, are the URL's host (httpcore sets them from the origin)."""
+
+    def __init__(self, *, allow_private: bool) -> None:
+        self._allow_private = allow_private
+        self._network = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore calls it so
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            addresses = await checked_addresses(host, port, allow_private=self._allow_private)
+        except DomainError as refused:
+            raise RefusedAddress(refused.message) from None
+        failure: Exception = RefusedAddress(f"{host} resolves to no address.")
+        for address in addresses:
+            try:
+                return await self._network.connect_tcp(
+                    str(address),
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+                failure = error
+        raise failure
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore calls it so
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise RefusedAddress("Webhooks are sent over TCP only.")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._network.sleep(seconds)

@@ -20,7 +20,7 @@ from datetime import datetime
 from email.message import EmailMessage
 
 import aiosmtplib
-import httpx
+import httpcore
 from sqlalchemy.ext.asyncio import AsyncSession
 from standardwebhooks import Webhook
 
@@ -32,7 +32,7 @@ from mutual.kit.errors import DomainError
 from mutual.kit.identity import set_user_identity
 from mutual.kit.sealing import data_key, seal, unseal
 from mutual.notify import repository
-from mutual.notify.addresses import check_url
+from mutual.notify.addresses import CheckedBackend, RefusedAddress, check_url
 from mutual.notify.repository import Item
 
 log = logging.getLogger(__name__)
@@ -119,14 +119,21 @@ async def attempt_webhook(
     started = time.perf_counter()
     try:
         await check_url(delivery.url, allow_private=settings.webhook_allow_private_addresses)
-        client = _client(settings)
-        response = await client.post(delivery.url, content=body, headers=headers)
-        status = response.status_code
+        response = await _pool(settings).request(
+            "POST",
+            delivery.url.strip(),
+            headers=list(headers.items()),
+            content=body.encode(),
+            extensions={"timeout": dict.fromkeys(TIMEOUTS, settings.webhook_timeout_seconds)},
+        )
+        status = response.status
         if not 200 <= status < 300:
             error = f"HTTP {status}"
     except DomainError as refused:
         error = refused.message
-    except httpx.HTTPError as failure:
+    except RefusedAddress as refused:
+        error = str(refused)
+    except HTTP_FAILURES as failure:
         error = f"{type(failure).__name__}: {failure}"[:500]
     elapsed = round((time.perf_counter() - started) * 1000)
     ok = error is None
@@ -160,24 +167,36 @@ async def attempt_webhook(
     return f"webhook delivery {delivery_id}: {error}" if not ok and not final else None
 
 
-# One HTTP client per event loop (a worker's), kept: making one costs tens of milliseconds of CPU
-# (its TLS context), and its pool keeps connections to receivers alive between deliveries.
-_CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
-    weakref.WeakKeyDictionary()
+# One connection pool per event loop (a worker's) and allowance, kept: making one costs tens of
+# milliseconds of CPU (its TLS context), and it keeps connections to receivers alive between
+# deliveries. Its network backend connects only to addresses it has checked (addresses.py);
+# redirects are never followed (httpcore follows none).
+_POOLS: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[bool, httpcore.AsyncConnectionPool]
+] = weakref.WeakKeyDictionary()
+TIMEOUTS = ("connect", "read", "write", "pool")
+HTTP_FAILURES = (
+    httpcore.TimeoutException,
+    httpcore.NetworkError,
+    httpcore.ProtocolError,
+    httpcore.UnsupportedProtocol,
+    httpcore.ProxyError,
 )
 
 
-def _client(settings: Settings) -> httpx.AsyncClient:
-    loop = asyncio.get_running_loop()
-    client = _CLIENTS.get(loop)
-    if client is None or client.is_closed:
-        client = httpx.AsyncClient(
-            timeout=settings.webhook_timeout_seconds,
-            follow_redirects=False,
-            limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+def _pool(settings: Settings) -> httpcore.AsyncConnectionPool:
+    allow_private = settings.webhook_allow_private_addresses
+    pools = _POOLS.setdefault(asyncio.get_running_loop(), {})
+    pool = pools.get(allow_private)
+    if pool is None:
+        pool = httpcore.AsyncConnectionPool(
+            max_connections=50,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=CheckedBackend(allow_private=allow_private),
         )
-        _CLIENTS[loop] = client
-    return client
+        pools[allow_private] = pool
+    return pool
 
 
 class DeliveryFailed(Exception):

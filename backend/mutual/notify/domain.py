@@ -16,8 +16,14 @@ DOMAIN = Domain(
     partnership=PartnershipFields,
     viewer=ViewerFields,
     node_types=(Notification, WebhookEndpoint, WebhookDelivery),
-    event_kinds={"WebhookEndpoint": "WebhookEndpoint"},
-    labels={"WebhookEndpoint": repository.endpoint_labels},
+    event_kinds={
+        "WebhookEndpoint": "WebhookEndpoint",
+        repository.NOTIFICATIONS: repository.NOTIFICATIONS,
+    },
+    labels={
+        "WebhookEndpoint": repository.endpoint_labels,
+        repository.NOTIFICATIONS: repository.inbox_owner_labels,
+    },
     tasks=TASKS,
     notice_kinds={WEBHOOK_DISABLED: "A webhook endpoint of your side was disabled"},
     notice_sink=inbox.deliver,

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mutual.audit import service as audit
 from mutual.kit import jobs, notices
 from mutual.kit.errors import DomainError, NotFound
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.principal import Principal
+from mutual.kit.records import Visibility
 from mutual.notify import repository
 from mutual.notify.errors import NotifyErrorCode as Code
 from mutual.notify.models import Delivery
@@ -73,9 +75,35 @@ async def mark_read(
         if len(found) != len(unique) or any(item.user_id != user_id for item, _ in found):
             raise NotFound("notification", field="ids")
     marked = await repository.mark_read(session, user_id, ids)
+    await audit.record_all(session, _read_events(user_id, marked, every=ids is None))
     if marked:
         await repository.announce(session, user_id)
-    return await repository.inbox_items_by_id(session, marked) if marked else []
+    return await repository.inbox_items_by_id(session, [m.id for m in marked]) if marked else []
+
+
+def _read_events(
+    user_id: uuid.UUID, marked: Sequence[repository.Marked], *, every: bool
+) -> list[audit.Event]:
+    """One event per partnership whose notifications were marked, in that partnership's chain,
+    INTERNAL to the person's side: read marks are a person's own (the other side never sees
+    them; their own side's trail shows them like its API tokens)."""
+    by_partnership: dict[uuid.UUID, list[repository.Marked]] = {}
+    for row in marked:
+        by_partnership.setdefault(row.partnership_id, []).append(row)
+    return [
+        audit.Event(
+            partnership_id=partnership_id,
+            actor_user_id=user_id,
+            actor_party_id=rows[0].party_id,
+            action="notifications.read_all" if every else "notifications.read",
+            object_type=repository.NOTIFICATIONS,
+            object_id=user_id,
+            owner_party_id=rows[0].party_id,
+            changes={"notifications_read": {"from": None, "to": len(rows)}},
+            visibility=Visibility.INTERNAL,
+        )
+        for partnership_id, rows in by_partnership.items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -107,5 +135,30 @@ async def set_preference(
         raise DomainError(
             Code.UNKNOWN_KIND, f"No notifications of the kind {kind!r} exist.", field="kind"
         )
-    await repository.set_preference(session, _user(actor), kind, delivery)
+    user_id = _user(actor)
+    previous = await repository.set_preference(session, user_id, kind, delivery)
+    before = previous if previous is not None else default_delivery(kind)
+    if previous != delivery:
+        # A person's choice, recorded in each workspace whose notices it governs, INTERNAL to
+        # their side there (one statement for all of them).
+        await audit.record_all(
+            session,
+            [
+                audit.Event(
+                    partnership_id=partnership_id,
+                    actor_user_id=user_id,
+                    actor_party_id=party_id,
+                    action="notification_preference.set",
+                    object_type=repository.NOTIFICATIONS,
+                    object_id=user_id,
+                    owner_party_id=party_id,
+                    changes={
+                        "kind": {"from": None, "to": kind},
+                        "delivery": {"from": str(before), "to": str(delivery)},
+                    },
+                    visibility=Visibility.INTERNAL,
+                )
+                for partnership_id, party_id in await repository.sides_of(session, user_id)
+            ],
+        )
     return Preference(kind=kind, label=notices.KINDS[kind], delivery=delivery, is_default=False)

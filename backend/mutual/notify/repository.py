@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -26,9 +27,11 @@ from mutual.notify.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from mutual.tenancy.models import User
+from mutual.tenancy.models import User, WorkspaceMember
 
 Item = tuple[InboxItem, Notice]
+# The object type of the audit events of a person's notifications (object id: the user's).
+NOTIFICATIONS = "UserNotifications"
 
 _SEND = text(
     "SELECT inbox_id, user_id, delivery FROM mutual_send_notice(:partnership_id, :kind, "
@@ -101,20 +104,34 @@ async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
     return int((await session.execute(stmt)).scalar_one())
 
 
+@dataclass(frozen=True)
+class Marked:
+    """An inbox row just marked read: its partnership and the side its notice went to."""
+
+    id: uuid.UUID
+    partnership_id: uuid.UUID
+    party_id: uuid.UUID
+
+
 async def mark_read(
     session: AsyncSession, user_id: uuid.UUID, ids: Sequence[uuid.UUID] | None
-) -> list[uuid.UUID]:
-    """Marks the user's unread items (all of them when `ids` is None) read; their ids."""
+) -> list[Marked]:
+    """Marks the user's unread items (all of them when `ids` is None) read, in one statement."""
     stmt = (
         update(InboxItem)
-        .where(col(InboxItem.user_id) == user_id, col(InboxItem.read_at).is_(None))
+        .where(
+            col(InboxItem.user_id) == user_id,
+            col(InboxItem.read_at).is_(None),
+            col(Notice.partnership_id) == col(InboxItem.partnership_id),
+            col(Notice.id) == col(InboxItem.notice_id),
+        )
         .values(read_at=func.now())
-        .returning(col(InboxItem.id))
+        .returning(col(InboxItem.id), col(InboxItem.partnership_id), col(Notice.party_id))
     )
     if ids is not None:
         stmt = stmt.where(col(InboxItem.id).in_(ids))
     result = await session.execute(stmt, execution_options={"synchronize_session": False})
-    return list(result.scalars().all())
+    return [Marked(id=r[0], partnership_id=r[1], party_id=r[2]) for r in result.all()]
 
 
 async def preferences(session: AsyncSession, user_id: uuid.UUID) -> dict[str, str]:
@@ -126,15 +143,48 @@ async def preferences(session: AsyncSession, user_id: uuid.UUID) -> dict[str, st
 
 async def set_preference(
     session: AsyncSession, user_id: uuid.UUID, kind: str, delivery: str
-) -> None:
-    await session.execute(
-        text(
-            "INSERT INTO notification_preference (user_id, kind, delivery) "
-            "VALUES (:user_id, :kind, :delivery) ON CONFLICT (user_id, kind) "
-            "DO UPDATE SET delivery = EXCLUDED.delivery, updated_at = now()"
-        ),
-        {"user_id": user_id, "kind": kind, "delivery": delivery},
+) -> str | None:
+    """Sets the user's choice for a kind; the choice it replaced (None: the default)."""
+    previous = (
+        select(col(NotificationPreference.delivery))
+        .where(
+            col(NotificationPreference.user_id) == user_id,
+            col(NotificationPreference.kind) == kind,
+        )
+        .scalar_subquery()
     )
+    stmt = (
+        pg_insert(NotificationPreference)
+        .values(user_id=user_id, kind=kind, delivery=delivery)
+        .on_conflict_do_update(
+            index_elements=[col(NotificationPreference.user_id), col(NotificationPreference.kind)],
+            set_={"delivery": delivery, "updated_at": func.now()},
+        )
+        .returning(previous)
+    )
+    replaced: str | None = (await session.execute(stmt)).scalar_one()
+    return replaced
+
+
+async def sides_of(session: AsyncSession, user_id: uuid.UUID) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(partnership, party) of each workspace the user is a member of."""
+    stmt = select(col(WorkspaceMember.partnership_id), col(WorkspaceMember.party_id)).where(
+        col(WorkspaceMember.user_id) == user_id
+    )
+    return [(r[0], r[1]) for r in (await session.execute(stmt)).all()]
+
+
+async def inbox_owner_labels(
+    session: AsyncSession,
+    partnership_id: uuid.UUID,
+    viewer_party_id: uuid.UUID,
+    ids: Sequence[uuid.UUID],
+) -> dict[uuid.UUID, Label]:
+    """A person's notifications (read marks, preferences) by the person's name, for the audit
+    trail; their events are INTERNAL to the person's side, so only that side asks."""
+    stmt = select(col(User.id), col(User.display_name)).where(col(User.id).in_(ids))
+    rows = (await session.execute(stmt)).all()
+    return {r[0]: Label(f"{r[1]}'s notifications", NOTIFICATIONS, r[0]) for r in rows}
 
 
 # Webhook endpoints: one side's own (row-level security: INTERNAL to that side).

@@ -34,6 +34,10 @@ const ACTIONS = {
   'invitation.declined': 'declined the invitation',
   'api_token.created': 'created the API token',
   'api_token.revoked': 'revoked the API token',
+  'notifications.read': 'marked read some of',
+  'notifications.read_all': 'marked read all of',
+  'notification_preference.set': 'changed a preference for',
+  'webhook_endpoint.disabled': 'disabled after repeated failures the webhook endpoint',
 };
 
 /** "member.role_changed" → "Member role changed" (for an action this list does not know). */

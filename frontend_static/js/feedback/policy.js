@@ -7,7 +7,7 @@ import { addDaysIso, mutate, partnerName, todayIso } from '../pages/common.js';
 import { partnershipHref } from '../pages/partnerships.js';
 import { SideChip } from '../ui/badges.js';
 import { Facts } from '../ui/facts.js';
-import { Field } from '../ui/field.js';
+import { Field, FieldSet } from '../ui/field.js';
 import {
   Form, SubmitButton, useForm, useValues,
 } from '../ui/form.js';
@@ -16,16 +16,16 @@ import { useLiveChange, useSectionLoad, useUid } from '../ui/hooks.js';
 import { LiveNotice, Message, useLiveNotice } from '../ui/message.js';
 import { Failed, Loading } from '../ui/states.js';
 import { Table } from '../ui/table.js';
-import { Moment } from '../ui/time.js';
+import { Day, Moment } from '../ui/time.js';
 import {
   ACCEPT_POLICY, DECLINE_POLICY, duration, FIGURES_QUERY, isFeedbackEvent, label, percent,
   POLICIES_QUERY, PROPOSE_POLICY, SEVERITIES,
 } from './api.js';
+import { CalendarFields, calendarValues, DAY_NAMES } from './calendar.js';
 
 const DEFAULTS = {
   CRITICAL: [60, 480], HIGH: [240, 1440], MEDIUM: [480, 2400], LOW: [960, 4800],
 };
-const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 async function fetchAll(partnershipId) {
   const from = addDaysIso(todayIso(), -90);
@@ -71,12 +71,12 @@ export function PolicyPage({ args }) {
     body = html`
       <section class="card" aria-labelledby="fb-policy-active">
         <h3 id="fb-policy-active">In force</h3>
-        ${active ? html`<${PolicyView} policy=${active} />`
+        ${active ? html`<${PolicyView} policy=${active} partnership=${partnership} />`
           : html`<p>No policy agreed yet: the default targets apply (Monday to Friday, 09:00 to 17:00 UTC).</p>`}
       </section>
       ${proposed.map((p) => html`<section class="card fb-proposal" aria-labelledby=${`fb-policy-${p.number}`}>
         <h3 id=${`fb-policy-${p.number}`}>Version ${p.number}, proposed by ${p.proposedByParty.organization.name}</h3>
-        <${PolicyView} policy=${p} />
+        <${PolicyView} policy=${p} partnership=${partnership} />
         ${p.viewerCanDecide
           ? html`<p class="form-actions">
               <button type="button" class="button button-primary" onClick=${() => decide(p, true)}>Accept version ${p.number}</button>
@@ -103,7 +103,30 @@ export function PolicyPage({ args }) {
   </div>`;
 }
 
-function PolicyView({ policy }) {
+/** Who proposed a version, and whether (and when) the other side's LEAD agreed. */
+function Agreement({ policy, partnership }) {
+  const proposer = policy.proposedByParty;
+  const other = partnership.parties.find((p) => p.id !== proposer.id);
+  const otherName = other ? other.organization.name : 'the other side';
+  const proposed = html`Proposed by ${proposer.organization.name}${proposer.isOwn ? ' (your side)' : ''} <${Moment} iso=${policy.createdAt} />`;
+  let decided;
+  if (policy.status === 'PROPOSED') decided = html`not yet agreed: waiting for ${otherName}’s LEAD`;
+  else if (policy.status === 'DECLINED') decided = html`declined by ${otherName}’s LEAD <${Moment} iso=${policy.decidedAt} />`;
+  else decided = html`agreed by ${otherName}’s LEAD <${Moment} iso=${policy.decidedAt} />`;
+  return html`<p class="fb-agreement" data-testid="fb-agreement">${proposed}; ${decided}.</p>`;
+}
+
+function CalendarView({ calendar }) {
+  const days = calendar.workingDays.map((d) => DAY_NAMES[d - 1]).join(', ');
+  return html`<li>
+    <${SideChip} party=${calendar.party} />: ${days}, ${calendar.start.slice(0, 5)} to ${calendar.end.slice(0, 5)} (${calendar.timeZone})
+    ${calendar.holidays.length
+      ? html`<span class="fb-holiday-days">; holidays: ${calendar.holidays.map((d, i) => html`${i ? ', ' : ''}<${Day} iso=${d} />`)}</span>`
+      : '; no holidays'}
+  </li>`;
+}
+
+function PolicyView({ policy, partnership }) {
   const columns = [
     { label: 'Severity', rowHeader: true, cell: (t) => label(t.severity) },
     { label: 'First response', cell: (t) => duration(t.firstResponseMinutes * 60) },
@@ -111,15 +134,14 @@ function PolicyView({ policy }) {
   ];
   return html`
     <p>Version ${policy.number} · ${label(policy.status)}${policy.effectiveAt ? html` since <${Moment} iso=${policy.effectiveAt} />` : ''}
-      · ${policy.businessHours ? 'counted in business hours' : 'counted around the clock'}
+      · ${policy.businessHours ? 'counted in the receiving side’s business hours' : 'counted around the clock'}
       · resolved items close themselves after ${policy.autoCloseDays} days</p>
+    <${Agreement} policy=${policy} partnership=${partnership} />
     ${policy.note ? html`<p class="hint">${policy.note}</p>` : null}
     <${Table} columns=${columns} rows=${policy.targets} rowKey=${(t) => t.severity} labelledBy=${`fb-targets-${policy.number}`} />
     <p class="sr-only" id=${`fb-targets-${policy.number}`}>Targets of version ${policy.number}</p>
     ${policy.businessHours && policy.calendars.length
-      ? html`<ul class="fb-calendars">${policy.calendars.map((c) => html`<li>
-          <${SideChip} party=${c.party} />: ${c.workingDays.map((d) => DAYS[d - 1]).join(', ')}
-          ${c.start} to ${c.end} (${c.timeZone})${c.holidays.length ? `, ${c.holidays.length} holidays` : ''}</li>`)}</ul>`
+      ? html`<ul class="fb-calendars">${policy.calendars.map((c) => html`<${CalendarView} key=${c.party.id} calendar=${c} />`)}</ul>`
       : null}`;
 }
 
@@ -143,6 +165,11 @@ function Figures({ figures }) {
   </section>`;
 }
 
+const MODES = [
+  { value: 'BUSINESS', label: 'In the receiving side’s business hours' },
+  { value: 'CLOCK', label: 'Around the clock (every hour of every day)' },
+];
+
 function ProposeForm({ partnership, base, onDone }) {
   const headingId = useUid('fb-propose');
   const form = useForm();
@@ -152,17 +179,14 @@ function ProposeForm({ partnership, base, onDone }) {
     initial[`${s}-fr`] = String(target ? target.firstResponseMinutes : DEFAULTS[s][0]);
     initial[`${s}-res`] = String(target ? target.resolutionMinutes : DEFAULTS[s][1]);
   }
-  for (const party of partnership.parties) {
-    const calendar = base?.calendars.find((c) => c.party.id === party.id);
-    initial[`${party.id}-tz`] = calendar?.timeZone ?? 'UTC';
-    initial[`${party.id}-start`] = calendar?.start ?? '09:00';
-    initial[`${party.id}-end`] = calendar?.end ?? '17:00';
-    initial[`${party.id}-holidays`] = (calendar?.holidays ?? []).join(', ');
-  }
+  initial.calendars = partnership.parties.map(
+    (party) => calendarValues(base?.calendars.find((c) => c.party.id === party.id)),
+  );
   initial.autoCloseDays = String(base?.autoCloseDays ?? 7);
-  initial.businessHours = base ? base.businessHours : true;
+  initial.mode = !base || base.businessHours ? 'BUSINESS' : 'CLOCK';
   initial.note = '';
   const { values, bind, set } = useValues(initial);
+  const setCalendar = (i) => (calendar) => set('calendars', values.calendars.map((c, k) => (k === i ? calendar : c)));
   const submit = () => form.run(async () => {
     const input = {
       partnershipId: partnership.id,
@@ -171,16 +195,13 @@ function ProposeForm({ partnership, base, onDone }) {
         firstResponseMinutes: Number(values[`${s}-fr`]),
         resolutionMinutes: Number(values[`${s}-res`]),
       })),
-      businessHours: values.businessHours,
+      businessHours: values.mode === 'BUSINESS',
       autoCloseDays: Number(values.autoCloseDays),
       note: values.note,
-      calendars: partnership.parties.map((p) => ({
+      calendars: partnership.parties.map((p, i) => ({
         partyId: p.id,
-        timeZone: values[`${p.id}-tz`],
-        start: values[`${p.id}-start`],
-        end: values[`${p.id}-end`],
-        workingDays: [1, 2, 3, 4, 5],
-        holidays: values[`${p.id}-holidays`].split(',').map((d) => d.trim()).filter(Boolean),
+        ...values.calendars[i],
+        holidays: [...new Set(values.calendars[i].holidays.filter(Boolean))].sort(),
       })),
     };
     const { payload, errors } = await mutate(PROPOSE_POLICY, { input }, 'proposeSlaPolicy');
@@ -190,25 +211,26 @@ function ProposeForm({ partnership, base, onDone }) {
   return html`<${Form} form=${form} heading="Propose a new version" headingId=${headingId} onSubmit=${submit}>
     <p class="hint">Targets in minutes of the receiving side’s business time (or around the clock).</p>
     ${SEVERITIES.map((s) => html`<div class="form-row" key=${s}>
-      <${Field} label=${`${label(s)}: first response (minutes)`} name="targets">
+      <${Field} label=${`${label(s)}: first response (minutes)`} name=${s === SEVERITIES[0] ? 'targets' : undefined}>
         <input type="number" min="1" ...${bind(`${s}-fr`)} />
       <//>
       <${Field} label=${`${label(s)}: resolution (minutes)`}>
         <input type="number" min="1" ...${bind(`${s}-res`)} />
       <//>
     </div>`)}
-    <div class="field field-check"><label>
-      <input type="checkbox" checked=${values.businessHours} onChange=${(e) => set('businessHours', e.currentTarget.checked)} />
-      Count in business hours (else around the clock)</label></div>
-    ${partnership.parties.map((p, i) => html`<fieldset key=${p.id} class="fb-calendar">
-      <legend>Business hours of ${p.organization.name} (Monday to Friday)</legend>
-      <div class="form-row">
-        <${Field} label="Time zone" name=${`calendars[${i}].timeZone`}><input type="text" ...${bind(`${p.id}-tz`)} /><//>
-        <${Field} label="Opens"><input type="time" ...${bind(`${p.id}-start`)} /><//>
-        <${Field} label="Closes" name=${`calendars[${i}].end`}><input type="time" ...${bind(`${p.id}-end`)} /><//>
-        <${Field} label="Holidays" hint="ISO dates, comma separated"><input type="text" ...${bind(`${p.id}-holidays`)} /><//>
+    <${FieldSet} legend="The clocks count" name="businessHours" className="fb-mode">
+      <div class="checkboxes">
+        ${MODES.map((m) => html`<div class="checkbox" key=${m.value}>
+          <input type="radio" name="fb-mode" id=${`${headingId}-${m.value}`} value=${m.value}
+            checked=${values.mode === m.value} onChange=${() => set('mode', m.value)} />
+          <label for=${`${headingId}-${m.value}`}>${m.label}</label>
+        </div>`)}
       </div>
-    </fieldset>`)}
+    <//>
+    ${values.mode === 'BUSINESS'
+      ? partnership.parties.map((p, i) => html`<${CalendarFields} key=${p.id} party=${p} index=${i}
+          calendar=${values.calendars[i]} onChange=${setCalendar(i)} />`)
+      : html`<p class="note">Around the clock: every hour counts; the business hours are kept in the version, not counted.</p>`}
     <div class="form-row">
       <${Field} label="Close resolved items after (days)" name="autoCloseDays"><input type="number" min="1" max="90" ...${bind('autoCloseDays')} /><//>
       <${Field} label="Note" name="note"><input type="text" ...${bind('note')} /><//>

@@ -4,16 +4,16 @@ its other events) to the partnership's chain in the same transaction. And a pers
 notification events (read marks, preferences: object type UserNotifications) are no webhook
 event: they stay in their side's trail, not sent to its systems at every click.
 
-Revision ID: 0020_notify_audit
-Revises: 0019_pulse
+Revision ID: 0022_notify_audit
+Revises: 0021_pulse_comments
 """
 
 from alembic import op
 
 from migrations.helpers.rls_v1 import execute_script
 
-revision = "0020_notify_audit"
-down_revision = "0019_pulse"
+revision = "0022_notify_audit"
+down_revision = "0021_pulse_comments"
 
 # 0013's function, with __AUDIT__ where this revision appends the event.
 RESULT = """

@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 
 from mutual.config import REPO_ROOT, Settings
 from mutual.db import (
+    Database,
     _asyncpg_kwargs,
     app_url,
     connect_owner,
@@ -160,8 +161,28 @@ async def emptying(owner_url: URL) -> str:
     return ";\n".join(statements)
 
 
+@pytest.fixture(scope="session")
+async def seed_databases(
+    owner_url: URL, app_database_url: URL
+) -> AsyncIterator[tuple[Database, Database]]:
+    """The owner's and the application role's engines the world fixture seeds on, kept for the
+    session: a seed on new ones connects twice more and compiles each statement again."""
+    owner_db = Database(owner_url, pool_size=1)
+    app_db = Database(app_database_url, pool_size=1)
+    try:
+        yield owner_db, app_db
+    finally:
+        await owner_db.dispose()
+        await app_db.dispose()
+
+
 @pytest.fixture
-async def world(owner_url: URL, settings: Settings, emptying: str) -> World:
+async def world(
+    owner_url: URL,
+    settings: Settings,
+    emptying: str,
+    seed_databases: tuple[Database, Database],
+) -> World:
     """The demo world (Northwind, Contoso, Fabrikam) in an otherwise empty database."""
     conn = await connect_owner(owner_url)
     try:
@@ -176,7 +197,8 @@ async def world(owner_url: URL, settings: Settings, emptying: str) -> World:
         await conn.execute(emptying)
     finally:
         await conn.close()
-    return await build_world(owner_url, settings)
+    owner_db, app_db = seed_databases
+    return await build_world(owner_url, settings, owner_db=owner_db, app_db=app_db)
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ def serve_in_subprocesses(
                 "MUTUAL_PUBLIC_URL": url,
                 **(env or {}),
             }
-            log = None
+            log: IO[str] | None = None
             if log_path:
                 # .mutual/ exists only once an embedded server ran: not with DATABASE_URL on a
                 # new clone.
@@ -71,7 +71,8 @@ def serve_in_subprocesses(
                 stderr=subprocess.STDOUT,
             )
             servers.append((process, url, log_path, log))
-        deadline = time.monotonic() + 60
+        # A minute a server, as when they started one after the other (a busy machine is slow).
+        deadline = time.monotonic() + 60 * len(servers)
         for process, url, log_path, _log in servers:
             while True:
                 try:
@@ -86,10 +87,10 @@ def serve_in_subprocesses(
     finally:
         for process, _url, _path, _log in servers:
             process.terminate()
-        for process, _url, _path, log in servers:
+        for process, _url, _path, log_file in servers:
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
-            if log is not None:
-                log.close()
+            if log_file is not None:
+                log_file.close()

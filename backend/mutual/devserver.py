@@ -22,6 +22,27 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_until_up(
+    process: subprocess.Popen[bytes],
+    url: str,
+    *,
+    deadline: float,
+    failure: str,
+    pause: float = 0.2,
+) -> None:
+    """Until a GET of `url` answers 200; RuntimeError(`failure`) once the process has ended or
+    `deadline` (a time.monotonic()) has passed."""
+    while True:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(failure)
+        time.sleep(pause)
+
+
 @contextmanager
 def serve_in_subprocess(
     owner_url: URL,
@@ -74,15 +95,12 @@ def serve_in_subprocesses(
         # A minute a server, as when they started one after the other (a busy machine is slow).
         deadline = time.monotonic() + 60 * len(servers)
         for process, url, log_path, _log in servers:
-            while True:
-                try:
-                    if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the server did not start (log: {log_path})")
-                time.sleep(0.2)
+            wait_until_up(
+                process,
+                f"{url}/readyz",
+                deadline=deadline,
+                failure=f"the server did not start (log: {log_path})",
+            )
         yield [url for _process, url, _path, _log in servers]
     finally:
         for process, _url, _path, _log in servers:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,17 +47,24 @@ class World:
         return self.users[email].id
 
 
-async def build_world(owner: URL, settings: Settings) -> World:
-    await seed_demo(owner, settings)
-    database = Database(owner, pool_size=1)
-    try:
-        async with database.session() as session:
+async def build_world(
+    owner: URL,
+    settings: Settings,
+    *,
+    owner_db: Database | None = None,
+    app_db: Database | None = None,
+) -> World:
+    """The demo seed and its ids; on the engines given, kept open (`seed_demo`)."""
+    async with AsyncExitStack() as engines:
+        if owner_db is None:
+            owner_db = Database(owner, pool_size=1)
+            engines.push_async_callback(owner_db.dispose)
+        await seed_demo(owner, settings, owner_db=owner_db, app_db=app_db)
+        async with owner_db.session() as session:
             users = {u.email: u for u in (await session.execute(select(User))).scalars()}
             orgs = {o.slug: o for o in (await session.execute(select(Organization))).scalars()}
             partnerships = list((await session.execute(select(Partnership))).scalars())
             parties = list((await session.execute(select(Party))).scalars())
-    finally:
-        await database.dispose()
     nc = next(p for p in partnerships if p.name.startswith("Northwind"))
     fc = next(p for p in partnerships if p.name.startswith("Fabrikam"))
     slug_of = {o.id: slug for slug, o in orgs.items()}

@@ -108,11 +108,15 @@ class Settings(BaseSettings):
     # The job queue (kit/jobs.py, kit/worker.py): jobs one worker runs at once; how often it
     # looks for due jobs when no notification woke it; after how long without a heartbeat a
     # job whose worker died is picked again. `task_modules`: modules (comma-separated) whose
-    # TASKS a worker runs besides the domains' (local tools, tests).
+    # TASKS a worker runs besides the domains' (local tools, tests). `task_every_seconds`: periodic
+    # tasks run every so many seconds instead of on their own schedule (a JSON object of task
+    # names; an aligned interval, as Task.every): a tighter SLA scan, say, or tests that wait
+    # for a period.
     job_concurrency: int = Field(default=10, ge=1)
     job_poll_seconds: float = Field(default=30.0, gt=0)
     job_heartbeat_seconds: float = Field(default=30.0, gt=0)
     task_modules: str = ""
+    task_every_seconds: dict[str, int] = {}
 
     # Notifications (notify/): email through SMTP (no host: no email is sent, the inbox still
     # fills); webhooks: how long a receiver may take, how many failed deliveries in a row

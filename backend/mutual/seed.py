@@ -10,6 +10,8 @@ every test.
 
 from __future__ import annotations
 
+from contextlib import AsyncExitStack
+
 from sqlalchemy import select
 from sqlalchemy.engine import URL
 from sqlmodel import col
@@ -36,15 +38,27 @@ async def is_seeded(owner: URL) -> bool:
         await database.dispose()
 
 
-async def seed_demo(owner: URL, settings: Settings) -> None:
-    app_db = Database(app_url(owner, settings), pool_size=1)
-    try:
-        world = World(owner=owner, settings=settings, database=app_db)
+async def seed_demo(
+    owner: URL,
+    settings: Settings,
+    *,
+    owner_db: Database | None = None,
+    app_db: Database | None = None,
+) -> None:
+    """The minimal world, on the owner's and the application role's engines: those given are
+    left open (the tests seed before every test and keep theirs: no new connections, statements
+    compiled once), the others made for this seed alone."""
+    async with AsyncExitStack() as engines:
+        if owner_db is None:
+            owner_db = Database(owner, pool_size=1)
+            engines.push_async_callback(owner_db.dispose)
+        if app_db is None:
+            app_db = Database(app_url(owner, settings), pool_size=1)
+            engines.push_async_callback(app_db.dispose)
+        world = World(owner_database=owner_db, settings=settings, database=app_db)
         for domain in demo_order(DOMAINS):
             if domain.demo_world is not None:
                 await domain.demo_world(world)
-    finally:
-        await app_db.dispose()
 
 
 async def seed_story(owner: URL, settings: Settings) -> None:

@@ -17,6 +17,7 @@ import pytest
 
 from mutual.auth.sso_service import client_secret_purpose
 from mutual.config import REPO_ROOT, Settings
+from mutual.devserver import wait_until_up
 from mutual.kit.sealing import data_key, seal
 from tests.conftest import _worker, free_port
 from tests.helpers import World
@@ -56,17 +57,13 @@ def oidc_mock() -> Iterator[OidcMock]:
         _provider_command(port), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                ready = httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=1)
-                if ready.status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"oidc-provider-mock did not start; see {log_path}")
-            time.sleep(0.1)
+        wait_until_up(
+            process,
+            f"{issuer}/.well-known/openid-configuration",
+            deadline=time.monotonic() + 30,
+            failure=f"oidc-provider-mock did not start; see {log_path}",
+            pause=0.1,
+        )
         yield OidcMock(issuer=issuer)
     finally:
         process.terminate()

@@ -1,11 +1,13 @@
 """Two `mutual serve` processes, each with its job worker, on one database: a clock whose due
 time passed while no worker ran is breached once, with one breach notice per side, not one per
 server (the scan is a periodic task run once per period across workers, and the row it fires
-is marked in the same statement)."""
+is marked in the same statement). The servers scan every 2 seconds, not every minute, so the
+test waits for two periods in seconds."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -15,7 +17,8 @@ from sqlalchemy.engine import URL
 
 from mutual.config import REPO_ROOT
 from mutual.db import connect_owner
-from mutual.devserver import serve_in_subprocess
+from mutual.devserver import serve_in_subprocesses
+from mutual.feedback.tasks import SCAN_CLOCKS
 from tests.commitments.factories import ClientFactory, both_sides
 from tests.feedback import notice_probe
 from tests.feedback.factories import raw_id, submit
@@ -79,14 +82,14 @@ async def test_two_servers_send_one_breach_notification(
     env = {
         "MUTUAL_TASK_MODULES": "tests.feedback.notice_probe",
         "MUTUAL_JOB_POLL_SECONDS": "1",
+        "MUTUAL_TASK_EVERY_SECONDS": json.dumps({SCAN_CLOCKS.name: 2}),
         notice_probe.NOTICE_FILE_ENV: str(notice_file),
     }
     logs = REPO_ROOT / ".mutual" / "test-jobs"
 
     # when two servers with workers run through two scans
-    with (
-        serve_in_subprocess(owner_url, env=env, log_path=logs / "feedback-a.log"),
-        serve_in_subprocess(owner_url, env=env, log_path=logs / "feedback-b.log"),
+    with serve_in_subprocesses(
+        owner_url, env=env, log_paths=[logs / "feedback-a.log", logs / "feedback-b.log"]
     ):
         await _until(lambda: _breach_seen(owner), "the breach")
         scans = await _scans_done(owner)

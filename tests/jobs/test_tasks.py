@@ -1,4 +1,5 @@
-"""Declaring tasks: names, retry backoff, cron expressions and intervals, periods."""
+"""Declaring tasks: names, retry backoff, cron expressions and intervals, periods, and the
+intervals the settings set instead."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from mutual.config import Settings
 from mutual.kit.jobs import JobContext, Task, interval_cron
+from mutual.tasks import worker_tasks
 
 
 async def nothing(job: JobContext) -> None:
@@ -78,3 +81,26 @@ def test_a_periodic_run_is_for_the_latest_tick_at_or_before_its_start() -> None:
     assert daily.period(at + timedelta(hours=30)) == at + timedelta(days=1)
     assert daily.period(at - timedelta(microseconds=1)) == at - timedelta(days=1)
     assert Task(name="kit.probe", run=nothing).schedule is None
+
+
+def test_the_settings_set_a_periodic_tasks_interval_and_refuse_an_unknown_name() -> None:
+    # given the SLA scan set to every 2 seconds (tests/feedback/test_two_servers.py waits on it)
+    settings = Settings(env="test", task_every_seconds={"feedback.scan_clocks": 2})
+
+    # when
+    tasks = {task.name: task for task in worker_tasks(settings)}
+    defaults = {task.name: task for task in worker_tasks(Settings(env="test"))}
+
+    # then only that task's period changed
+    at = datetime(2026, 3, 4, 3, 17, 5, tzinfo=UTC)
+    assert tasks["feedback.scan_clocks"].period(at) == at - timedelta(seconds=1)
+    assert defaults["feedback.scan_clocks"].period(at) == at - timedelta(seconds=5)
+    assert tasks["feedback.scan_clocks"].run is defaults["feedback.scan_clocks"].run
+    assert {n: t for n, t in tasks.items() if n != "feedback.scan_clocks"} == {
+        n: t for n, t in defaults.items() if n != "feedback.scan_clocks"
+    }
+    for wrong in ({"feedback.scan_clock": 2}, {"notify.deliver_webhook": 2}):
+        with pytest.raises(ValueError, match="names no periodic task"):
+            worker_tasks(Settings(env="test", task_every_seconds=wrong))
+    with pytest.raises(ValueError, match="divides a minute"):
+        worker_tasks(Settings(env="test", task_every_seconds={"feedback.scan_clocks": 7}))

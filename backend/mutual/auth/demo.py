@@ -8,7 +8,6 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from mutual.auth.passwords import hash_password
-from mutual.db import Database
 from mutual.kit.demo import DEMO_PASSWORD, World
 from mutual.tenancy.models import User
 
@@ -20,13 +19,9 @@ def _demo_password_hash() -> str:
 
 
 async def seed_world(world: World) -> None:
-    owner_db = Database(world.owner, pool_size=1)
-    try:
-        async with owner_db.session() as session, session.begin():
-            await session.execute(
-                update(User)
-                .where(col(User.email).in_(list(world.people)))
-                .values(password_hash=_demo_password_hash())
-            )
-    finally:
-        await owner_db.dispose()
+    async with world.owner_database.session() as session, session.begin():
+        await session.execute(
+            update(User)
+            .where(col(User.email).in_(list(world.people)))
+            .values(password_hash=_demo_password_hash())
+        )

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mutual.config import Settings
@@ -61,7 +60,7 @@ class World:
     """The minimal demo: tenancy adds the organizations and their people, membership the
     partnerships between them."""
 
-    owner: URL
+    owner_database: Database  # the table owner's: no row-level security
     settings: Settings
     database: Database  # the application role's
     people: dict[str, Principal] = field(default_factory=dict)  # by email

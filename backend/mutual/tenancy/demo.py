@@ -43,34 +43,30 @@ def demo_logins() -> list[str]:
 
 async def seed_world(world: World) -> None:
     """The organizations and their people, as the owner (no one may sign up in the demo)."""
-    owner_db = Database(world.owner, pool_size=1)
-    try:
-        async with owner_db.session() as session, session.begin():
-            for org in DEMO_ORGS:
-                created = (
+    async with world.owner_database.session() as session, session.begin():
+        for org in DEMO_ORGS:
+            created = (
+                await session.execute(
+                    insert(Organization)
+                    .values(name=org.name, slug=org.slug, email_domain=org.domain)
+                    .returning(Organization)
+                )
+            ).scalar_one()
+            for local, _role, org_role in org.people:
+                email = f"{local}@{org.domain}"
+                user = (
                     await session.execute(
-                        insert(Organization)
-                        .values(name=org.name, slug=org.slug, email_domain=org.domain)
-                        .returning(Organization)
+                        insert(User)
+                        .values(
+                            organization_id=created.id,
+                            email=email,
+                            display_name=f"{local.title()} ({org.name.split()[0]})",
+                            org_role=org_role,
+                        )
+                        .returning(User)
                     )
                 ).scalar_one()
-                for local, _role, org_role in org.people:
-                    email = f"{local}@{org.domain}"
-                    user = (
-                        await session.execute(
-                            insert(User)
-                            .values(
-                                organization_id=created.id,
-                                email=email,
-                                display_name=f"{local.title()} ({org.name.split()[0]})",
-                                org_role=org_role,
-                            )
-                            .returning(User)
-                        )
-                    ).scalar_one()
-                    world.people[email] = user_principal(user)
-    finally:
-        await owner_db.dispose()
+                world.people[email] = user_principal(user)
 
 
 async def load_story(owner_db: Database, app_db: Database) -> Story:

@@ -56,7 +56,7 @@ from bench.common import (
 from bench.dashboard import BASELINE, DASHBOARD, bench_data, variables
 from bench.generate import LARGE_LOGIN
 from bench.statement_proxy import counting_proxy
-from mutual.config import Settings
+from mutual.config import REPO_ROOT, Settings
 from mutual.db import connect_owner
 from mutual.devserver import free_port
 from mutual.seed import DEMO_PASSWORD
@@ -64,6 +64,7 @@ from mutual.seed import DEMO_PASSWORD
 POSTGRAPHILE_DIR = Path(__file__).parent / "postgraphile"
 POSTGRAPHILE_VERSION = "4.14.1"
 CONNECTIONS = 16
+LOG = REPO_ROOT / ".mutual" / "postgraphile.log"
 
 PG_DASHBOARD = """
 query Dashboard($id: UUID!) {
@@ -164,26 +165,29 @@ def libpq_env(owner: URL) -> dict[str, str]:
 
 @contextmanager
 def postgraphile_process(owner: URL) -> Iterator[tuple[str, int]]:
-    """PostGraphile (bench/postgraphile/server.js) on a free port: its URL and process id."""
+    """PostGraphile (bench/postgraphile/server.js) on a free port: its URL and process id. Its
+    output goes to .mutual/postgraphile.log."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        ["node", "server.js", str(port), str(CONNECTIONS)],
-        cwd=POSTGRAPHILE_DIR,
-        env={**os.environ, **libpq_env(owner)},
-        stdout=subprocess.DEVNULL,
-    )
+    LOG.parent.mkdir(parents=True, exist_ok=True)
+    with LOG.open("w") as log:
+        process = subprocess.Popen(
+            ["node", "server.js", str(port), str(CONNECTIONS)],
+            cwd=POSTGRAPHILE_DIR,
+            env={**os.environ, **libpq_env(owner)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                body = {"query": BASELINE}
-                if httpx.post(f"{url}/graphql", json=body, timeout=1).status_code == 200:
-                    break
+                httpx.post(f"{url}/graphql", json={"query": BASELINE}, timeout=1)
+                break  # it answers (whether its database lets it is checked next)
             except httpx.HTTPError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("PostGraphile did not start")
+                raise RuntimeError(f"PostGraphile did not start (see {LOG})")
             time.sleep(0.2)
         yield url, process.pid
     finally:

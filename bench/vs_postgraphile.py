@@ -381,29 +381,34 @@ class Load:
         return self.requests / self.seconds
 
 
-def sessions(owner: URL) -> int:
-    """Connections ever opened to the bench database (pg_stat_database.sessions, PostgreSQL
-    14+), read after the statistics of running backends had time to be reported."""
+@contextmanager
+def session_counter(owner: URL) -> Iterator[Callable[[], int]]:
+    """A function that reads how many connections were ever opened to the bench database
+    (pg_stat_database.sessions, PostgreSQL 14+) through one connection kept open, so that
+    reading opens none."""
+    with asyncio.Runner() as runner:
+        conn = runner.run(connect_owner(owner))
 
-    async def read() -> int:
-        conn = await connect_owner(owner)
+        def sessions() -> int:
+            time.sleep(1.5)  # a busy backend reports its statistics at most once a second
+            query = "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+            return int(runner.run(conn.fetchval(query)))
+
         try:
-            value = await conn.fetchval(
-                "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
-            )
+            yield sessions
         finally:
-            await conn.close()
-        return int(value)
-
-    time.sleep(1.5)  # a busy backend reports its statistics at most once a second
-    return asyncio.run(read()) - 1  # not counting the connection that reads it
+            runner.run(conn.close())
 
 
 def load(
-    owner: URL, url: str, body: dict[str, Any], headers: dict[str, str], seconds: float
+    sessions: Callable[[], int],
+    url: str,
+    body: dict[str, Any],
+    headers: dict[str, str],
+    seconds: float,
 ) -> Load:
     """A closed loop of CONNECTIONS keep-alive connections for `seconds` (node load.js)."""
-    before = sessions(owner)
+    before = sessions()
     run = subprocess.run(
         ["node", "load.js", f"{url}/graphql", str(seconds), str(CONNECTIONS),
          json.dumps(body), json.dumps(headers)],
@@ -412,7 +417,7 @@ def load(
     result = json.loads(run.stdout)
     if result["failed"]:
         raise RuntimeError(f"{result['failed']} failed under load: {result['first_failure']}")
-    return Load(result["requests"], result["seconds"], sessions(owner) - before)
+    return Load(result["requests"], result["seconds"], sessions() - before)
 
 
 def load_headers(client: httpx.Client) -> dict[str, str]:
@@ -481,14 +486,17 @@ def measure(
                 found = figures[side.name]
                 body = side.dashboard(subject.large)
                 found.cpu_per_dashboard = server_cpu_per_request(client, side.pid, body, requests)
-        for side in sides:
-            headers = load_headers(clients[side.name])
-            body = side.dashboard(subject.large)
-            figures[side.name].dashboard_load = load(owner, side.url, body, headers, seconds)
-        for side in sides:
-            headers = load_headers(clients[side.name])
-            trivial = {"query": BASELINE}
-            figures[side.name].trivial_load = load(owner, side.url, trivial, headers, seconds / 2)
+        with session_counter(owner) as sessions:
+            for side in sides:
+                headers = load_headers(clients[side.name])
+                body = side.dashboard(subject.large)
+                found = figures[side.name]
+                found.dashboard_load = load(sessions, side.url, body, headers, seconds)
+            for side in sides:
+                headers = load_headers(clients[side.name])
+                trivial = {"query": BASELINE}
+                found = figures[side.name]
+                found.trivial_load = load(sessions, side.url, trivial, headers, seconds / 2)
     finally:
         for client in (*clients.values(), *small_clients.values()):
             client.close()

@@ -64,6 +64,7 @@ from mutual.seed import DEMO_PASSWORD
 POSTGRAPHILE_DIR = Path(__file__).parent / "postgraphile"
 POSTGRAPHILE_VERSION = "4.14.1"
 CONNECTIONS = 16
+STATEMENT_SAMPLE = 20  # dashboards whose statements are counted
 LOG = REPO_ROOT / ".mutual" / "postgraphile.log"
 
 PG_DASHBOARD = """
@@ -589,20 +590,26 @@ def main() -> None:
         sides = [mutual, postgraphile]
         counted, builtin = check_answers(sides, subject)
         found = ", ".join(f"{value} {key}" for key, value in counted.items())
-        print(f"Equal answers: {found} on the large partnership, the small one's equal too; ")
-        print("the outsider gets nothing of the large one from either.")
+        print(
+            f"Equal answers: {found} on the large partnership, the small one's equal too; "
+            "the outsider gets nothing of the large one from either."
+        )
         figures = measure(sides, owner, subject, requests=args.requests, seconds=args.seconds)
     mine, theirs = figures[mutual.name], figures[postgraphile.name]
     mine.statements = statements_per_dashboard(
-        lambda url: mutual_server(url, worker=False), owner, subject, 20
+        lambda url: mutual_server(url, worker=False), owner, subject, STATEMENT_SAMPLE
     )
-    theirs.statements = statements_per_dashboard(postgraphile_server, owner, subject, 20)
+    theirs.statements = statements_per_dashboard(
+        postgraphile_server, owner, subject, STATEMENT_SAMPLE
+    )
     print()
     print("\n".join(table(mine, theirs, args.seconds)))
     print(
         f"\n{args.requests} sequential requests of each, interleaved; load: {CONNECTIONS} "
         f"connections for {args.seconds:g} s (dashboard) and {args.seconds / 2:g} s "
         f"(__typename); one process each; PostGraphile's pool holds {CONNECTIONS} connections. "
+        f"Statements: {STATEMENT_SAMPLE} dashboards counted on the wire (Mutual without its job "
+        "worker, whose polling is no request's). "
         "PostGraphile computes no KPI status or progress, and no built-in KPI: Mutual's "
         f"dashboard does ({builtin} built-in KPIs on the large partnership). Machine load "
         f"average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."

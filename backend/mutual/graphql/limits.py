@@ -3,15 +3,21 @@ field whose work is out of proportion to its answer declares its own cost:
 
     @strawberry.field(metadata=cost(VERIFY_AUDIT_CHAIN_COST))
 
-The request budget is checked before execution; the per-principal budget is a sliding minute
-kept in this process (each app process enforces it on its own).
+The request budget is checked before execution; the per-principal budget is a sliding minute,
+kept in this process's memory, or in files that the processes of one server share
+(`mutual serve --workers N`, MUTUAL_BUDGET_DIR).
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
+import struct
 import time
 from collections import defaultdict, deque
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from graphql import (
     FieldNode,
@@ -141,6 +147,10 @@ def operation_cost(
     )
 
 
+class Budget(Protocol):
+    def charge(self, key: str, cost: int, limit: int) -> bool: ...
+
+
 class PrincipalBudget:
     """Cost spent per principal over the last minute, in this process."""
 
@@ -162,3 +172,78 @@ class PrincipalBudget:
         spent.append((now, cost))
         self._totals[key] += cost
         return True
+
+
+_SLOTS = 60
+_SLOT = struct.Struct("<qq")  # (second, cost spent in it)
+_TABLE = struct.Struct(f"<{2 * _SLOTS}q")
+
+
+class SharedPrincipalBudget:
+    """The per-principal budget of several processes: one file per principal (named by a hash of
+    its key) under a directory they share, read and written under an exclusive flock. Its
+    sliding minute is counted in whole seconds: 60 slots of (second, cost), the slot of a second
+    reused 60 seconds later; a cost leaves the window up to a second sooner than in memory.
+    time.monotonic is one clock for every process of the machine. A charge is six system calls
+    and no database round trip; a request that costs nothing (`{ __typename }`) makes none,
+    since it can never be refused (nothing is charged past the limit)."""
+
+    SWEEP_SECONDS = 60.0
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self._next_sweep = time.monotonic() + self.SWEEP_SECONDS
+
+    def charge(self, key: str, cost: int, limit: int) -> bool:
+        """Record the cost and say whether the principal stays within its budget."""
+        if cost <= 0:
+            return True
+        now = time.monotonic()
+        if now >= self._next_sweep:
+            self._next_sweep = now + self.SWEEP_SECONDS
+            self.sweep()
+        second = int(now)
+        fd = self._open_locked(self.directory / hashlib.blake2b(key.encode()).hexdigest()[:32])
+        try:
+            table = _TABLE.unpack(os.pread(fd, _TABLE.size, 0).ljust(_TABLE.size, b"\0"))
+            # A slot counts when its second is one of the last 60 (not one of a clock before
+            # a reboot, larger than now).
+            seconds, costs = table[0::2], table[1::2]
+            live = range(second - _SLOTS + 1, second + 1)
+            spent = sum(c for s, c in zip(seconds, costs, strict=True) if s in live)
+            if spent + cost > limit:
+                return False
+            index = second % _SLOTS
+            held = costs[index] if seconds[index] == second else 0
+            os.pwrite(fd, _SLOT.pack(second, held + cost), index * _SLOT.size)
+            return True
+        finally:
+            os.close(fd)  # and the lock with it
+
+    @staticmethod
+    def _open_locked(path: Path) -> int:
+        while True:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.fstat(fd).st_nlink:
+                return fd
+            os.close(fd)  # a sweep removed it meanwhile: open the new one
+
+    def sweep(self) -> None:
+        """Remove the files not written for two minutes (every slot left the window): one per
+        principal seen, anonymous clients' addresses included, would pile up."""
+        stale = time.time() - 2 * _SLOTS
+        for entry in os.scandir(self.directory):
+            try:
+                fd = os.open(entry.path, os.O_RDWR)
+            except FileNotFoundError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if os.fstat(fd).st_mtime < stale:
+                    os.unlink(entry.path)
+            except (BlockingIOError, FileNotFoundError):
+                pass  # in use, or removed by another process's sweep
+            finally:
+                os.close(fd)

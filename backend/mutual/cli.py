@@ -154,6 +154,10 @@ def serve_processes(
             "mutual.cli:worker_app",
             factory=True,
             workers=workers,
+            # How long a process may take to answer the supervisor's ping before it is killed
+            # and replaced; its answering thread starts only once the process has imported the
+            # application, which took 45 s on this 2-core machine under load (uvicorn: 5 s).
+            timeout_worker_healthcheck=120,
             host=host,
             port=port,
             **uvicorn_options(settings),

@@ -30,7 +30,8 @@ def serve_in_subprocess(
     args: Sequence[str] = (),
 ) -> Iterator[str]:
     """Start a server on an existing (migrated) database; yields its base URL. `args` go to
-    `mutual serve` after `--no-seed --port N` (`--no-worker`, say)."""
+    `mutual serve` after `--no-seed --port N --workers 1` (`--no-worker`, `--workers 2`, say):
+    one process unless asked, whatever MUTUAL_ENV's default (the bench measures one process)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     child_env = {
@@ -44,7 +45,18 @@ def serve_in_subprocess(
         log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "mutual.cli", "serve", "--no-seed", "--port", str(port), *args],
+        [
+            sys.executable,
+            "-m",
+            "mutual.cli",
+            "serve",
+            "--no-seed",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            *args,
+        ],
         env=child_env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -166,7 +166,7 @@ async def test_failed_sign_ins_on_both_processes_add_up(
 
     # then both refuse it: the account is throttled for this source
     assert [answer.status_code for answer in answers] == [429, 429]
-    assert {answer.json()["code"] for answer in answers} == {"RATE_LIMITED"}
+    assert {answer.json()["error"]["code"] for answer in answers} == {"RATE_LIMITED"}
 
 
 async def test_a_change_through_one_process_reaches_a_subscriber_of_the_other(

@@ -62,7 +62,9 @@ def serve_in_subprocess(
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
+        # Generous: on a loaded 2-core machine `--workers 2` took over a minute to start (each
+        # process imports the application anew); a server that fails exits, seen at once.
+        deadline = time.monotonic() + 180
         while True:
             try:
                 if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:

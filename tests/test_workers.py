@@ -1,7 +1,7 @@
 """`mutual serve --workers 2`: two processes answer on one port, and what must hold across them
 does: the per-principal cost budget, the sign-in throttle and live events. Which process holds
-a connection is read from Linux's /proc (the process whose file descriptors hold the socket):
-each client below is one TCP connection, so each request's process is known."""
+a connection is read from Linux's /proc (devserver.connection_holders): each client below is
+one TCP connection, so the process answering each request is known."""
 
 from __future__ import annotations
 
@@ -10,16 +10,14 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from sqlalchemy.engine import URL
 
 from mutual.config import REPO_ROOT
-from mutual.devserver import serve_in_subprocess
+from mutual.devserver import client_port, connection_holders, serve_in_subprocess, serve_pids
 from tests.conftest import LiveServer
 from tests.helpers import JSON_HEADERS, World, error_codes
 from tests.notify.test_live_events import CREATE, Subscriber
@@ -40,58 +38,9 @@ class Workers:
     pids: frozenset[int]
     owner_url: URL
 
-    def holder(self, client_port: int) -> int:
+    def holder(self, port: int) -> int:
         """The process holding the server's end of the connection from this client port."""
-        port = urlsplit(self.url).port
-        inode = _connection_inodes(port or 0)[client_port]
-        for pid in self.pids:
-            for fd in os.listdir(f"/proc/{pid}/fd"):
-                try:
-                    if os.readlink(f"/proc/{pid}/fd/{fd}") == f"socket:[{inode}]":
-                        return pid
-                except FileNotFoundError:
-                    continue
-        raise AssertionError(f"no worker holds the connection from port {client_port}")
-
-
-def _connection_inodes(port: int) -> dict[int, str]:
-    """Established connections to `port`: the socket inode by the client's port."""
-    found = {}
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            fields = line.split()
-            local, remote, state, inode = fields[1], fields[2], fields[3], fields[9]
-            if state == "01" and int(local.rsplit(":", 1)[1], 16) == port:
-                found[int(remote.rsplit(":", 1)[1], 16)] = inode
-    return found
-
-
-def _children(parent: int) -> frozenset[int]:
-    """The application processes uvicorn's supervisor started (not multiprocessing's tracker)."""
-    pids = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            argv = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == parent and b"spawn_main" in argv:
-            pids.add(int(entry.name))
-    return frozenset(pids)
-
-
-def _supervisor(port: int) -> int:
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                argv = (entry / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if b"serve" in argv and str(port).encode() in argv and b"mutual.cli" in argv:
-                return int(entry.name)
-    raise AssertionError(f"no `mutual serve` on port {port}")
+        return connection_holders(self.url, self.pids)[port]
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +49,7 @@ def workers(owner_url: URL) -> Iterator[Workers]:
     log_path = REPO_ROOT / ".mutual" / f"workers-{os.getpid()}.log"
     args = ("--no-worker", "--workers", "2")
     with serve_in_subprocess(owner_url, env=ENV, log_path=log_path, args=args) as url:
-        pids = _children(_supervisor(urlsplit(url).port or 0))
+        pids = serve_pids(url)
         assert len(pids) == 2, pids
         yield Workers(url=url, pids=pids, owner_url=owner_url)
 
@@ -118,8 +67,7 @@ async def on_each(workers: Workers) -> AsyncIterator[dict[int, httpx.AsyncClient
                 httpx.AsyncClient(base_url=workers.url, limits=httpx.Limits(max_connections=1))
             )
             response = await client.get("/healthz")
-            stream = response.extensions["network_stream"]
-            held.setdefault(workers.holder(stream.get_extra_info("client_addr")[1]), client)
+            held.setdefault(workers.holder(client_port(response)), client)
         yield held
 
 

@@ -7,9 +7,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy.engine import URL
@@ -83,3 +84,59 @@ def serve_in_subprocess(
             process.kill()
         if log_path:
             log.close()  # type: ignore[union-attr]
+
+
+# Which process of a `mutual serve --workers N` answers what, read from Linux's /proc: for the
+# tests of several processes and the bench (each client there is one TCP connection).
+
+
+def serve_pids(url: str) -> frozenset[int]:
+    """The processes that run the application of the `mutual serve` listening at `url`: the
+    one, or those its supervisor started (not multiprocessing's resource tracker)."""
+    port = str(urlsplit(url).port).encode()
+    parents, argvs = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            argvs[int(entry.name)] = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    (serve,) = [
+        pid
+        for pid, argv in argvs.items()
+        if b"mutual.cli" in argv and b"serve" in argv and port in argv
+    ]
+    children = {pid for pid, parent in parents.items() if parent == serve}
+    spawned = frozenset(pid for pid in children if any(b"spawn_main" in a for a in argvs[pid]))
+    return spawned or frozenset({serve})
+
+
+def connection_holders(url: str, pids: Iterable[int]) -> dict[int, int]:
+    """Established connections to the server at `url`: by the client's port, the process (of
+    `pids`) holding the server's end."""
+    port = urlsplit(url).port
+    by_inode = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local, remote, state, inode = fields[1], fields[2], fields[3], fields[9]
+            if state == "01" and int(local.rsplit(":", 1)[1], 16) == port:
+                by_inode[f"socket:[{inode}]"] = int(remote.rsplit(":", 1)[1], 16)
+    holders = {}
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                client_port = by_inode.get(os.readlink(fd))
+            except OSError:
+                continue
+            if client_port is not None:
+                holders[client_port] = pid
+    return holders
+
+
+def client_port(response: httpx.Response) -> int:
+    """The local port of the connection a response came over (httpx's network_stream)."""
+    return int(response.extensions["network_stream"].get_extra_info("client_addr")[1])

@@ -81,6 +81,8 @@ async def throughput(
 
     tasks = [asyncio.create_task(send(client)) for client in clients]
     await asyncio.sleep(WARMUP_SECONDS)
+    while len(ports) < connections:  # every connection answered once
+        await asyncio.sleep(0.1)
     holders = connection_holders(url, pids)
     spread = Counter(holders[port] for port in ports if port in holders)
     before, cpu_before, started = answered, sum(map(cpu_seconds, pids)), time.perf_counter()

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gc
 import logging
+import multiprocessing
 import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 from sqlalchemy.engine import URL
-from starlette.applications import Starlette
 
 from mutual.app import create_app
 from mutual.auth.sso_service import ConfigurationError, configure_provider
@@ -39,6 +43,8 @@ from mutual.tasks import worker_tasks
 
 SCHEMA_FILE = REPO_ROOT / "schema" / "schema.graphql"
 SSO_SECRET_ENV = "MUTUAL_SSO_CLIENT_SECRET"
+
+log = logging.getLogger("mutual.serve")
 
 
 def prepare_database(settings: Settings) -> URL:
@@ -67,11 +73,6 @@ def tune_garbage_collector() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
-
-
-# What `mutual serve --workers N` tells its processes besides the settings (they re-import the
-# application: uvicorn starts them with multiprocessing's spawn).
-SERVE_JOB_WORKER_ENV = "MUTUAL_SERVE_JOB_WORKER"
 
 
 def worker_count(requested: int | None, settings: Settings) -> int:
@@ -133,50 +134,79 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def serve_processes(
     owner: URL, settings: Settings, args: argparse.Namespace, *, host: str, port: int, workers: int
 ) -> int:
-    """`workers` processes on one port: uvicorn's supervisor (this process, which migrated and
-    seeded, and keeps the embedded PostgreSQL running) binds the socket and starts them; each
-    builds the application (worker_app), with a job worker of its own unless --no-worker
-    (pgqueuer's workers share the queue through PostgreSQL: a job runs once, a periodic task
-    once per period). The per-principal budget is kept in files all of them share."""
+    """`workers` processes on one port. This process (which migrated and seeded, and keeps the
+    embedded PostgreSQL running) forks them and supervises: one that dies is replaced, SIGTERM
+    or SIGINT stops them all. Each binds the port itself with SO_REUSEPORT, so the kernel
+    spreads new connections over them (one shared listening socket let the first process awake
+    accept a whole burst: 16 of 16 connections on one process in bench.workers). Each runs a job
+    worker unless --no-worker: pgqueuer's workers share the queue through PostgreSQL (a job runs
+    once, a periodic task once per period). The per-principal budget is kept in files they all
+    share (a temporary directory unless MUTUAL_BUDGET_DIR names one)."""
     budget_dir = None if settings.budget_dir else Path(tempfile.mkdtemp(prefix="mutual-budget-"))
-    os.environ.update(
-        {
-            # The database this process prepared: the processes start no embedded server.
-            "DATABASE_URL": owner.render_as_string(hide_password=False),
-            SERVE_JOB_WORKER_ENV: "0" if args.no_worker else "1",
-        }
-    )
-    if budget_dir is not None:
-        os.environ["MUTUAL_BUDGET_DIR"] = str(budget_dir)
+    shared = settings.model_copy(update={"budget_dir": settings.budget_dir or budget_dir})
     print(f"{listening_line(host, port, settings.public_url)}; {workers} processes", flush=True)
+    serve_one = functools.partial(
+        _serve_one, shared, app_url(owner, settings), not args.no_worker, host, port
+    )
     try:
-        uvicorn.run(
-            "mutual.cli:worker_app",
-            factory=True,
-            workers=workers,
-            # How long a process may take to answer the supervisor's ping before it is killed
-            # and replaced; its answering thread starts only once the process has imported the
-            # application, which took 45 s on this 2-core machine under load (uvicorn: 5 s).
-            timeout_worker_healthcheck=120,
-            host=host,
-            port=port,
-            **uvicorn_options(settings),
-        )
+        return supervise(serve_one, workers)
     finally:
         if budget_dir is not None:
             shutil.rmtree(budget_dir, ignore_errors=True)
-    return 0
 
 
-def worker_app() -> Starlette:
-    """The application of one process of `mutual serve --workers N` (uvicorn's factory)."""
-    settings = get_settings()
-    run_worker = os.environ.get(SERVE_JOB_WORKER_ENV) == "1"
-    app = create_app(
-        settings, app_database_url=app_url(owner_url(settings), settings), run_worker=run_worker
-    )
+def supervise(serve_one: Callable[[Any], None], workers: int) -> int:
+    """Run `workers` processes of `serve_one(ready)` (forked), replace one that dies after it set
+    `ready`, stop them all on SIGTERM or SIGINT (0) or when one fails before it was ready (1)."""
+    context = multiprocessing.get_context("fork")
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+
+    def start() -> tuple[Any, Any]:
+        ready = context.Event()
+        process = context.Process(target=serve_one, args=(ready,))
+        process.start()
+        return process, ready
+
+    running = [start() for _ in range(workers)]
+    failed = False
+    while not stopping.wait(0.5):
+        for index, (process, ready) in enumerate(running):
+            if process.is_alive():
+                continue
+            if not ready.is_set():
+                log.error("process %s failed to start (exit %s)", process.pid, process.exitcode)
+                failed = True
+                stopping.set()
+                break
+            log.warning("process %s exited (%s): starting another", process.pid, process.exitcode)
+            running[index] = start()
+    for process, _ready in running:
+        if process.is_alive():
+            process.terminate()  # SIGTERM: uvicorn finishes what it answers, then exits
+    for process, _ready in running:
+        process.join()
+    return 1 if failed else 0
+
+
+def _serve_one(
+    settings: Settings, database_url: URL, run_worker: bool, host: str, port: int, ready: Any
+) -> None:
+    """One process of `mutual serve --workers N`: its own socket on the shared port."""
+    # Not the supervisor's handlers (inherited through fork) until uvicorn sets its own.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    app = create_app(settings, app_database_url=database_url, run_worker=run_worker)
     tune_garbage_collector()
-    return app
+    ready.set()
+    config = uvicorn.Config(app, host=host, port=port, **uvicorn_options(settings))
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def listening_line(host: str, port: int, public_url: str) -> str:

@@ -63,8 +63,8 @@ def serve_in_subprocess(
         stderr=subprocess.STDOUT,
     )
     try:
-        # Generous: on a loaded 2-core machine `--workers 2` took over a minute to start (each
-        # process imports the application anew); a server that fails exits, seen at once.
+        # Generous: on a loaded 2-core machine a server took over a minute to start; one that
+        # fails exits, and that is seen at once.
         deadline = time.monotonic() + 180
         while True:
             try:
@@ -92,26 +92,22 @@ def serve_in_subprocess(
 
 def serve_pids(url: str) -> frozenset[int]:
     """The processes that run the application of the `mutual serve` listening at `url`: the
-    one, or those its supervisor started (not multiprocessing's resource tracker)."""
+    one, or those its supervisor forked (`--workers N`; they share its command line)."""
     port = str(urlsplit(url).port).encode()
-    parents, argvs = {}, {}
+    parents = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
             stat = (entry / "stat").read_text()
-            argvs[int(entry.name)] = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    (serve,) = [
-        pid
-        for pid, argv in argvs.items()
-        if b"mutual.cli" in argv and b"serve" in argv and port in argv
-    ]
-    children = {pid for pid, parent in parents.items() if parent == serve}
-    spawned = frozenset(pid for pid in children if any(b"spawn_main" in a for a in argvs[pid]))
-    return spawned or frozenset({serve})
+        if b"mutual.cli" in argv and b"serve" in argv and port in argv:
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    (supervisor,) = [pid for pid, parent in parents.items() if parent not in parents]
+    children = frozenset(pid for pid, parent in parents.items() if parent == supervisor)
+    return children or frozenset({supervisor})
 
 
 def connection_holders(url: str, pids: Iterable[int]) -> dict[int, int]:

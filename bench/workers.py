@@ -66,6 +66,7 @@ async def throughput(
     answered = 0
     running = True
     ports: list[int] = []
+    all_answered = asyncio.Event()
 
     async def send(client: httpx.AsyncClient) -> None:
         nonlocal answered
@@ -77,12 +78,13 @@ async def throughput(
             if first:
                 ports.append(client_port(response))
                 first = False
+                if len(ports) == connections:
+                    all_answered.set()
             answered += 1
 
     tasks = [asyncio.create_task(send(client)) for client in clients]
     await asyncio.sleep(WARMUP_SECONDS)
-    while len(ports) < connections:  # every connection answered once
-        await asyncio.sleep(0.1)
+    await all_answered.wait()  # every connection answered once
     holders = connection_holders(url, pids)
     spread = Counter(holders[port] for port in ports if port in holders)
     before, cpu_before, started = answered, sum(map(cpu_seconds, pids)), time.perf_counter()

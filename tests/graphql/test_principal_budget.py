@@ -3,7 +3,6 @@ and in the files that the processes of `mutual serve --workers N` share."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
@@ -50,18 +49,19 @@ def test_processes_sharing_a_directory_spend_one_budget(tmp_path: Path) -> None:
         assert second.charge("user:a", 100, limit=100)
 
 
-def test_a_sweep_removes_only_the_files_of_principals_idle_for_two_minutes(
+def test_a_sweep_removes_only_the_files_of_principals_with_nothing_in_the_window(
     tmp_path: Path,
 ) -> None:
     budget = SharedPrincipalBudget(tmp_path)
-    assert budget.charge("user:idle", 5, limit=100)
+    with mock.patch("mutual.graphql.limits.time.monotonic", return_value=1000.0):
+        assert budget.charge("user:idle", 5, limit=100)
     (idle,) = tmp_path.iterdir()
-    old = idle.stat().st_mtime - 121
-    os.utime(idle, (old, old))
-    assert budget.charge("user:busy", 5, limit=100)
+    with mock.patch("mutual.graphql.limits.time.monotonic", return_value=1070.0):
+        assert budget.charge("user:busy", 5, limit=100)
 
-    budget.sweep()
+        budget.sweep()
 
-    assert len(list(tmp_path.iterdir())) == 1 and not idle.exists()
-    assert budget.charge("user:busy", 95, limit=100)  # its 5 were kept
-    assert not budget.charge("user:busy", 1, limit=100)
+        assert len(list(tmp_path.iterdir())) == 1 and not idle.exists()
+        assert budget.charge("user:busy", 95, limit=100)  # its 5 were kept
+        assert not budget.charge("user:busy", 1, limit=100)
+        assert budget.charge("user:idle", 100, limit=100)  # a new file, after the sweep

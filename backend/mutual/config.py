@@ -33,6 +33,13 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # Processes of `mutual serve` on its one port (its --workers); unset: one per core in
+    # production, one in development and tests (a debugger and the logs see every request).
+    workers: int | None = Field(default=None, ge=1)
+    # Where the processes of one server keep the per-principal cost budget (files, locked with
+    # flock): `mutual serve --workers N` makes a directory of its own unless this is set. Unset
+    # in one process, the budget is kept in that process's memory.
+    budget_dir: Path | None = None
     public_url: str = "http://127.0.0.1:8000"
     secret_key: str = DEVELOPMENT_SECRET_KEY
     # Production refuses the development defaults (secret key, a public URL that is not https)

@@ -25,6 +25,7 @@ from mutual.config import Settings
 from mutual.graphql.composed import compose
 from mutual.graphql.execution import LeafFirstExecutor
 from mutual.graphql.extensions import OperationLifecycle
+from mutual.graphql.limits import SharedPrincipalBudget
 from mutual.graphql.schema import MutualSchema
 from mutual.graphql.validation import DOCUMENT_CACHE_SIZE, CachedValidation, NoNulInText
 from mutual.kit import health as health_inputs
@@ -110,8 +111,10 @@ def build_schema(settings: Settings) -> MutualSchema:
     ]
     if not settings.is_development:
         rules.append(NoSchemaIntrospectionCustomRule)
+    # Shared by the processes of `mutual serve --workers N`; else the process's own.
+    budget = SharedPrincipalBudget(settings.budget_dir) if settings.budget_dir else None
     extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: OperationLifecycle(authenticator=auth_service),
+        lambda: OperationLifecycle(authenticator=auth_service, budget=budget),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: AddValidationRules(rules),

@@ -16,7 +16,7 @@ from strawberry.extensions import SchemaExtension
 from mutual.db import is_unavailable, settle
 from mutual.graphql.context import Authenticator as Authenticator
 from mutual.graphql.context import Context, enter_operation
-from mutual.graphql.limits import PrincipalBudget, operation_cost
+from mutual.graphql.limits import Budget, PrincipalBudget, operation_cost
 from mutual.graphql.validation import variable_errors
 from mutual.kit.errors import DomainError, LimitExceeded, Unauthenticated
 from mutual.kit.request import request_id_var
@@ -90,11 +90,15 @@ class OperationLifecycle(SchemaExtension):
     """Opens the operation's transaction with the caller's identity, enforces the cost
     budgets, commits only when nothing unexpected failed, and shapes the errors."""
 
-    budget = PrincipalBudget()
+    # Without one of its own (MUTUAL_BUDGET_DIR, schema.build_schema), every schema of the
+    # process shares this one.
+    budget: Budget = PrincipalBudget()
 
-    def __init__(self, *, authenticator: Authenticator) -> None:
+    def __init__(self, *, authenticator: Authenticator, budget: Budget | None = None) -> None:
         super().__init__()
         self.authenticator = authenticator
+        if budget is not None:
+            self.budget = budget
 
     async def on_operation(self) -> AsyncIterator[None]:
         shared: Context = self.execution_context.context

@@ -3,15 +3,23 @@ field whose work is out of proportion to its answer declares its own cost:
 
     @strawberry.field(metadata=cost(VERIFY_AUDIT_CHAIN_COST))
 
-The request budget is checked before execution; the per-principal budget is a sliding minute
-kept in this process (each app process enforces it on its own).
+The request budget is checked before execution; the per-principal budget is a sliding minute,
+kept in this process's memory, or in files that the processes of one server share
+(`mutual serve --workers N`, MUTUAL_BUDGET_DIR).
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import itertools
+import mmap
+import os
+import struct
 import time
-from collections import defaultdict, deque
-from typing import Any
+from collections import OrderedDict, defaultdict, deque
+from pathlib import Path
+from typing import Any, Protocol
 
 from graphql import (
     FieldNode,
@@ -141,6 +149,10 @@ def operation_cost(
     )
 
 
+class Budget(Protocol):
+    def charge(self, key: str, cost: int, limit: int) -> bool: ...
+
+
 class PrincipalBudget:
     """Cost spent per principal over the last minute, in this process."""
 
@@ -162,3 +174,102 @@ class PrincipalBudget:
         spent.append((now, cost))
         self._totals[key] += cost
         return True
+
+
+_SLOTS = 60
+_SLOT = struct.Struct("<qq")  # (second, cost spent in it)
+_TABLE = struct.Struct(f"<{2 * _SLOTS}q")
+
+
+def _spent(table: tuple[int, ...], second: int) -> int:
+    """The cost of the slots whose second is one of the last 60 (not one of a clock before a
+    reboot, larger than now)."""
+    live = range(second - _SLOTS + 1, second + 1)
+    return sum(itertools.compress(table[1::2], map(live.__contains__, table[0::2])))
+
+
+class SharedPrincipalBudget:
+    """The per-principal budget of several processes: one file per principal (named by a hash of
+    its key) under a directory they share, mapped into memory and changed under an exclusive
+    flock. Its sliding minute is counted in whole seconds: 60 slots of (second, cost), the slot
+    of a second reused 60 seconds later; a cost leaves the window up to a second sooner than in
+    memory. time.monotonic is one clock for every process of the machine. A charge is three
+    system calls (lock, check the file was not swept away, unlock; the files of the last
+    OPEN_FILES principals stay open) and no database round trip; a request that costs nothing
+    (`{ __typename }`) makes none, since it can never be refused (nothing is charged past the
+    limit)."""
+
+    SWEEP_SECONDS = 60.0
+    OPEN_FILES = 1024
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self._prefix = os.path.join(directory, "")  # str joins: pathlib cost more than the I/O
+        self._open: OrderedDict[str, tuple[int, mmap.mmap]] = OrderedDict()
+        self._next_sweep = time.monotonic() + self.SWEEP_SECONDS
+
+    def charge(self, key: str, cost: int, limit: int) -> bool:
+        """Record the cost and say whether the principal stays within its budget."""
+        if cost <= 0:
+            return True
+        now = time.monotonic()
+        if now >= self._next_sweep:
+            self._next_sweep = now + self.SWEEP_SECONDS
+            self.sweep()
+        second = int(now)
+        name = hashlib.blake2b(key.encode()).hexdigest()[:32]
+        fd, table = self._locked(name)
+        try:
+            if _spent(_TABLE.unpack_from(table), second) + cost > limit:
+                return False
+            index = second % _SLOTS
+            held, spent = _SLOT.unpack_from(table, index * _SLOT.size)
+            spent = spent if held == second else 0  # else the slot's second left the window
+            _SLOT.pack_into(table, index * _SLOT.size, second, spent + cost)
+            return True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _locked(self, name: str) -> tuple[int, mmap.mmap]:
+        """The principal's file, open, mapped and locked."""
+        while True:
+            opened = self._open.pop(name, None)
+            if opened is None:
+                fd = os.open(self._prefix + name, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                if os.fstat(fd).st_size < _TABLE.size:
+                    os.ftruncate(fd, _TABLE.size)  # a new file: zeros, no slot in the window
+                opened = (fd, mmap.mmap(fd, _TABLE.size))
+            else:
+                fcntl.flock(opened[0], fcntl.LOCK_EX)
+            if os.fstat(opened[0]).st_nlink:
+                self._open[name] = opened
+                while len(self._open) > self.OPEN_FILES:
+                    self._close(self._open.popitem(last=False)[1])
+                return opened
+            self._close(opened)  # a sweep removed it meanwhile: open the new one
+
+    @staticmethod
+    def _close(opened: tuple[int, mmap.mmap]) -> None:
+        opened[1].close()
+        os.close(opened[0])  # and its lock with it
+
+    def sweep(self) -> None:
+        """Remove the files none of whose slots is in the window: one per principal seen,
+        anonymous clients' addresses included, would pile up."""
+        second = int(time.monotonic())
+        for entry in os.scandir(self.directory):
+            try:
+                fd = os.open(entry.path, os.O_RDWR)
+            except FileNotFoundError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                data = os.pread(fd, _TABLE.size, 0).ljust(_TABLE.size, b"\0")
+                if _spent(_TABLE.unpack(data), second) == 0:
+                    os.unlink(entry.path)
+            except (BlockingIOError, FileNotFoundError):
+                pass  # in use, or removed by another process's sweep
+            finally:
+                os.close(fd)

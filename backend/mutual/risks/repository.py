@@ -22,6 +22,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
     update,
 )
 from sqlalchemy.dialects.postgresql import UUID, distinct_on
@@ -39,7 +40,9 @@ from mutual.risks.models import (
     Risk,
     RiskAcceptance,
     RiskAction,
+    RiskActionHistory,
     RiskAssessment,
+    RiskHistory,
     RiskLink,
     RiskStatus,
     ScoreBasis,
@@ -427,13 +430,27 @@ async def risk_labels(
     return {r[0]: Label(r[1], "Risk", r[0]) for r in await read_rows(session, stmt)}
 
 
-# The register as of a moment, for a report: SHARED risks that existed then, and each side's
-# latest assessment made by then (DISTINCT ON, served by risk_assessment_latest_idx).
+# The register as of a moment, for a report: SHARED risks that existed then, each with its
+# kept state then (the latest history row by then: None when it predates the history), and
+# each side's latest assessment made by then (DISTINCT ON, served by risk_assessment_latest_idx).
 async def shared_risks_as_of(
     session: AsyncSession, partnership_id: uuid.UUID, as_of: datetime
-) -> list[Risk]:
+) -> list[tuple[Risk, RiskHistory | None]]:
+    then = (
+        select(RiskHistory)
+        .where(
+            col(RiskHistory.partnership_id) == col(Risk.partnership_id),
+            col(RiskHistory.risk_id) == col(Risk.id),
+            col(RiskHistory.at) <= as_of,
+        )
+        .order_by(col(RiskHistory.at).desc(), col(RiskHistory.id).desc())
+        .limit(1)
+        .lateral("then")
+    )
+    state = aliased(RiskHistory, then)
     stmt = (
-        select(Risk)
+        select(Risk, state)
+        .outerjoin(then, true())
         .where(
             col(Risk.partnership_id) == partnership_id,
             col(Risk.visibility) == Visibility.SHARED,
@@ -441,7 +458,36 @@ async def shared_risks_as_of(
         )
         .order_by(col(Risk.created_at), col(Risk.id))
     )
-    return list((await session.execute(stmt)).scalars().all())
+    return [(r[0], r[1]) for r in (await session.execute(stmt)).all()]
+
+
+async def shared_actions_as_of(
+    session: AsyncSession, partnership_id: uuid.UUID, as_of: datetime
+) -> list[tuple[RiskAction, RiskActionHistory | None]]:
+    """SHARED actions that existed at `as_of`, each with its kept state then (as above)."""
+    then = (
+        select(RiskActionHistory)
+        .where(
+            col(RiskActionHistory.partnership_id) == col(RiskAction.partnership_id),
+            col(RiskActionHistory.action_id) == col(RiskAction.id),
+            col(RiskActionHistory.at) <= as_of,
+        )
+        .order_by(col(RiskActionHistory.at).desc(), col(RiskActionHistory.id).desc())
+        .limit(1)
+        .lateral("then")
+    )
+    state = aliased(RiskActionHistory, then)
+    stmt = (
+        select(RiskAction, state)
+        .outerjoin(then, true())
+        .where(
+            col(RiskAction.partnership_id) == partnership_id,
+            col(RiskAction.visibility) == Visibility.SHARED,
+            col(RiskAction.created_at) <= as_of,
+        )
+        .order_by(col(RiskAction.created_at), col(RiskAction.id))
+    )
+    return [(r[0], r[1]) for r in (await session.execute(stmt)).all()]
 
 
 async def latest_assessments_as_of(

@@ -60,6 +60,11 @@ class AddDisclosureAttachmentInput:
 
 
 @strawberry.input
+class RemoveDisclosureAttachmentInput:
+    attachment_id: strawberry.ID
+
+
+@strawberry.input
 class DisclosureVersionStepInput:
     version_id: strawberry.ID
     expected_version: int
@@ -279,6 +284,26 @@ class GovernanceMutation:
                 filename=input.filename,
                 content_type=input.content_type,
                 content=_content(input.content_base64),
+            )
+
+        return await VERSION.run(info, call)
+
+    @strawberry.mutation(
+        description="Remove a file from a DRAFT version (one IN_REVIEW is returned to draft "
+        "first); a published version's files are IMMUTABLE."
+    )
+    async def remove_disclosure_attachment(
+        self,
+        info: Info[Context, None],
+        input: RemoveDisclosureAttachmentInput,  # noqa: A002
+    ) -> DisclosureVersionPayload:
+        async def call(session: AsyncSession, actor: Principal) -> VersionChange:
+            return await service.remove_attachment(
+                session,
+                actor=actor,
+                attachment_id=decode_id(
+                    input.attachment_id, "DisclosureAttachment", field="attachmentId"
+                ),
             )
 
         return await VERSION.run(info, call)

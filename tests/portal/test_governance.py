@@ -1,7 +1,8 @@
 """Governance in the browser, each person in their own browser context: Northwind's governance
-member writes a disclosure (attaching a file and removing it again) and its Lead publishes it, twice (two versions); Contoso's
-governance member sees it waiting, reads the diff of version 2 and acknowledges it; Northwind
-sees the receipt. Then the decision log: Northwind proposes, both Leads approve."""
+member writes a disclosure (attaching a file and removing it again) and its Lead publishes it,
+twice (two versions); Contoso's governance member sees it waiting, reads the diff of version 2
+and acknowledges it; Northwind sees the receipt. Then the decision log: Northwind proposes,
+both Leads approve."""
 
 from __future__ import annotations
 

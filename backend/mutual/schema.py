@@ -50,7 +50,6 @@ DOMAIN_NAMES = (
     "feedback",
     "notify",
     "governance",
-    "reports",
     "contingency",
     "pulse",
     "health",

@@ -17,6 +17,7 @@ from strawberry.types import Info
 from mutual.governance import models, service
 from mutual.governance.errors import GovernanceErrorCode
 from mutual.governance.models import DisclosureType, Verdict
+from mutual.governance.reports.mutations import ReportMutation
 from mutual.governance.storage import MAX_ATTACHMENT_BYTES
 from mutual.governance.types import Decision, Disclosure, DisclosureVersion, GovernanceError
 from mutual.graphql.context import Context
@@ -225,7 +226,7 @@ async def _verdict(
 
 
 @strawberry.type
-class GovernanceMutation:
+class DisclosureMutation:
     @strawberry.mutation(description="A new disclosure and its first version, a DRAFT.")
     async def create_disclosure(
         self,
@@ -420,3 +421,8 @@ class GovernanceMutation:
         input: DecisionVerdictInput,  # noqa: A002
     ) -> DecisionPayload:
         return await _verdict(info, input, Verdict.REJECT)
+
+
+@strawberry.type
+class GovernanceMutation(DisclosureMutation, ReportMutation):
+    """Disclosures and decisions first, then reports: the order of the fields in `Mutation`."""

@@ -226,7 +226,7 @@ CASES: dict[str, Case] = {
     "createReportSchedule": Case(),
     "cancelReportSchedule": Case(),
     # A file naming a report nobody can read: NOT_FOUND for everyone (a real file of another
-    # partnership's report is tried in tests/reports).
+    # partnership's report is tried in tests/governance/reports).
     "verifyReport": Case(
         values={"file": UNKNOWN_REPORT_FILE},
         outsider_not_applicable="it names no object by id, only a file's content",

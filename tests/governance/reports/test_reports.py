@@ -29,8 +29,7 @@ from tests.commitments.factories import (
     signed_in,
     step,
 )
-from tests.helpers import World, gql
-from tests.reports.factories import (
+from tests.governance.reports.factories import (
     ACKNOWLEDGE,
     GENERATE,
     LIST,
@@ -41,6 +40,7 @@ from tests.reports.factories import (
     recorded_notices,
     verify,
 )
+from tests.helpers import World, gql
 from tests.risks.factories import ADD_ACTION, TREAT, UPDATE_ACTION, create_risk
 
 NW_GOV = "governance@northwind.example"

@@ -19,9 +19,9 @@ from mutual.kit.worker import Worker
 from mutual.schema import DOMAINS
 from tests.auth.test_expired_sessions import running
 from tests.commitments.factories import ClientFactory, mutate, only_error, only_record, signed_in
+from tests.governance.reports.factories import download, generate
 from tests.helpers import World
 from tests.jobs.helpers import eventually
-from tests.reports.factories import download, generate
 
 CREATE = """
 mutation($input: CreateReportScheduleInput!) {

@@ -260,10 +260,21 @@ class RiskLink(SQLModel, table=True):
     created_at: datetime = timestamp_field()
 
 
-class RiskHistory(SQLModel, table=True):
+class KeptState(SQLModel):
+    """What every history row of the register holds besides the state it keeps: `backfilled`
+    marks the first row of a record older than the history (its state from its last update)."""
+
+    partnership_id: uuid.UUID = Field(primary_key=True, foreign_key="partnership.id")
+    id: uuid.UUID = uuid_key(primary_key=True)
+    owner_party_id: uuid.UUID
+    visibility: str = text_field()
+    backfilled: bool = Field(default=False, sa_column_kwargs=server_default("false"))
+    at: datetime = timestamp_field(server_default="clock_timestamp()")
+
+
+class RiskHistory(KeptState, table=True):
     """A risk's kept state (title, category, status, treatment, plan, next review) from `at`
-    on: written by a trigger on every change (migration 0020), append-only. `backfilled`: the
-    first row of a risk that existed before the history, its state from its last update."""
+    on: written by a trigger on every change (migration 0020), append-only."""
 
     __tablename__ = "risk_history"
     __table_args__ = (
@@ -280,8 +291,6 @@ class RiskHistory(SQLModel, table=True):
         Index("risk_history_as_of_idx", "partnership_id", "risk_id", text("at DESC")),
     )
 
-    partnership_id: uuid.UUID = Field(primary_key=True, foreign_key="partnership.id")
-    id: uuid.UUID = uuid_key(primary_key=True)
     risk_id: uuid.UUID
     title: str = text_field()
     category: str = text_field()
@@ -289,13 +298,9 @@ class RiskHistory(SQLModel, table=True):
     treatment: str | None = text_field(None)
     treatment_plan: str = text_field("", server_default="''")
     next_review_on: date
-    owner_party_id: uuid.UUID
-    visibility: str = text_field()
-    backfilled: bool = Field(default=False, sa_column_kwargs=server_default("false"))
-    at: datetime = timestamp_field(server_default="clock_timestamp()")
 
 
-class RiskActionHistory(SQLModel, table=True):
+class RiskActionHistory(KeptState, table=True):
     """An action's kept state (title, status, due date) from `at` on, like `RiskHistory`."""
 
     __tablename__ = "risk_action_history"
@@ -313,14 +318,8 @@ class RiskActionHistory(SQLModel, table=True):
         Index("risk_action_history_as_of_idx", "partnership_id", "action_id", text("at DESC")),
     )
 
-    partnership_id: uuid.UUID = Field(primary_key=True, foreign_key="partnership.id")
-    id: uuid.UUID = uuid_key(primary_key=True)
     action_id: uuid.UUID
     risk_id: uuid.UUID
     title: str = text_field()
     status: str = text_field()
     due_date: date | None = None
-    owner_party_id: uuid.UUID
-    visibility: str = text_field()
-    backfilled: bool = Field(default=False, sa_column_kwargs=server_default("false"))
-    at: datetime = timestamp_field(server_default="clock_timestamp()")

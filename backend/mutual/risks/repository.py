@@ -430,62 +430,53 @@ async def risk_labels(
     return {r[0]: Label(r[1], "Risk", r[0]) for r in await read_rows(session, stmt)}
 
 
-# The register as of a moment, for a report: SHARED risks that existed then, each with its
-# kept state then (the latest history row by then: None when it predates the history), and
-# each side's latest assessment made by then (DISTINCT ON, served by risk_assessment_latest_idx).
-async def shared_risks_as_of(
-    session: AsyncSession, partnership_id: uuid.UUID, as_of: datetime
-) -> list[tuple[Risk, RiskHistory | None]]:
+def _shared_as_of(
+    record: type[Risk] | type[RiskAction],
+    history: type[RiskHistory] | type[RiskActionHistory],
+    key: Any,
+    as_of: datetime,
+    partnership_id: uuid.UUID,
+) -> Select[Any, Any]:
+    """SHARED records created by `as_of`, each with its latest history row by then (None when
+    it predates the history), oldest first; `key` is the history's column naming the record."""
     then = (
-        select(RiskHistory)
+        select(history)
         .where(
-            col(RiskHistory.partnership_id) == col(Risk.partnership_id),
-            col(RiskHistory.risk_id) == col(Risk.id),
-            col(RiskHistory.at) <= as_of,
+            col(history.partnership_id) == col(record.partnership_id),
+            key == col(record.id),
+            col(history.at) <= as_of,
         )
-        .order_by(col(RiskHistory.at).desc(), col(RiskHistory.id).desc())
+        .order_by(col(history.at).desc(), col(history.id).desc())
         .limit(1)
         .lateral("then")
     )
-    state = aliased(RiskHistory, then)
-    stmt = (
-        select(Risk, state)
+    return (
+        select(record, aliased(history, then))
         .outerjoin(then, true())
         .where(
-            col(Risk.partnership_id) == partnership_id,
-            col(Risk.visibility) == Visibility.SHARED,
-            col(Risk.created_at) <= as_of,
+            col(record.partnership_id) == partnership_id,
+            col(record.visibility) == Visibility.SHARED,
+            col(record.created_at) <= as_of,
         )
-        .order_by(col(Risk.created_at), col(Risk.id))
+        .order_by(col(record.created_at), col(record.id))
     )
+
+
+# The register as of a moment, for a report: SHARED risks that existed then, each with its
+# kept state then (risk_history), their actions likewise (risk_action_history), and each
+# side's latest assessment made by then (DISTINCT ON, served by risk_assessment_latest_idx).
+async def shared_risks_as_of(
+    session: AsyncSession, partnership_id: uuid.UUID, as_of: datetime
+) -> list[tuple[Risk, RiskHistory | None]]:
+    stmt = _shared_as_of(Risk, RiskHistory, col(RiskHistory.risk_id), as_of, partnership_id)
     return [(r[0], r[1]) for r in (await session.execute(stmt)).all()]
 
 
 async def shared_actions_as_of(
     session: AsyncSession, partnership_id: uuid.UUID, as_of: datetime
 ) -> list[tuple[RiskAction, RiskActionHistory | None]]:
-    """SHARED actions that existed at `as_of`, each with its kept state then (as above)."""
-    then = (
-        select(RiskActionHistory)
-        .where(
-            col(RiskActionHistory.partnership_id) == col(RiskAction.partnership_id),
-            col(RiskActionHistory.action_id) == col(RiskAction.id),
-            col(RiskActionHistory.at) <= as_of,
-        )
-        .order_by(col(RiskActionHistory.at).desc(), col(RiskActionHistory.id).desc())
-        .limit(1)
-        .lateral("then")
-    )
-    state = aliased(RiskActionHistory, then)
-    stmt = (
-        select(RiskAction, state)
-        .outerjoin(then, true())
-        .where(
-            col(RiskAction.partnership_id) == partnership_id,
-            col(RiskAction.visibility) == Visibility.SHARED,
-            col(RiskAction.created_at) <= as_of,
-        )
-        .order_by(col(RiskAction.created_at), col(RiskAction.id))
+    stmt = _shared_as_of(
+        RiskAction, RiskActionHistory, col(RiskActionHistory.action_id), as_of, partnership_id
     )
     return [(r[0], r[1]) for r in (await session.execute(stmt)).all()]
 

@@ -39,7 +39,8 @@ NOT_API += (
     "feedback/test_two_servers.py", "notify/test_inbox_live.py", "notify/test_live_restart.py",
     "security/test_production_settings.py", "security/test_request_limits.py",
     "feedback/test_business_time.py", "notify/test_addresses.py", "notify/test_mailbox.py",
-    "reports/test_snapshot.py", "auth/test_expired_sessions.py", "kpis/test_kpi_evidence.py",
+    "governance/reports/test_snapshot.py", "auth/test_expired_sessions.py",
+    "kpis/test_kpi_evidence.py",
 )  # fmt: skip
 
 

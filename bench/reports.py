@@ -26,9 +26,9 @@ from bench.dashboard import bench_data
 from bench.generate import LARGE_LOGIN
 from mutual.config import Settings
 from mutual.db import Database, app_url, connect_owner, counting
+from mutual.governance.reports import service
 from mutual.kit.identity import set_user_identity
 from mutual.kit.principal import user_principal
-from mutual.reports import service
 from mutual.tenancy.models import User
 
 

@@ -33,10 +33,10 @@ from mutual.db import (
     owner_url,
     run_migrations,
 )
+from mutual.governance.reports.cli import verify_report_file
 from mutual.kit.job_list import format_jobs, list_jobs, requeue
 from mutual.kit.sealing import data_key
 from mutual.kit.worker import Worker
-from mutual.reports.cli import verify_report_file
 from mutual.schema import build_schema
 from mutual.seed import DEMO_PASSWORD, demo_logins, is_seeded, seed_demo, seed_story
 from mutual.tasks import worker_tasks

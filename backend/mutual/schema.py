@@ -51,7 +51,6 @@ DOMAIN_NAMES = (
     "feedback",
     "notify",
     "governance",
-    "reports",
     "contingency",
     "pulse",
     "health",

@@ -35,6 +35,11 @@ mutation($input: AddDisclosureAttachmentInput!) {{
   addDisclosureAttachment(input: $input) {{ {PAYLOAD} }}
 }}
 """
+REMOVE = f"""
+mutation($input: RemoveDisclosureAttachmentInput!) {{
+  removeDisclosureAttachment(input: $input) {{ {PAYLOAD} }}
+}}
+"""
 SUBMIT = f"""
 mutation($input: DisclosureVersionStepInput!) {{
   submitDisclosureVersion(input: $input) {{ {PAYLOAD} }}
@@ -142,6 +147,21 @@ async def draft(
             type="CODE_OF_CONDUCT",
             title=title,
             body=body,
+        )
+    )
+
+
+async def attach(
+    author: httpx.AsyncClient, version: dict[str, Any], filename: str, content: bytes
+) -> dict[str, Any]:
+    return ok(
+        await call(
+            author,
+            ATTACH,
+            versionId=version["id"],
+            filename=filename,
+            contentType="text/plain",
+            contentBase64=b64(content),
         )
     )
 

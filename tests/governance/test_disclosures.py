@@ -15,7 +15,10 @@ from tests.governance.factories import (
     ACKNOWLEDGE,
     ATTACH,
     DISCLOSURES,
+    NEW_VERSION,
     NODE,
+    REMOVE,
+    attach,
     b64,
     call,
     draft,
@@ -186,3 +189,33 @@ async def test_the_other_side_never_sees_a_draft_of_a_new_version(
     assert "Secret new title" not in repr(theirs)
     ours = (await gql(people.nw_gov, DISCLOSURES, {"id": world.nc_id}))["data"]["partnership"]
     assert [v["number"] for v in ours["disclosures"]["nodes"][0]["versions"]] == [1, 2]
+
+
+async def test_a_file_is_removed_from_a_draft_and_a_published_file_is_kept(
+    people: People, world: World, owner: asyncpg.Connection
+) -> None:
+    # given a draft with two files
+    version = await draft(people.nw_gov, world)
+    await attach(people.nw_gov, version, "a.txt", b"first")
+    both = await attach(people.nw_gov, version, "b.txt", b"second")
+    first, second = both["attachments"]
+    files = await owner.fetchval("SELECT count(*) FROM disclosure_file")
+
+    # when Northwind's lead removes one
+    removed = ok(await call(people.nw_lead, REMOVE, attachmentId=first["id"]))
+
+    # then the draft holds the other, its bytes are gone, and the removal is audited
+    assert [a["filename"] for a in removed["attachments"]] == ["b.txt"]
+    assert await owner.fetchval("SELECT count(*) FROM disclosure_file") == files - 1
+    event = await owner.fetchrow(
+        "SELECT changes FROM audit_event WHERE action = 'disclosure.attachment_removed'"
+    )
+    assert json.loads(event["changes"])["filename"] == {"from": "a.txt", "to": None}
+
+    # and a new version's copy of a published file is removed while the published one stays
+    published = await publish(people.nw_gov, people.nw_lead, removed)
+    created = ok(await call(people.nw_gov, NEW_VERSION, disclosureId=published["disclosure"]["id"]))
+    (copy,) = created["attachments"]
+    assert ok(await call(people.nw_gov, REMOVE, attachmentId=copy["id"]))["attachments"] == []
+    shown = ok(await call(people.co_gov, ACKNOWLEDGE, versionId=published["id"]))
+    assert [a["sha256"] for a in shown["attachments"]] == [second["sha256"]]

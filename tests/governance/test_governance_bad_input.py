@@ -19,12 +19,15 @@ from tests.governance.factories import (
     NEW_VERSION,
     PROPOSE,
     PUBLISH,
+    REMOVE,
     SUBMIT,
     UPDATE,
+    attach,
     b64,
     call,
     draft,
     ok,
+    publish,
     published_disclosure,
     refused,
 )
@@ -69,6 +72,37 @@ async def test_editing_a_published_version_through_the_api_is_immutable(
     assert await database_rows(owner) == before
 
 
+async def test_removing_an_attachment_is_refused_outside_the_owner_sides_draft(
+    people: People, world: World, owner: asyncpg.Connection
+) -> None:
+    # given a draft with a file, one in review with a file, and a published version with one
+    kept = await attach(people.nw_gov, await draft(people.nw_gov, world), "a.txt", b"a")
+    reviewed = await attach(people.nw_gov, await draft(people.nw_gov, world, title="B"), "b", b"b")
+    reviewed = ok(await call(people.nw_gov, SUBMIT, versionId=reviewed["id"], expectedVersion=1))
+    done = await attach(people.nw_gov, await draft(people.nw_gov, world, title="C"), "c", b"c")
+    done = await publish(people.nw_gov, people.nw_lead, done)
+    before = await database_rows(owner)
+
+    def file_of(version: dict[str, Any]) -> str:
+        (attachment,) = version["attachments"]
+        return str(attachment["id"])
+
+    field = "attachmentId"
+    for client, attachment_id, code, at in (
+        (people.nw_editor, file_of(kept), "FORBIDDEN", None),  # not governance nor lead
+        (people.co_gov, file_of(kept), "NOT_FOUND", field),  # the other side's INTERNAL draft
+        (people.nw_gov, file_of(reviewed), "WRONG_STATE", field),  # in review: return it first
+        (people.nw_gov, file_of(done), "IMMUTABLE", field),
+        (people.co_gov, file_of(done), "FORBIDDEN", field),  # published, but not Contoso's
+        (people.nw_gov, kept["id"], "NOT_FOUND", field),  # a version's id, not an attachment's
+        (people.nw_gov, file_of(kept)[:-2] + "xx", "NOT_FOUND", field),
+    ):
+        error = refused(await call(client, REMOVE, attachmentId=attachment_id))
+        assert (error["code"], error["field"]) == (code, at), (attachment_id, error)
+    # then nothing changed, no audit event
+    assert await database_rows(owner) == before
+
+
 @pytest.mark.parametrize(
     "statement",
     [
@@ -100,8 +134,6 @@ async def test_the_application_role_cannot_change_a_published_version_by_sql(
             contentBase64=b64(b"evidence"),
         )
     )
-    from tests.governance.factories import publish
-
     published = await publish(people.nw_gov, people.nw_lead, version)
     before = await database_rows(owner)
     author = world.user_id("governance@northwind.example")

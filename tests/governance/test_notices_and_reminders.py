@@ -74,6 +74,8 @@ def test_the_domain_declares_its_notice_kinds_and_reminder() -> None:
     assert set(governance.notice_kinds) == {
         "governance.acknowledgement_due",
         "governance.decision_awaiting_approval",
+        "reports.published",  # its reports' (governance/reports)
+        "reports.acknowledged",
     }
     assert REMIND_ACKNOWLEDGEMENTS in worker_tasks(Settings(env="test"))
     assert set(governance.report_sections) == {"disclosures", "decisions"}

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.engine import URL
 
 from mutual.db import Database
-from mutual.governance.reports import decisions_section, disclosures_section
+from mutual.governance.report import decisions_section, disclosures_section
 from mutual.kit.identity import set_user_identity
 from mutual.kit.principal import Principal
 from mutual.tenancy.workspace import load_workspace

@@ -95,6 +95,9 @@ ID_ARGUMENTS: dict[str, Callable[[NcObjects], str]] = {
     "planVersionId": lambda nc: to_global_id("PlanVersion", uuid.UUID(int=1)),
     "activationId": lambda nc: to_global_id("Activation", uuid.UUID(int=2)),
     "stepId": lambda nc: to_global_id("ActivationStep", uuid.UUID(int=3)),
+    # An attachment is made by a mutation that returns its version: an id of no record here;
+    # the other side, an editor and each state are tried on real ones in tests/governance.
+    "attachmentId": lambda nc: to_global_id("DisclosureAttachment", uuid.UUID(int=4)),
 }
 
 # ID arguments naming an object the demo lacks: the mutation that makes one, and the payload
@@ -208,6 +211,7 @@ CASES: dict[str, Case] = {
     "createDisclosure": Case(),
     "updateDisclosureDraft": Case(),
     "addDisclosureAttachment": Case(values={"contentType": "text/plain", "contentBase64": "eA=="}),
+    "removeDisclosureAttachment": Case(),
     "submitDisclosureVersion": Case(),
     "returnDisclosureVersion": Case(),
     "publishDisclosureVersion": Case(),
@@ -222,7 +226,7 @@ CASES: dict[str, Case] = {
     "createReportSchedule": Case(),
     "cancelReportSchedule": Case(),
     # A file naming a report nobody can read: NOT_FOUND for everyone (a real file of another
-    # partnership's report is tried in tests/reports).
+    # partnership's report is tried in tests/governance/reports).
     "verifyReport": Case(
         values={"file": UNKNOWN_REPORT_FILE},
         outsider_not_applicable="it names no object by id, only a file's content",

@@ -7,9 +7,9 @@ import asyncpg
 
 from mutual.db import counting
 from tests.commitments.factories import ClientFactory, mutate, only_record, signed_in
+from tests.governance.reports.factories import ACKNOWLEDGE, GENERATE, LIST
 from tests.helpers import World, gql
 from tests.kpis.factories import create_kpi, periods_ago, record
-from tests.reports.factories import ACKNOWLEDGE, GENERATE, LIST
 
 
 async def _kpis(

@@ -1,7 +1,8 @@
 """Governance in the browser, each person in their own browser context: Northwind's governance
-member writes a disclosure and its Lead publishes it, twice (two versions); Contoso's
-governance member sees it waiting, reads the diff of version 2 and acknowledges it; Northwind
-sees the receipt. Then the decision log: Northwind proposes, both Leads approve."""
+member writes a disclosure (attaching a file and removing it again) and its Lead publishes it,
+twice (two versions); Contoso's governance member sees it waiting, reads the diff of version 2
+and acknowledges it; Northwind sees the receipt. Then the decision log: Northwind proposes,
+both Leads approve."""
 
 from __future__ import annotations
 
@@ -54,6 +55,20 @@ async def test_northwind_publishes_two_versions_and_contoso_acknowledges_the_sec
     await form.get_by_label("Text").fill(V1)
     await form.get_by_role("button", name="Create draft").click()
     await expect(author.get_by_role("heading", name=TITLE, level=3)).to_be_visible()
+    # ... attaches a file, then removes it from the draft with the keyboard, confirming
+    attach = author.get_by_role("form", name="Attach a file")
+    await attach.get_by_label("File").set_input_files(
+        files=[{"name": "old-notes.txt", "mimeType": "text/plain", "buffer": b"notes"}]
+    )
+    await attach.get_by_role("button", name="Attach").click()
+    await expect(author.get_by_text("“old-notes.txt” attached.")).to_be_visible()
+    await author.get_by_role("button", name="Remove old-notes.txt").focus()
+    await author.keyboard.press("Enter")
+    dialog = author.get_by_role("dialog", name="Remove “old-notes.txt”?")
+    await expect(dialog.get_by_role("button", name="Yes, remove the file")).to_be_focused()
+    await author.keyboard.press("Enter")
+    await expect(author.get_by_text("“old-notes.txt” removed from version 1.")).to_be_visible()
+    await expect(author.get_by_role("region", name="Attachments")).to_have_count(0)
     await author.get_by_role("button", name="Submit for review").click()
     await expect(author.get_by_text("Version 1 is in review")).to_be_visible()
     # ... Contoso sees nothing of the draft

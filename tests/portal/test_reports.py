@@ -4,6 +4,7 @@ PDF, acknowledges it, and verifies the file (and a changed copy is refused)."""
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,15 @@ async def test_northwind_generates_a_report_and_contoso_downloads_acknowledges_a
     assert len(hashes) == 1
     (sha,) = hashes
     await expect(row.locator("code.hash")).to_have_attribute("title", sha)
+    # and the CSV files, one per section, zipped
+    async with contoso.expect_download() as info:
+        await row.get_by_role(
+            "link", name="Download the CSV files of Recovery report, December"
+        ).click()
+    archive = tmp_path / "report.zip"
+    await (await info.value).save_as(archive)
+    with zipfile.ZipFile(archive) as zipped:
+        assert any(n.endswith("risks.csv") for n in zipped.namelist()), zipped.namelist()
 
     # and acknowledges it
     await row.get_by_role("button", name="Acknowledge Recovery report, December").click()

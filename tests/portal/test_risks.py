@@ -15,6 +15,8 @@ from tests.portal.portal import live_updates_on, mutation, open_signed_in, works
 pytestmark = pytest.mark.browser
 
 TITLE = "Peak-season capacity at the Brno plant"
+CREATE_RISK = """mutation($input: CreateRiskInput!) {
+  createRisk(input: $input) { risk { id } userErrors { message } } }"""
 CREATE_MILESTONE = """mutation($input: CreateMilestoneInput!) {
   createMilestone(input: $input) { milestone { id } userErrors { message } } }"""
 
@@ -91,10 +93,22 @@ async def test_both_sides_score_a_shared_risk_and_see_the_divergence_on_the_heat
     await expect(cell(contoso, "heat-own", 2, 3)).to_have_attribute("data-count", "1")
     await expect(cell(contoso, "heat-own", 4, 4)).to_have_attribute("data-count", "0")
 
-    # and filters apply to the register: a category the risk is not in, or more divergence
+    # and the register sorts: most divergent first (an unscored risk after), or by title
+    other = "Alternate supplier audit"
+    made = {"partnershipId": world.nc_id, "title": other, "category": "DELIVERY"}
+    await mutation(contoso, CREATE_RISK, "createRisk", made)
     filters = contoso.get_by_role("group", name="Filter and sort the risks")
+    await filters.get_by_label("Sort by").select_option(label="Title, A to Z")
+    rows = contoso.locator("table[aria-labelledby=risk-register-heading] tbody tr")
+    await expect(rows).to_have_count(2)
+    await expect(rows.first).to_contain_text(other)
+    await filters.get_by_label("Sort by").select_option(index=0)
+    await expect(rows.first).to_contain_text(TITLE)
+
+    # and filters apply to the register: a category the risk is not in, or more divergence
     await filters.get_by_label("Divergence").select_option(label="At least 3 cells apart")
     await expect(contoso.get_by_role("link", name=TITLE)).to_be_visible()
+    await expect(contoso.get_by_role("link", name=other)).to_have_count(0)
     await filters.get_by_label("Category").select_option(label="Quality")
     await expect(contoso.get_by_text("No risks here")).to_be_visible()
 

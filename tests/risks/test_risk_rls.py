@@ -1,7 +1,7 @@
 """Row-level security of the risk tables on its own: direct SQL as the application role, the
 identity set per transaction as the application sets it. The other side reads a SHARED risk and
-its assessments, never an INTERNAL one; without an identity nothing shows; an assessment is
-append-only and an acceptance's terms cannot be rewritten."""
+its assessments, never an INTERNAL one; without an identity nothing shows; an assessment and
+the treatment history are append-only and an acceptance's terms cannot be rewritten."""
 
 from __future__ import annotations
 
@@ -19,7 +19,15 @@ from tests.commitments.factories import ClientFactory, mutate, only_record, sign
 from tests.helpers import World
 from tests.risks.factories import TREAT, assess, create_risk
 
-TABLES = ("risk", "risk_assessment", "risk_acceptance", "risk_action", "risk_link")
+TABLES = (
+    "risk",
+    "risk_assessment",
+    "risk_acceptance",
+    "risk_action",
+    "risk_link",
+    "risk_history",
+    "risk_action_history",
+)
 
 
 @asynccontextmanager
@@ -66,11 +74,14 @@ async def test_each_side_reads_what_it_may_and_no_identity_reads_nothing(
         assert await _counts(app_conn) == {
             "risk": both, "risk_assessment": both, "risk_acceptance": both,
             "risk_action": {}, "risk_link": {},
+            # created, then accepted: two states of each risk
+            "risk_history": {"SHARED": 2, "INTERNAL": 2}, "risk_action_history": {},
         }  # fmt: skip
     async with acting_as(app_conn, world.user_id("lead@contoso.example")):
         shared = await _counts(app_conn)
         assert shared["risk"] == shared["risk_assessment"] == {"SHARED": 1}
         assert shared["risk_acceptance"] == {"SHARED": 1}
+        assert shared["risk_history"] == {"SHARED": 2}
         # and the INTERNAL risk cannot be changed by the other side
         changed = await app_conn.execute(
             "UPDATE risk SET title = 'x' WHERE visibility = 'INTERNAL'"
@@ -91,6 +102,8 @@ async def test_assessments_are_append_only_and_acceptance_terms_fixed(
         "UPDATE risk_acceptance SET expires_on = expires_on + 400",
         "UPDATE risk_acceptance SET reason = 'rewritten'",
         "DELETE FROM risk_acceptance",
+        "UPDATE risk_history SET treatment = 'AVOID'",
+        "DELETE FROM risk_history",
     ):
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             async with acting_as(app_conn, northwind):

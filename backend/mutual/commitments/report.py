@@ -1,6 +1,7 @@
 """Commitments' section of a risk and compliance report: each side's reliability over the
 twelve months up to the report's date (SHARED commitments, as `commitmentReliability` counts
-them): due, kept on time, the on-time rate, missed, renegotiations and disputes."""
+them): due, kept on time, the on-time rate, missed, renegotiations and disputes, each
+commitment counted in the state its transitions give at the report's moment (not today's)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,11 @@ async def reliability_section(
     figures = {
         r.party_id: r
         for r in await repository.reliability(
-            session, workspace.id, period_start=start, period_end=day, today=day
+            session, workspace.id, period_start=start, period_end=day, today=day, as_of=as_of
         )
     }
     rows = []
+    unknown = sum(int(r.unknown) for r in figures.values())
     for party in workspace.parties:
         r = figures.get(party.id)
         due = int(r.due) if r is not None else 0
@@ -52,9 +54,14 @@ async def reliability_section(
                 "disputes": int(r.disputes) if r is not None else 0,
             }
         )
-    return {
+    section: dict[str, Any] = {
         "title": "Commitment reliability per side",
         "period": {"from": start.isoformat(), "to": day.isoformat()},
         "columns": list(COLUMNS),
         "rows": rows,
     }
+    if unknown:
+        section["not_recorded"] = (
+            f"{unknown} commitment(s) have no recorded state at this moment and are not counted."
+        )
+    return section

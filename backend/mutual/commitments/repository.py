@@ -6,7 +6,7 @@ import enum
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, TextClause, and_, bindparam, insert, or_, select, text
@@ -159,8 +159,9 @@ async def transitions_of(
 #   on_time   of those, CONFIRMED with the (confirmed) delivery on or before the due date
 #   missed    of those, past due today and still not delivered
 #   renegotiations / disputes   transitions of the party's commitments within the period
-_STATS = text(
-    """
+#   unknown   commitments whose state at the moment is not in their transitions (none today)
+# {commitments} is the commitments' state: today's columns, or rebuilt as of a moment.
+_STATS = """
     SELECT p.id AS party_id,
            count(c.id) FILTER (WHERE c.status NOT IN ('PROPOSED', 'DECLINED')) AS due,
            count(c.id) FILTER (
@@ -177,14 +178,50 @@ _STATS = text(
              WHERE t.partnership_id = :partnership_id AND t.owner_party_id = p.id
                AND t.visibility = 'SHARED' AND t.action = 'DISPUTE'
                AND (t.at AT TIME ZONE 'UTC')::date BETWEEN :period_start AND :period_end
-           ) AS disputes
+           ) AS disputes,
+           count(c.id) FILTER (WHERE c.status IS NULL) AS unknown
     FROM party p
-    LEFT JOIN commitment c
-           ON c.partnership_id = p.partnership_id AND c.owner_party_id = p.id
-          AND c.visibility = 'SHARED' AND c.due_date BETWEEN :period_start AND :period_end
+    LEFT JOIN ({commitments}) c
+           ON c.owner_party_id = p.id
+          AND (c.due_date BETWEEN :period_start AND :period_end OR c.due_date IS NULL)
     WHERE p.partnership_id = :partnership_id
     GROUP BY p.id
-    """
+"""
+_TODAY = text(
+    _STATS.format(
+        commitments="""
+        SELECT id, owner_party_id, status, due_date, delivered_at FROM commitment
+        WHERE partnership_id = :partnership_id AND visibility = 'SHARED'
+        """
+    )
+)
+# As of a moment, from each commitment's transitions made by then (commitment_transition_idx):
+# its status, its agreed due date (as proposed or renegotiated) and its latest delivery then.
+# A commitment created by then with no transition by then has no known state (status NULL).
+_AS_OF = text(
+    _STATS.format(
+        commitments="""
+        SELECT c.id, c.owner_party_id, s.status, s.due_date, s.delivered_at
+        FROM commitment c
+        CROSS JOIN LATERAL (
+            SELECT
+                (SELECT t.to_status FROM commitment_transition t
+                  WHERE t.partnership_id = c.partnership_id AND t.commitment_id = c.id
+                    AND t.at <= :as_of
+                  ORDER BY t.at DESC, t.id DESC LIMIT 1) AS status,
+                (SELECT t.due_date_after FROM commitment_transition t
+                  WHERE t.partnership_id = c.partnership_id AND t.commitment_id = c.id
+                    AND t.at <= :as_of AND t.action IN ('PROPOSE', 'ACCEPT_RENEGOTIATION')
+                  ORDER BY t.at DESC, t.id DESC LIMIT 1) AS due_date,
+                (SELECT t.at FROM commitment_transition t
+                  WHERE t.partnership_id = c.partnership_id AND t.commitment_id = c.id
+                    AND t.at <= :as_of AND t.action = 'DELIVER'
+                  ORDER BY t.at DESC, t.id DESC LIMIT 1) AS delivered_at
+        ) s
+        WHERE c.partnership_id = :partnership_id AND c.visibility = 'SHARED'
+          AND c.created_at <= :as_of
+        """
+    )
 )
 
 
@@ -195,14 +232,18 @@ async def reliability(
     period_start: date,
     period_end: date,
     today: date,
+    as_of: datetime | None = None,
 ) -> list[Any]:
-    params = {
+    """Today's figures, or (`as_of`) those the commitments' history gives at that moment."""
+    params: dict[str, Any] = {
         "partnership_id": partnership_id,
         "period_start": period_start,
         "period_end": period_end,
         "today": today,
     }
-    return list((await session.execute(_STATS, params)).all())
+    if as_of is None:
+        return list((await session.execute(_TODAY, params)).all())
+    return list((await session.execute(_AS_OF, {**params, "as_of": as_of})).all())
 
 
 # The built-in on-time KPIs' figures (SHARED commitments agreed at some point, due on or before

@@ -17,6 +17,7 @@ from strawberry.types import Info
 from mutual.governance import models, service
 from mutual.governance.errors import GovernanceErrorCode
 from mutual.governance.models import DisclosureType, Verdict
+from mutual.governance.reports.mutations import ReportMutation
 from mutual.governance.storage import MAX_ATTACHMENT_BYTES
 from mutual.governance.types import Decision, Disclosure, DisclosureVersion, GovernanceError
 from mutual.graphql.context import Context
@@ -57,6 +58,11 @@ class AddDisclosureAttachmentInput:
     content_base64: str = strawberry.field(
         description=f"The file, base64-encoded; at most {MAX_ATTACHMENT_BYTES} bytes decoded."
     )
+
+
+@strawberry.input
+class RemoveDisclosureAttachmentInput:
+    attachment_id: strawberry.ID
 
 
 @strawberry.input
@@ -220,7 +226,7 @@ async def _verdict(
 
 
 @strawberry.type
-class GovernanceMutation:
+class DisclosureMutation:
     @strawberry.mutation(description="A new disclosure and its first version, a DRAFT.")
     async def create_disclosure(
         self,
@@ -279,6 +285,26 @@ class GovernanceMutation:
                 filename=input.filename,
                 content_type=input.content_type,
                 content=_content(input.content_base64),
+            )
+
+        return await VERSION.run(info, call)
+
+    @strawberry.mutation(
+        description="Remove a file from a DRAFT version (one IN_REVIEW is returned to draft "
+        "first); a published version's files are IMMUTABLE."
+    )
+    async def remove_disclosure_attachment(
+        self,
+        info: Info[Context, None],
+        input: RemoveDisclosureAttachmentInput,  # noqa: A002
+    ) -> DisclosureVersionPayload:
+        async def call(session: AsyncSession, actor: Principal) -> VersionChange:
+            return await service.remove_attachment(
+                session,
+                actor=actor,
+                attachment_id=decode_id(
+                    input.attachment_id, "DisclosureAttachment", field="attachmentId"
+                ),
             )
 
         return await VERSION.run(info, call)
@@ -395,3 +421,8 @@ class GovernanceMutation:
         input: DecisionVerdictInput,  # noqa: A002
     ) -> DecisionPayload:
         return await _verdict(info, input, Verdict.REJECT)
+
+
+@strawberry.type
+class GovernanceMutation(DisclosureMutation, ReportMutation):
+    """Disclosures and decisions first, then reports: the order of the fields in `Mutation`."""

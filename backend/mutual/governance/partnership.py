@@ -1,4 +1,5 @@
-"""What governance adds to `Partnership`: disclosures, pending acknowledgements, decisions."""
+"""What governance adds to `Partnership`: disclosures, pending acknowledgements, decisions, and
+then its reports' fields (reports/partnership.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from strawberry.types import Info
 
 from mutual.governance.models import DecisionStatus
 from mutual.governance.queries import decisions_for, disclosures_for, pending_for
+from mutual.governance.reports.partnership import PartnershipFields as ReportFields
 from mutual.governance.types import Decision, Disclosure, DisclosureVersion
 from mutual.graphql.context import Context
 from mutual.graphql.pagination import Connection, connection
@@ -14,8 +16,8 @@ from mutual.kit.pagination import PageRequest
 from mutual.tenancy.workspace import Workspace
 
 
-@strawberry.type(name="GovernancePartnershipFields")
-class PartnershipFields:
+@strawberry.type(name="DisclosurePartnershipFields")
+class DisclosureFields:
     workspace: strawberry.Private[Workspace]
 
     @strawberry.field(description="Disclosures: both sides' published ones, your side's drafts.")
@@ -41,3 +43,8 @@ class PartnershipFields:
         overdue: bool = False,
     ) -> Connection[Decision]:
         return await decisions_for(info, self.workspace, page=page, status=status, overdue=overdue)
+
+
+@strawberry.type(name="GovernancePartnershipFields")
+class PartnershipFields(DisclosureFields, ReportFields):
+    """Disclosures and decisions first, then reports: the order of the fields in `Partnership`."""

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, select, text, update
+from sqlalchemy import delete, exists, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
@@ -274,14 +274,28 @@ async def share_attachments(
 async def delete_attachment(
     session: AsyncSession, partnership_id: uuid.UUID, attachment_id: uuid.UUID
 ) -> None:
-    await session.execute(
-        DisclosureAttachment.__table__.delete().where(  # type: ignore[attr-defined]
-            and_(
-                DisclosureAttachment.__table__.c.partnership_id == partnership_id,  # type: ignore[attr-defined]
-                DisclosureAttachment.__table__.c.id == attachment_id,  # type: ignore[attr-defined]
-            )
-        )
+    stmt = delete(DisclosureAttachment).where(
+        col(DisclosureAttachment.partnership_id) == partnership_id,
+        col(DisclosureAttachment.id) == attachment_id,
     )
+    await session.execute(stmt, execution_options={"synchronize_session": False})
+
+
+async def delete_unused_file(
+    session: AsyncSession, partnership_id: uuid.UUID, file_id: uuid.UUID
+) -> None:
+    """A draft's file no attachment holds any more (a published one is kept, and immutable)."""
+    held = select(col(DisclosureAttachment.id)).where(
+        col(DisclosureAttachment.partnership_id) == partnership_id,
+        col(DisclosureAttachment.file_id) == file_id,
+    )
+    stmt = delete(DisclosureFile).where(
+        col(DisclosureFile.partnership_id) == partnership_id,
+        col(DisclosureFile.id) == file_id,
+        col(DisclosureFile.visibility) == Visibility.INTERNAL,
+        ~held.exists(),
+    )
+    await session.execute(stmt, execution_options={"synchronize_session": False})
 
 
 async def attachment(

@@ -33,7 +33,7 @@ from mutual.governance.models import (
 from mutual.governance.storage import STORE, check_file
 from mutual.kit import notices
 from mutual.kit.clock import today, utcnow
-from mutual.kit.errors import DomainError, Forbidden, Invalid, conflict
+from mutual.kit.errors import DomainError, Forbidden, Invalid, NotFound, conflict
 from mutual.kit.notices import Notice
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.principal import Principal
@@ -195,7 +195,12 @@ async def create_disclosure(
 
 
 async def _own_version(
-    session: AsyncSession, actor: Principal, version_id: uuid.UUID, action: str
+    session: AsyncSession,
+    actor: Principal,
+    version_id: uuid.UUID,
+    action: str,
+    *,
+    field: str = "versionId",
 ) -> tuple[Workspace, DisclosureVersion]:
     """A version of your side's disclosure, as its GOVERNANCE member or LEAD."""
     workspace, version = await record_workspace(
@@ -203,26 +208,28 @@ async def _own_version(
         actor=actor,
         record=await repository.version(session, version_id),
         what="disclosure version",
-        field="versionId",
+        field=field,
     )
     _require_governance(workspace, action)
     if version.owner_party_id != workspace.own_party.id:
-        raise Forbidden("Only the side that wrote a disclosure changes it.", field="versionId")
+        raise Forbidden("Only the side that wrote a disclosure changes it.", field=field)
     return workspace, version
 
 
-def _require_status(version: DisclosureVersion, status: VersionStatus, doing: str) -> None:
+def _require_status(
+    version: DisclosureVersion, status: VersionStatus, doing: str, *, field: str = "versionId"
+) -> None:
     if version.status == VersionStatus.PUBLISHED:
         raise DomainError(
             Code.IMMUTABLE,
             "A published version never changes; create a new version instead.",
-            field="versionId",
+            field=field,
         )
     if version.status != status:
         raise DomainError(
             Code.WRONG_STATE,
             f"Only a {status} version can be {doing}; this one is {version.status}.",
-            field="versionId",
+            field=field,
         )
 
 
@@ -322,6 +329,32 @@ async def add_attachment(
         action="disclosure.attachment_added",
         changes=audit.created(
             {"filename": checked.filename, "sha256": checked.sha256, "size": checked.size}
+        ),
+    )
+    return workspace, version
+
+
+async def remove_attachment(
+    session: AsyncSession, *, actor: Principal, attachment_id: uuid.UUID
+) -> tuple[Workspace, DisclosureVersion]:
+    """Take a file off a DRAFT (one in review goes back to draft first: what the reviewer
+    read stays what is published). Its bytes go too unless another version still holds them."""
+    found = await repository.attachment(session, attachment_id)
+    if found is None:
+        raise NotFound("attachment", field="attachmentId")
+    workspace, version = await _own_version(
+        session, actor, found.version_id, "Removing an attachment", field="attachmentId"
+    )
+    _require_status(version, VersionStatus.DRAFT, "changed", field="attachmentId")
+    await repository.delete_attachment(session, workspace.id, found.id)
+    await STORE.discard(session, partnership_id=workspace.id, file_id=found.file_id)
+    await audit.workspace_change(
+        session,
+        workspace,
+        target=version,
+        action="disclosure.attachment_removed",
+        changes=audit.diff(
+            {"filename": found.filename, "sha256": found.sha256}, {"filename": None, "sha256": None}
         ),
     )
     return workspace, version

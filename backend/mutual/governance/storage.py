@@ -102,6 +102,12 @@ class FileStore(Protocol):
         self, session: AsyncSession, *, partnership_id: uuid.UUID, file_ids: Sequence[uuid.UUID]
     ) -> None: ...
 
+    async def discard(
+        self, session: AsyncSession, *, partnership_id: uuid.UUID, file_id: uuid.UUID
+    ) -> None:
+        """Forget a draft's file once no attachment holds it; a published file stays."""
+        ...
+
 
 class PostgresFileStore:
     """Files as rows of `disclosure_file`: same transaction, same RLS, immutable once shared."""
@@ -133,6 +139,11 @@ class PostgresFileStore:
         self, session: AsyncSession, *, partnership_id: uuid.UUID, file_ids: Sequence[uuid.UUID]
     ) -> None:
         await repository.share_files(session, partnership_id, file_ids)
+
+    async def discard(
+        self, session: AsyncSession, *, partnership_id: uuid.UUID, file_id: uuid.UUID
+    ) -> None:
+        await repository.delete_unused_file(session, partnership_id, file_id)
 
 
 STORE: FileStore = PostgresFileStore()

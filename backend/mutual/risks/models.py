@@ -258,3 +258,68 @@ class RiskLink(SQLModel, table=True):
     visibility: str = text_field()
     created_by: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = timestamp_field()
+
+
+class KeptState(SQLModel):
+    """What every history row of the register holds besides the state it keeps: `backfilled`
+    marks the first row of a record older than the history (its state from its last update)."""
+
+    partnership_id: uuid.UUID = Field(primary_key=True, foreign_key="partnership.id")
+    id: uuid.UUID = uuid_key(primary_key=True)
+    owner_party_id: uuid.UUID
+    visibility: str = text_field()
+    backfilled: bool = Field(default=False, sa_column_kwargs=server_default("false"))
+    at: datetime = timestamp_field(server_default="clock_timestamp()")
+
+
+class RiskHistory(KeptState, table=True):
+    """A risk's kept state (title, category, status, treatment, plan, next review) from `at`
+    on: written by a trigger on every change (migration 0020), append-only."""
+
+    __tablename__ = "risk_history"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["partnership_id", "risk_id"],
+            ["risk.partnership_id", "risk.id"],
+            name="risk_history_partnership_id_risk_id_fkey",
+        ),
+        ForeignKeyConstraint(
+            ["partnership_id", "owner_party_id"],
+            ["party.partnership_id", "party.id"],
+            name="risk_history_partnership_id_owner_party_id_fkey",
+        ),
+        Index("risk_history_as_of_idx", "partnership_id", "risk_id", text("at DESC")),
+    )
+
+    risk_id: uuid.UUID
+    title: str = text_field()
+    category: str = text_field()
+    status: str = text_field()
+    treatment: str | None = text_field(None)
+    treatment_plan: str = text_field("", server_default="''")
+    next_review_on: date
+
+
+class RiskActionHistory(KeptState, table=True):
+    """An action's kept state (title, status, due date) from `at` on, like `RiskHistory`."""
+
+    __tablename__ = "risk_action_history"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["partnership_id", "action_id"],
+            ["risk_action.partnership_id", "risk_action.id"],
+            name="risk_action_history_partnership_id_action_id_fkey",
+        ),
+        ForeignKeyConstraint(
+            ["partnership_id", "owner_party_id"],
+            ["party.partnership_id", "party.id"],
+            name="risk_action_history_partnership_id_owner_party_id_fkey",
+        ),
+        Index("risk_action_history_as_of_idx", "partnership_id", "action_id", text("at DESC")),
+    )
+
+    action_id: uuid.UUID
+    risk_id: uuid.UUID
+    title: str = text_field()
+    status: str = text_field()
+    due_date: date | None = None

@@ -22,6 +22,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
     update,
 )
 from sqlalchemy.dialects.postgresql import UUID, distinct_on
@@ -39,7 +40,9 @@ from mutual.risks.models import (
     Risk,
     RiskAcceptance,
     RiskAction,
+    RiskActionHistory,
     RiskAssessment,
+    RiskHistory,
     RiskLink,
     RiskStatus,
     ScoreBasis,
@@ -427,21 +430,55 @@ async def risk_labels(
     return {r[0]: Label(r[1], "Risk", r[0]) for r in await read_rows(session, stmt)}
 
 
-# The register as of a moment, for a report: SHARED risks that existed then, and each side's
-# latest assessment made by then (DISTINCT ON, served by risk_assessment_latest_idx).
+def _shared_as_of(
+    record: type[Risk] | type[RiskAction],
+    history: type[RiskHistory] | type[RiskActionHistory],
+    key: Any,
+    as_of: datetime,
+    partnership_id: uuid.UUID,
+) -> Select[Any, Any]:
+    """SHARED records created by `as_of`, each with its latest history row by then (None when
+    it predates the history), oldest first; `key` is the history's column naming the record."""
+    then = (
+        select(history)
+        .where(
+            col(history.partnership_id) == col(record.partnership_id),
+            key == col(record.id),
+            col(history.at) <= as_of,
+        )
+        .order_by(col(history.at).desc(), col(history.id).desc())
+        .limit(1)
+        .lateral("then")
+    )
+    return (
+        select(record, aliased(history, then))
+        .outerjoin(then, true())
+        .where(
+            col(record.partnership_id) == partnership_id,
+            col(record.visibility) == Visibility.SHARED,
+            col(record.created_at) <= as_of,
+        )
+        .order_by(col(record.created_at), col(record.id))
+    )
+
+
+# The register as of a moment, for a report: SHARED risks that existed then, each with its
+# kept state then (risk_history), their actions likewise (risk_action_history), and each
+# side's latest assessment made by then (DISTINCT ON, served by risk_assessment_latest_idx).
 async def shared_risks_as_of(
     session: AsyncSession, partnership_id: uuid.UUID, as_of: datetime
-) -> list[Risk]:
-    stmt = (
-        select(Risk)
-        .where(
-            col(Risk.partnership_id) == partnership_id,
-            col(Risk.visibility) == Visibility.SHARED,
-            col(Risk.created_at) <= as_of,
-        )
-        .order_by(col(Risk.created_at), col(Risk.id))
+) -> list[tuple[Risk, RiskHistory | None]]:
+    stmt = _shared_as_of(Risk, RiskHistory, col(RiskHistory.risk_id), as_of, partnership_id)
+    return [(r[0], r[1]) for r in (await session.execute(stmt)).all()]
+
+
+async def shared_actions_as_of(
+    session: AsyncSession, partnership_id: uuid.UUID, as_of: datetime
+) -> list[tuple[RiskAction, RiskActionHistory | None]]:
+    stmt = _shared_as_of(
+        RiskAction, RiskActionHistory, col(RiskActionHistory.action_id), as_of, partnership_id
     )
-    return list((await session.execute(stmt)).scalars().all())
+    return [(r[0], r[1]) for r in (await session.execute(stmt)).all()]
 
 
 async def latest_assessments_as_of(

@@ -68,6 +68,10 @@ export const ATTACH = graphql`mutation PortalAddDisclosureAttachment($input: Add
   addDisclosureAttachment(input: $input) { version { ...PortalVersionStep } userErrors { field code message } }
 }`;
 
+export const REMOVE_ATTACHMENT = graphql`mutation PortalRemoveDisclosureAttachment($input: RemoveDisclosureAttachmentInput!) {
+  removeDisclosureAttachment(input: $input) { version { ...PortalVersionStep } userErrors { field code message } }
+}`;
+
 export const SUBMIT = graphql`mutation PortalSubmitDisclosureVersion($input: DisclosureVersionStepInput!) {
   submitDisclosureVersion(input: $input) { version { ...PortalVersionStep } userErrors { field code message } }
 }`;

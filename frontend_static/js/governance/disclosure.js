@@ -1,12 +1,13 @@
 // One disclosure: its versions, the one chosen (text, attachments, hash, receipt) with its
-// diff from the version before, and the steps: edit, attach, submit, publish, new version on
-// the side that writes it; acknowledge on the other.
+// diff from the version before, and the steps: edit, attach, remove a file (a draft's, confirmed
+// in a dialog), submit, publish, new version on the side that writes it; acknowledge on the other.
 
 import { gql } from '../api.js';
 import { byOtherSide } from '../live.js';
 import { mutate, partnerName } from '../pages/common.js';
 import { partnershipHref } from '../pages/partnerships.js';
 import { InternalBadge, SideChip } from '../ui/badges.js';
+import { ConfirmDialog } from '../ui/dialog.js';
 import { Facts } from '../ui/facts.js';
 import { Field } from '../ui/field.js';
 import {
@@ -19,7 +20,7 @@ import { Empty, Failed, Loading } from '../ui/states.js';
 import { Moment } from '../ui/time.js';
 import {
   ACKNOWLEDGE, ATTACH, ATTACHMENT_QUERY, DISCLOSURE_QUERY, isGovernanceEvent, NEW_VERSION, PUBLISH,
-  RETURN, SUBMIT, UPDATE_DRAFT,
+  REMOVE_ATTACHMENT, RETURN, SUBMIT, UPDATE_DRAFT,
 } from './api.js';
 import { GovStatus } from './badges.js';
 import { canGovern, shortHash, TYPE_NAMES } from './words.js';
@@ -115,7 +116,8 @@ function Disclosure({
         </li>`)}
       </ul>
     </nav>
-    <${VersionView} v=${version} own=${own} partnership=${partnership} />
+    <${VersionView} v=${version} own=${own} partnership=${partnership} step=${step}
+      removable=${own && canGovern(partnership) && version.number === latest.number && version.status === 'DRAFT'} />
     ${own && canGovern(partnership) && version.number === latest.number
       ? html`<${OwnSteps} d=${d} v=${version} step=${step} />`
       : null}
@@ -124,7 +126,9 @@ function Disclosure({
       : null}`;
 }
 
-function VersionView({ v, own, partnership }) {
+function VersionView({
+  v, own, partnership, step, removable,
+}) {
   const receipt = v.acknowledgement;
   const facts = [
     ['Status', html`<${GovStatus} status=${v.status} />`],
@@ -145,7 +149,7 @@ function VersionView({ v, own, partnership }) {
     <${Facts} items=${facts} />
     ${v.previousNumber ? html`<${Diff} v=${v} />` : null}
     <div class="gov-body markdown" dangerouslySetInnerHTML=${{ __html: v.bodyHtml }}></div>
-    <${Attachments} v=${v} />
+    <${Attachments} v=${v} step=${step} removable=${removable} />
   </section>`;
 }
 
@@ -163,9 +167,18 @@ function Diff({ v }) {
   </section>`;
 }
 
-function Attachments({ v }) {
+function Attachments({ v, step, removable }) {
   const [files, setFiles] = useState(null);
+  const [confirming, setConfirming] = useState(null);
+  const [removing, setRemoving] = useState(false);
   if (!v.attachments.length) return null;
+  async function remove(a) {
+    setRemoving(true);
+    await step(REMOVE_ATTACHMENT, 'removeDisclosureAttachment', { attachmentId: a.id },
+      () => `“${a.filename}” removed from version ${v.number}.`);
+    setRemoving(false);
+    setConfirming(null);
+  }
   async function prepare() {
     const data = await gql(ATTACHMENT_QUERY, { id: v.id });
     setFiles(new Map(data.node.attachments.map((a) => [a.id, `data:${a.contentType};base64,${a.contentBase64}`])));
@@ -178,9 +191,20 @@ function Attachments({ v }) {
           ? html`<a href=${files.get(a.id)} download=${a.filename}>${a.filename}</a>`
           : html`<span>${a.filename}</span>`}
         <span class="hint"> ${a.contentType}, ${a.size} bytes, sha256 <code title=${a.sha256}>${shortHash(a.sha256)}</code></span>
+        ${removable
+          ? html` <button type="button" class="button button-small" aria-label=${`Remove ${a.filename}`}
+              onClick=${() => setConfirming(a)}>Remove</button>`
+          : null}
       </li>`)}
     </ul>
     ${files ? null : html`<${Button} className="button button-small" onClick=${prepare}>Prepare the downloads<//>`}
+    ${removable
+      ? html`<${ConfirmDialog} open=${Boolean(confirming)} danger busy=${removing} busyLabel="Removing…"
+          title=${confirming ? `Remove “${confirming.filename}”?` : ''}
+          text="The file leaves this draft; a published version that holds it keeps it."
+          confirmLabel="Yes, remove the file"
+          onConfirm=${() => remove(confirming)} onCancel=${() => setConfirming(null)} />`
+      : null}
   </section>`;
 }
 

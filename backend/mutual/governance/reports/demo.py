@@ -3,9 +3,9 @@ board pack still waiting for Contoso; and a monthly schedule."""
 
 from __future__ import annotations
 
+from mutual.governance.reports import service
+from mutual.governance.reports.models import ReportCadence
 from mutual.kit.demo import CONTOSO, NORTHWIND, Story
-from mutual.reports import service
-from mutual.reports.models import ReportCadence
 
 
 async def seed_story(story: Story) -> None:

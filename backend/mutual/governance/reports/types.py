@@ -8,17 +8,17 @@ from datetime import date, datetime
 import strawberry
 from strawberry.types import Info
 
+from mutual.governance.reports import models
+from mutual.governance.reports.errors import ReportErrorCode
+from mutual.governance.reports.loaders import report_loaders
+from mutual.governance.reports.models import ReportCadence
+from mutual.governance.reports.service import may_publish
+from mutual.governance.reports.snapshot import tables
 from mutual.graphql.context import Context
 from mutual.graphql.errors import UserError
 from mutual.graphql.ids import to_global_id
 from mutual.graphql.node import Node
 from mutual.graphql.records import record_field
-from mutual.reports import models
-from mutual.reports.errors import ReportErrorCode
-from mutual.reports.loaders import report_loaders
-from mutual.reports.models import ReportCadence
-from mutual.reports.service import may_publish
-from mutual.reports.snapshot import tables
 from mutual.tenancy.types import Party, party_of
 from mutual.tenancy.workspace import Workspace
 

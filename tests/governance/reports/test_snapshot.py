@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from mutual.reports.snapshot import canonical, cell, tables
+from mutual.governance.reports.snapshot import canonical, cell, tables
 
 
 class Band(enum.Enum):

@@ -12,12 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from mutual.audit.models import AuditEvent
+from mutual.governance.reports.models import (
+    Report,
+    ReportAcknowledgement,
+    ReportDocument,
+    ReportSchedule,
+)
 from mutual.kit.labels import Label
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.records import Visibility
 from mutual.kit.repository import paginate, read_rows
 from mutual.kit.visibility import readable
-from mutual.reports.models import Report, ReportAcknowledgement, ReportDocument, ReportSchedule
 from mutual.tenancy.models import Organization, Party, User
 
 

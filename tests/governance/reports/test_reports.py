@@ -8,22 +8,28 @@ import hashlib
 import io
 import json
 import zipfile
+from datetime import timedelta
 
 import asyncpg
 import pytest
 from pypdf import PdfReader, PdfWriter
 
 from mutual.graphql.ids import to_global_id
+from mutual.kit.clock import today
 from tests.commitments.factories import (
+    CONFIRM,
     ClientFactory,
     audit_count,
+    both_sides,
+    delivered,
     mutate,
     only_error,
+    only_record,
     raw_id,
     signed_in,
+    step,
 )
-from tests.helpers import World, gql
-from tests.reports.factories import (
+from tests.governance.reports.factories import (
     ACKNOWLEDGE,
     GENERATE,
     LIST,
@@ -34,6 +40,8 @@ from tests.reports.factories import (
     recorded_notices,
     verify,
 )
+from tests.helpers import World, gql
+from tests.risks.factories import ADD_ACTION, TREAT, UPDATE_ACTION, create_risk
 
 NW_GOV = "governance@northwind.example"
 CO_GOV = "governance@contoso.example"
@@ -446,3 +454,91 @@ async def test_the_upload_route_verifies_a_posted_file_for_a_token(
             "/api/reports/verify", content=pdf, headers={"content-type": "application/pdf"}
         )
         assert refused.status_code == 403 and refused.json()["error"]["code"] == "CSRF_REJECTED"
+
+
+DAY = "$1::int * interval '1 day'"
+BACKDATE = (
+    f"UPDATE commitment SET created_at = created_at - {DAY}, due_date = due_date - $1::int, "
+    f"delivered_at = delivered_at - {DAY}",
+    f"UPDATE commitment_transition SET at = at - {DAY}, due_date_after = due_date_after - $1::int",
+    f"UPDATE risk SET created_at = created_at - {DAY}",
+    f"UPDATE risk_history SET at = at - {DAY}",
+    f"UPDATE risk_action SET created_at = created_at - {DAY}",
+    f"UPDATE risk_action_history SET at = at - {DAY}",
+)
+
+
+async def test_a_report_as_of_a_past_day_shows_statuses_and_treatments_of_that_day(
+    make_client: ClientFactory, owner: asyncpg.Connection, world: World
+) -> None:
+    async with both_sides(make_client, owner, world, northwind="lead", contoso="lead") as (
+        northwind,
+        contoso,
+    ):
+        # given, ten days ago, a delivered commitment and a risk mitigated by an open action
+        made = await delivered(northwind, contoso, world, "Ship the pilot", str(today()))
+        risk = await create_risk(northwind, world, "Peak capacity")
+        risk = only_record(
+            await mutate(northwind, TREAT, riskId=risk["id"], expectedVersion=risk["version"],
+                         treatment="MITIGATE", plan="Add a second line"),
+            "risk",
+        )  # fmt: skip
+        added = await mutate(northwind, ADD_ACTION, riskId=risk["id"], title="Hire a shift")
+        action = only_record(added, "action")
+        for statement in BACKDATE:
+            await owner.execute(statement, 10)
+        # and a risk as old whose state then was never recorded (it predates the history)
+        older = await create_risk(northwind, world, "Older than the history")
+        moved = f"UPDATE risk SET created_at = created_at - {DAY} WHERE id = $2"
+        await owner.execute(moved, 10, raw_id(older["id"]))
+        # and after the report's day, the commitment is confirmed, the risk transferred and
+        # its action done
+        await step(contoso, CONFIRM, {**made, "version": made["version"]})
+        only_record(
+            await mutate(northwind, TREAT, riskId=risk["id"], expectedVersion=risk["version"],
+                         treatment="TRANSFER", plan="Insured"),
+            "risk",
+        )  # fmt: skip
+        await mutate(northwind, UPDATE_ACTION, actionId=action["id"], status="DONE")
+
+        # when reports are generated as of five days ago and as of today
+        past = await generate(northwind, world, asOf=str(today() - timedelta(days=5)))
+        now = await generate(northwind, world)
+        shown = {r["id"]: await detail(contoso, r["id"]) for r in (past, now)}
+        pdf = {r["id"]: await download(contoso, r["pdfUrl"]) for r in (past, now)}
+
+    def sections(report: dict) -> tuple[dict, dict]:
+        snapshot = json.loads(shown[report["id"]]["snapshot"])
+        register = _section(snapshot, "risks")
+        row, unknown = register["rows"]
+        assert unknown["title"] == "Older than the history"
+        if report is past:
+            assert (unknown["recorded"], unknown["status"], unknown["treatment"]) == (
+                False, None, None
+            )  # fmt: skip
+            assert "1 risk(s)" in register["not_recorded"]
+        else:
+            assert unknown["recorded"] and "not_recorded" not in register
+        sides = {s["side"]: s for s in _section(snapshot, "commitment_reliability")["rows"]}
+        return row, sides["Supplier"]
+
+    # then the past report shows that day's states, and today's report today's
+    row, supplier = sections(past)
+    assert (row["status"], row["treatment"], row["treatment_plan"]) == (
+        "OPEN", "MITIGATE", "Add a second line"
+    )  # fmt: skip
+    assert [(a["title"], a["status"]) for a in row["actions"]] == [("Hire a shift", "OPEN")]
+    assert (supplier["due"], supplier["onTime"]) == (1, 0)  # delivered, not yet confirmed
+    row, supplier = sections(now)
+    assert (row["treatment"], row["treatment_plan"]) == ("TRANSFER", "Insured")
+    assert [a["status"] for a in row["actions"]] == ["DONE"]
+    assert (supplier["due"], supplier["onTime"]) == (1, 1)
+    # and so do their PDFs
+    texts = {
+        key: "".join(
+            "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages).split()
+        )
+        for key, r in pdf.items()
+    }
+    assert "MITIGATE" in texts[past["id"]] and "TRANSFER" not in texts[past["id"]]
+    assert "TRANSFER" in texts[now["id"]] and "MITIGATE" not in texts[now["id"]]

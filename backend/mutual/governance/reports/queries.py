@@ -8,14 +8,14 @@ import uuid
 import strawberry
 from strawberry.types import Info
 
+from mutual.governance.reports import repository, service
+from mutual.governance.reports.loaders import report_loaders
+from mutual.governance.reports.types import Report, ReportSchedule
 from mutual.graphql.context import Context
 from mutual.graphql.ids import decode_id
 from mutual.graphql.node import Node, node_resolver
 from mutual.graphql.pagination import Connection, connection, to_connection
 from mutual.kit.pagination import PageRequest
-from mutual.reports import repository, service
-from mutual.reports.loaders import report_loaders
-from mutual.reports.types import Report, ReportSchedule
 from mutual.tenancy.loaders import node_workspace
 from mutual.tenancy.workspace import Workspace, load_workspace
 

@@ -13,11 +13,11 @@ from starlette.routing import Route
 
 from mutual.auth import service as auth_service
 from mutual.db import Database
+from mutual.governance.reports import render, service
 from mutual.graphql.ids import parse_global_id, to_global_id
 from mutual.kit.errors import DomainError
 from mutual.kit.principal import Principal
 from mutual.kit.request import bearer_secret
-from mutual.reports import render, service
 
 NAMES = {
     "report.pdf": "application/pdf",

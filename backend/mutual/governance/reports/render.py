@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-from mutual.reports.snapshot import JSON_NAME, cell, tables
+from mutual.governance.reports.snapshot import JSON_NAME, cell, tables
 
 PAGE = landscape(A4)
 _STYLES = getSampleStyleSheet()

@@ -11,10 +11,10 @@ from sqlalchemy.engine import URL
 from sqlmodel import col
 
 from mutual.db import Database
+from mutual.governance.reports import service
 from mutual.kit.errors import DomainError
 from mutual.kit.identity import set_user_identity
 from mutual.kit.principal import user_principal
-from mutual.reports import service
 from mutual.tenancy.models import User
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mutual.governance.reports import repository
 from mutual.kit.search import Waiting
-from mutual.reports import repository
 from mutual.tenancy.workspace import Workspace
 
 

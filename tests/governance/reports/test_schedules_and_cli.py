@@ -12,16 +12,16 @@ from sqlalchemy.engine import URL
 
 from mutual.config import Settings
 from mutual.db import Database
+from mutual.governance.reports.cli import verify_report_file
+from mutual.governance.reports.tasks import GENERATE_DUE
 from mutual.kit.jobs import JobContext
 from mutual.kit.worker import Worker
-from mutual.reports.cli import verify_report_file
-from mutual.reports.tasks import GENERATE_DUE
 from mutual.schema import DOMAINS
 from tests.auth.test_expired_sessions import running
 from tests.commitments.factories import ClientFactory, mutate, only_error, only_record, signed_in
+from tests.governance.reports.factories import download, generate
 from tests.helpers import World
 from tests.jobs.helpers import eventually
-from tests.reports.factories import download, generate
 
 CREATE = """
 mutation($input: CreateReportScheduleInput!) {
@@ -62,8 +62,8 @@ async def test_a_due_schedule_generates_its_report_once_as_its_creator(
     world: World,
     app_database_url: URL,
 ) -> None:
-    (reports,) = [d for d in DOMAINS if d.name == "reports"]
-    assert GENERATE_DUE in reports.tasks and GENERATE_DUE.every == timedelta(hours=1)
+    (governance,) = [d for d in DOMAINS if d.name == "governance"]  # reports are part of it
+    assert GENERATE_DUE in governance.tasks and GENERATE_DUE.every == timedelta(hours=1)
     async with signed_in(make_client, owner, world, "governance@northwind.example") as northwind:
         schedule = only_record(
             await mutate(northwind, CREATE, partnershipId=world.nc_id, cadence="QUARTERLY"),

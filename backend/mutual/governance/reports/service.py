@@ -16,6 +16,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mutual.audit import service as audit
+from mutual.governance.reports import render, repository
+from mutual.governance.reports.errors import ReportErrorCode as Code
+from mutual.governance.reports.models import (
+    Report,
+    ReportAcknowledgement,
+    ReportCadence,
+    ReportSchedule,
+)
+from mutual.governance.reports.snapshot import FORMAT, canonical, sha256_hex
 from mutual.kit import notices
 from mutual.kit import reports as report_sections
 from mutual.kit.clock import today, utcnow
@@ -25,10 +34,6 @@ from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.principal import Principal, user_principal
 from mutual.kit.records import Visibility, apply_versioned
 from mutual.kit.scopes import Scope
-from mutual.reports import render, repository
-from mutual.reports.errors import ReportErrorCode as Code
-from mutual.reports.models import Report, ReportAcknowledgement, ReportCadence, ReportSchedule
-from mutual.reports.snapshot import FORMAT, canonical, sha256_hex
 from mutual.tenancy.models import WorkspaceRole
 from mutual.tenancy.workspace import Workspace, load_workspace, record_workspace
 

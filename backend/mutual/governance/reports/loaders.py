@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
+from mutual.governance.reports import repository, service
+from mutual.governance.reports.models import Report, ReportAcknowledgement
 from mutual.graphql.context import Context
 from mutual.graphql.loaders import by_id
-from mutual.reports import repository, service
-from mutual.reports.models import Report, ReportAcknowledgement
 
 
 class ReportLoaders:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from mutual.governance.reports import repository, service
 from mutual.kit.clock import today
 from mutual.kit.errors import DomainError
 from mutual.kit.identity import set_user_identity
 from mutual.kit.jobs import JobContext, Task
-from mutual.reports import repository, service
 
 log = logging.getLogger(__name__)
 

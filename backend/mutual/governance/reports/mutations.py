@@ -10,22 +10,22 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from mutual.graphql.context import Context
-from mutual.graphql.errors import MutationAnswer
-from mutual.graphql.ids import decode_id
-from mutual.kit.errors import Invalid
-from mutual.kit.principal import Principal
-from mutual.reports import models, service
-from mutual.reports.errors import ReportErrorCode
-from mutual.reports.models import ReportCadence
-from mutual.reports.service import Verification
-from mutual.reports.types import (
+from mutual.governance.reports import models, service
+from mutual.governance.reports.errors import ReportErrorCode
+from mutual.governance.reports.models import ReportCadence
+from mutual.governance.reports.service import Verification
+from mutual.governance.reports.types import (
     Report,
     ReportError,
     ReportFileKind,
     ReportSchedule,
     ReportVerification,
 )
+from mutual.graphql.context import Context
+from mutual.graphql.errors import MutationAnswer
+from mutual.graphql.ids import decode_id
+from mutual.kit.errors import Invalid
+from mutual.kit.principal import Principal
 from mutual.tenancy.workspace import Workspace
 
 Change = tuple[Workspace, models.Report]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from mutual.governance.reports.queries import reports_for, schedules_for
+from mutual.governance.reports.service import may_publish
+from mutual.governance.reports.types import Report, ReportSchedule
 from mutual.graphql.context import Context
 from mutual.graphql.pagination import Connection, connection
 from mutual.kit.pagination import PageRequest
-from mutual.reports.queries import reports_for, schedules_for
-from mutual.reports.service import may_publish
-from mutual.reports.types import Report, ReportSchedule
 from mutual.tenancy.workspace import Workspace
 
 

@@ -10,16 +10,16 @@ Existing rows are backfilled with their current state from their `updated_at`: e
 sets it, so that state has held since then; what came before is not known, and the report says
 so (`backfilled` marks those first rows).
 
-Revision ID: 0020_risk_history
-Revises: 0019_pulse
+Revision ID: 0023_risk_history
+Revises: 0022_notify_audit
 """
 
 from alembic import op
 
 from migrations.helpers.rls_v1 import APP_ROLE, SHARED_OR_OWN, execute_script, policies
 
-revision = "0020_risk_history"
-down_revision = "0019_pulse"
+revision = "0023_risk_history"
+down_revision = "0022_notify_audit"
 
 SCHEMA = """
 CREATE TABLE risk_history (

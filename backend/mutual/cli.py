@@ -15,7 +15,9 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -155,38 +157,81 @@ def serve_processes(
             shutil.rmtree(budget_dir, ignore_errors=True)
 
 
+# A process that dies within STEADY_SECONDS of its start is replaced after a delay that doubles
+# with each such death in a row (RESTART_FIRST_SECONDS up to RESTART_MAX_SECONDS): one that
+# crashes on every request does not fork again twice a second.
+STEADY_SECONDS = 10.0
+RESTART_FIRST_SECONDS = 1.0
+RESTART_MAX_SECONDS = 30.0
+
+
+def restart_delay(quick_deaths: int) -> float:
+    """How long to wait before replacing a process after `quick_deaths` early deaths in a row
+    (0: it had run steadily, so at once)."""
+    if quick_deaths <= 0:
+        return 0.0
+    return float(min(RESTART_MAX_SECONDS, RESTART_FIRST_SECONDS * 2 ** (quick_deaths - 1)))
+
+
+@dataclass
+class _Slot:
+    process: Any
+    ready: Any
+    started: float
+    quick_deaths: int = 0
+    restart_at: float | None = None
+
+
 def supervise(serve_one: Callable[[Any], None], workers: int) -> int:
     """Run `workers` processes of `serve_one(ready)` (forked), replace one that dies after it set
-    `ready`, stop them all on SIGTERM or SIGINT (0) or when one fails before it was ready (1)."""
+    `ready` (with a growing delay when it keeps dying early: restart_delay), stop them all on
+    SIGTERM or SIGINT (0) or when one fails before it was ready (1)."""
     context = multiprocessing.get_context("fork")
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
 
-    def start() -> tuple[Any, Any]:
+    def start(slot: _Slot | None = None) -> _Slot:
         ready = context.Event()
         process = context.Process(target=serve_one, args=(ready,))
         process.start()
-        return process, ready
+        quick = slot.quick_deaths if slot is not None else 0
+        return _Slot(process=process, ready=ready, started=time.monotonic(), quick_deaths=quick)
 
     running = [start() for _ in range(workers)]
     failed = False
-    while not stopping.wait(0.5):
-        for index, (process, ready) in enumerate(running):
-            if process.is_alive():
+    while not stopping.wait(0.2):
+        now = time.monotonic()
+        for index, slot in enumerate(running):
+            if slot.restart_at is not None:
+                if now >= slot.restart_at:
+                    running[index] = start(slot)
                 continue
-            if not ready.is_set():
+            if slot.process.is_alive():
+                continue
+            process = slot.process
+            if not slot.ready.is_set():
                 log.error("process %s failed to start (exit %s)", process.pid, process.exitcode)
                 failed = True
                 stopping.set()
                 break
-            log.warning("process %s exited (%s): starting another", process.pid, process.exitcode)
-            running[index] = start()
-    for process, _ready in running:
-        if process.is_alive():
-            process.terminate()  # SIGTERM: uvicorn finishes what it answers, then exits
-    for process, _ready in running:
-        process.join()
+            early = now - slot.started < STEADY_SECONDS
+            slot.quick_deaths = slot.quick_deaths + 1 if early else 0
+            delay = restart_delay(slot.quick_deaths)
+            log.warning(
+                "process %s exited (%s): starting another in %.0f s",
+                process.pid,
+                process.exitcode,
+                delay,
+            )
+            slot.restart_at = now + delay
+            if delay == 0:
+                running[index] = start(slot)
+    for slot in running:
+        if slot.process.is_alive():
+            slot.process.terminate()  # SIGTERM: uvicorn finishes what it answers, then exits
+    for slot in running:
+        slot.process.join()
     return 1 if failed else 0
 
 

@@ -216,3 +216,17 @@ async def test_a_websocket_message_over_the_limit_closes_the_socket(
                 await socket.recv()
 
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009  # message too big
+
+
+def test_a_documents_cost_is_reckoned_again_for_other_variables(settings: Settings) -> None:
+    # The cost is kept per parsed operation and variables: a page size in a variable counts.
+    core = build_schema(settings)._schema
+    operation = get_operation_ast(
+        parse("query($n: Int) { viewer { partnerships(first: $n) { nodes { id name } } } }")
+    )
+    assert operation is not None
+    small = operation_cost(core, operation, {}, {"n": 1})
+    large = operation_cost(core, operation, {}, {"n": 50})
+    assert small < large
+    assert operation_cost(core, operation, {}, {"n": 1}) == small
+    assert operation_cost(core, operation, {}, {"n": 50}) == large

@@ -21,6 +21,7 @@ from collections import OrderedDict, defaultdict, deque
 from pathlib import Path
 from typing import Any, Protocol
 
+import orjson
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -138,6 +139,30 @@ class CostCalculator:
 
 
 def operation_cost(
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: dict[str, FragmentDefinitionNode],
+    variables: dict[str, Any] | None,
+) -> int:
+    """The operation's cost, reckoned once per parsed operation (the parser's cache gives the
+    same node for the same document), schema and variables."""
+    try:
+        key = (id(operation), id(schema), orjson.dumps(variables, option=orjson.OPT_SORT_KEYS))
+    except TypeError:  # variables orjson cannot write are reckoned every time
+        return _reckoned(schema, operation, fragments, variables)
+    known = _costs.get(key)
+    if known is None or known[0] is not operation or known[1] is not schema:
+        if len(_costs) >= 2048:
+            _costs.clear()
+        cost = _reckoned(schema, operation, fragments, variables)
+        known = _costs[key] = (operation, schema, cost)
+    return known[2]
+
+
+_costs: dict[tuple[int, int, bytes], tuple[OperationDefinitionNode, GraphQLSchema, int]] = {}
+
+
+def _reckoned(
     schema: GraphQLSchema,
     operation: OperationDefinitionNode,
     fragments: dict[str, FragmentDefinitionNode],

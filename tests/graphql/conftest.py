@@ -8,15 +8,20 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 import httpx
 import pytest
+from sqlalchemy.engine import URL
+from starlette.applications import Starlette
 
+from bench.generate import Shape
+from mutual.app import create_app
 from mutual.auth.tokens import SESSION_PREFIX, new_secret, secret_hash
 from mutual.config import Settings
 from mutual.graphql.ids import to_global_id
-from tests.helpers import World
+from tests.helpers import JSON_HEADERS, World, fill_shape, login
 
 # Sign-in bookkeeping changes with every login; every other table must not change.
 NOT_COMPARED = ("user_session", "login_attempt", "login_throttle", "alembic_version")
@@ -162,3 +167,54 @@ async def add_organization(owner: asyncpg.Connection, *, name: str, slug: str) -
         slug,
         f"{slug}.example",
     )
+
+
+# The application under both executors (MUTUAL_EXECUTOR), for tests that compare answers.
+EXECUTOR_SHAPE = Shape(milestones=6, commitments=8, kpis=4, measurements=5)
+
+
+def with_executor(settings: Settings, executor: str) -> Settings:
+    return settings.model_copy(update={"executor": executor})
+
+
+@pytest.fixture(scope="module")
+async def apps(settings: Settings, app_database_url: URL) -> AsyncIterator[dict[str, Starlette]]:
+    """The application twice on the same database: with the fast and the standard executor."""
+    made = {
+        name: create_app(with_executor(settings, name), app_database_url=app_database_url)
+        for name in ("fast", "standard")
+    }
+    yield made
+    for app in made.values():
+        await app.state.events.close()
+        await app.state.database.dispose()
+
+
+@pytest.fixture
+async def clients(
+    apps: dict[str, Starlette], world: World, owner: asyncpg.Connection
+) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
+    """A client of each app, signed in as Contoso's lead with one session, on a filled
+    Northwind ↔ Contoso workspace."""
+    await fill_shape(owner, world.northwind_contoso, EXECUTOR_SHAPE)
+    async with AsyncExitStack() as stack:
+        made = {
+            name: await stack.enter_async_context(
+                httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 50000)),
+                    base_url="http://127.0.0.1:8000",
+                )
+            )
+            for name, app in apps.items()
+        }
+        await login(made["fast"], "lead@contoso.example")
+        made["standard"].cookies = made["fast"].cookies
+        yield made
+
+
+async def post_bytes(client: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> bytes:
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=JSON_HEADERS
+    )
+    assert response.status_code == 200, response.text
+    return response.content

@@ -6,30 +6,25 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AsyncExitStack, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 import strawberry
 from graphql import get_named_type, is_leaf_type
 from graphql.execution import Executor
-from sqlalchemy.engine import URL
 from starlette.applications import Starlette
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from bench.dashboard import DASHBOARD
-from bench.generate import Shape
-from mutual.app import create_app
 from mutual.config import Settings
 from mutual.graphql.execution import FieldHookError, LeafFirstExecutor, _direct
 from mutual.schema import build_schema
-from tests.helpers import JSON_HEADERS, World, fill_shape, login
-
-SHAPE = Shape(milestones=6, commitments=8, kpis=4, measurements=5)
+from tests.graphql.conftest import post_bytes, with_executor
+from tests.helpers import World
 
 VIEWER = """
 {
@@ -79,58 +74,11 @@ mutation($input: UpdateMilestoneInput!) {
 """
 
 
-def _settings(settings: Settings, executor: str) -> Settings:
-    return settings.model_copy(update={"executor": executor})
-
-
-@pytest.fixture(scope="module")
-async def apps(settings: Settings, app_database_url: URL) -> AsyncIterator[dict[str, Starlette]]:
-    """The application twice on the same database: with the fast and the standard executor."""
-    made = {
-        name: create_app(_settings(settings, name), app_database_url=app_database_url)
-        for name in ("fast", "standard")
-    }
-    yield made
-    for app in made.values():
-        await app.state.events.close()
-        await app.state.database.dispose()
-
-
-@pytest.fixture
-async def clients(
-    apps: dict[str, Starlette], world: World, owner: asyncpg.Connection
-) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
-    """A client of each app, signed in as Contoso's lead with one session, on a filled
-    Northwind ↔ Contoso workspace."""
-    await fill_shape(owner, world.northwind_contoso, SHAPE)
-    async with AsyncExitStack() as stack:
-        made = {
-            name: await stack.enter_async_context(
-                httpx.AsyncClient(
-                    transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 50000)),
-                    base_url="http://127.0.0.1:8000",
-                )
-            )
-            for name, app in apps.items()
-        }
-        await login(made["fast"], "lead@contoso.example")
-        made["standard"].cookies = made["fast"].cookies
-        yield made
-
-
-async def _post(client: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> bytes:
-    response = await client.post(
-        "/graphql", json={"query": query, "variables": variables}, headers=JSON_HEADERS
-    )
-    assert response.status_code == 200, response.text
-    return response.content
-
-
 async def test_both_executors_give_byte_identical_answers(
     clients: dict[str, httpx.AsyncClient], world: World
 ) -> None:
     fast, standard = clients["fast"], clients["standard"]
-    ids = httpx.Response(200, content=await _post(fast, IDS, {"id": world.nc_id})).json()
+    ids = httpx.Response(200, content=await post_bytes(fast, IDS, {"id": world.nc_id})).json()
     board = ids["data"]["partnership"]
     milestones = [m for p in board["roadmap"]["phases"] for m in p["milestones"]]
     node_ids = [
@@ -160,8 +108,8 @@ async def test_both_executors_give_byte_identical_answers(
         ),
     ]
     for query, variables, expected in operations:
-        fast_answer = await _post(fast, query, variables)
-        standard_answer = await _post(standard, query, variables)
+        fast_answer = await post_bytes(fast, query, variables)
+        standard_answer = await post_bytes(standard, query, variables)
 
         assert fast_answer == standard_answer, query
         assert expected(httpx.Response(200, content=fast_answer).json()), fast_answer
@@ -200,7 +148,7 @@ async def test_the_dashboards_leaf_fields_take_the_fast_path(
     leaves: dict[str, Any] = {}
     for name, client in clients.items():
         with _executed_fields(monkeypatch, leaves) as fields:
-            answers[name] = await _post(client, DASHBOARD, {"id": world.nc_id})
+            answers[name] = await post_bytes(client, DASHBOARD, {"id": world.nc_id})
         executed[name] = fields
 
     assert answers["fast"] == answers["standard"]
@@ -294,7 +242,8 @@ def test_a_fast_schema_with_a_field_hook_is_refused_when_built(extension: Any) -
 
 def test_extensions_without_a_field_hook_keep_the_fast_executor(settings: Settings) -> None:
     assert LeafFirstExecutor.for_setting("fast", [Quiet, lambda: Quiet()]) is LeafFirstExecutor
-    assert build_schema(_settings(settings, "fast")).execution_context_class is LeafFirstExecutor
+    fast = build_schema(with_executor(settings, "fast"))
+    assert fast.execution_context_class is LeafFirstExecutor
 
 
 async def test_the_standard_executor_runs_a_field_hook_on_every_field() -> None:

@@ -2,8 +2,10 @@
 layer relies on: each test fails when the name changes or stops behaving as it is used, instead
 of the code silently taking its slower path.
 
-- graphql/loaders.py `selects_any`: strawberry's `Info._raw_info` (graphql-core's resolve info:
-  `field_nodes`, `fragments`).
+- graphql/loaders.py `selects_any` and graphql/json_lists.py `JsonList.sql`: strawberry's
+  `Info._raw_info` (graphql-core's resolve info: `field_nodes`, `fragments`; the lists built in
+  SQL are also held to it by tests/graphql/test_json_lists.py, whose answers would come from the
+  objects instead).
 - graphql/extensions.py (cost limit): strawberry's `Schema._schema` (the GraphQLSchema).
 - graphql/limits.py `declared_cost`: `GraphQLCoreConverter.DEFINITION_BACKREF` to a field's
   strawberry metadata (tests/security/test_request_limits.py fails when verifyAuditChain's

@@ -12,12 +12,13 @@ from mutual.commitments import service
 from mutual.commitments.loaders import commitment_loaders
 from mutual.commitments.models import CommitmentStatus
 from mutual.commitments.repository import CommitmentFilter, CommitmentOrder
+from mutual.commitments.shapes import COMMITMENT_NODES
 from mutual.commitments.types import Commitment, PartyReliabilityFigures
 from mutual.graphql.context import Context
 from mutual.graphql.ids import decode_id
 from mutual.graphql.loaders import selects_any
 from mutual.graphql.node import Node, node_resolver
-from mutual.graphql.pagination import Connection, to_connection
+from mutual.graphql.pagination import Connection, json_connection, to_connection
 from mutual.kit.pagination import PageRequest
 from mutual.roadmap.loaders import roadmap_loaders
 from mutual.tenancy.loaders import node_workspace
@@ -67,6 +68,18 @@ async def commitments_for(
 ) -> Connection[Commitment]:
     context = info.context
     order = order_by or CommitmentOrderInput()
+    json = COMMITMENT_NODES.sql(info, "commitment")
+    if json is not None:  # every selected field of the nodes reads in SQL
+        texts = await service.list_commitments_json(
+            context.db,
+            workspace,
+            json=json,
+            page=page,
+            where=_filter(filter),
+            order=order.field,
+            descending=order.descending,
+        )
+        return json_connection(texts)
     result = await service.list_commitments(
         context.db,
         workspace,

@@ -22,6 +22,7 @@ from mutual.commitments.models import (
     CommitmentStatus,
     CommitmentTransition,
 )
+from mutual.commitments.shapes import COMMITMENT_NODES, TODAY
 from mutual.kit.labels import Label
 from mutual.kit.pagination import Page, PageRequest
 from mutual.kit.repository import columns_of, paginate, read_only, read_rows
@@ -68,10 +69,34 @@ async def commitments_page(
     today: date,
     viewer_party_id: uuid.UUID,
 ) -> Page[Commitment]:
+    ordered = _filtered(where, order, descending, today)
+    params = {PARTNERSHIP: partnership_id, VIEWER_PARTY: viewer_party_id}
+    return await paginate(session, ordered, page, model=Commitment, params=params)
+
+
+async def commitments_json_page(
+    session: AsyncSession,
+    partnership_id: uuid.UUID,
+    page: PageRequest,
+    *,
+    json: str,
+    where: CommitmentFilter,
+    order: CommitmentOrder,
+    descending: bool,
+    today: date,
+    viewer_party_id: uuid.UUID,
+) -> Page[str]:
+    """The same page, each commitment as the JSON text `json` (COMMITMENT_NODES' SQL)."""
+    stmt = COMMITMENT_NODES.statement(_filtered(where, order, descending, today), json)
+    params = {PARTNERSHIP: partnership_id, VIEWER_PARTY: viewer_party_id, TODAY: today}
+    return await paginate(session, stmt, page, params=params, core=True)
+
+
+def _filtered(
+    where: CommitmentFilter, order: CommitmentOrder, descending: bool, today: date
+) -> Select[Any]:
     if where == CommitmentFilter():  # the usual list: its statement is built once
-        params = {PARTNERSHIP: partnership_id, VIEWER_PARTY: viewer_party_id}
-        ordered = _ORDERED[(order, descending)]
-        return await paginate(session, ordered, page, model=Commitment, params=params)
+        return _ORDERED[(order, descending)]
     stmt = _PAGE
     if where.statuses:
         stmt = stmt.where(or_(*(_status_condition(s, today) for s in where.statuses)))
@@ -83,9 +108,7 @@ async def commitments_page(
         stmt = stmt.where(col(Commitment.due_date) <= where.due_to)
     if where.milestone_id is not None:
         stmt = stmt.where(col(Commitment.milestone_id) == where.milestone_id)
-    params = {PARTNERSHIP: partnership_id, VIEWER_PARTY: viewer_party_id}
-    ordered = _ordered(stmt, order, descending)
-    return await paginate(session, ordered, page, model=Commitment, params=params)
+    return _ordered(stmt, order, descending)
 
 
 def _ordered(stmt: Select[Any], order: CommitmentOrder, descending: bool) -> Select[Any]:

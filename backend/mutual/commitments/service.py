@@ -422,6 +422,30 @@ async def list_commitments(
     )
 
 
+async def list_commitments_json(
+    session: AsyncSession,
+    workspace: Workspace,
+    *,
+    json: str,
+    page: PageRequest,
+    where: CommitmentFilter,
+    order: CommitmentOrder,
+    descending: bool,
+) -> Page[str]:
+    """`list_commitments`, each commitment as the JSON text of `json` (graphql/json_lists.py)."""
+    return await repository.commitments_json_page(
+        session,
+        workspace.id,
+        page,
+        json=json,
+        where=where,
+        order=order,
+        descending=descending,
+        today=today(),
+        viewer_party_id=workspace.own_party.id,
+    )
+
+
 @dataclass(frozen=True)
 class PartyReliability:
     party_id: uuid.UUID

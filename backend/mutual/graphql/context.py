@@ -53,6 +53,9 @@ class Context:
     request_id: str
     credentials: Credentials
     events: EventHub
+    # Whether list resolvers may answer with JSON built in PostgreSQL (graphql/json_lists.py):
+    # only where the fast executor runs and orjson writes the answer.
+    splices_json: bool = False
     session: AsyncSession | None = None
     principal: Principal | None = None
     # Set with the operation's transaction (graphql/extensions.py), for `authenticate`.

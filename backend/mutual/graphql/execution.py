@@ -17,6 +17,9 @@ fragment, and every null in a non-null position, error or awaitable met on the w
 then answers the whole field again, so errors keep their locations and paths, and nullability
 its rules.
 
+A list resolver may answer with its list's JSON as PostgreSQL built it (an orjson.Fragment,
+graphql/json_lists.py): this executor passes it through as the field's completed value.
+
 Fields answered in the loop pass no middleware, so a schema extension that hooks field
 resolution (`SchemaExtension.resolve`, as tracing does) would miss them: the executor refuses
 such a schema, when it is built and at execution, rather than answer without the hook.
@@ -33,6 +36,7 @@ from math import isfinite
 from operator import attrgetter
 from typing import Any, Literal, cast
 
+import orjson
 from graphql import (
     GraphQLBoolean,
     GraphQLEnumType,
@@ -407,7 +411,10 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
         return completed
 
     def _complete_planned_list(self, object_plan: ObjectPlan, info: Any, items: Any) -> Any:
-        """A list of non-null objects read in one loop, or FULL_PATH."""
+        """A list of non-null objects read in one loop, or FULL_PATH; a list whose JSON
+        PostgreSQL built (graphql/json_lists.py) as it is."""
+        if type(items) is orjson.Fragment:
+            return items
         if not isinstance(items, list | tuple):
             return FULL_PATH
         completed = []
@@ -422,7 +429,10 @@ class LeafFirstExecutor(StrawberryGraphQLCoreExecutionContext):
         self, return_type, field_details_list, info, path, result, position_context
     ):
         """A resolver's object, or list of non-null objects, completed in one loop when every
-        field below is planned; anything else as graphql-core does."""
+        field below is planned, or a list's JSON as PostgreSQL built it (graphql/json_lists.py);
+        anything else as graphql-core does."""
+        if type(result) is orjson.Fragment:
+            return result
         if result is not None:
             named = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
             completed = FULL_PATH

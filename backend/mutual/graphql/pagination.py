@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 import strawberry
 
 from mutual.graphql.context import Context
+from mutual.graphql.json_lists import joined
 from mutual.kit.pagination import Page, PageRequest, encode_cursor
 
 NodeT = TypeVar("NodeT")
@@ -65,15 +66,24 @@ def page_request(
 
 
 def to_connection(page: Page[ItemT], wrap: Callable[[ItemT], NodeT]) -> Connection[NodeT]:
-    nodes = [wrap(item) for item in page.items]
-    end = page.offset + len(nodes)
+    return _connection(page, [wrap(item) for item in page.items])
+
+
+def json_connection(page: Page[str]) -> Connection[Any]:
+    """A page of objects' JSON texts (graphql/json_lists.py) as a connection whose `nodes` is
+    their list as PostgreSQL wrote it (its `edges` are never asked for: see JsonList)."""
+    return _connection(page, joined(page.items))
+
+
+def _connection(page: Page[Any], nodes: Any) -> Connection[Any]:
+    end = page.offset + len(page.items)
     return Connection(
         nodes=nodes,
         page_info=PageInfo(
             has_next_page=end < page.total,
             has_previous_page=page.offset > 0,
-            start_cursor=encode_cursor(page.offset) if nodes else None,
-            end_cursor=encode_cursor(end - 1) if nodes else None,
+            start_cursor=encode_cursor(page.offset) if page.items else None,
+            end_cursor=encode_cursor(end - 1) if page.items else None,
         ),
         total_count=page.total,
         offset=page.offset,

@@ -78,6 +78,7 @@ class MutualGraphQL(GraphQL[Context, None]):
             request_id=current_request_id(),
             credentials=credentials_of(request, self.settings),
             events=self.events,
+            splices_json=self.settings.executor == "fast",
         )
 
     async def process_result(

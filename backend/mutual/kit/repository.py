@@ -79,14 +79,16 @@ async def paginate(
     scalar: bool = True,
     model: type[SQLModel] | None = None,
     params: Mapping[str, Any] | None = None,
+    core: bool = False,
 ) -> Page[Any]:
     """Run an ordered SELECT as a page; forward paging takes one statement (count over()).
 
     With `scalar`, items are the first column (an entity); otherwise tuples of the columns;
     with `model`, the statement selects `columns_of(model)` and items are `read_only` instances.
-    `params` fill the statement's bind parameters (a statement built once has some).
+    `params` fill the statement's bind parameters (a statement built once has some). With
+    `core`, rows are read as SQLAlchemy Core's (as with `model`): for columns, not entities.
     """
-    fetch = _session_rows if model is None else read_rows
+    fetch = _session_rows if model is None and not core else read_rows
     window = page.simple_window
     if window is not None:
         offset, limit = window

@@ -7,15 +7,23 @@ import uuid
 from strawberry.types import Info
 
 from mutual.graphql.context import Context
+from mutual.graphql.json_lists import joined
 from mutual.graphql.node import Node, node_resolver
 from mutual.roadmap import service
 from mutual.roadmap.loaders import roadmap_loaders
+from mutual.roadmap.shapes import ROADMAP_MILESTONES
 from mutual.roadmap.types import Milestone, Roadmap, RoadmapPhase
 from mutual.tenancy.loaders import node_workspace
 from mutual.tenancy.workspace import Workspace
 
 
 async def roadmap_for(info: Info[Context, None], workspace: Workspace) -> Roadmap:
+    json = ROADMAP_MILESTONES.sql(info, "milestone")
+    if json is not None:  # every selected field of the milestones reads in SQL
+        by_phase = await service.roadmap_json(info.context.db, workspace, json)
+        return Roadmap(
+            phases=[RoadmapPhase(phase=phase, milestones=joined(ms)) for phase, ms in by_phase]
+        )
     phases = service.grouped_by_phase(await roadmap_loaders(info.context).roadmap(workspace))
     return Roadmap(
         phases=[

@@ -15,6 +15,7 @@ from mutual.kit.labels import Label
 from mutual.kit.repository import columns_of, read_only, read_rows
 from mutual.kit.visibility import PARTNERSHIP, VIEWER_PARTY, readable, readable_bound
 from mutual.roadmap.models import Milestone
+from mutual.roadmap.shapes import ROADMAP_MILESTONES
 
 # Built once: read on every roadmap, and building it cost more than running it.
 _ROADMAP = (
@@ -29,6 +30,15 @@ async def milestones_of(
 ) -> list[Milestone]:
     params = {PARTNERSHIP: partnership_id, VIEWER_PARTY: viewer_party_id}
     return read_only(Milestone, await read_rows(session, _ROADMAP, params))
+
+
+async def milestones_json_of(
+    session: AsyncSession, partnership_id: uuid.UUID, *, viewer_party_id: uuid.UUID, json: str
+) -> list[tuple[str, str]]:
+    """`milestones_of`, each milestone as (phase, the JSON text of `json`: ROADMAP_MILESTONES')."""
+    stmt = ROADMAP_MILESTONES.statement(_ROADMAP, json, col(Milestone.phase))
+    params = {PARTNERSHIP: partnership_id, VIEWER_PARTY: viewer_party_id}
+    return [(row[0], row[1]) for row in await read_rows(session, stmt, params)]
 
 
 async def milestone(session: AsyncSession, milestone_id: uuid.UUID) -> Milestone | None:

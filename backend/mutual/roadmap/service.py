@@ -48,6 +48,19 @@ async def visible_milestones(session: AsyncSession, workspace: Workspace) -> lis
     )
 
 
+async def roadmap_json(
+    session: AsyncSession, workspace: Workspace, json: str
+) -> list[tuple[Phase, list[str]]]:
+    """`roadmap`, each milestone as the JSON text of `json` (graphql/json_lists.py)."""
+    by_phase: dict[Phase, list[str]] = {phase: [] for phase in Phase}
+    rows = await repository.milestones_json_of(
+        session, workspace.id, viewer_party_id=workspace.own_party.id, json=json
+    )
+    for phase, text in rows:
+        by_phase[Phase(phase)].append(text)
+    return sorted(by_phase.items(), key=lambda item: PHASE_ORDER[item[0]])
+
+
 async def roadmap(
     session: AsyncSession, workspace: Workspace
 ) -> list[tuple[Phase, list[Milestone]]]:
